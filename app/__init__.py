@@ -1,0 +1,3 @@
+"""PhotoTriage: local photo culling."""
+
+__version__ = "0.1.0"

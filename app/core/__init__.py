@@ -1,0 +1,1 @@
+"""Qt-free core of PhotoTriage: scanning, decoding, catalog, jobs."""

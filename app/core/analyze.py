@@ -1,0 +1,60 @@
+"""Per-file work done in worker threads: read once, hash, decode at reduced size,
+metadata, thumbnail. Pure function of the file; the catalog is not touched here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .decode import WORK_SIZE, DecodeError, decode
+from .fileio import ReadError, Vanished, read_original
+from .scanner import FileEntry
+from .thumbnails import thumb_path, write_thumbnail
+
+INDEXED, TOUCHED, MOVED, SKIPPED, VANISHED = "indexed", "touched", "moved", "skipped", "vanished"
+
+
+@dataclass
+class FileResult:
+    entry: FileEntry
+    outcome: str
+    content_hash: str | None = None
+    columns: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+    thumb_size: tuple[int, int] | None = None
+
+
+def photo_columns(entry: FileEntry, content_hash: str, decoded) -> dict[str, Any]:
+    meta = decoded.meta.columns()
+    if meta["captured_ts"] is None:
+        meta["captured_ts"] = entry.mtime_ns / 1e9
+        time_source = "file"
+    else:
+        time_source = "exif"
+    return {
+        "size": entry.size, "mtime_ns": entry.mtime_ns, "content_hash": content_hash,
+        "status": "ok", "status_reason": None, "width": decoded.width, "height": decoded.height,
+        "format": decoded.format, "frames": decoded.frames, "time_source": time_source, **meta,
+    }
+
+
+def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None = None,
+                 movable_hashes: frozenset[str] = frozenset(), work_size: int = WORK_SIZE) -> FileResult:
+    try:
+        data, digest = read_original(entry.path, entry.size)
+    except Vanished as exc:
+        return FileResult(entry, VANISHED, reason=str(exc))
+    except ReadError as exc:
+        return FileResult(entry, SKIPPED, reason=str(exc))
+    if digest == expected_hash:
+        return FileResult(entry, TOUCHED, digest)
+    if digest in movable_hashes:
+        return FileResult(entry, MOVED, digest)
+    try:
+        decoded = decode(data, entry.path, work_size=work_size)
+    except DecodeError as exc:
+        return FileResult(entry, SKIPPED, digest, reason=str(exc))
+    dest = thumb_path(thumbs_dir, digest)
+    thumb_size = None if dest.exists() else write_thumbnail(decoded.image, dest)
+    return FileResult(entry, INDEXED, digest, photo_columns(entry, digest, decoded),
+                      thumb_size=thumb_size)

@@ -1,0 +1,52 @@
+"""Ordered schema migrations. Each runs inside one transaction; never edit a
+released step, add a new one. ``MIGRATIONS[i]`` takes schema i to i+1."""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    """The first released schema."""
+    db["photos"].create({
+        "id": int, "path": str, "size": int, "mtime_ns": int, "content_hash": str,
+        "status": str, "status_reason": str, "width": int, "height": int, "format": str,
+        "captured_at": str, "camera_make": str, "camera_model": str, "orientation": int,
+        "indexed_at": str,
+    }, pk="id", not_null={"path", "status"}, defaults={"status": "ok"})
+    db["photos"].create_index(["path"], unique=True)
+    db["thumbnails"].create({"content_hash": str, "width": int, "height": int, "created_at": str},
+                            pk="content_hash")
+    db["decisions"].create({"id": int, "photo_id": int, "kind": str, "value": int, "created_at": str},
+                           pk="id", not_null={"photo_id", "kind", "created_at"},
+                           foreign_keys=[("photo_id", "photos", "id")])
+    db["jobs"].create({"id": int, "kind": str, "root": str, "state": str, "done": int, "total": int,
+                       "started_at": str, "updated_at": str}, pk="id")
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """Full EXIF (sub-second time, lens, exposure, GPS, burst tags), decision labels and undo."""
+    photos = db["photos"]
+    for name, kind in [
+        ("captured_ts", float), ("time_source", str), ("camera_serial", str), ("lens", str),
+        ("exposure_time", float), ("f_number", float), ("iso", int), ("focal_length", float),
+        ("gps_lat", float), ("gps_lon", float), ("gps_alt", float), ("drive_mode", str),
+        ("sequence_number", int), ("burst_id", str), ("frames", int), ("missing_since", str),
+    ]:
+        photos.add_column(name, kind)
+    # v1 stored naive EXIF times as ISO text: derive the sortable timestamp from them.
+    db.execute("UPDATE photos SET captured_ts = CAST(strftime('%s', captured_at) AS REAL), "
+               "time_source = 'exif' WHERE captured_at IS NOT NULL")
+    photos.create_index(["content_hash"])
+    photos.create_index(["captured_ts"])
+    photos.create_index(["status"])
+    db["decisions"].add_column("text_value", str)
+    db["decisions"].add_column("undone", int, not_null_default=0)
+    db["decisions"].create_index(["photo_id"])
+    db["jobs"].add_column("message", str)
+    db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)

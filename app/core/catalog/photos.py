@@ -1,0 +1,91 @@
+"""Photo rows: identity (path, size, mtime, content hash), metadata and status."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from .. import paths
+
+OK, SKIPPED, MISSING = "ok", "skipped", "missing"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class PhotoIdentity:
+    id: int
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    content_hash: str | None
+    status: str
+
+
+class PhotoStore:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def identities(self) -> dict[str, PhotoIdentity]:
+        rows = self.conn.execute(
+            "SELECT id, path, size, mtime_ns, content_hash, status FROM photos")
+        out = {}
+        for row in rows:
+            ident = PhotoIdentity(row[0], paths.from_db(row[1]), *row[2:])
+            out[ident.path] = ident
+        return out
+
+    def upsert(self, path: str, values: dict[str, Any]) -> int:
+        """Insert or update the row for ``path``; the row id (and its decisions) is kept."""
+        values = {**values, "indexed_at": now_iso(), "missing_since": None}
+        key = paths.to_db(path)
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        updates = ", ".join(f"{c}=excluded.{c}" for c in values)
+        cur = self.conn.execute(
+            f"INSERT INTO photos (path, {cols}) VALUES (?, {marks}) "
+            f"ON CONFLICT(path) DO UPDATE SET {updates} RETURNING id",
+            [key, *values.values()])
+        return cur.fetchone()[0]
+
+    def move(self, photo_id: int, new_path: str, size: int, mtime_ns: int) -> None:
+        """A renamed/moved file: same row, new path. A stale row at the new path is dropped."""
+        key = paths.to_db(new_path)
+        stale = self.conn.execute("SELECT id FROM photos WHERE path = ? AND id != ?",
+                                  (key, photo_id)).fetchone()
+        if stale:
+            self.conn.execute("DELETE FROM photos WHERE id = ? AND NOT EXISTS "
+                              "(SELECT 1 FROM decisions WHERE photo_id = ?)", (stale[0], stale[0]))
+        self.conn.execute(
+            "UPDATE photos SET path = ?, size = ?, mtime_ns = ?, status = 'ok', status_reason = NULL,"
+            " missing_since = NULL, indexed_at = ? WHERE id = ?",
+            (key, size, mtime_ns, now_iso(), photo_id))
+
+    def touch(self, photo_id: int, size: int, mtime_ns: int) -> None:
+        self.conn.execute("UPDATE photos SET size = ?, mtime_ns = ? WHERE id = ?",
+                          (size, mtime_ns, photo_id))
+
+    def mark_missing(self, ids: Iterable[int]) -> None:
+        stamp = now_iso()
+        self.conn.executemany(
+            "UPDATE photos SET status = 'missing', missing_since = COALESCE(missing_since, ?) "
+            "WHERE id = ?", [(stamp, i) for i in ids])
+
+    def get(self, photo_id: int) -> dict[str, Any] | None:
+        cur = self.conn.execute("SELECT * FROM photos WHERE id = ?", (photo_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        out = dict(zip([d[0] for d in cur.description], row))
+        out["path"] = paths.from_db(out["path"])
+        return out
+
+    def id_for_path(self, path: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM photos WHERE path = ?", (paths.to_db(path),)).fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall())

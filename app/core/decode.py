@@ -1,0 +1,200 @@
+"""Decode a photo once, at reduced size, upright, as 8-bit RGB.
+
+JPEGs use DCT-scaled draft decoding; camera RAW files use their embedded
+preview (never a full develop); HEIC/HEIF go through pillow-heif. Every
+failure becomes a :class:`DecodeError` with a reason a person can read.
+"""
+from __future__ import annotations
+
+import io
+import math
+import struct
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from . import exif as exif_mod
+from .formats import HEIF, extension, is_raw
+
+PIXEL_LIMIT = 300_000_000   # above any current camera (150 MP medium format), below a bomb
+WORK_SIZE = 768             # decoded images have a long side of at least this (when the source has)
+BACKGROUND = (255, 255, 255)
+
+_TRANSPOSE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_270],
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_90],
+}
+
+
+class DecodeError(Exception):
+    """A photo that cannot be decoded; ``str(err)`` is the reason shown to the user."""
+
+
+@dataclass
+class Decoded:
+    image: Image.Image            # RGB, upright, long side about WORK_SIZE (or the source size)
+    width: int                    # full-resolution width, upright
+    height: int                   # full-resolution height, upright
+    format: str
+    meta: exif_mod.PhotoMeta = field(default_factory=exif_mod.PhotoMeta)
+    frames: int = 1
+
+
+_heif_ready = False
+
+
+def _ensure_heif() -> None:
+    global _heif_ready
+    if not _heif_ready:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        _heif_ready = True
+
+
+def to_rgb(im: Image.Image) -> Image.Image:
+    """Any Pillow mode -> 8-bit RGB (16-bit scaled, alpha over white, CMYK/palette converted)."""
+    mode = im.mode
+    if mode == "RGB":
+        return im
+    if mode.startswith("I") or mode == "F":
+        arr = np.asarray(im).astype(np.float64)
+        top = 65535.0 if (mode.startswith("I;16") or arr.max(initial=0) > 255) else 255.0
+        if mode == "F":
+            top = 1.0 if arr.max(initial=0) <= 1.0 else max(float(arr.max()), 1.0)
+        arr = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
+        return Image.fromarray(arr, "L").convert("RGB")
+    if mode == "P" and "transparency" in im.info:
+        im = im.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = im.convert("RGBA")
+        canvas = Image.new("RGB", rgba.size, BACKGROUND)
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+        return canvas
+    return im.convert("RGB")
+
+
+def orient(im: Image.Image, orientation: int) -> Image.Image:
+    for op in _TRANSPOSE.get(orientation, []):
+        im = im.transpose(op)
+    return im
+
+
+def _upright_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
+
+
+def _open(source, pixel_limit: int) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        previous = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None  # our own limit is checked below, before any decoding
+        try:
+            im = Image.open(source)
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
+    w, h = im.size
+    if w * h > pixel_limit:
+        raise DecodeError(
+            f"too large: {w}x{h} = {w * h / 1e6:.0f} MP exceeds the {pixel_limit / 1e6:.0f} MP limit")
+    if w <= 0 or h <= 0:
+        raise DecodeError("image has no pixels")
+    return im
+
+
+def _reduce(im: Image.Image, work_size: int) -> Image.Image:
+    """Load the first frame at the smallest draft scale that keeps the long side >= work_size."""
+    w, h = im.size
+    long_side = max(w, h)
+    if long_side > work_size and im.format == "JPEG":
+        scale = work_size / long_side
+        im.draft("RGB", (math.ceil(w * scale), math.ceil(h * scale)))
+    im.load()
+    im = to_rgb(im)
+    if max(im.size) > 2 * work_size:
+        im = im.reduce(max(1, max(im.size) // work_size))
+    return im
+
+
+def _decode_pillow(source, work_size: int, pixel_limit: int) -> Decoded:
+    im = _open(source, pixel_limit)
+    meta = exif_mod.from_pillow(im)
+    frames = getattr(im, "n_frames", 1) or 1
+    size = _upright_size(im.size, meta.orientation)
+    fmt = im.format or "unknown"
+    image = orient(_reduce(im, work_size), meta.orientation)
+    return Decoded(image, size[0], size[1], fmt, meta, frames)
+
+
+def _decode_raw(data: bytes, work_size: int, pixel_limit: int) -> Decoded:
+    import exifread
+    import rawpy
+
+    try:
+        with rawpy.imread(io.BytesIO(data)) as raw:
+            sizes = raw.sizes
+            thumb = raw.extract_thumb()
+    except rawpy.LibRawNoThumbnailError:
+        raise DecodeError("RAW file has no embedded preview (full RAW develop is not used for indexing)")
+    except (rawpy.LibRawError, OSError, ValueError) as exc:
+        raise DecodeError(f"unsupported or corrupt RAW file: {exc}") from exc
+    try:
+        meta = exif_mod.from_exifread(exifread.process_file(io.BytesIO(data), details=True))
+    except Exception:  # metadata is optional; the preview is what matters
+        meta = exif_mod.PhotoMeta()
+    if thumb.format == rawpy.ThumbFormat.JPEG:
+        preview = _open(io.BytesIO(thumb.data), pixel_limit)
+        preview_meta = exif_mod.from_pillow(preview)
+        image = _reduce(preview, work_size)
+        if meta.captured_ts is None:
+            meta.captured_at, meta.captured_ts = preview_meta.captured_at, preview_meta.captured_ts
+    else:
+        image = _reduce(Image.fromarray(np.ascontiguousarray(thumb.data)), work_size)
+    orientation = meta.orientation
+    if orientation == 1:
+        orientation = {3: 3, 5: 8, 6: 6}.get(int(sizes.flip), 1)
+        meta.orientation = orientation
+    w, h = _upright_size((sizes.width, sizes.height), orientation)
+    return Decoded(orient(image, orientation), w, h, "RAW", meta)
+
+
+def decode(data: bytes | None, path: str, work_size: int = WORK_SIZE,
+           pixel_limit: int = PIXEL_LIMIT) -> Decoded:
+    """Decode ``data`` (the file's bytes; ``None`` to read lazily from ``path``)."""
+    if data is not None and len(data) == 0:
+        raise DecodeError("empty file (0 bytes)")
+    ext = extension(path)
+    if ext in HEIF:
+        _ensure_heif()
+    try:
+        if is_raw(path):
+            if data is None:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            return _decode_raw(data, work_size, pixel_limit)
+        source = io.BytesIO(data) if data is not None else path
+        return _decode_pillow(source, work_size, pixel_limit)
+    except DecodeError:
+        raise
+    except UnidentifiedImageError:
+        raise DecodeError("not a recognisable image (wrong extension or corrupt header)")
+    except Image.DecompressionBombError as exc:
+        raise DecodeError(f"too large: {exc}")
+    except MemoryError:
+        raise DecodeError("not enough memory to decode")
+    except OSError as exc:
+        msg = str(exc)
+        if "truncated" in msg or "broken data stream" in msg or "premature end" in msg.lower():
+            raise DecodeError(f"truncated or corrupt image data ({msg})")
+        raise DecodeError(f"cannot decode: {msg}")
+    except (ValueError, SyntaxError, struct.error, IndexError, TypeError) as exc:
+        raise DecodeError(f"corrupt image: {type(exc).__name__}: {exc}")
+

@@ -1,0 +1,228 @@
+"""The index job: walk a library, analyse new/changed files in parallel, commit in batches.
+
+Resumable by construction: every batch is committed with the identity
+(size, mtime, hash) of its files, so a run that is cancelled or killed loses
+at most the batch in flight and the next run skips what is already there.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import paths
+from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
+from .catalog import MISSING, Catalog, PhotoIdentity
+from .catalog.photos import now_iso
+from .jobs import CancelToken, Job, Progress, Throttle
+from .scanner import FileEntry, ScanError, walk
+
+
+@dataclass
+class IndexSummary:
+    root: str
+    catalog: str
+    indexed: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    updated: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": paths.display(self.root), "catalog": str(self.catalog),
+            "indexed": self.indexed, "unchanged": self.unchanged, "moved": self.moved,
+            "updated": self.updated, "skipped": len(self.skipped), "missing": len(self.missing),
+            "skipped_files": [{"path": paths.display(p), "reason": r} for p, r in self.skipped],
+            "missing_files": [paths.display(p) for p in self.missing],
+            "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
+        }
+
+
+def _under(path: str, root: str) -> bool:
+    return path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+class _JobRow:
+    """The job's row in the ``jobs`` table (progress survives a crash for the UI to show)."""
+
+    def __init__(self, catalog: Catalog, root: str) -> None:
+        self.conn = catalog.conn
+        with catalog.transaction():
+            self.conn.execute("UPDATE jobs SET state = 'interrupted' WHERE state = 'running'")
+            cur = self.conn.execute(
+                "INSERT INTO jobs (kind, root, state, done, total, started_at, updated_at) "
+                "VALUES ('index', ?, 'running', 0, NULL, ?, ?)", (paths.display(root), now_iso(), now_iso()))
+        self.id = cur.lastrowid
+
+    def update(self, done: int, total: int) -> None:  # called inside the batch transaction
+        self.conn.execute("UPDATE jobs SET done = ?, total = ?, updated_at = ? WHERE id = ?",
+                          (done, total, now_iso(), self.id))
+
+    def finish(self, state: str, message: str | None = None) -> None:
+        self.conn.execute("UPDATE jobs SET state = ?, message = ?, updated_at = ? WHERE id = ?",
+                          (state, message, now_iso(), self.id))
+
+
+def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = None,
+                  workers: int | None = None, batch_size: int = 64) -> Job[IndexSummary]:
+    started = time.monotonic()
+    root = os.path.abspath(root)
+    cancel = cancel or CancelToken()
+    summary = IndexSummary(root=root, catalog=str(catalog.path))
+    job = _JobRow(catalog, root)
+    try:
+        entries = yield from _scan(root, summary)
+        plan = _plan(catalog, root, entries, summary)
+        yield from _process(catalog, plan, summary, cancel, job, workers, batch_size)
+        if not cancel.cancelled:
+            _mark_missing(catalog, plan, summary)
+        summary.cancelled = cancel.cancelled
+        job.finish("cancelled" if cancel.cancelled else "completed")
+    except BaseException as exc:
+        job.finish("failed", f"{type(exc).__name__}: {exc}")
+        raise
+    summary.seconds = time.monotonic() - started
+    yield Progress("done", summary.indexed, summary.indexed, message="cancelled" if summary.cancelled else "done")
+    return summary
+
+
+def _scan(root: str, summary: IndexSummary):
+    entries: list[FileEntry] = []
+    throttle = Throttle()
+    for item in walk(root):
+        if isinstance(item, ScanError):
+            summary.skipped.append((item.path, item.reason))
+            continue
+        entries.append(item)
+        if throttle.ready():
+            yield Progress("scan", len(entries), None, current=item.path)
+    yield Progress("scan", len(entries), len(entries))
+    return entries
+
+
+@dataclass
+class _Plan:
+    todo: list[tuple[FileEntry, PhotoIdentity | None]]
+    on_disk: set[str]
+    vanished: dict[str, PhotoIdentity]            # rows under root whose path is gone
+    movable: dict[str, list[PhotoIdentity]]       # content hash -> rows whose file is gone
+
+
+def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexSummary) -> _Plan:
+    known = catalog.photos.identities()
+    on_disk = {e.path for e in entries}
+    todo = []
+    for e in entries:
+        ident = known.get(e.path)
+        if ident and ident.status != MISSING and (ident.size, ident.mtime_ns) == (e.size, e.mtime_ns):
+            summary.unchanged += 1
+            continue
+        todo.append((e, ident))
+    vanished = {p: i for p, i in known.items() if _under(p, root) and p not in on_disk}
+    movable: dict[str, list[PhotoIdentity]] = defaultdict(list)
+    for p, ident in known.items():
+        if ident.content_hash and ident.status != "skipped" and p not in on_disk and (
+                p in vanished or ident.status == MISSING):
+            movable[ident.content_hash].append(ident)
+    return _Plan(todo, on_disk, vanished, movable)
+
+
+def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size):
+    total = len(plan.todo)
+    if not total:
+        return
+    workers = workers or min(4, os.cpu_count() or 1)
+    movable = frozenset(plan.movable)
+    pending: dict[Future, tuple[FileEntry, PhotoIdentity | None]] = {}
+    queue = iter(plan.todo)
+    batch: list[tuple[FileResult, PhotoIdentity | None]] = []
+    done = 0
+    throttle = Throttle()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="index") as pool:
+        def submit(entry, ident, hashes=movable):
+            expected = ident.content_hash if ident else None
+            fut = pool.submit(analyze_file, entry, catalog.thumbs_dir, expected, hashes)
+            pending[fut] = (entry, ident)
+
+        while True:
+            while len(pending) < workers * 2 and not cancel.cancelled:
+                nxt = next(queue, None)
+                if nxt is None:
+                    break
+                submit(*nxt)
+            if not pending:
+                break
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                entry, ident = pending.pop(fut)
+                result = fut.result()
+                if result.outcome == MOVED and not plan.movable.get(result.content_hash):
+                    submit(entry, ident, frozenset())  # its twin claimed the old row: index it afresh
+                    continue
+                if result.outcome == MOVED:
+                    old = plan.movable[result.content_hash].pop()
+                    plan.vanished.pop(old.path, None)
+                    batch.append((result, old))
+                else:
+                    batch.append((result, ident))
+                done += 1
+            if len(batch) >= batch_size or (not pending and batch):
+                _commit(catalog, batch, summary, job, done, total)
+                batch = []
+            if throttle.ready() or not pending:
+                yield Progress("index", done, total, current=entry.path)
+    if batch:
+        _commit(catalog, batch, summary, job, done, total)
+
+
+def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: int, total: int) -> None:
+    photos = catalog.photos
+    with catalog.transaction():
+        for result, ident in batch:
+            e = result.entry
+            if result.outcome == INDEXED:
+                photos.upsert(e.path, result.columns)
+                if result.thumb_size:
+                    catalog.conn.execute(
+                        "INSERT OR IGNORE INTO thumbnails (content_hash, width, height, created_at) "
+                        "VALUES (?, ?, ?, ?)", (result.content_hash, *result.thumb_size, now_iso()))
+                summary.indexed += 1
+            elif result.outcome == TOUCHED:
+                photos.touch(ident.id, e.size, e.mtime_ns)
+                summary.updated += 1
+            elif result.outcome == MOVED:
+                photos.move(ident.id, e.path, e.size, e.mtime_ns)
+                summary.moved += 1
+            elif result.outcome == SKIPPED:
+                photos.upsert(e.path, {"size": e.size, "mtime_ns": e.mtime_ns,
+                                       "content_hash": result.content_hash, "status": "skipped",
+                                       "status_reason": result.reason})
+                summary.skipped.append((e.path, result.reason))
+            elif result.outcome == VANISHED:
+                if ident is not None:
+                    photos.mark_missing([ident.id])
+                    summary.missing.append(e.path)
+                else:
+                    summary.skipped.append((e.path, result.reason))
+        job.update(done, total)
+
+
+def _mark_missing(catalog: Catalog, plan: _Plan, summary: IndexSummary) -> None:
+    gone = [i for i in plan.vanished.values() if i.status != MISSING and not os.path.exists(i.path)]
+    with catalog.transaction():
+        catalog.photos.mark_missing(i.id for i in gone)
+    summary.missing.extend(i.path for i in gone)
+    # Files skipped in earlier runs and unchanged since are still skipped: report them too.
+    listed = {p for p, _ in summary.skipped}
+    for path, reason in catalog.conn.execute(
+            "SELECT path, status_reason FROM photos WHERE status = 'skipped'"):
+        path = paths.from_db(path)
+        if path in plan.on_disk and path not in listed:
+            summary.skipped.append((path, reason))

@@ -147,7 +147,8 @@ def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size):
     throttle = Throttle()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="index") as pool:
         def submit(entry, ident, hashes=movable):
-            expected = ident.content_hash if ident else None
+            # A file back from 'missing' is analysed afresh, so its row gets its status back.
+            expected = ident.content_hash if ident and ident.status != MISSING else None
             fut = pool.submit(analyze_file, entry, catalog.thumbs_dir, expected, hashes)
             pending[fut] = (entry, ident)
 
@@ -173,10 +174,11 @@ def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size):
                 else:
                     batch.append((result, ident))
                 done += 1
-            if len(batch) >= batch_size or (not pending and batch):
+            committed = len(batch) >= batch_size or (not pending and batch)
+            if committed:
                 _commit(catalog, batch, summary, job, done, total)
                 batch = []
-            if throttle.ready() or not pending:
+            if committed or throttle.ready() or not pending:
                 yield Progress("index", done, total, current=entry.path)
     if batch:
         _commit(catalog, batch, summary, job, done, total)

@@ -16,8 +16,11 @@ def thumb_path(thumbs_dir: Path, content_hash: str) -> Path:
 
 def write_thumbnail(image: Image.Image, dest: Path, size: int = THUMB_SIZE) -> tuple[int, int]:
     """Write an RGB thumbnail atomically (temp file + os.replace); returns its size."""
-    thumb = image.copy()
-    thumb.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    scale = min(1.0, size / max(image.size))
+    target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    # Pillow's bilinear resize is antialiased (its kernel widens with the scale factor).
+    thumb = image if target == image.size else image.resize(
+        target, Image.Resampling.BILINEAR, reducing_gap=2.0)
     buf = io.BytesIO()
     thumb.save(buf, "JPEG", quality=85, optimize=False)
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,48 @@
+import json
+import os
+import subprocess
+import sys
+
+from tests.helpers import REPO, sample
+
+
+def cli(*args, env_extra=None):
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+
+
+def test_index_json_is_one_document_with_counts(tmp_path):
+    db = tmp_path / "c.db"
+    r = cli("index", str(sample("bursts/vtest-burst01_t3s")), "--db", str(db), "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["indexed"] == 5 and doc["skipped"] == 0 and doc["missing"] == 0
+    assert os.path.isabs(doc["root"]) and doc["catalog"] == str(db)
+    r2 = cli("index", str(sample("bursts/vtest-burst01_t3s")), "--db", str(db), "--json")
+    assert json.loads(r2.stdout)["unchanged"] == 5
+
+
+def test_human_output_and_default_catalog_location(tmp_path):
+    r = cli("index", str(sample("bursts/ocv-basketball")), env_extra={"XDG_DATA_HOME": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert "2 indexed" in r.stdout
+    assert list(tmp_path.glob("phototriage/libraries/ocv-basketball-*/catalog.db"))
+
+
+def test_bad_usage_exits_2_and_failure_exits_1_with_one_line(tmp_path):
+    assert cli("index").returncode == 2
+    assert cli("no-such-command").returncode == 2
+    r = cli("index", str(tmp_path / "nope"), "--db", str(tmp_path / "c.db"), "--json")
+    assert r.returncode == 1
+    assert json.loads(r.stdout) == {"error": f"not a folder: {tmp_path / 'nope'}"}
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_newer_catalog_is_refused_with_a_clear_message(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "c.db"
+    sqlite3.connect(db).execute("PRAGMA user_version = 999")
+    r = cli("index", str(sample("bursts/ocv-basketball")), "--db", str(db))
+    assert r.returncode == 1 and "upgrade PhotoTriage" in r.stderr

@@ -1,0 +1,1 @@
+"""PyTorch model families (no training code, no Qt)."""

@@ -1,0 +1,1 @@
+"""Everything that trains or evaluates models (no Qt)."""

@@ -1,0 +1,3 @@
+from .pk_sampler import PKBatchSampler
+
+__all__ = ["PKBatchSampler"]

@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from training.datasets.degradations import DEGRADATIONS, degrade
+from training.datasets.pair_list import parse_pair_list, series_split
+from tests.helpers import sample
+
+LINES = """# series photo1 photo2 ratio rank1 rank2
+1 1-1.JPG 1-2.JPG 0.9 1 2
+1 1-1.JPG 1-3.JPG 0.55 1 3
+2 2-1.JPG 2-2.JPG 0.2 2 1
+"""
+
+
+def test_pair_list_parsing_and_agreement_filter():
+    pairs = parse_pair_list(LINES.splitlines())
+    assert len(pairs) == 3 and pairs[0].target == 1 and pairs[2].target == -1
+    assert pairs[2].agreement == pytest.approx(0.8) and pairs[0].rank2 == 2
+    assert [p.first for p in parse_pair_list(LINES.splitlines(), min_agreement=0.7)] == ["1-1.JPG", "2-1.JPG"]
+    with pytest.raises(ValueError, match="line 1"):
+        parse_pair_list(["1 a.jpg b.jpg 1.7"])
+
+
+def test_series_split_never_leaks_a_series():
+    lines = [f"{s} {s}-a.jpg {s}-b{i}.jpg 0.8" for s in range(300) for i in range(3)]
+    splits = series_split(parse_pair_list(lines), {"train": 0.7, "val": 0.15, "test": 0.15}, seed=1)
+    series = {name: {p.series for p in pairs} for name, pairs in splits.items()}
+    assert not (series["train"] & series["val"]) and not (series["train"] & series["test"])
+    assert not (series["val"] & series["test"])
+    assert sum(len(v) for v in splits.values()) == 900
+    assert 150 < len(series["train"]) < 270 and len(series["val"]) > 20
+
+
+@pytest.mark.parametrize("kind", sorted(DEGRADATIONS))
+def test_each_degradation_changes_a_real_photo_deterministically(kind):
+    img = Image.open(sample("photos/scikit-image_coffee.jpg")).convert("RGB")
+    a, b = degrade(img, kind, seed=3), degrade(img, kind, seed=3)
+    assert a.size == img.size and np.array_equal(np.asarray(a), np.asarray(b))
+    assert np.abs(np.asarray(a, float) - np.asarray(img, float)).mean() > 2

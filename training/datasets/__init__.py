@@ -1,0 +1,1 @@
+"""Datasets: PhotoTriage pair lists, synthetic quality pairs."""

@@ -1,0 +1,72 @@
+"""Labelled quality pairs from real photos: a clean frame versus a degraded copy of it."""
+from __future__ import annotations
+
+import io
+import random
+from typing import Callable
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+
+def defocus(img: Image.Image, rng: random.Random) -> Image.Image:
+    return img.filter(ImageFilter.GaussianBlur(radius=rng.uniform(2.0, 5.0) * max(img.size) / 800))
+
+
+def motion_blur(img: Image.Image, rng: random.Random) -> Image.Image:
+    length = max(5, int(rng.uniform(0.012, 0.03) * max(img.size))) | 1
+    kernel = np.zeros((length, length), np.float32)
+    if rng.random() < 0.5:
+        kernel[length // 2, :] = 1
+    else:
+        np.fill_diagonal(kernel, 1)
+    kernel /= kernel.sum()
+    arr = np.asarray(img, np.float32)
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    pad = length // 2
+    padded = np.pad(arr, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+    windows = sliding_window_view(padded, (length, length), axis=(0, 1))
+    out = np.einsum("hwcij,ij->hwc", windows, kernel, optimize=True)
+    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+
+
+def noise(img: Image.Image, rng: random.Random) -> Image.Image:
+    arr = np.asarray(img, np.float32)
+    sigma = rng.uniform(12, 30)
+    noisy = arr + np.random.default_rng(rng.randrange(2**32)).normal(0, sigma, arr.shape)
+    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
+
+def underexpose(img: Image.Image, rng: random.Random) -> Image.Image:
+    arr = np.asarray(img, np.float32) / 255
+    return Image.fromarray((np.clip(arr * rng.uniform(0.2, 0.4), 0, 1) * 255).astype(np.uint8))
+
+
+def overexpose(img: Image.Image, rng: random.Random) -> Image.Image:
+    arr = np.asarray(img, np.float32) / 255
+    return Image.fromarray((np.clip(arr * rng.uniform(2.0, 3.0) + 0.1, 0, 1) * 255).astype(np.uint8))
+
+
+def compression(img: Image.Image, rng: random.Random) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.randint(3, 8))
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def tilt_crop(img: Image.Image, rng: random.Random) -> Image.Image:
+    angle = rng.choice([-1, 1]) * rng.uniform(8, 15)
+    rotated = img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=(0, 0, 0))
+    w, h = img.size
+    dx, dy = int(w * rng.uniform(0.2, 0.35)), int(h * rng.uniform(0.0, 0.1))
+    return rotated.crop((dx, dy, w, h)).resize(img.size, Image.Resampling.BILINEAR)
+
+
+DEGRADATIONS: dict[str, Callable[[Image.Image, random.Random], Image.Image]] = {
+    "defocus": defocus, "motion_blur": motion_blur, "noise": noise, "underexpose": underexpose,
+    "overexpose": overexpose, "compression": compression, "tilt_crop": tilt_crop,
+}
+
+
+def degrade(img: Image.Image, kind: str, seed: int = 0) -> Image.Image:
+    return DEGRADATIONS[kind](img.convert("RGB"), random.Random(seed))

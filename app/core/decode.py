@@ -22,6 +22,12 @@ PIXEL_LIMIT = 300_000_000   # above any current camera (150 MP medium format), b
 WORK_SIZE = 768             # decoded images have a long side of at least this (when the source has)
 BACKGROUND = (255, 255, 255)
 
+# Set once, not per call: decoding runs in several threads. Pillow then warns only above
+# our limit (we refuse such images ourselves) and raises only far above it.
+if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < PIXEL_LIMIT:
+    Image.MAX_IMAGE_PIXELS = PIXEL_LIMIT
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
 _TRANSPOSE = {
     2: [Image.Transpose.FLIP_LEFT_RIGHT],
     3: [Image.Transpose.ROTATE_180],
@@ -93,14 +99,7 @@ def _upright_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 
 def _open(source, pixel_limit: int) -> Image.Image:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        previous = Image.MAX_IMAGE_PIXELS
-        Image.MAX_IMAGE_PIXELS = None  # our own limit is checked below, before any decoding
-        try:
-            im = Image.open(source)
-        finally:
-            Image.MAX_IMAGE_PIXELS = previous
+    im = Image.open(source)
     w, h = im.size
     if w * h > pixel_limit:
         raise DecodeError(

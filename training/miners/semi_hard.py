@@ -24,9 +24,10 @@ class SemiHardMiner:
                     continue
                 dap = d[a, p]
                 semi = neg & (d[a] > dap) & (d[a] < dap + self.margin)
-                pool = semi if semi.any() else neg
-                cand = torch.where(pool, d[a], torch.full_like(d[a], float("inf")))
-                neg_idx = cand.argmin() if semi.any() else torch.where(pool, d[a], torch.full_like(d[a], -1.0)).argmax()
+                if semi.any():   # the nearest semi-hard negative
+                    neg_idx = torch.where(semi, d[a], torch.full_like(d[a], float("inf"))).argmin()
+                else:            # none: the farthest negative
+                    neg_idx = torch.where(neg, d[a], torch.full_like(d[a], -1.0)).argmax()
                 anchors.append(a)
                 positives.append(p)
                 negatives.append(int(neg_idx))

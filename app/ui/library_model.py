@@ -1,51 +1,38 @@
 """Item model over the catalog's photos, with thumbnails loaded lazily and cached (bounded)."""
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 
 from app.core import paths
+from app.core.catalog import Catalog
 from app.core.thumbnails import thumb_path
 
 
 class LibraryModel(QAbstractListModel):
     CACHE = 512
 
-    def __init__(self, catalog_path: str, parent=None) -> None:
+    def __init__(self, catalog: Catalog, parent=None) -> None:
         super().__init__(parent)
-        self._catalog_path = catalog_path
-        self._thumbs_dir = paths.thumbs_dir_for(catalog_path)
+        self._catalog = catalog
         self._rows: list[tuple[str, str | None, str]] = []
         self._icons: OrderedDict[str, QIcon] = OrderedDict()
         self.reload()
 
     def reload(self) -> None:
-        conn = sqlite3.connect(f"file:{self._catalog_path}?mode=ro", uri=True)
-        try:
-            rows = conn.execute("SELECT path, content_hash, status FROM photos "
-                                "ORDER BY captured_ts, path").fetchall()
-        finally:
-            conn.close()
         self.beginResetModel()
-        self._rows = [(paths.from_db(p), h, s) for p, h, s in rows]
+        self._rows = self._catalog.photos.listing()
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def status_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for _, _, status in self._rows:
-            counts[status] = counts.get(status, 0) + 1
-        return counts
-
     def _icon(self, content_hash: str) -> QIcon:
         icon = self._icons.get(content_hash)
         if icon is None:
-            image = QImage(str(thumb_path(self._thumbs_dir, content_hash)))
+            image = QImage(str(thumb_path(self._catalog.thumbs_dir, content_hash)))
             icon = QIcon(QPixmap.fromImage(image)) if not image.isNull() else QIcon()
             self._icons[content_hash] = icon
             if len(self._icons) > self.CACHE:

@@ -19,10 +19,11 @@ from .library_model import LibraryModel
 
 
 class LibraryWindow(QMainWindow):
-    def __init__(self, catalog_path: str, title: str) -> None:
+    def __init__(self, catalog: Catalog, title: str) -> None:
         super().__init__()
         self.setWindowTitle(f"PhotoTriage — {title}")
-        self.model = LibraryModel(catalog_path, self)
+        self.catalog = catalog
+        self.model = LibraryModel(catalog, self)
         view = QListView(self)
         view.setViewMode(QListView.IconMode)
         view.setResizeMode(QListView.Adjust)
@@ -31,10 +32,10 @@ class LibraryWindow(QMainWindow):
         view.setSpacing(6)
         view.setModel(self.model)
         self.setCentralWidget(view)
-        counts = self.model.status_counts()
+        counts = catalog.photos.counts()
         self.statusBar().showMessage(
             f"{counts.get('ok', 0)} photos, {counts.get('skipped', 0)} skipped, "
-            f"{counts.get('missing', 0)} missing — catalog {catalog_path}")
+            f"{counts.get('missing', 0)} missing — catalog {catalog.path}")
         self.resize(1000, 700)
 
 
@@ -46,11 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db and not args.folder:
         parser.error("give a library FOLDER or --db PATH")
     catalog_path = os.path.abspath(args.db) if args.db else str(paths.default_catalog_path(args.folder))
-    Catalog(catalog_path).close()  # creates or migrates it, and refuses a newer one
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = LibraryWindow(catalog_path, paths.display(os.path.abspath(args.folder or catalog_path)))
-    window.show()
-    return app.exec()
+    with Catalog(catalog_path) as catalog:  # creates or migrates it, and refuses a newer one
+        window = LibraryWindow(catalog, paths.display(os.path.abspath(args.folder or catalog_path)))
+        window.show()
+        return app.exec()
 
 
 if __name__ == "__main__":

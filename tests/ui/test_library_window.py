@@ -11,9 +11,9 @@ from tests.helpers import REPO
 
 def test_library_window_shows_the_indexed_demo_photos(qtbot, tmp_path):
     db = tmp_path / "catalog.db"
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(REPO / "resources" / "demo")))
-    window = LibraryWindow(str(db), "demo")
+    cat = Catalog(db)
+    drive(index_library(cat, str(REPO / "resources" / "demo")))
+    window = LibraryWindow(cat, "demo")
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -24,3 +24,5 @@ def test_library_window_shows_the_indexed_demo_photos(qtbot, tmp_path):
     assert "10 photos" in window.statusBar().currentMessage()
     window.grab().save(str(tmp_path / "library.png"))
     assert (tmp_path / "library.png").stat().st_size > 10_000
+    window.close()
+    cat.close()

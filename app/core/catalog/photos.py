@@ -87,5 +87,10 @@ class PhotoStore:
         row = self.conn.execute("SELECT id FROM photos WHERE path = ?", (paths.to_db(path),)).fetchone()
         return row[0] if row else None
 
+    def listing(self) -> list[tuple[str, str | None, str]]:
+        """(path, content hash, status) of every photo, in capture order."""
+        rows = self.conn.execute("SELECT path, content_hash, status FROM photos ORDER BY captured_ts, path")
+        return [(paths.from_db(p), h, s) for p, h, s in rows]
+
     def counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall())

@@ -129,6 +129,14 @@ class ImageTrunk(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.features((x - self.mean) / self.std).mean(dim=(2, 3))
 
+    def stages(self) -> list[nn.Module]:
+        """The trunk's modules in input-to-output order, for freezing early stages."""
+        if isinstance(self.features, _LiteFeatures):
+            net = self.features.net
+            return [nn.ModuleList([net._conv_stem, net._bn0]), *net._blocks,
+                    nn.ModuleList([net._conv_head, net._bn1])]
+        return list(self.features.children())
+
 
 def load_trunk(name: str, pretrained: bool = True) -> Trunk:
     if name.startswith("efficientnet_lite"):

@@ -41,6 +41,9 @@ class MultiFeaturePairwiseRanker(nn.Module):
         if not config.hidden_dims:
             raise ValueError("hidden_dims needs at least one layer")
         self.config = config
+        # Per-feature standardisation measured on the training set (saved with the weights).
+        self.register_buffer("feature_mean", torch.zeros(config.input_dim))
+        self.register_buffer("feature_std", torch.ones(config.input_dim))
         self.norm = nn.LayerNorm(config.input_dim) if config.use_layernorm else nn.Identity()
         layers: list[nn.Module] = []
         width = config.input_dim
@@ -61,8 +64,13 @@ class MultiFeaturePairwiseRanker(nn.Module):
             raise KeyError(f"missing feature blocks: {sorted(missing)}")
         return torch.cat([blocks[k] for k in self.config.input_dims], dim=1)
 
+    def set_standardization(self, features: torch.Tensor) -> None:
+        """Measure mean and spread of each input feature on (N, input_dim) training features."""
+        self.feature_mean.copy_(features.mean(0))
+        self.feature_std.copy_(features.std(0).clamp_min(1e-3) if len(features) > 1 else torch.ones_like(self.feature_std))
+
     def encode(self, features: torch.Tensor) -> torch.Tensor:
-        return self.siamese_tower(self.norm(features))
+        return self.siamese_tower(self.norm((features - self.feature_mean) / self.feature_std))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         """(N, input_dim) -> (N,) quality scores; higher is better."""

@@ -70,3 +70,25 @@ DEGRADATIONS: dict[str, Callable[[Image.Image, random.Random], Image.Image]] = {
 
 def degrade(img: Image.Image, kind: str, seed: int = 0) -> Image.Image:
     return DEGRADATIONS[kind](img.convert("RGB"), random.Random(seed))
+
+
+def close_eyes(img: Image.Image, landmarks, rng: random.Random) -> Image.Image:
+    """Paint closed lids over both eyes of a face (YuNet landmarks: right eye, left eye, ...):
+    skin from just below each eye, softly blended, crossed by a darker lid line."""
+    from PIL import ImageDraw
+
+    out = img.convert("RGB").copy()
+    (rx, ry), (lx, ly) = landmarks[0], landmarks[1]
+    d = max(6.0, float(np.hypot(lx - rx, ly - ry)))
+    w, h = int(d * rng.uniform(0.42, 0.5)), int(d * rng.uniform(0.22, 0.28))
+    for cx, cy in ((rx, ry), (lx, ly)):
+        box = (int(cx - w / 2), int(cy - h / 2), int(cx + w / 2), int(cy + h / 2))
+        src = (box[0], box[1] + int(0.45 * d), box[2], box[3] + int(0.45 * d))
+        patch = out.crop(src).filter(ImageFilter.GaussianBlur(max(1.0, d / 25)))
+        mask = Image.new("L", patch.size, 0)
+        ImageDraw.Draw(mask).ellipse((0, 0, patch.width - 1, patch.height - 1), fill=255)
+        out.paste(patch, box[:2], mask.filter(ImageFilter.GaussianBlur(max(1.0, d / 30))))
+        lid = ImageDraw.Draw(out)
+        shade = tuple(int(c * 0.55) for c in patch.resize((1, 1)).getpixel((0, 0)))
+        lid.arc((box[0], int(cy - h), box[2], int(cy + h / 3)), 20, 160, fill=shade, width=max(1, int(d / 30)))
+    return out

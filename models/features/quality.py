@@ -1,0 +1,161 @@
+"""Cheap, named no-reference quality features of one photo.
+
+Everything is computed on a copy resized to ``ANALYSIS_SIZE`` on the long side, so the
+values do not depend on the decoded size, except JPEG blockiness, which needs the
+decoder's own pixel grid (``block_period`` = 8 x the decode scale).
+
+Sharpness is measured after a light blur at half resolution, where sensor noise is
+suppressed but real detail survives, and on the sharpest tiles (the subject) rather
+than the whole frame, so noise and large smooth backgrounds fool it less than a global
+Laplacian variance. Noise is estimated separately (Immerkaer, on flat areas only).
+"""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+from PIL import Image
+
+ANALYSIS_SIZE = 640
+QUALITY_FEATURES = (
+    "sharpness",            # log energy of the Laplacian, noise-suppressed, whole frame
+    "sharpness_subject",    # the same on the sharpest 10% of tiles
+    "sharpness_fine",       # full analysis resolution (finest detail; raised by noise too)
+    "noise",                # estimated noise sigma (0-255 scale) on flat areas
+    "blur_anisotropy",      # 0 = isotropic detail, 1 = all gradients one way (motion blur)
+    "blur_angle",           # dominant gradient direction, degrees in [0, 180)
+    "brightness_mean",      # mean luminance in [0, 1]
+    "brightness_median",
+    "highlights_clipped",   # share of pixels >= 250
+    "shadows_clipped",      # share of pixels <= 5
+    "dynamic_range",        # 99th - 1st luminance percentile in [0, 1]
+    "contrast",             # RMS contrast of luminance
+    "colorfulness",         # Hasler & Suesstrunk (2003), scaled to about [0, 1]
+    "blockiness",           # JPEG 8x8 grid strength (1 = none)
+    "edge_alignment",       # share of strong edges within 10 degrees of level/plumb
+)
+_IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+
+
+def analysis_image(image: Image.Image, size: int = ANALYSIS_SIZE) -> np.ndarray:
+    """RGB uint8 array with the long side resized to ``size`` (never enlarged)."""
+    image = image.convert("RGB")
+    scale = size / max(image.size)
+    if scale < 1:
+        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                             Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(image)
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+
+
+def _log_energy(x: float) -> float:
+    return math.log10(x * 1e6 + 1.0)
+
+
+def tile_energies(lap: np.ndarray, grid: int = 8) -> np.ndarray:
+    h, w = lap.shape
+    sq = lap * lap
+    out = []
+    for i in range(grid):
+        for j in range(grid):
+            t = sq[i * h // grid:(i + 1) * h // grid, j * w // grid:(j + 1) * w // grid]
+            if t.size:
+                out.append(float(t.mean()))
+    return np.array(out or [0.0])
+
+
+def sharpness_measures(gray: np.ndarray) -> dict[str, float]:
+    fine = cv2.Laplacian(gray, cv2.CV_32F)
+    half = cv2.resize(gray, (max(1, gray.shape[1] // 2), max(1, gray.shape[0] // 2)),
+                      interpolation=cv2.INTER_AREA)
+    smooth = cv2.GaussianBlur(half, (0, 0), 0.8)
+    lap = cv2.Laplacian(smooth, cv2.CV_32F)
+    tiles = tile_energies(lap)
+    top = np.sort(tiles)[-max(1, len(tiles) // 10):]
+    return {"sharpness": _log_energy(float((lap * lap).mean())),
+            "sharpness_subject": _log_energy(float(top.mean())),
+            "sharpness_fine": _log_energy(float((fine * fine).mean()))}
+
+
+def noise_sigma(gray: np.ndarray) -> float:
+    """Immerkaer (1996) fast noise estimate, restricted to the flatter half of the frame."""
+    if min(gray.shape) < 8:
+        return 0.0
+    response = np.abs(cv2.filter2D(gray, cv2.CV_32F, _IMMERKAER))[1:-1, 1:-1]
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0)[1:-1, 1:-1]
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1)[1:-1, 1:-1]
+    grad = np.abs(gx) + np.abs(gy)
+    flat = grad <= np.percentile(grad, 50)
+    values = response[flat] if flat.any() else response.ravel()
+    return float(math.sqrt(math.pi / 2) * values.mean() / 6.0 * 255.0)
+
+
+def gradient_structure(gray: np.ndarray) -> dict[str, float]:
+    smooth = cv2.GaussianBlur(gray, (0, 0), 1.0)
+    gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
+    jxx, jyy, jxy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
+    trace = jxx + jyy
+    diff = math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy)
+    anisotropy = diff / trace if trace > 1e-12 else 0.0
+    angle = (math.degrees(0.5 * math.atan2(2 * jxy, jxx - jyy)) + 180.0) % 180.0
+    mag = np.hypot(gx, gy)
+    strong = mag > max(np.percentile(mag, 90), 1e-6)
+    if strong.any():
+        theta = np.degrees(np.arctan2(gy[strong], gx[strong])) % 90.0
+        aligned = float(np.mean((theta < 10) | (theta > 80)))
+    else:
+        aligned = 0.0
+    return {"blur_anisotropy": anisotropy, "blur_angle": angle, "edge_alignment": aligned}
+
+
+def exposure_measures(gray: np.ndarray) -> dict[str, float]:
+    p1, p50, p99 = np.percentile(gray, [1, 50, 99])
+    return {"brightness_mean": float(gray.mean()), "brightness_median": float(p50),
+            "highlights_clipped": float((gray >= 250 / 255).mean()),
+            "shadows_clipped": float((gray <= 5 / 255).mean()),
+            "dynamic_range": float(p99 - p1), "contrast": float(gray.std())}
+
+
+def colorfulness(rgb: np.ndarray) -> float:
+    r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
+    rg, yb = r - g, 0.5 * (r + g) - b
+    value = math.hypot(rg.std(), yb.std()) + 0.3 * math.hypot(rg.mean(), yb.mean())
+    return float(value / 100.0)
+
+
+def blockiness(gray: np.ndarray, period: int = 8) -> float:
+    """Mean absolute step across block boundaries over the mean step inside blocks."""
+    if period < 4 or min(gray.shape) < 4 * period:
+        return 1.0
+    ratios = []
+    for axis in (0, 1):
+        d = np.abs(np.diff(gray, axis=axis)).mean(axis=1 - axis)
+        idx = np.arange(d.size)
+        boundary = (idx % period) == period - 1
+        inside = d[~boundary].mean()
+        ratios.append(d[boundary].mean() / inside if inside > 1e-6 else 1.0)
+    return float(np.mean(ratios))
+
+
+def quality_features(image: Image.Image, block_period: int = 8) -> dict[str, float]:
+    """All of :data:`QUALITY_FEATURES` for one upright RGB image."""
+    rgb = analysis_image(image)
+    gray = luminance(rgb)
+    grid_gray = luminance(np.asarray(image.convert("RGB"))) if block_period >= 4 else gray
+    out = {**sharpness_measures(gray), "noise": noise_sigma(gray), **gradient_structure(gray),
+           **exposure_measures(gray), "colorfulness": colorfulness(rgb),
+           "blockiness": blockiness(grid_gray, block_period)}
+    return {name: float(out[name]) for name in QUALITY_FEATURES}
+
+
+RANKER_QUALITY_FEATURES = tuple(n for n in QUALITY_FEATURES if n != "blur_angle")   # an angle explains, it does not rank
+
+
+def quality_vector(features: dict[str, float]) -> np.ndarray:
+    """The ranker's quality block: :data:`RANKER_QUALITY_FEATURES` in fixed order."""
+    return np.array([features.get(n, 0.0) for n in RANKER_QUALITY_FEATURES], np.float32)

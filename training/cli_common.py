@@ -1,0 +1,42 @@
+"""What every ``python -m training.<pipeline>`` command shares: arguments, progress on
+stderr, one JSON summary on stdout."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Callable
+
+from .trainer import TrainEvent
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--config", required=True, help="YAML config (a path, or a name under training/configs/)")
+    p.add_argument("--quick", type=float, default=None, metavar="F",
+                   help="smoke run: use this fraction of the data and at most 3 epochs")
+    p.add_argument("--out", default=None, help="checkpoint path (overrides the config's output.checkpoint)")
+    return p
+
+
+def print_progress(event: TrainEvent) -> None:
+    if event.kind == "epoch":
+        metrics = " ".join(f"{k}={v:.4f}" for k, v in event.metrics.items())
+        print(f"epoch {event.epoch + 1}: {metrics}", file=sys.stderr, flush=True)
+
+
+def run_main(run: Callable[[dict, argparse.Namespace], dict[str, Any]], description: str,
+             defaults: dict, argv: list[str] | None = None) -> int:
+    from .config import load_config
+
+    args = parser(description).parse_args(argv)
+    cfg = load_config(args.config, defaults, args.quick)
+    if args.out:
+        cfg.setdefault("output", {})["checkpoint"] = args.out
+    real_stdout, sys.stdout = sys.stdout, sys.stderr     # library chatter goes to stderr
+    try:
+        summary = run(cfg, args)
+    finally:
+        sys.stdout = real_stdout
+    print(json.dumps(summary, indent=2, default=float))
+    return 0

@@ -71,13 +71,13 @@ class Trainer:
                     break
                 self.optimizer.zero_grad(set_to_none=True)
                 loss = self.loss_fn(batch)
-                if not math.isfinite(float(loss)):
-                    raise FloatingPointError(f"loss became {float(loss)} at epoch {epoch}, step {step}")
+                if not math.isfinite(loss.item()):
+                    raise FloatingPointError(f"loss became {loss.item()} at epoch {epoch}, step {step}")
                 loss.backward()
                 if self.grad_clip:
                     torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.grad_clip)
                 self.optimizer.step()
-                losses.append(float(loss))
+                losses.append(loss.item())
                 yield self._emit(TrainEvent("iteration", epoch, step + 1, len(batches), losses[-1]))
             if cancelled:
                 break

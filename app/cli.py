@@ -24,6 +24,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="PATH", help="catalog file (default: one per library in the "
                                                 "user data folder)")
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    if "folder" not in [a.dest for a in p._actions]:
+        p.add_argument("--library", metavar="FOLDER", help="use the default catalog of this library folder")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--workers", type=int, default=None, help="decoding threads (default: cores, max 4)")
     p.add_argument("--batch-size", type=int, default=64, help="files committed per transaction")
+    p.add_argument("--no-features", action="store_true",
+                   help="metadata and thumbnails only (no embeddings, quality or faces)")
     p.set_defaults(func=cmd_index)
+
+    from app.cli_features import add_parsers
+
+    add_parsers(sub, _common)
     return parser
 
 
@@ -44,10 +52,10 @@ def _catalog_path(args) -> str:
 
     if args.db:
         return os.path.abspath(args.db)
-    folder = getattr(args, "folder", None)
+    folder = getattr(args, "folder", None) or getattr(args, "library", None)
     if folder is None:
-        raise Failure("--db is required for this command")
-    return str(paths.default_catalog_path(folder))
+        raise Failure("say which catalog: --db PATH or --library FOLDER")
+    return str(paths.default_catalog_path(os.path.abspath(folder)))
 
 
 class _ProgressBar:
@@ -99,8 +107,13 @@ def cmd_index(args) -> dict[str, Any]:
     bar = _ProgressBar(not args.json)
     try:
         with Catalog(_catalog_path(args)) as catalog:
+            features = None
+            if not args.no_features:
+                from app.core.library_models import feature_pipeline
+
+                features = feature_pipeline(catalog)
             summary = drive(index_library(catalog, folder, cancel=cancel, workers=args.workers,
-                                          batch_size=max(1, args.batch_size)), bar)
+                                          batch_size=max(1, args.batch_size), features=features), bar)
     finally:
         bar.close()
         signal.signal(signal.SIGINT, previous)

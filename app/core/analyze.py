@@ -22,6 +22,8 @@ class FileResult:
     columns: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
     thumb_size: tuple[int, int] | None = None
+    features: Any = None                   # a FeatureRecord when features were computed
+    features_error: str | None = None
 
 
 def photo_columns(entry: FileEntry, content_hash: str, decoded) -> dict[str, Any]:
@@ -39,7 +41,9 @@ def photo_columns(entry: FileEntry, content_hash: str, decoded) -> dict[str, Any
 
 
 def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None = None,
-                 movable_hashes: frozenset[str] = frozenset(), work_size: int = WORK_SIZE) -> FileResult:
+                 movable_hashes: frozenset[str] = frozenset(), work_size: int = WORK_SIZE,
+                 features=None) -> FileResult:
+    """``features`` (a FeaturePipeline) adds embedding, quality and faces to indexed files."""
     try:
         data, digest = read_original(entry.path, entry.size)
     except Vanished as exc:
@@ -56,5 +60,10 @@ def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None =
         return FileResult(entry, SKIPPED, digest, reason=str(exc))
     dest = thumb_path(thumbs_dir, digest)
     thumb_size = None if dest.exists() else write_thumbnail(decoded.image, dest)
-    return FileResult(entry, INDEXED, digest, photo_columns(entry, digest, decoded),
-                      thumb_size=thumb_size)
+    result = FileResult(entry, INDEXED, digest, photo_columns(entry, digest, decoded), thumb_size=thumb_size)
+    if features is not None:
+        try:
+            result.features = features.compute(decoded)
+        except Exception as exc:  # a model failing on one odd image must not stop the scan
+            result.features_error = f"features failed: {type(exc).__name__}: {exc}"
+    return result

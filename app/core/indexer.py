@@ -6,6 +6,7 @@ at most the batch in flight and the next run skips what is already there.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections import defaultdict
@@ -31,6 +32,8 @@ class IndexSummary:
     updated: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    featured: int = 0
+    feature_errors: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
 
@@ -41,6 +44,8 @@ class IndexSummary:
             "updated": self.updated, "skipped": len(self.skipped), "missing": len(self.missing),
             "skipped_files": [{"path": paths.display(p), "reason": r} for p, r in self.skipped],
             "missing_files": [paths.display(p) for p in self.missing],
+            "featured": self.featured,
+            "feature_errors": [{"path": paths.display(p), "reason": r} for p, r in self.feature_errors],
             "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
         }
 
@@ -71,7 +76,9 @@ class _JobRow:
 
 
 def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = None,
-                  workers: int | None = None, batch_size: int = 64) -> Job[IndexSummary]:
+                  workers: int | None = None, batch_size: int = 64, features=None) -> Job[IndexSummary]:
+    """``features``: a :class:`~app.core.features.compute.FeaturePipeline` (None: metadata and
+    thumbnails only). Photos whose stored features came from another pipeline are re-analysed."""
     started = time.monotonic()
     root = os.path.abspath(root)
     cancel = cancel or CancelToken()
@@ -79,10 +86,15 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
     job = _JobRow(catalog, root)
     try:
         entries = yield from _scan(root, summary)
-        plan = _plan(catalog, root, entries, summary)
-        yield from _process(catalog, plan, summary, cancel, job, workers, batch_size)
+        plan = _plan(catalog, root, entries, summary, features)
+        with _torch_threads(features, workers):
+            yield from _process(catalog, plan, summary, cancel, job, workers, batch_size, features)
         if not cancel.cancelled:
             _mark_missing(catalog, plan, summary)
+        if features is not None:
+            from .vector_index import sync_indexes
+
+            yield from sync_indexes(catalog, features.model)
         summary.cancelled = cancel.cancelled
         job.finish("cancelled" if cancel.cancelled else "completed")
     except BaseException as exc:
@@ -115,15 +127,39 @@ class _Plan:
     movable: dict[str, list[PhotoIdentity]]       # content hash -> rows whose file is gone
 
 
-def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexSummary) -> _Plan:
+class _torch_threads:
+    """While several index workers run models, each gets its share of the cores."""
+
+    def __init__(self, features, workers) -> None:
+        self.active = features is not None
+        self.workers = workers or min(4, os.cpu_count() or 1)
+
+    def __enter__(self):
+        if self.active:
+            import torch
+
+            self.before = torch.get_num_threads()
+            torch.set_num_threads(max(1, (os.cpu_count() or 1) // self.workers))
+
+    def __exit__(self, *exc):
+        if self.active:
+            import torch
+
+            torch.set_num_threads(self.before)
+
+
+def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexSummary, features=None) -> _Plan:
     known = catalog.photos.identities()
+    current = catalog.features.current(features.id) if features is not None else None
     on_disk = {e.path for e in entries}
     todo = []
     for e in entries:
         ident = known.get(e.path)
         if ident and ident.status != MISSING and (ident.size, ident.mtime_ns) == (e.size, e.mtime_ns):
-            summary.unchanged += 1
-            continue
+            if current is None or ident.status != "ok" or ident.id in current:
+                summary.unchanged += 1
+                continue
+            ident = dataclasses.replace(ident, content_hash=None)   # same file, features to (re)compute
         todo.append((e, ident))
     vanished = {p: i for p, i in known.items() if _under(p, root) and p not in on_disk}
     movable: dict[str, list[PhotoIdentity]] = defaultdict(list)
@@ -134,7 +170,7 @@ def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexS
     return _Plan(todo, on_disk, vanished, movable)
 
 
-def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size):
+def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size, features=None):
     total = len(plan.todo)
     if not total:
         return
@@ -149,7 +185,7 @@ def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size):
         def submit(entry, ident, hashes=movable):
             # A file back from 'missing' is analysed afresh, so its row gets its status back.
             expected = ident.content_hash if ident and ident.status != MISSING else None
-            fut = pool.submit(analyze_file, entry, catalog.thumbs_dir, expected, hashes)
+            fut = pool.submit(analyze_file, entry, catalog.thumbs_dir, expected, hashes, features=features)
             pending[fut] = (entry, ident)
 
         while True:
@@ -176,21 +212,27 @@ def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size):
                 done += 1
             committed = len(batch) >= batch_size or (not pending and batch)
             if committed:
-                _commit(catalog, batch, summary, job, done, total)
+                _commit(catalog, batch, summary, job, done, total, features and features.id)
                 batch = []
             if committed or throttle.ready() or not pending:
                 yield Progress("index", done, total, current=entry.path)
     if batch:
-        _commit(catalog, batch, summary, job, done, total)
+        _commit(catalog, batch, summary, job, done, total, features and features.id)
 
 
-def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: int, total: int) -> None:
+def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: int, total: int,
+            features_id: str | None = None) -> None:
     photos = catalog.photos
     with catalog.transaction():
         for result, ident in batch:
             e = result.entry
             if result.outcome == INDEXED:
-                photos.upsert(e.path, result.columns)
+                photo_id = photos.upsert(e.path, result.columns)
+                if result.features is not None:
+                    catalog.features.save(photo_id, result.features, features_id)
+                    summary.featured += 1
+                elif result.features_error:
+                    summary.feature_errors.append((e.path, result.features_error))
                 if result.thumb_size:
                     catalog.conn.execute(
                         "INSERT OR IGNORE INTO thumbnails (content_hash, width, height, created_at) "

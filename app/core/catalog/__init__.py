@@ -9,6 +9,7 @@ import sqlite_utils
 from .. import paths
 from .connection import CatalogError, CatalogTooNewError, open_connection, transaction
 from .decisions import DecisionState, DecisionStore
+from .features import FeatureStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 
@@ -23,6 +24,7 @@ class Catalog:
         self.db = sqlite_utils.Database(self.conn)
         self.photos = PhotoStore(self.conn)
         self.decisions = DecisionStore(self.conn)
+        self.features = FeatureStore(self.conn)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
 
     def transaction(self):

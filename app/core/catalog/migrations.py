@@ -48,5 +48,26 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Features: quality columns, embeddings per model, faces and people, bursts."""
+    quality = ("sharpness", "sharpness_subject", "sharpness_fine", "noise", "blur_anisotropy", "blur_angle",
+               "brightness_mean", "brightness_median", "highlights_clipped", "shadows_clipped", "dynamic_range",
+               "contrast", "colorfulness", "blockiness", "edge_alignment")
+    db["features"].create({"photo_id": int, "pipeline": str, "pixel_hash": str, "face_count": int,
+                           "computed_at": str, **{name: float for name in quality}},
+                          pk="photo_id", foreign_keys=[("photo_id", "photos", "id")])
+    db["features"].create_index(["pixel_hash"])
+    db["embeddings"].create({"photo_id": int, "model": str, "dim": int, "vector": bytes},
+                            pk=("photo_id", "model"), foreign_keys=[("photo_id", "photos", "id")])
+    db["embeddings"].create_index(["model"])
+    db["people"].create({"id": int, "name": str, "created_at": str}, pk="id")
+    db["faces"].create({"id": int, "photo_id": int, "x": float, "y": float, "w": float, "h": float,
+                        "score": float, "landmarks": bytes, "model": str, "embedding": bytes,
+                        "size": float, "sharpness": float, "brightness": float, "eyes_open": float,
+                        "person_id": int}, pk="id",
+                       foreign_keys=[("photo_id", "photos", "id"), ("person_id", "people", "id")])
+    db["faces"].create_index(["photo_id"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

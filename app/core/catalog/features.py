@@ -1,0 +1,100 @@
+"""Stored features: named quality columns, embeddings per model, faces (with their person)."""
+from __future__ import annotations
+
+import sqlite3
+from typing import Iterable
+
+import numpy as np
+
+from models.features.quality import QUALITY_FEATURES
+
+from .photos import now_iso
+
+
+def _blob(vec: np.ndarray) -> bytes:
+    return np.ascontiguousarray(vec, np.float32).tobytes()
+
+
+def _vec(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, np.float32)
+
+
+class FeatureStore:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def save(self, photo_id: int, record, pipeline: str) -> None:
+        """Replace every feature of one photo (call inside the batch transaction)."""
+        q = record.quality
+        cols = ["photo_id", "pipeline", "pixel_hash", "face_count", "computed_at", *QUALITY_FEATURES]
+        values = [photo_id, pipeline, record.pixel_hash, len(record.faces), now_iso(),
+                  *[q.get(n) for n in QUALITY_FEATURES]]
+        self.conn.execute(f"INSERT OR REPLACE INTO features ({', '.join(cols)}) VALUES "
+                          f"({', '.join('?' for _ in cols)})", values)
+        self.conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
+        self.conn.execute("INSERT INTO embeddings (photo_id, model, dim, vector) VALUES (?, ?, ?, ?)",
+                          (photo_id, record.model, len(record.embedding), _blob(record.embedding)))
+        self.conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
+        for f in record.faces:
+            self.conn.execute(
+                "INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, model, embedding, size, sharpness,"
+                " brightness, eyes_open) VALUES (?, ?, ?, ?, ?, ?, ?, 'sface', ?, ?, ?, ?, ?)",
+                (photo_id, *f.box, f.score, _blob(f.landmarks), _blob(f.embedding), f.quality["size"],
+                 f.quality["sharpness"], f.quality["brightness"], f.quality["eyes_open"]))
+
+    def current(self, pipeline: str) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT photo_id FROM features WHERE pipeline = ?", (pipeline,))}
+
+    def count(self, model: str) -> int:
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+            "WHERE e.model = ? AND p.status = 'ok'", (model,)).fetchone()[0]
+
+    def vectors(self, model: str, photo_ids: Iterable[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(ids int64, vectors float32 (N, D)) of the photos present in the library."""
+        sql = ("SELECT e.photo_id, e.vector FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+               "WHERE e.model = ? AND p.status = 'ok'")
+        rows = self.conn.execute(sql + " ORDER BY e.photo_id", (model,)).fetchall()
+        if photo_ids is not None:
+            wanted = set(photo_ids)
+            rows = [r for r in rows if r[0] in wanted]
+        if not rows:
+            return np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
+        return np.array([r[0] for r in rows], np.int64), np.stack([_vec(r[1]) for r in rows])
+
+    def models(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT model, COUNT(*) FROM embeddings GROUP BY model").fetchall())
+
+    def quality(self, photo_ids: Iterable[int]) -> dict[int, dict[str, float]]:
+        ids = list(photo_ids)
+        out = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            cur = self.conn.execute(f"SELECT * FROM features WHERE photo_id IN ({','.join('?' * len(chunk))})", chunk)
+            names = [d[0] for d in cur.description]
+            for row in cur:
+                out[row[0]] = dict(zip(names, row))
+        return out
+
+    def faces(self, photo_ids: Iterable[int] | None = None) -> list[dict]:
+        """Face rows of present photos (embedding and landmarks as arrays), largest first per photo."""
+        cur = self.conn.execute(
+            "SELECT f.* FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' "
+            "ORDER BY f.photo_id, f.w * f.h DESC")
+        names = [d[0] for d in cur.description]
+        wanted = set(photo_ids) if photo_ids is not None else None
+        out = []
+        for row in cur:
+            d = dict(zip(names, row))
+            if wanted is not None and d["photo_id"] not in wanted:
+                continue
+            d["embedding"] = _vec(d["embedding"])
+            d["landmarks"] = _vec(d["landmarks"]).reshape(5, 2)
+            out.append(d)
+        return out
+
+    def pixel_groups(self) -> list[list[int]]:
+        rows = self.conn.execute(
+            "SELECT group_concat(f.photo_id) FROM features f JOIN photos p ON p.id = f.photo_id "
+            "WHERE p.status = 'ok' AND f.pixel_hash != '' GROUP BY f.pixel_hash HAVING COUNT(*) > 1")
+        return [sorted(int(x) for x in r[0].split(",")) for r in rows]

@@ -1,0 +1,144 @@
+"""Exact and near duplicates.
+
+Exact: the same file content (hash) or the same decoded pixels (metadata differs).
+Near: candidates are each photo's nearest neighbours in the embedding index (also queried
+with the photo turned by 90/180/270 degrees, so rotated copies are found), then every
+candidate pair is verified geometrically (:mod:`near_duplicate`): an edited copy aligns and
+matches everywhere; a burst frame of the same scene aligns but its subject moved, so it is
+not reported unless it is near-identical. Precision first: only verified pairs group."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from . import paths
+from .jobs import CancelToken, Job, Progress, Throttle
+from .library_models import embedding_model
+from .near_duplicate import compare
+from .thumbnails import thumb_path
+from .union_find import UnionFind
+from .vector_index import open_index
+
+CANDIDATE_SIMILARITY = 0.45     # loose on purpose: verification decides
+NEIGHBOURS = 10
+
+
+@dataclass
+class DuplicateGroup:
+    kind: str                       # "exact" or "near"
+    photo_ids: list[int]
+    paths: list[str]
+    keeper: int                     # suggested photo to keep
+    reasons: dict[int, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        keep = self.paths[self.photo_ids.index(self.keeper)]
+        return {"kind": self.kind, "photos": [paths.display(p) for p in self.paths], "keeper": paths.display(keep)}
+
+
+def _rows(catalog) -> dict[int, dict]:
+    cur = catalog.conn.execute(
+        "SELECT p.id, p.path, p.content_hash, p.width, p.height, p.camera_model, p.time_source, f.sharpness_subject "
+        "FROM photos p LEFT JOIN features f ON f.photo_id = p.id WHERE p.status = 'ok'")
+    out = {}
+    for pid, path, h, w, hgt, cam, ts, sharp in cur:
+        out[pid] = {"path": paths.from_db(path), "hash": h, "pixels": (w or 0) * (hgt or 0),
+                    "meta": (cam is not None) + (ts == "exif"), "sharpness": sharp or 0.0}
+    return out
+
+
+def suggest_keeper(ids: list[int], rows: dict[int, dict]) -> int:
+    """Higher resolution, then sharper, then richer metadata, then the earliest indexed."""
+    return max(ids, key=lambda i: (rows[i]["pixels"], round(rows[i]["sharpness"], 1), rows[i]["meta"], -i))
+
+
+def _gray_thumb(catalog, row) -> np.ndarray | None:
+    path = thumb_path(catalog.thumbs_dir, row["hash"]) if row["hash"] else None
+    if path is None or not path.exists():
+        return None
+    with Image.open(path) as im:
+        return np.asarray(im.convert("L"))
+
+
+def _rotated_queries(catalog, ids, rows, model):
+    from .features.embedders import load_embedder
+
+    embedder = load_embedder(model)
+    for pid in ids:
+        path = thumb_path(catalog.thumbs_dir, rows[pid]["hash"]) if rows[pid]["hash"] else None
+        if path is None or not path.exists():
+            yield pid, None
+            continue
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            turns = [im.transpose(t) for t in (Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180,
+                                               Image.Transpose.ROTATE_270)]
+        yield pid, embedder.embed(turns)
+
+
+def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotations: bool = True,
+                    cancel: CancelToken | None = None) -> Job[list[DuplicateGroup]]:
+    cancel = cancel or CancelToken()
+    rows = _rows(catalog)
+    exact = UnionFind()
+    by_hash: dict[str, list[int]] = {}
+    for pid, r in rows.items():
+        if r["hash"]:
+            by_hash.setdefault(r["hash"], []).append(pid)
+    for group in [g for g in by_hash.values() if len(g) > 1] + catalog.features.pixel_groups():
+        for other in group[1:]:
+            exact.union(group[0], other)
+    model = embedding_model(catalog)
+    ids, vectors = catalog.features.vectors(model)
+    candidates: set[tuple[int, int]] = set()
+    if len(ids):
+        index = open_index(catalog, "photos", model)
+        throttle = Throttle()
+
+        def add(pid, hits):
+            for h in hits:
+                if h.id != pid and h.similarity >= threshold:
+                    candidates.add((min(pid, h.id), max(pid, h.id)))
+
+        for start in range(0, len(ids), 256):
+            for pid, hits in zip(ids[start:start + 256], index.search(vectors[start:start + 256], NEIGHBOURS + 1)):
+                add(int(pid), hits)
+        if rotations:
+            for n, (pid, turned) in enumerate(_rotated_queries(catalog, [int(i) for i in ids], rows, model)):
+                if cancel.cancelled:
+                    return []
+                if turned is not None:
+                    for hits in index.search(turned, NEIGHBOURS + 1):
+                        add(pid, hits)
+                if throttle.ready():
+                    yield Progress("duplicates: rotations", n + 1, len(ids))
+    near = UnionFind()
+    thumbs: dict[int, np.ndarray | None] = {}
+    pairs = sorted(candidates)
+    throttle = Throttle()
+    for n, (a, b) in enumerate(pairs):
+        if cancel.cancelled:
+            return []
+        if throttle.ready():
+            yield Progress("duplicates: verify", n, len(pairs))
+        if a not in rows or b not in rows or exact.find(a) == exact.find(b):
+            continue
+        for pid in (a, b):
+            if pid not in thumbs:
+                thumbs[pid] = _gray_thumb(catalog, rows[pid])
+        if thumbs[a] is None or thumbs[b] is None:
+            continue
+        if compare(thumbs[a], thumbs[b]).duplicate:
+            near.union(exact.find(a), exact.find(b))
+    groups = []
+    exact_groups = exact.groups()
+    members = {root: g for g in exact_groups for root in [exact.find(g[0])]}
+    for g in exact_groups:
+        groups.append(DuplicateGroup("exact", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
+    for roots in near.groups():
+        g = sorted({i for r in roots for i in members.get(r, [r])})
+        groups.append(DuplicateGroup("near", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
+    yield Progress("duplicates: verify", len(pairs), len(pairs))
+    return groups

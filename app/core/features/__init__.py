@@ -1,0 +1,1 @@
+"""Per-photo features at index time: embedding, quality and faces (Qt-free)."""

@@ -1,0 +1,99 @@
+"""Is photo B an edited copy of photo A? Geometric verification on small grayscale images:
+ORB keypoints (rotation-invariant), a RANSAC similarity transform (crop, resize, rotation,
+mirror), then the residual difference in the overlap after aligning and normalising
+contrast (colour edits, grayscale, re-compression). Burst frames of the same scene align
+too, but their subject moved: the residual separates them unless they are near-identical."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+SIZE = 320
+MIN_INLIERS = 20
+MAX_RESIDUAL = 0.10      # mean absolute difference of contrast-normalised gray levels in [0, 1]
+CHANGED_LEVEL = 0.25     # a pixel this different after alignment has changed content
+MAX_CHANGED = 0.0015     # share of changed pixels allowed: edited copies stay below 0.002, moving subjects above
+MIN_OVERLAP = 0.3        # of the smaller image's area
+
+
+@dataclass
+class Match:
+    duplicate: bool
+    inliers: int
+    residual: float          # mean absolute difference after alignment
+    overlap: float
+    mirrored: bool
+    changed: float = 1.0     # share of pixels whose content changed
+
+
+def prepare(gray: np.ndarray) -> np.ndarray:
+    """Long side SIZE (small copies are enlarged so both sides have comparable detail)."""
+    scale = SIZE / max(gray.shape)
+    if abs(scale - 1) > 1e-3:
+        gray = cv2.resize(gray, (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale))),
+                          interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    return gray
+
+
+
+def _features(gray: np.ndarray):
+    orb = cv2.ORB_create(nfeatures=800, fastThreshold=10)
+    return orb.detectAndCompute(gray, None)
+
+
+def _normalise(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    vals = x[mask]
+    if vals.size < 16:
+        return x
+    lo, hi = np.percentile(vals, [2, 98])
+    return np.clip((x - lo) / max(hi - lo, 1e-3), 0, 1)
+
+
+def _try(a: np.ndarray, b: np.ndarray, ka, da) -> Match | None:
+    kb, db = _features(b)
+    if da is None or db is None or len(ka) < 8 or len(kb) < 8:
+        return None
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
+    matches = matcher.match(da, db)
+    if len(matches) < MIN_INLIERS:
+        return Match(False, len(matches), 1.0, 0.0, False)
+    src = np.float32([kb[m.trainIdx].pt for m in matches])
+    dst = np.float32([ka[m.queryIdx].pt for m in matches])
+    M, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0, maxIters=2000)
+    if M is None:
+        return Match(False, 0, 1.0, 0.0, False)
+    inliers = int(inl.sum())
+    warped = cv2.warpAffine(b.astype(np.float32) / 255, M, (a.shape[1], a.shape[0]), flags=cv2.INTER_LINEAR,
+                            borderValue=-1)
+    mask = warped >= 0
+    mask = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    overlap = mask.sum() / min(a.size, b.size)
+    if inliers < MIN_INLIERS or overlap < MIN_OVERLAP:
+        return Match(False, inliers, 1.0, float(overlap), False)
+    fa = _normalise(a.astype(np.float32) / 255, mask)
+    fb = _normalise(warped, mask)
+    # compare at a coarser scale: re-compression and resampling noise is fine detail
+    fa, fb = cv2.GaussianBlur(fa, (0, 0), 1.5), cv2.GaussianBlur(fb, (0, 0), 1.5)
+    diff = np.abs(fa - fb)[mask]
+    residual = float(diff.mean())
+    changed = float((diff > CHANGED_LEVEL).mean())
+    ok = residual <= MAX_RESIDUAL and changed <= MAX_CHANGED
+    return Match(ok, inliers, residual, float(overlap), False, changed)
+
+
+def compare(gray_a: np.ndarray, gray_b: np.ndarray) -> Match:
+    a, b = prepare(gray_a), prepare(gray_b)
+    ka, da = _features(a)
+    best = Match(False, 0, 1.0, 0.0, False)
+    for mirrored, candidate in ((False, b), (True, cv2.flip(b, 1))):
+        m = _try(a, candidate, ka, da)
+        if m is None:
+            continue
+        m.mirrored = mirrored
+        if m.duplicate:
+            return m
+        if m.residual < best.residual:
+            best = m
+    return best

@@ -1,0 +1,175 @@
+"""FAISS indexes, one per embedding space (photo embeddings per model, face embeddings),
+keyed by catalog row ids and persisted beside the catalog. SQLite holds the vectors; an
+index file is a cache: when its manifest disagrees with the catalog (a crash between the
+commit and the save, a deleted file) it is rebuilt on open.
+
+Small spaces use exact inner-product search. From ``APPROX_THRESHOLD`` vectors on, an IVF
+index is built whose ``nprobe`` is calibrated on the library's own vectors until top-10
+recall against exact search reaches ``TARGET_RECALL`` (the measured value is kept in the
+manifest). Vectors are unit length, so inner products are cosine similarities."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .jobs import Progress
+
+APPROX_THRESHOLD = 20_000
+TARGET_RECALL = 0.99
+MAX_NPROBE = 256
+
+
+def ids_digest(ids: np.ndarray) -> str:
+    return hashlib.blake2b(np.sort(np.asarray(ids, np.int64)).tobytes(), digest_size=12).hexdigest()
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.ascontiguousarray(x, np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def recall_at(approx: np.ndarray, exact: np.ndarray) -> float:
+    """Share of the exact top-k ids that the approximate search also returned."""
+    hits = sum(len(set(a[a >= 0]) & set(e[e >= 0])) for a, e in zip(approx, exact))
+    return hits / max(1, int((exact >= 0).sum()))
+
+
+@dataclass
+class SearchHit:
+    id: int
+    similarity: float
+
+
+class VectorIndex:
+    def __init__(self, index, kind: str, count: int, digest: str, recall: float | None = None) -> None:
+        self.index, self.kind, self.count, self.digest, self.recall = index, kind, count, digest, recall
+
+    @property
+    def dim(self) -> int:
+        return self.index.d
+
+    @classmethod
+    def build(cls, ids: np.ndarray, vectors: np.ndarray, threshold: int = APPROX_THRESHOLD,
+              seed: int = 0) -> "VectorIndex":
+        ids = np.asarray(ids, np.int64)
+        dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
+        vectors = _normalise(vectors) if len(vectors) else np.zeros((0, dim), np.float32)
+        if len(ids) < threshold:
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+            if len(ids):
+                index.add_with_ids(vectors, ids)
+            return cls(index, "flat", len(ids), ids_digest(ids), 1.0)
+        nlist = int(min(4096, max(64, 4 * math.sqrt(len(ids)))))
+        quantizer = faiss.IndexFlatIP(dim)
+        ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(seed)
+        sample = vectors[rng.choice(len(vectors), size=min(len(vectors), nlist * 40), replace=False)]
+        ivf.train(sample)
+        ivf.add_with_ids(vectors, ids)
+        out = cls(ivf, "ivf", len(ids), ids_digest(ids))
+        out.recall = out.calibrate(ids, vectors, rng)
+        return out
+
+    def calibrate(self, ids: np.ndarray, vectors: np.ndarray, rng, queries: int = 200, k: int = 10) -> float:
+        """Smallest nprobe whose top-k recall vs exact search reaches TARGET_RECALL."""
+        q = vectors[rng.choice(len(vectors), size=min(queries, len(vectors)), replace=False)]
+        q = q + rng.normal(0, 0.02, q.shape).astype(np.float32)          # queries near, not on, the data
+        q = _normalise(q)
+        exact = faiss.IndexFlatIP(vectors.shape[1])
+        exact.add(vectors)
+        _, positions = exact.search(q, k)
+        truth = np.where(positions >= 0, ids[np.clip(positions, 0, None)], -1)
+        nprobe, recall = 1, 0.0
+        while nprobe <= MAX_NPROBE:
+            self.index.nprobe = nprobe
+            _, got = self.index.search(q, k)
+            recall = recall_at(got, truth)
+            if recall >= TARGET_RECALL:
+                break
+            nprobe *= 2
+        self.index.nprobe = min(nprobe, MAX_NPROBE)
+        return recall
+
+    def search(self, queries: np.ndarray, k: int = 10) -> list[list[SearchHit]]:
+        queries = _normalise(np.atleast_2d(queries))
+        if self.count == 0:
+            return [[] for _ in queries]
+        sims, ids = self.index.search(queries, min(k, self.count))
+        return [[SearchHit(int(i), float(s)) for s, i in zip(srow, irow) if i >= 0] for srow, irow in zip(sims, ids)]
+
+    def save(self, path: Path, meta: dict) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        faiss.write_index(self.index, str(tmp))
+        os.replace(tmp, path)
+        manifest = {**meta, "kind": self.kind, "count": self.count, "ids": self.digest, "recall": self.recall,
+                    "nprobe": getattr(self.index, "nprobe", None)}
+        tmp_m = path.with_name(f".{path.name}.json.{os.getpid()}.tmp")
+        tmp_m.write_text(json.dumps(manifest))
+        os.replace(tmp_m, path.with_suffix(path.suffix + ".json"))
+
+    @classmethod
+    def load(cls, path: Path) -> tuple["VectorIndex", dict] | None:
+        manifest_path = path.with_suffix(path.suffix + ".json")
+        if not path.exists() or not manifest_path.exists():
+            return None
+        try:
+            manifest = json.loads(manifest_path.read_text())
+            index = faiss.read_index(str(path))
+        except (OSError, ValueError, RuntimeError):
+            return None
+        if manifest.get("nprobe") and hasattr(index, "nprobe"):
+            index.nprobe = manifest["nprobe"]
+        return cls(index, manifest["kind"], manifest["count"], manifest["ids"], manifest.get("recall")), manifest
+
+
+def index_path(catalog, space: str, model: str) -> Path:
+    return catalog.path.parent / f"{catalog.path.stem}.vectors" / f"{space}-{model}.faiss"
+
+
+def _space_vectors(catalog, space: str, model: str) -> tuple[np.ndarray, np.ndarray]:
+    if space == "photos":
+        return catalog.features.vectors(model)
+    rows = catalog.features.faces()
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros((0, 128), np.float32)
+    return np.array([r["id"] for r in rows], np.int64), np.stack([r["embedding"] for r in rows])
+
+
+def _current_ids(catalog, space: str, model: str) -> np.ndarray:
+    if space == "photos":
+        sql = ("SELECT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+               "WHERE e.model = ? AND p.status = 'ok'")
+        return np.array([r[0] for r in catalog.conn.execute(sql, (model,))], np.int64)
+    sql = "SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok'"
+    return np.array([r[0] for r in catalog.conn.execute(sql)], np.int64)
+
+
+def open_index(catalog, space: str, model: str, threshold: int = APPROX_THRESHOLD) -> VectorIndex:
+    """The persisted index when it matches the catalog, otherwise rebuilt from SQLite and saved."""
+    path = index_path(catalog, space, model)
+    ids = _current_ids(catalog, space, model)
+    loaded = VectorIndex.load(path)
+    if loaded is not None:
+        index, manifest = loaded
+        if manifest.get("model") == model and index.count == len(ids) and index.digest == ids_digest(ids):
+            return index
+    ids, vectors = _space_vectors(catalog, space, model)
+    index = VectorIndex.build(ids, vectors, threshold)
+    index.save(path, {"space": space, "model": model})
+    return index
+
+
+def sync_indexes(catalog, model: str):
+    """Index-job stage: bring the photo and face indexes in line with the catalog."""
+    for i, space in enumerate(("photos", "faces")):
+        yield Progress("vectors", i, 2, current=space)
+        open_index(catalog, space, "sface" if space == "faces" else model)
+    yield Progress("vectors", 2, 2)

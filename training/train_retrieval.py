@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from models.face import BackboneNetwork
-from models.features.embedding import letterbox
+from models.features.letterbox import letterbox
 
 from .cli_common import print_progress, run_main
 from .config import resolve_path

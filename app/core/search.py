@@ -62,10 +62,10 @@ def search_vectors(catalog, queries: np.ndarray, k: int, model: str | None = Non
 
 
 def search_by_example(catalog, image_path: str, k: int = 20, rotations: bool = True) -> list[Result]:
-    from .features.embedders import load_embedder
+    from .features.embedders import load_query_embedder
 
     decoded = load_query(image_path)
-    embedder = load_embedder(embedding_model(catalog))
+    embedder = load_query_embedder(embedding_model(catalog))
     views = [decoded.image]
     if rotations:
         views += [decoded.image.transpose(t) for t in

@@ -66,11 +66,11 @@ class VectorIndex:
             if len(ids):
                 index.add_with_ids(vectors, ids)
             return cls(index, "flat", len(ids), ids_digest(ids), 1.0)
-        nlist = int(min(4096, max(64, 4 * math.sqrt(len(ids)))))
+        nlist = int(max(16, min(4096, 4 * math.sqrt(len(ids)), len(ids) // 39)))   # >= 39 points per list
         quantizer = faiss.IndexFlatIP(dim)
         ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(seed)
-        sample = vectors[rng.choice(len(vectors), size=min(len(vectors), nlist * 40), replace=False)]
+        sample = vectors[rng.choice(len(vectors), size=min(len(vectors), nlist * 64), replace=False)]
         ivf.train(sample)
         ivf.add_with_ids(vectors, ids)
         out = cls(ivf, "ivf", len(ids), ids_digest(ids))

@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import sqlite_utils
-
 from .. import paths
 from .connection import CatalogError, CatalogTooNewError, open_connection, transaction
 from .decisions import DecisionState, DecisionStore
@@ -21,11 +19,17 @@ class Catalog:
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path).absolute()
         self.conn, self.migrated = open_connection(self.path)
-        self.db = sqlite_utils.Database(self.conn)
         self.photos = PhotoStore(self.conn)
         self.decisions = DecisionStore(self.conn)
         self.features = FeatureStore(self.conn)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
+
+    @property
+    def db(self):
+        """sqlite-utils view of the catalog (imported on first use)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def transaction(self):
         return transaction(self.conn)

@@ -7,8 +7,6 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-import sqlite_utils
-
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -69,6 +67,8 @@ def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
     if current > 0:
         backup(conn, path.with_name(f"{path.name}.v{current}.bak"))
     applied = []
+    import sqlite_utils   # only when migrating: keeps opening an up-to-date catalog cheap
+
     db = sqlite_utils.Database(conn)
     for version in range(current, SCHEMA_VERSION):
         with transaction(conn):

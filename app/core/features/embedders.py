@@ -36,5 +36,44 @@ def load_embedder(name: str | None = None, allow_download: bool = False):
                 embedder = PhotoEmbedder(name, size=spec.preprocess.get("size", 192))
             except BackboneUnavailable as exc:
                 raise ModelUnavailable(str(exc)) from exc
+            _export_for_queries(embedder)
         _loaded[name] = embedder
         return embedder
+
+
+def onnx_path(name: str, size: int):
+    from ..models.registry import cache_dir
+
+    return cache_dir() / "onnx" / f"{name}-{size}-v1.onnx"
+
+
+def _export_for_queries(embedder) -> None:
+    """Keep an ONNX copy of a CNN embedder so searches need not import torch (best effort)."""
+    path = onnx_path(embedder.name, embedder.size)
+    if path.exists():
+        return
+    try:
+        import onnx  # noqa: F401  (torch's exporter needs it)
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        embedder.export_onnx(path)
+    except Exception:   # no onnx package, read-only cache: searches use torch instead
+        return
+
+
+def load_query_embedder(name: str | None = None):
+    """The cheapest embedder producing the library's vectors: the ONNX copy through OpenCV
+    when it exists (no torch import), else the torch model."""
+    name = name or default_embedding_model()
+    spec = registry()[name]
+    if "open_clip" not in spec.extra:
+        size = spec.preprocess.get("size", 192)
+        path = onnx_path(name, size)
+        if path.exists():
+            from models.features.onnx_embedding import OnnxEmbedder
+
+            try:
+                return OnnxEmbedder(name, str(path), size, spec.dim)
+            except Exception:
+                pass
+    return load_embedder(name)

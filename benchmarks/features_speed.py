@@ -1,0 +1,107 @@
+"""Features and indexes, measured in one run:
+
+    python -m benchmarks.features_speed [--photos N] [--vectors 10000,1000000] [--skip-1m]
+
+1. The full index pipeline (decode, thumbnail, quality, faces, embedding; both cores) on
+   2 MP JPEGs against a plain single-threaded Pillow full decode of the same files (ratio).
+2. In-process search latency on random unit vectors with the automatic index (exact below
+   the threshold, calibrated IVF above), plus the index's recall vs exact on the same data.
+3. End-to-end `phototriage search` CLI latency on a warm cache (second run).
+4. Peak RSS of a `phototriage index` process on the same library.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.index_speed import full_decode_seconds, make_camera_jpegs
+
+
+def pipeline_seconds(folder: Path, db: Path, workers: int) -> tuple[float, dict]:
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+    from app.core.jobs import drive
+
+    pipeline = FeaturePipeline()
+    with Catalog(db) as cat:
+        t = time.perf_counter()
+        summary = drive(index_library(cat, str(folder), workers=workers, features=pipeline))
+        return time.perf_counter() - t, summary.to_json()
+
+
+def search_latency(n: int, dim: int, queries: int = 200) -> dict:
+    from app.core.vector_index import VectorIndex
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, dim), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    t = time.perf_counter()
+    index = VectorIndex.build(np.arange(n, dtype=np.int64), x)
+    build = time.perf_counter() - t
+    q = x[rng.choice(n, queries, replace=False)] + 0.05 * rng.standard_normal((queries, dim), dtype=np.float32)
+    lat = []
+    for row in q:
+        t = time.perf_counter()
+        index.search(row, 10)
+        lat.append(time.perf_counter() - t)
+    return {"vectors": n, "dim": dim, "index": index.kind, "nprobe": getattr(index.index, "nprobe", None),
+            "calibrated_recall_at_10": index.recall, "build_s": round(build, 1),
+            "median_ms": round(1000 * float(np.median(lat)), 2), "p95_ms": round(1000 * float(np.percentile(lat, 95)), 2)}
+
+
+def cli_latency(db: Path, query: Path) -> float:
+    cmd = [sys.executable, "-m", "app.cli", "search", str(query), "--db", str(db), "--json", "-k", "10"]
+    subprocess.run(cmd, check=True, capture_output=True)          # warm the OS cache
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def index_peak_rss_mb(folder: Path, db: Path) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-m", "app.cli", "index", str(folder), "--db", str(db), "--json"],
+                   check=True, capture_output=True)
+    return max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--photos", type=int, default=40)
+    ap.add_argument("--vectors", default="10000,1000000")
+    ap.add_argument("--dim", type=int, default=1280)
+    args = ap.parse_args(argv)
+    report: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files = make_camera_jpegs(tmp / "lib", args.photos, size=(1732, 1155))
+        decode = min(full_decode_seconds(files) for _ in range(2))
+        seconds, summary = pipeline_seconds(tmp / "lib", tmp / "a.db", workers=2)
+        report["pipeline_2mp"] = {"photos": len(files), "full_decode_s": round(decode, 2),
+                                  "pipeline_s": round(seconds, 2), "ratio": round(seconds / decode, 2),
+                                  "photos_per_s": round(len(files) / seconds, 1),
+                                  "full_decode_photos_per_s": round(len(files) / decode, 1),
+                                  "featured": summary["featured"]}
+        print(json.dumps({"pipeline_2mp": report["pipeline_2mp"]}), flush=True)
+        report["index_peak_rss_mb"] = round(index_peak_rss_mb(tmp / "lib", tmp / "b.db"), 0)
+        print(json.dumps({"index_peak_rss_mb": report["index_peak_rss_mb"]}), flush=True)
+        report["cli_search_s"] = round(cli_latency(tmp / "a.db", files[3]), 2)
+        print(json.dumps({"cli_search_s": report["cli_search_s"]}), flush=True)
+    for n in (int(v) for v in args.vectors.split(",") if v):
+        res = search_latency(n, args.dim)
+        report[f"search_{n}"] = res
+        print(json.dumps({f"search_{n}": res}), flush=True)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -41,9 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="metadata and thumbnails only (no embeddings, quality or faces)")
     p.set_defaults(func=cmd_index)
 
-    from app.cli_features import add_parsers
+    from app.cli_features import add_parsers as add_feature_parsers
+    from app.cli_triage import add_parsers as add_triage_parsers
 
-    add_parsers(sub, _common)
+    add_feature_parsers(sub, _common)
+    add_triage_parsers(sub, _common)
     return parser
 
 

@@ -13,6 +13,7 @@ import torch
 
 from models.features.photo_features import BLOCK_NAMES, PhotoFeatureExtractor
 
+from .datasets.degradations import VERSION as DEGRADATIONS_VERSION
 from .datasets.pair_list import series_split
 from .datasets.quality_pairs import EYES, PairRenderer, QualityPair, make_quality_pairs, source_photos
 from .feature_cache import FeatureCache
@@ -87,7 +88,7 @@ class RankerData:
         pairs = make_quality_pairs(sources, tuple(kinds) if kinds else None, int(data_cfg.get("variants", 1)),
                                    seed, faces=finder if data_cfg.get("closed_eyes", True) else None)
         self.splits = series_split(pairs, data_cfg.get("splits", {"train": 0.7, "val": 0.15, "test": 0.15}), seed)
-        self.cache = FeatureCache(cache_dir, f"{extractor.id}|render{self.renderer.max_side}")
+        self.cache = FeatureCache(cache_dir, f"{extractor.id}|render{self.renderer.max_side}|degradations-v{DEGRADATIONS_VERSION}")
         self.seed = seed
 
     def _features(self, key: str, render) -> np.ndarray:

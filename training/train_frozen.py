@@ -104,6 +104,7 @@ def run(cfg: dict, args=None, hooks=(), cancel=None) -> dict[str, Any]:
     train, val, test = (data.tensors(s) for s in ("train", "val", "test"))
     model = build_ranker(cfg, data.block_dims)
     meta = {"pipeline": "frozen", "architecture": model.get_architecture_metadata(), "blocks": data.blocks,
+            "embedding_model": cfg["features"]["backbone"],
             "block_dims": data.block_dims, "feature_extractor": extractor.id, "config": cfg}
     job = fit_ranker(model, train, val, cfg["train"], hooks=[print_progress, *hooks], cancel=cancel,
                      checkpoint=str(cfg["output"]["checkpoint"]), metadata=meta)

@@ -23,6 +23,7 @@ class Progress:
     total: int | None = None
     current: str | None = None
     message: str | None = None
+    metrics: dict | None = None      # e.g. training loss / agreement, for live plots
 
     @property
     def fraction(self) -> float | None:

@@ -46,6 +46,7 @@ def average_linkage(embeddings: np.ndarray, threshold: float = SFACE_SAME_PERSON
 class Person:
     label: str
     faces: list[dict]
+    person_id: int | None = None      # set once the user named, merged or split it
 
     def to_json(self) -> dict:
         return {"person": self.label,
@@ -54,21 +55,45 @@ class Person:
 
 
 def people(catalog, threshold: float = SFACE_SAME_PERSON) -> list[Person]:
-    """Clusters of two or more faces first (named when the user named them), then singletons."""
+    """Faces the user assigned to a person first (by person), then clusters of two or more
+    unassigned faces, then singletons."""
     rows = catalog.features.faces()
     if not rows:
         return []
-    labels = average_linkage(np.stack([r["embedding"] for r in rows]), threshold)
     names = dict(catalog.conn.execute("SELECT id, name FROM people").fetchall())
     path_of = {}
     for r in rows:
         if r["photo_id"] not in path_of:
             path_of[r["photo_id"]] = catalog.photos.get(r["photo_id"])["path"]
         r["path"] = path_of[r["photo_id"]]
-    out, singles = [], []
-    for k in range(labels.max() + 1):
-        members = [r for r, lab in zip(rows, labels) if lab == k]
-        named = {names.get(r["person_id"]) for r in members if r.get("person_id") in names}
-        label = sorted(named)[0] if len(named) == 1 else f"person-{k + 1}"
-        (out if len(members) > 1 else singles).append(Person(label if len(members) > 1 else "unknown", members))
+    assigned: dict[int, list[dict]] = {}
+    free = []
+    for r in rows:
+        (assigned.setdefault(r["person_id"], []) if r.get("person_id") in names else free).append(r)
+    out = [Person(names[pid] or f"person #{pid}", faces, pid) for pid, faces in
+           sorted(assigned.items(), key=lambda kv: -len(kv[1]))]
+    singles = []
+    if free:
+        labels = average_linkage(np.stack([r["embedding"] for r in free]), threshold)
+        for k in range(labels.max() + 1):
+            members = [r for r, lab in zip(free, labels) if lab == k]
+            if len(members) > 1:
+                out.append(Person(f"person-{len(out) + 1}", members))
+            else:
+                singles.append(Person("unknown", members))
     return out + singles
+
+
+def assign(catalog, face_ids: list[int], name: str | None = None, person_id: int | None = None) -> int:
+    """Put faces under one person (a new one unless ``person_id``); returns the person id.
+    Naming a cluster, merging two and splitting faces off are all this one operation."""
+    from .catalog.photos import now_iso
+
+    with catalog.transaction():
+        if person_id is None:
+            person_id = catalog.conn.execute("INSERT INTO people (name, created_at) VALUES (?, ?)",
+                                             (name, now_iso())).lastrowid
+        elif name is not None:
+            catalog.conn.execute("UPDATE people SET name = ? WHERE id = ?", (name, person_id))
+        catalog.conn.executemany("UPDATE faces SET person_id = ? WHERE id = ?", [(person_id, f) for f in face_ids])
+    return person_id

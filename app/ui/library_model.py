@@ -1,45 +1,48 @@
-"""Item model over the catalog's photos, with thumbnails loaded lazily and cached (bounded)."""
+"""Item model over the catalog's photos; thumbnails come from a ThumbnailCache (loaded off
+the GUI thread, bounded), so the grid stays responsive on tens of thousands of photos."""
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon
 
 from app.core import paths
 from app.core.catalog import Catalog
-from app.core.thumbnails import thumb_path
+
+from .thumbs import ThumbnailCache
+
+PathRole = Qt.UserRole + 1
+HashRole = Qt.UserRole + 2
 
 
 class LibraryModel(QAbstractListModel):
-    CACHE = 512
-
-    def __init__(self, catalog: Catalog, parent=None) -> None:
+    def __init__(self, catalog: Catalog, parent=None, thumbs: ThumbnailCache | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
         self._rows: list[tuple[str, str | None, str]] = []
-        self._icons: OrderedDict[str, QIcon] = OrderedDict()
+        self._row_of_hash: dict[str, list[int]] = {}
+        self.thumbs = thumbs or ThumbnailCache(catalog.thumbs_dir, parent=self)
+        self.thumbs.ready.connect(self._thumb_ready)
         self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = self._catalog.photos.listing()
+        self._row_of_hash = {}
+        for i, (_, h, _) in enumerate(self._rows):
+            if h:
+                self._row_of_hash.setdefault(h, []).append(i)
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def _icon(self, content_hash: str) -> QIcon:
-        icon = self._icons.get(content_hash)
-        if icon is None:
-            image = QImage(str(thumb_path(self._catalog.thumbs_dir, content_hash)))
-            icon = QIcon(QPixmap.fromImage(image)) if not image.isNull() else QIcon()
-            self._icons[content_hash] = icon
-            if len(self._icons) > self.CACHE:
-                self._icons.popitem(last=False)
-        else:
-            self._icons.move_to_end(content_hash)
-        return icon
+    def _thumb_ready(self, content_hash: str) -> None:
+        for row in self._row_of_hash.get(content_hash, []):
+            idx = self.index(row, 0)
+            self.dataChanged.emit(idx, idx, [Qt.DecorationRole])
+
+    def path_at(self, row: int) -> str:
+        return self._rows[row][0]
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
         if not index.isValid():
@@ -50,7 +53,12 @@ class LibraryModel(QAbstractListModel):
         if role == Qt.ToolTipRole:
             return f"{paths.display(path)}\n{status}"
         if role == Qt.DecorationRole and content_hash and status == "ok":
-            return self._icon(content_hash)
+            pix = self.thumbs.get(content_hash)
+            return QIcon(pix) if pix is not None else None
+        if role == PathRole:
+            return path
+        if role == HashRole:
+            return content_hash
         if role == Qt.SizeHintRole:
             return QSize(180, 170)
         return None

@@ -18,7 +18,7 @@ DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNIZER_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 DETECT_THRESHOLD = 0.9
 SFACE_SAME_PERSON = 0.363      # cosine threshold published with SFace (OpenCV zoo)
-DETECT_MAX_SIDE = 960
+DETECT_MAX_SIDE = 640        # faces under ~20 px at this size do not decide a best shot
 MIN_FACE = 24                  # pixels (in the analysed image)
 # Canonical 112x112 SFace template: right eye, left eye, nose, right and left mouth corners.
 EYE_CENTRES = ((38.29, 51.70), (73.53, 51.50))

@@ -99,7 +99,8 @@ def test_pairs_from_decisions_by_hand():
                                   Verdict("c", 1, "rejected"), Verdict("d", 2, "rejected"),
                                   Verdict("e", 2, "undecided", rating=4), Verdict("f", 2, "undecided", rating=1)])
     assert pairs == [WeightedPair("a", "b", 0.5, 1), WeightedPair("a", "c", 1.0, 1),
-                     WeightedPair("b", "c", 0.8, 1), WeightedPair("e", "f", 0.6000000000000001, 2)]
+                     WeightedPair("b", "c", 0.8, 1), WeightedPair("e", "d", 0.3, 2),
+                     WeightedPair("e", "f", 0.6000000000000001, 2), WeightedPair("f", "d", 0.3, 2)]
 
 
 def test_roc_auc_and_threshold_by_hand():

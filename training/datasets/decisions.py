@@ -1,6 +1,6 @@
 """Preference pairs from a user's decisions: inside one burst, a photo marked best beats
-accepted, undecided and rejected frames; an accepted one beats rejected ones; higher star
-ratings beat lower ones. Pairs carry weights by how strong the evidence is."""
+accepted, undecided and rejected frames; accepted and (weakly) undecided frames beat rejected
+ones; higher star ratings beat lower ones. Pairs carry weights by how strong the evidence is."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,7 +10,7 @@ from typing import Hashable, Iterable
 
 # (better verdict, worse verdict) -> weight
 PAIR_WEIGHTS = {("best", "rejected"): 1.0, ("accepted", "rejected"): 0.8, ("best", "accepted"): 0.5,
-                ("best", "undecided"): 0.4}
+                ("best", "undecided"): 0.4, ("undecided", "rejected"): 0.3}
 RATING_WEIGHT = 0.2       # per star of difference, at most 1
 
 

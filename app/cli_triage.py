@@ -1,0 +1,92 @@
+"""CLI commands for triage: bursts, pick, train."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from app.cli_features import _open
+
+
+def add_parsers(sub, common) -> None:
+    p = sub.add_parser("bursts", help="bursts with the suggested best frame and scores")
+    p.add_argument("--max-gap", type=float, default=None, help="seconds between frames of one burst (default 10)")
+    p.add_argument("--min-similarity", type=float, default=None, help="embedding cosine between frames (default 0.75)")
+    p.add_argument("--no-rank", action="store_true", help="group only")
+    common(p)
+    p.set_defaults(func=cmd_bursts)
+
+    p = sub.add_parser("pick", help="record a decision for a photo")
+    p.add_argument("path")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--accept", action="store_true")
+    g.add_argument("--reject", action="store_true")
+    g.add_argument("--best", action="store_true", help="mark as the best frame of its burst")
+    g.add_argument("--rating", type=int, choices=range(0, 6))
+    g.add_argument("--clear", action="store_true", help="neither accepted nor rejected")
+    common(p)
+    p.set_defaults(func=cmd_pick)
+
+    p = sub.add_parser("train", help="fine-tune the ranker from your decisions (adopted only when better)")
+    p.add_argument("--rollback", action="store_true", help="go back to the previous ranker version")
+    p.add_argument("--status", action="store_true", help="list versions and the one in use")
+    common(p)
+    p.set_defaults(func=cmd_train)
+
+
+def cmd_bursts(args) -> Any:
+    from app.core import paths
+    from app.core.bursts import BurstSettings, settings_from_catalog
+    from app.core.jobs import drive
+    from app.core.triage import ranked_bursts
+
+    with _open(args) as catalog:
+        base = settings_from_catalog(catalog)
+        settings = BurstSettings(args.max_gap if args.max_gap is not None else base.max_gap_s,
+                                 args.min_similarity if args.min_similarity is not None else base.min_similarity)
+        out = []
+        for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
+            item = {"id": b.id, "photos": [paths.display(p) for p in b.paths]}
+            if b.best is not None:
+                path_of = dict(zip(b.photo_ids, b.paths))
+                item.update({"best": paths.display(path_of[b.best]),
+                             "scores": {paths.display(path_of[i]): s for i, s in b.scores.items()},
+                             "order": [paths.display(path_of[i]) for i in b.order], "reasons": b.reasons})
+            out.append(item)
+        return out
+
+
+def cmd_pick(args) -> Any:
+    from app.cli import Failure
+
+    with _open(args) as catalog:
+        pid = catalog.photos.id_for_path(os.path.abspath(args.path))
+        if pid is None:
+            raise Failure(f"not in this catalog: {args.path} (index its folder first)")
+        if args.best:
+            catalog.decisions.record(pid, "best", 1)
+        elif args.rating is not None:
+            catalog.decisions.record(pid, "rating", args.rating)
+        else:
+            catalog.decisions.record(pid, "pick", 1 if args.accept else -1 if args.reject else 0)
+        st = catalog.decisions.state(pid)
+        return {"path": os.path.abspath(args.path), "pick": st.pick, "best": st.best, "rating": st.rating}
+
+
+def cmd_train(args) -> Any:
+    from app.cli import Failure, _ProgressBar
+    from app.core import learning
+    from app.core.jobs import drive
+
+    with _open(args) as catalog:
+        if args.status:
+            return {"current": learning.current_version(catalog), "versions": learning.list_versions(catalog)}
+        if args.rollback:
+            try:
+                return {"current": learning.rollback(catalog)}
+            except ValueError as exc:
+                raise Failure(str(exc)) from exc
+        bar = _ProgressBar(not args.json)
+        try:
+            return drive(learning.train_job(catalog), bar).to_json()
+        finally:
+            bar.close()

@@ -1,0 +1,111 @@
+"""Best shot in a burst: the MultiFeaturePairwiseRanker scores every frame from its stored
+features (photo embedding, quality, main face); pairwise preferences P(i > j) =
+sigmoid(s_i - s_j) are aggregated round-robin (a frame's score is its mean win probability),
+and the best frame's reasons are the named features where it beats the others clearly."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models.face.detection import FACE_FEATURES
+from models.features.quality import RANKER_QUALITY_FEATURES
+from models.rankers import MultiFeaturePairwiseRanker
+from training.checkpoints import load_checkpoint
+
+from .models import ModelUnavailable, registry
+
+# (feature, direction, typical spread, reason shown to the user)
+REASONS = [
+    ("sharpness_subject", 1, 0.25, "sharper"),
+    ("face_sharpness", 1, 0.25, "sharper face"),
+    ("eyes_open", 1, 0.15, "eyes open"),
+    ("exposure_error", -1, 0.08, "better exposed"),
+    ("noise", -1, 0.4, "less noise"),
+    ("blur_anisotropy", -1, 0.08, "less motion blur"),
+    ("blockiness", -1, 0.3, "fewer compression artefacts"),
+    ("edge_alignment", 1, 0.05, "straighter framing"),
+]
+
+
+@dataclass
+class RankedBurst:
+    order: list[int]                       # photo ids, best first
+    scores: dict[int, float]               # mean win probability in [0, 1]
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> int:
+        return self.order[0]
+
+
+def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
+    out = {k: float(q.get(k) or 0.0) for k in ("sharpness_subject", "noise", "blur_anisotropy", "blockiness",
+                                                 "edge_alignment")}
+    out["exposure_error"] = abs((q.get("brightness_mean") or 0.0) - 0.47) + 2 * (
+        (q.get("highlights_clipped") or 0.0) + (q.get("shadows_clipped") or 0.0))
+    if face is not None:
+        out["face_sharpness"], out["eyes_open"] = face["sharpness"], face["eyes_open"]
+    return out
+
+
+def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3) -> list[str]:
+    scored = []
+    for name, direction, spread, text in REASONS:
+        if name not in explain[best] or not all(name in explain[o] for o in others):
+            continue
+        rest = np.median([explain[o][name] for o in others])
+        z = direction * (explain[best][name] - rest) / spread
+        if z >= 1.0:
+            scored.append((z, text))
+    return [t for _, t in sorted(scored, reverse=True)[:limit]]
+
+
+class BurstRanker:
+    def __init__(self, checkpoint: str | Path | None = None) -> None:
+        path = Path(checkpoint) if checkpoint else registry().path("default_ranker", allow_download=False)
+        ckpt = load_checkpoint(path)
+        meta = ckpt["metadata"]
+        self.path, self.metadata = path, meta
+        self.model = MultiFeaturePairwiseRanker.from_metadata(meta["architecture"])
+        self.model.load_state_dict(ckpt["model_state_dict"])
+        self.model.eval()
+        self.blocks = list(meta["blocks"])
+        self.embedding_model = meta.get("embedding_model", "efficientnet_lite0")
+
+    def features(self, catalog, photo_ids: list[int]) -> tuple[torch.Tensor, dict[int, dict[str, float]]]:
+        """(N, D) ranker inputs and the values used to explain a choice."""
+        quality = catalog.features.quality(photo_ids)
+        faces: dict[int, dict] = {}
+        for row in catalog.features.faces(photo_ids):
+            faces.setdefault(row["photo_id"], row)          # largest face first
+        ids, vecs = catalog.features.vectors(self.embedding_model, photo_ids) if "embedding" in self.blocks else ([], [])
+        emb = {int(i): v for i, v in zip(ids, vecs)}
+        rows, explain = [], {}
+        for pid in photo_ids:
+            if pid not in quality or ("embedding" in self.blocks and pid not in emb):
+                raise ModelUnavailable(f"photo {pid} has no {self.embedding_model} features yet: run `phototriage index`")
+            q, face = quality[pid], faces.get(pid)
+            parts = {"embedding": emb.get(pid),
+                     "quality": np.array([q[n] or 0.0 for n in RANKER_QUALITY_FEATURES], np.float32),
+                     "face": np.zeros(len(FACE_FEATURES), np.float32) if face is None else np.array(
+                         [1.0, face["size"], face["sharpness"], face["brightness"], face["eyes_open"]], np.float32)}
+            rows.append(np.concatenate([parts[b] for b in self.blocks]))
+            explain[pid] = _explain_values(q, face)
+        return torch.from_numpy(np.stack(rows)), explain
+
+    @torch.no_grad()
+    def scores(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x)
+
+    def rank(self, catalog, photo_ids: list[int]) -> RankedBurst:
+        x, explain = self.features(catalog, photo_ids)
+        s = self.scores(x)
+        wins = torch.sigmoid(s[:, None] - s[None, :])
+        n = len(photo_ids)
+        mean_win = ((wins.sum(1) - 0.5) / max(1, n - 1)).tolist()     # drop the self-comparison (0.5)
+        order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
+        scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}
+        return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain))

@@ -1,0 +1,39 @@
+"""Bursts with their ranking, as the CLI and the GUI both present them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .bursts import BurstSettings, find_bursts, settings_from_catalog
+from .jobs import CancelToken, Job, Progress
+
+
+@dataclass
+class BurstView:
+    id: str
+    photo_ids: list[int]                    # capture order
+    paths: list[str]
+    hashes: list[str | None]
+    best: int | None = None
+    order: list[int] = field(default_factory=list)
+    scores: dict[int, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = True,
+                  cancel: CancelToken | None = None) -> Job[list[BurstView]]:
+    from .learning import load_current_ranker
+
+    bursts = find_bursts(catalog, settings or settings_from_catalog(catalog))
+    ranker = load_current_ranker(catalog) if rank and bursts else None
+    out = []
+    for i, b in enumerate(bursts):
+        if cancel is not None and cancel.cancelled:
+            break
+        hashes = [catalog.photos.get(pid)["content_hash"] for pid in b.photo_ids]
+        view = BurstView(b.id, b.photo_ids, b.paths, hashes)
+        if ranker is not None:
+            r = ranker.rank(catalog, b.photo_ids)
+            view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
+        out.append(view)
+        yield Progress("ranking bursts", i + 1, len(bursts))
+    return out

@@ -1,0 +1,204 @@
+"""The main window: a library is opened (dialog, recent list, dropped folder or command line),
+indexed in the background with progress and cancel, and shown through one tab per view."""
+from __future__ import annotations
+
+import os
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QTabWidget,
+                               QToolBar)
+
+from app.core import paths
+
+from .session import Session
+from .thumbs import ThumbnailCache
+from .views.cull_view import CullView
+from .views.duplicates_view import DuplicatesView
+from .views.library_view import LibraryView
+from .views.people_view import PeopleView
+from .views.search_view import SearchView
+from .views.settings_view import SettingsView, qsettings
+from .views.training_view import TrainingView
+from .worker import WorkerPool
+
+RECENT_KEY = "library/recent"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("PhotoTriage")
+        self.setAcceptDrops(True)
+        self.workers = WorkerPool(self)
+        self.session: Session | None = None
+        self.thumbs: ThumbnailCache | None = None
+        self.index_worker = None
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self.tabs.addTab(QLabel("Open a folder of photos (toolbar, or drop a folder here)."), "Library")
+        self._toolbar()
+        self._last_reload = 0.0
+        self.resize(1280, 820)
+
+    # chrome ----------------------------------------------------------------
+    def _toolbar(self) -> None:
+        bar = QToolBar("Library")
+        self.addToolBar(bar)
+        open_act = QAction("Open folder…", self, shortcut=QKeySequence.Open, triggered=self.choose_folder)
+        bar.addAction(open_act)
+        self.recent_menu = QMenu("Recent", self)
+        recent = QAction("Recent libraries", self)
+        recent.setMenu(self.recent_menu)
+        bar.addAction(recent)
+        self.rescan_act = QAction("Rescan", self, triggered=self.start_indexing)
+        bar.addAction(self.rescan_act)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress_label = QLabel("")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_indexing)
+        self.cancel_button.setEnabled(False)
+        sb = self.statusBar()
+        sb.addPermanentWidget(self.progress_label)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.cancel_button)
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for folder in self.recent():
+            self.recent_menu.addAction(folder, lambda f=folder: self.open_library(f))
+
+    @staticmethod
+    def recent() -> list[str]:
+        value = qsettings().value(RECENT_KEY, [])
+        return [v for v in (value if isinstance(value, list) else [value]) if v]
+
+    def _remember(self, folder: str) -> None:
+        items = [folder] + [f for f in self.recent() if f != folder]
+        qsettings().setValue(RECENT_KEY, items[:10])
+        self._fill_recent()
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a photo folder")
+        if folder:
+            self.open_library(folder)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(os.path.isdir(u.toLocalFile()) for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if os.path.isdir(url.toLocalFile()):
+                self.open_library(url.toLocalFile())
+                return
+
+    # library ---------------------------------------------------------------
+    def open_library(self, folder: str | None = None, catalog_path: str | None = None, index: bool = True) -> None:
+        self.close_library()
+        self.session = Session(catalog_path, folder) if catalog_path else Session.for_folder(folder)
+        if folder:
+            self._remember(os.path.abspath(folder))
+        self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}")
+        self.thumbs = ThumbnailCache(self.session.catalog.thumbs_dir, parent=self)
+        s = self.session
+        self.library = LibraryView(s, self.thumbs)
+        self.cull = CullView(s, self.workers, self.thumbs)
+        self.duplicates = DuplicatesView(s, self.workers, self.thumbs)
+        self.people = PeopleView(s, self.workers, self.thumbs)
+        self.search = SearchView(s, self.workers, self.thumbs)
+        self.training = TrainingView(s, self.workers)
+        self.settings = SettingsView(s)
+        self.library.find_similar.connect(self.find_similar)
+        self.cull.decided.connect(self.training.refresh)
+        self.tabs.clear()
+        for widget, name in ((self.library, "Library"), (self.cull, "Cull"), (self.duplicates, "Duplicates"),
+                             (self.people, "People"), (self.search, "Search"), (self.training, "Training"),
+                             (self.settings, "Settings")):
+            self.tabs.addTab(widget, name)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._status()
+        if index and folder:
+            self.start_indexing()
+        else:
+            self.cull.reload()
+
+    def close_library(self) -> None:
+        if self.session is None:
+            return
+        self.cancel_indexing()
+        self.workers.shutdown()
+        if self.thumbs is not None:
+            self.thumbs.shutdown()
+        self.session.close()
+        self.session = None
+
+    def _tab_changed(self, i: int) -> None:
+        widget = self.tabs.widget(i)
+        if widget is self.cull:
+            self.cull.setFocus()
+        elif widget is self.people and not self.people.clusters:
+            self.people.reload()
+        elif widget is self.training:
+            self.training.refresh()
+
+    def find_similar(self, path: str) -> None:
+        self.tabs.setCurrentWidget(self.search)
+        self.search.search_image(path)
+
+    def _status(self) -> None:
+        counts = self.session.catalog.photos.counts()
+        self.statusBar().showMessage(f"{counts.get('ok', 0)} photos, {counts.get('skipped', 0)} skipped, "
+                                     f"{counts.get('missing', 0)} missing")
+
+    # indexing --------------------------------------------------------------
+    def start_indexing(self) -> None:
+        if self.session is None or not self.session.folder or self.index_worker is not None:
+            return
+        self._index_started = time.monotonic()
+        self.cancel_button.setEnabled(True)
+        workers = int(qsettings().value("index/workers", 2))
+        self.index_worker = self.workers.start(self.session.index_job(workers), on_progress=self._index_progress,
+                                               on_result=self._index_done, on_error=self._index_error,
+                                               on_finished=self._index_finished)
+
+    def cancel_indexing(self) -> None:
+        if self.index_worker is not None:
+            self.index_worker.cancel()
+            self.progress_label.setText("cancelling…")
+
+    def _index_progress(self, events) -> None:
+        e = events[-1]
+        total = e.total or 0
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(min(e.done, max(total, 1)))
+        eta = ""
+        if e.phase == "index" and e.done and total:
+            rate = e.done / max(1e-6, time.monotonic() - self._index_started)
+            eta = f", about {int((total - e.done) / max(rate, 1e-6))} s left"
+        self.progress_label.setText(f"{e.phase}: {e.done}/{total or '?'}{eta}")
+        if time.monotonic() - self._last_reload > 1.0 and e.phase == "index":
+            self._last_reload = time.monotonic()
+            self.library.model_.reload()
+
+    def _index_done(self, summary) -> None:
+        self.progress_label.setText(f"indexed {summary.indexed}, {len(summary.skipped)} skipped"
+                                    f"{' (cancelled)' if summary.cancelled else ''}")
+
+    def _index_error(self, message: str) -> None:
+        self.progress_label.setText("indexing failed: " + message.splitlines()[0])
+
+    def _index_finished(self) -> None:
+        self.index_worker = None
+        self.cancel_button.setEnabled(False)
+        if self.session is not None:
+            self.library.model_.reload()
+            self._status()
+            self.cull.reload()
+
+    def closeEvent(self, event) -> None:
+        self.close_library()
+        super().closeEvent(event)

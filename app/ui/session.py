@@ -1,0 +1,58 @@
+"""The open library as the GUI sees it: the catalog (GUI-thread connection for reads and
+decisions), its folder, and factories for background jobs, each opening its own connection
+(SQLite connections stay in the thread that made them)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.core import paths
+from app.core.catalog import Catalog
+
+
+class Session:
+    def __init__(self, catalog_path: str | os.PathLike, folder: str | None = None) -> None:
+        self.catalog_path = Path(catalog_path)
+        self.folder = folder
+        self.catalog = Catalog(self.catalog_path)
+
+    @classmethod
+    def for_folder(cls, folder: str) -> "Session":
+        folder = os.path.abspath(folder)
+        return cls(paths.default_catalog_path(folder), folder)
+
+    def open_worker_catalog(self) -> Catalog:
+        return Catalog(self.catalog_path)
+
+    def index_job(self, workers: int | None = None):
+        """A factory for the worker: index the folder with features, in the worker's thread."""
+        folder = self.folder
+
+        def factory(cancel):
+            from app.core.indexer import index_library
+            from app.core.library_models import feature_pipeline
+
+            cat = self.open_worker_catalog()
+            try:
+                features = feature_pipeline(cat)
+                summary = yield from index_library(cat, folder, cancel=cancel, workers=workers, features=features)
+                return summary
+            finally:
+                cat.close()
+        return factory
+
+    def run_in_worker(self, fn):
+        """A factory running ``fn(catalog)`` (or its generator) on a worker-thread catalog."""
+        def factory(cancel):
+            cat = self.open_worker_catalog()
+            try:
+                result = fn(cat, cancel)
+                if hasattr(result, "__next__"):
+                    result = yield from result
+                return result
+            finally:
+                cat.close()
+        return factory
+
+    def close(self) -> None:
+        self.catalog.close()

@@ -1,0 +1,67 @@
+"""Thumbnails for item models: QImages decoded in the thumbnail pool, turned into pixmaps
+in the GUI thread and kept in a bounded LRU cache. Callers get a placeholder at once and a
+``ready(content_hash)`` signal when the real image arrives."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage, QPixmap
+
+from app.core.thumbnails import thumb_path
+
+
+class _Signals(QObject):
+    loaded = Signal(str, QImage)
+
+
+class _Load(QRunnable):
+    def __init__(self, key: str, path: Path, signals: _Signals) -> None:
+        super().__init__()
+        self.key, self.path, self.signals = key, path, signals
+
+    def run(self) -> None:
+        self.signals.loaded.emit(self.key, QImage(str(self.path)))     # QImage is safe off the GUI thread
+
+
+class ThumbnailCache(QObject):
+    ready = Signal(str)
+
+    def __init__(self, thumbs_dir: Path, capacity: int = 800, parent=None) -> None:
+        super().__init__(parent)
+        self.thumbs_dir = Path(thumbs_dir)
+        self.capacity = capacity
+        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
+        self._pending: set[str] = set()
+        self._signals = _Signals()
+        self._signals.loaded.connect(self._on_loaded)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+
+    def get(self, content_hash: str | None) -> QPixmap | None:
+        """The cached pixmap, or None (and a load is queued)."""
+        if not content_hash:
+            return None
+        pix = self._pixmaps.get(content_hash)
+        if pix is not None:
+            self._pixmaps.move_to_end(content_hash)
+            return pix
+        if content_hash not in self._pending:
+            self._pending.add(content_hash)
+            self.pool.start(_Load(content_hash, thumb_path(self.thumbs_dir, content_hash), self._signals))
+        return None
+
+    @Slot(str, QImage)
+    def _on_loaded(self, key: str, image: QImage) -> None:
+        self._pending.discard(key)
+        if image.isNull():
+            return
+        self._pixmaps[key] = QPixmap.fromImage(image)
+        while len(self._pixmaps) > self.capacity:
+            self._pixmaps.popitem(last=False)
+        self.ready.emit(key)
+
+    def shutdown(self) -> None:
+        self.pool.clear()
+        self.pool.waitForDone(5000)

@@ -1,0 +1,1 @@
+"""One module per view; each takes the Session and the WorkerPool."""

@@ -1,0 +1,255 @@
+"""Cull view: bursts one after another; a filmstrip with the suggested best marked (and its
+reasons), rejected frames dimmed; a large view with 100% zoom and a side-by-side compare
+with synchronised panning. Keyboard first:
+
+  Left/Right frame, Up/Down burst, P or Space accept, X reject, 0-5 rating, B best,
+  U undo, Z zoom 100%, C compare with the suggested best.
+Decisions go straight to the catalog through the core API."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from app.core import paths
+from app.core.triage import ranked_bursts
+
+from .image_view import ImageView
+
+PREVIEW_SIZE = 1600
+
+
+def load_preview(path: str, full: bool = False) -> QImage:
+    """Decode a photo upright (reduced, or full size for 100%) into a QImage (worker thread)."""
+    import os
+
+    from app.core.decode import decode
+    from app.core.fileio import read_original
+
+    data, _ = read_original(path, os.path.getsize(path))
+    image = decode(data, path, work_size=100_000 if full else PREVIEW_SIZE).image.convert("RGB")
+    if not full and max(image.size) > PREVIEW_SIZE:
+        image.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
+    return QImage(image.tobytes(), image.width, image.height, 3 * image.width, QImage.Format_RGB888).copy()
+
+
+def dimmed(pix: QPixmap) -> QPixmap:
+    out = QPixmap(pix.size())
+    out.fill(QColor("#202020"))
+    p = QPainter(out)
+    p.setOpacity(0.3)
+    p.drawPixmap(0, 0, pix)
+    p.end()
+    return out
+
+
+class CullView(QWidget):
+    decided = Signal()
+
+    def __init__(self, session, workers, thumbs, parent=None) -> None:
+        super().__init__(parent)
+        self.session, self.workers, self.thumbs = session, workers, thumbs
+        self.bursts = []
+        self.burst_index = 0
+        self.frame_index = 0
+        self.compare = False
+        self._preview_jobs = {}
+        self._images: dict[tuple[str, bool], QImage] = {}
+        self.header = QLabel("No bursts yet: open a folder and wait for indexing.")
+        self.header.setStyleSheet("font-weight: bold; padding: 4px;")
+        self.reasons = QLabel("")
+        self.strip = QListWidget()
+        self.strip.setViewMode(QListView.IconMode)
+        self.strip.setFlow(QListView.LeftToRight)
+        self.strip.setWrapping(False)
+        self.strip.setIconSize(QSize(150, 110))
+        self.strip.setFixedHeight(160)
+        self.strip.setFocusPolicy(Qt.NoFocus)
+        self.strip.currentRowChanged.connect(self._strip_selected)
+        self.main_view, self.other_view = ImageView(), ImageView()
+        self.main_view.link(self.other_view)
+        self.other_view.hide()
+        split = QSplitter()
+        split.addWidget(self.main_view)
+        split.addWidget(self.other_view)
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.reasons)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.strip)
+        self.setFocusPolicy(Qt.StrongFocus)
+        thumbs.ready.connect(lambda _h: self._refresh_strip_icons())
+
+    # data ------------------------------------------------------------------
+    def reload(self) -> None:
+        self.workers.start(self.session.run_in_worker(lambda cat, cancel: ranked_bursts(cat, cancel=cancel)),
+                           on_result=self._loaded)
+
+    def _loaded(self, bursts) -> None:
+        self.bursts = bursts or []
+        self.burst_index = min(self.burst_index, max(0, len(self.bursts) - 1))
+        self.frame_index = 0
+        self._show_burst()
+
+    @property
+    def burst(self):
+        return self.bursts[self.burst_index] if self.bursts else None
+
+    def current_photo(self) -> int | None:
+        b = self.burst
+        return b.photo_ids[self.frame_index] if b else None
+
+    def _state(self, pid: int):
+        return self.session.catalog.decisions.state(pid)
+
+    # display ---------------------------------------------------------------
+    def _show_burst(self) -> None:
+        b = self.burst
+        self.strip.blockSignals(True)
+        self.strip.clear()
+        if b is None:
+            self.header.setText("No bursts found.")
+            self.strip.blockSignals(False)
+            return
+        for pid, path in zip(b.photo_ids, b.paths):
+            item = QListWidgetItem(paths.display(path).rsplit("/", 1)[-1])
+            item.setData(Qt.UserRole, pid)
+            self.strip.addItem(item)
+        self.strip.blockSignals(False)
+        self._refresh_strip_icons()
+        self._show_frame()
+
+    def _refresh_strip_icons(self) -> None:
+        b = self.burst
+        if b is None:
+            return
+        for row, (pid, h) in enumerate(zip(b.photo_ids, b.hashes)):
+            item = self.strip.item(row)
+            if item is None:
+                continue
+            st = self._state(pid)
+            pix = self.thumbs.get(h)
+            if pix is not None:
+                item.setIcon(QIcon(dimmed(pix) if st.pick == -1 else pix))
+            marks = []
+            if pid == b.best:
+                marks.append("★ suggested")
+            if st.best:
+                marks.append("✔ best")
+            if st.pick == 1:
+                marks.append("accepted")
+            if st.pick == -1:
+                marks.append("rejected")
+            if st.rating:
+                marks.append("☆" * st.rating)
+            name = paths.display(b.paths[row]).rsplit("/", 1)[-1]
+            item.setText(name + ("\n" + " ".join(marks) if marks else ""))
+            item.setForeground(QColor("#888") if st.pick == -1 else QColor("#000"))
+
+    def _progress_text(self) -> str:
+        decided = sum(1 for b in self.bursts for pid in b.photo_ids
+                      if self._state(pid).pick != 0 or self._state(pid).best)
+        total = sum(len(b.photo_ids) for b in self.bursts)
+        return f"Burst {self.burst_index + 1} of {len(self.bursts)} — frame {self.frame_index + 1} of " \
+               f"{len(self.burst.photo_ids)} — {decided}/{total} frames decided"
+
+    def _show_frame(self) -> None:
+        b = self.burst
+        if b is None:
+            return
+        self.strip.blockSignals(True)
+        self.strip.setCurrentRow(self.frame_index)
+        self.strip.blockSignals(False)
+        self.header.setText(self._progress_text())
+        best_reason = ", ".join(b.reasons) if b.reasons else "best overall"
+        if b.best is not None:
+            score = b.scores.get(self.current_photo(), 0.0)
+            self.reasons.setText(f"Suggested best: {paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]}"
+                                 f" ({best_reason}) — this frame scores {score:.2f}")
+        self._request(self.main_view, b.paths[self.frame_index])
+        if self.compare and b.best is not None:
+            self._request(self.other_view, b.paths[b.photo_ids.index(b.best)])
+
+    def _request(self, view: ImageView, path: str) -> None:
+        full = view.actual_size
+        key = (path, full)
+        view._wanted = key
+        if key in self._images:
+            view.set_image(self._images[key])
+            return
+        view.set_image(None, "loading…")
+        self.workers.start(lambda cancel: load_preview(path, full),
+                           on_result=lambda img, k=key, v=view: self._preview_ready(v, k, img), pool="thumbs")
+
+    def _preview_ready(self, view: ImageView, key, image: QImage) -> None:
+        self._images[key] = image
+        if len(self._images) > 12:
+            self._images.pop(next(iter(self._images)))
+        if getattr(view, "_wanted", None) == key:
+            view.set_image(image)
+
+    def _strip_selected(self, row: int) -> None:
+        if row >= 0:
+            self.frame_index = row
+            self._show_frame()
+
+    # actions ---------------------------------------------------------------
+    def record(self, kind: str, value: int) -> None:
+        pid = self.current_photo()
+        if pid is None:
+            return
+        self.session.catalog.decisions.record(pid, kind, value)
+        self._refresh_strip_icons()
+        self.header.setText(self._progress_text())
+        self.decided.emit()
+
+    def undo(self) -> None:
+        pid = self.session.catalog.decisions.undo_last()
+        b = self.burst
+        if pid is not None and b is not None and pid in b.photo_ids:
+            self.frame_index = b.photo_ids.index(pid)
+        self._refresh_strip_icons()
+        self._show_frame()
+        self.decided.emit()
+
+    def move_frame(self, step: int) -> None:
+        b = self.burst
+        if b:
+            self.frame_index = max(0, min(len(b.photo_ids) - 1, self.frame_index + step))
+            self._show_frame()
+
+    def move_burst(self, step: int) -> None:
+        if self.bursts:
+            self.burst_index = max(0, min(len(self.bursts) - 1, self.burst_index + step))
+            self.frame_index = 0
+            self._show_burst()
+
+    def toggle_zoom(self) -> None:
+        for v in (self.main_view, self.other_view):
+            v.set_actual_size(not v.actual_size)
+        self._show_frame()
+
+    def toggle_compare(self) -> None:
+        self.compare = not self.compare
+        self.other_view.setVisible(self.compare)
+        self._show_frame()
+
+    def keyPressEvent(self, event) -> None:
+        key, text = event.key(), event.text().lower()
+        actions = {Qt.Key_Left: lambda: self.move_frame(-1), Qt.Key_Right: lambda: self.move_frame(1),
+                   Qt.Key_Up: lambda: self.move_burst(-1), Qt.Key_Down: lambda: self.move_burst(1),
+                   Qt.Key_Space: lambda: self.record("pick", 1)}
+        letters = {"p": lambda: self.record("pick", 1), "x": lambda: self.record("pick", -1),
+                   "b": lambda: self.record("best", 1), "u": self.undo, "z": self.toggle_zoom,
+                   "c": self.toggle_compare}
+        if key in actions:
+            actions[key]()
+        elif text in letters:
+            letters[text]()
+        elif text.isdigit() and 0 <= int(text) <= 5:
+            self.record("rating", int(text))
+        else:
+            super().keyPressEvent(event)

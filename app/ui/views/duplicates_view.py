@@ -1,0 +1,73 @@
+"""Duplicates: each group side by side with the suggested keeper (higher resolution, sharper,
+richer metadata) and one action that rejects the others (a decision, never a deletion)."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from app.core.duplicates import find_duplicates
+
+from .photo_grid import PhotoGrid
+
+
+class DuplicatesView(QWidget):
+    def __init__(self, session, workers, thumbs, parent=None) -> None:
+        super().__init__(parent)
+        self.session, self.workers = session, workers
+        self.groups = []
+        self.status = QLabel("Press “Find duplicates” after indexing.")
+        find = QPushButton("Find duplicates")
+        find.clicked.connect(self.reload)
+        self.reject_button = QPushButton("Keep the suggested photo, reject the others")
+        self.reject_button.clicked.connect(self.reject_others)
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._show_group)
+        self.list.setMaximumWidth(260)
+        self.grid = PhotoGrid(thumbs)
+        top = QHBoxLayout()
+        top.addWidget(find)
+        top.addWidget(self.reject_button)
+        top.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.list)
+        body.addWidget(self.grid, 1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.status)
+        lay.addLayout(body, 1)
+
+    def reload(self) -> None:
+        self.status.setText("Looking for duplicates…")
+        self.workers.start(self.session.run_in_worker(lambda cat, cancel: find_duplicates(cat, cancel=cancel)),
+                           on_result=self._loaded, on_error=lambda m: self.status.setText(m.splitlines()[0]))
+
+    def _loaded(self, groups) -> None:
+        self.groups = groups or []
+        self.list.clear()
+        for g in self.groups:
+            self.list.addItem(f"{g.kind}: {len(g.photo_ids)} photos — {os.path.basename(g.paths[0])}")
+        self.status.setText(f"{len(self.groups)} groups")
+        if self.groups:
+            self.list.setCurrentRow(0)
+
+    def _show_group(self, row: int) -> None:
+        if not 0 <= row < len(self.groups):
+            return
+        g = self.groups[row]
+        cat = self.session.catalog
+        items = []
+        for pid, path in zip(g.photo_ids, g.paths):
+            p = cat.photos.get(pid)
+            keep = "KEEP  " if pid == g.keeper else ""
+            items.append((f"{keep}{os.path.basename(path)}\n{p['width']}×{p['height']}", p["content_hash"], path))
+        self.grid.set_items(items)
+
+    def reject_others(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.groups):
+            g = self.groups[row]
+            for pid in g.photo_ids:
+                self.session.catalog.decisions.record(pid, "pick", 1 if pid == g.keeper else -1)
+            self.status.setText(f"kept {os.path.basename(g.paths[g.photo_ids.index(g.keeper)])}, "
+                                f"rejected {len(g.photo_ids) - 1} (undo with U in the cull view)")

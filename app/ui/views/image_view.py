@@ -1,0 +1,70 @@
+"""A large photo view: fit to the window or 100% (zoom), scrollable, with an optional
+partner whose scroll position it mirrors (side-by-side compare)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QScrollArea
+
+
+class ImageView(QScrollArea):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(alignment=Qt.AlignCenter)
+        self.label.setStyleSheet("background: #202020; color: #aaa;")
+        self.setWidget(self.label)
+        self.setAlignment(Qt.AlignCenter)
+        self.setWidgetResizable(True)
+        self._image = QImage()
+        self.actual_size = False
+        self._partner: ImageView | None = None
+        self._syncing = False
+        self.setFocusPolicy(Qt.NoFocus)
+
+    def set_image(self, image: QImage | None, text: str = "") -> None:
+        self._image = image if image is not None else QImage()
+        if self._image.isNull():
+            self.label.setPixmap(QPixmap())
+            self.label.setText(text or "loading…")
+        else:
+            self.label.setText("")
+            self._render()
+
+    def set_actual_size(self, on: bool) -> None:
+        self.actual_size = on
+        self.setWidgetResizable(not on)
+        self._render()
+
+    def _render(self) -> None:
+        if self._image.isNull():
+            return
+        pix = QPixmap.fromImage(self._image)
+        if not self.actual_size:
+            pix = pix.scaled(self.viewport().size() * 0.98, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        self.label.setPixmap(pix)
+        if self.actual_size:
+            self.label.resize(pix.size())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self.actual_size:
+            self._render()
+
+    def link(self, other: "ImageView") -> None:
+        """Synchronise scrolling with another view (compare mode)."""
+        self._partner, other._partner = other, self
+        for bar_name in ("horizontalScrollBar", "verticalScrollBar"):
+            mine, theirs = getattr(self, bar_name)(), getattr(other, bar_name)()
+            mine.valueChanged.connect(lambda v, t=theirs: self._mirror(t, v))
+            theirs.valueChanged.connect(lambda v, t=mine: other._mirror(t, v))
+
+    def _mirror(self, bar, value: int) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        if self._partner is not None:
+            self._partner._syncing = True
+        bar.setValue(value)
+        self._syncing = False
+        if self._partner is not None:
+            self._partner._syncing = False

@@ -1,0 +1,83 @@
+"""Search: drop an image (or choose a file, or "find similar" on any photo); results with
+their similarity; a text box when the library's embedding model understands text."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.core import paths
+
+from .photo_grid import PhotoGrid
+
+
+class SearchView(QWidget):
+    def __init__(self, session, workers, thumbs, parent=None) -> None:
+        super().__init__(parent)
+        self.session, self.workers = session, workers
+        self.setAcceptDrops(True)
+        self.status = QLabel("Drop a photo here, choose one, or use “Find similar” in the library.")
+        choose = QPushButton("Choose image…")
+        choose.clicked.connect(self._choose)
+        self.text = QLineEdit(placeholderText="Describe a photo (needs an OpenCLIP model)")
+        self.text.returnPressed.connect(lambda: self.search_text(self.text.text()))
+        self.results = PhotoGrid(thumbs)
+        top = QHBoxLayout()
+        top.addWidget(choose)
+        top.addWidget(self.text, 1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.status)
+        lay.addWidget(self.results, 1)
+        self.last_results = []
+        self.refresh_text_support()
+
+    def refresh_text_support(self) -> None:
+        from app.core.library_models import embedding_model
+        from app.core.models import registry
+
+        model = embedding_model(self.session.catalog)
+        self.text.setEnabled(registry()[model].text)
+        if not self.text.isEnabled():
+            self.text.setPlaceholderText(f"Text search needs an OpenCLIP model (in use: {model})")
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Find photos like…", "", "Images (*.jpg *.jpeg *.png *.heic *.tif *.tiff *.webp)")
+        if path:
+            self.search_image(path)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls and os.path.isfile(urls[0]):
+            self.search_image(urls[0])
+
+    def search_image(self, path: str) -> None:
+        from app.core.search import search_by_example
+
+        self.status.setText(f"Searching for photos like {paths.display(path)}…")
+        self.workers.start(self.session.run_in_worker(lambda cat, cancel: search_by_example(cat, path, 40)),
+                           on_result=self._show, on_error=self._error)
+
+    def search_text(self, text: str) -> None:
+        from app.core.search import search_by_text
+
+        if text.strip():
+            self.workers.start(self.session.run_in_worker(lambda cat, cancel: search_by_text(cat, text, 40)),
+                               on_result=self._show, on_error=self._error)
+
+    def _error(self, message: str) -> None:
+        self.status.setText(message.splitlines()[0])
+
+    def _show(self, results) -> None:
+        self.last_results = results
+        cat = self.session.catalog
+        items = []
+        for r in results:
+            row = cat.photos.get(r.photo_id)
+            items.append((f"{r.similarity:.2f}  {os.path.basename(r.path)}", row and row["content_hash"], r.path))
+        self.results.set_items(items)
+        self.status.setText(f"{len(results)} results, most similar first (cosine similarity)")

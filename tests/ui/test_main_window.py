@@ -1,0 +1,119 @@
+"""The real window against a small library from ../shared/testdata (offscreen)."""
+import shutil
+import time
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+
+from app.core import learning  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+from tests.helpers import TESTDATA, sample  # noqa: E402
+
+
+@pytest.fixture
+def isolated_settings(tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def _wait_indexed(qtbot, window, timeout=180_000):
+    qtbot.waitUntil(lambda: window.index_worker is None and bool(window.session.catalog.photos.counts().get("ok")),
+                    timeout=timeout)
+    qtbot.waitUntil(lambda: bool(window.cull.bursts), timeout=60_000)
+
+
+def test_open_index_cull_undo_search_and_train(qtbot, library, isolated_settings, monkeypatch, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_library(str(library))
+    _wait_indexed(qtbot, window)
+    cat = window.session.catalog
+    assert window.library.model_.rowCount() == cat.photos.counts()["ok"] == 15
+    assert len(window.cull.bursts) == 2
+    # cull the first burst with the keyboard
+    window.tabs.setCurrentWidget(window.cull)
+    cull = window.cull
+    burst = cull.burst
+    qtbot.keyClick(cull, Qt.Key_Right)
+    second = burst.photo_ids[1]
+    qtbot.keyClick(cull, Qt.Key_P)
+    qtbot.keyClick(cull, Qt.Key_Right)
+    third = burst.photo_ids[2]
+    qtbot.keyClick(cull, Qt.Key_X)
+    qtbot.keyClick(cull, Qt.Key_Left)
+    qtbot.keyClick(cull, Qt.Key_B)
+    qtbot.keyClick(cull, Qt.Key_4)
+    assert cat.decisions.state(second).pick == 1 and cat.decisions.state(second).best
+    assert cat.decisions.state(second).rating == 4
+    assert cat.decisions.state(third).pick == -1
+    qtbot.keyClick(cull, Qt.Key_U)
+    assert cat.decisions.state(second).rating is None and cat.decisions.state(second).best
+    qtbot.keyClick(cull, Qt.Key_Z)
+    qtbot.keyClick(cull, Qt.Key_C)
+    assert cull.compare and cull.main_view.actual_size
+    qtbot.waitUntil(lambda: not cull.main_view._image.isNull(), timeout=30_000)
+    # second burst: reject everything but the suggested best
+    qtbot.keyClick(cull, Qt.Key_Down)
+    for i, pid in enumerate(cull.burst.photo_ids):
+        if pid != cull.burst.best:
+            cull.frame_index = i
+            qtbot.keyClick(cull, Qt.Key_X)
+    qtbot.keyClick(cull, Qt.Key_Up)
+    # find similar
+    query = cat.photos.get(burst.photo_ids[0])["path"]
+    window.find_similar(query)
+    qtbot.waitUntil(lambda: bool(window.search.last_results), timeout=60_000)
+    assert window.search.last_results[0].path == query
+    # a short fine-tune from the training tab (thresholds lowered for two bursts)
+    monkeypatch.setattr(learning, "MIN_PAIRS", 3)
+    monkeypatch.setattr(learning, "MIN_BURSTS", 2)
+    window.tabs.setCurrentWidget(window.training)
+    window.training.start()
+    qtbot.waitUntil(lambda: window.training.last_outcome is not None, timeout=120_000)
+    outcome = window.training.last_outcome
+    assert outcome.current_agreement is not None and window.training.plot.loss
+    assert window.training.result.text()
+    window.close()
+
+
+def test_close_while_indexing_does_not_hang(qtbot, isolated_settings, tmp_path):
+    root = tmp_path / "big"
+    shutil.copytree(sample("photos"), root / "photos")
+    shutil.copytree(TESTDATA / "faces", root / "faces")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_library(str(root))
+    qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=60_000)
+    start = time.monotonic()
+    window.close()
+    assert time.monotonic() - start < 30
+    assert window.session is None and not window.workers.busy()
+
+
+def test_event_loop_stays_responsive_while_indexing(qtbot, isolated_settings, tmp_path):
+    root = tmp_path / "lib"
+    shutil.copytree(sample("photos"), root)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    window.open_library(str(root))
+    qtbot.waitUntil(lambda: window.index_worker is None, timeout=180_000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    longest = max(gaps) * 1000
+    print(f"longest event-loop stall while indexing {len(gaps)} ticks: {longest:.0f} ms")
+    assert longest < 500
+    window.close()

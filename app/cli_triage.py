@@ -35,14 +35,17 @@ def add_parsers(sub, common) -> None:
 
 def cmd_bursts(args) -> Any:
     from app.core import paths
-    from app.core.bursts import BurstSettings, settings_from_catalog
+    from app.core.bursts import settings_from_catalog
     from app.core.jobs import drive
     from app.core.triage import ranked_bursts
 
     with _open(args) as catalog:
         base = settings_from_catalog(catalog)
-        settings = BurstSettings(args.max_gap if args.max_gap is not None else base.max_gap_s,
-                                 args.min_similarity if args.min_similarity is not None else base.min_similarity)
+        import dataclasses
+
+        settings = dataclasses.replace(
+            base, max_gap_s=args.max_gap if args.max_gap is not None else base.max_gap_s,
+            min_similarity=args.min_similarity if args.min_similarity is not None else base.min_similarity)
         out = []
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
             item = {"id": b.id, "photos": [paths.display(p) for p in b.paths]}

@@ -50,7 +50,7 @@ def _save(img: Image.Image, path: Path, ts: float, camera) -> None:
     os.utime(path, (ts, ts))
 
 
-def build(root: Path, testdata: Path, seed: int = 0) -> Truth:
+def build(root: Path, testdata: Path, seed: int = 0, severity: float = 1.0) -> Truth:
     rng = random.Random(seed)
     truth = Truth()
     cameras = [("Fujifilm", "X-T4"), ("Canon", "EOS R6")]
@@ -71,7 +71,7 @@ def build(root: Path, testdata: Path, seed: int = 0) -> Truth:
             path = out / f"DSC{b:02d}{i:02d}.jpg"
             if i != best:
                 kind = rng.choice(KINDS)
-                img = degrade(img, kind, seed * 1000 + b * 10 + i)
+                img = degrade(img, kind, seed * 1000 + b * 10 + i, severity)
                 truth.degraded[str(path)] = kind
             _save(img, path, start + i * step, camera)
             truth.group[str(path)] = burst_id

@@ -23,10 +23,10 @@ from benchmarks.triage_library import build, pairwise_f1
 from training.config import testdata_root
 
 
-def run(seed: int = 0, checkpoint: str | None = None) -> dict:
+def run(seed: int = 0, checkpoint: str | None = None, severity: float = 1.0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "library"
-        truth = build(root, testdata_root(), seed)
+        truth = build(root, testdata_root(), seed, severity)
         with Catalog(Path(tmp) / "catalog.db") as cat:
             drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
             bursts = find_bursts(cat)
@@ -47,7 +47,7 @@ def run(seed: int = 0, checkpoint: str | None = None) -> dict:
                 sharpest = members[ids.index(max(ids, key=lambda i: q[i]["sharpness_fine"]))]
                 base_hits += sharpest == best
             n = len(truth.best)
-            return {"photos": len(truth.group), "bursts_true": n, "bursts_found": len(bursts),
+            return {"severity": severity, "photos": len(truth.group), "bursts_true": n, "bursts_found": len(bursts),
                     "grouping": {k: round(v, 4) for k, v in grouping.items()},
                     "best_shot_top1": round(hits / n, 4), "sharpness_rule_top1": round(base_hits / n, 4),
                     "ranker_misses": misses}
@@ -57,8 +57,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--checkpoint", default=None, help="ranker checkpoint (default: the shipped one)")
+    ap.add_argument("--severity", type=float, nargs="*", default=[1.0, 0.5],
+                    help="degradation strength of the non-best frames (1 = the training strength)")
     args = ap.parse_args(argv)
-    print(json.dumps(run(args.seed, args.checkpoint), indent=2))
+    print(json.dumps([run(args.seed, args.checkpoint, s) for s in args.severity], indent=2))
     return 0
 
 

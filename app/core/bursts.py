@@ -3,8 +3,11 @@
 Each camera (make, model, serial) is its own stream, so two cameras shooting at once do not
 mix. In a stream sorted by capture time, a frame joins the previous one's burst when the
 camera tagged both with the same burst id, or when it follows within ``max_gap_s`` and looks
-like the previous frame (embedding cosine >= ``min_similarity``). A scene change a second
-later therefore starts a new burst, a slow sequence 3-5 s apart of one scene stays one.
+like the previous frame: embedding cosine >= ``min_similarity``, or a 16x16 gray-layout
+correlation >= ``min_layout`` (which exposure steps, noise and blur barely change); frames
+under ``quick_gap_s`` apart need less similarity. A scene change a second later therefore
+starts a new burst, a slow sequence 3-5 s apart of one scene stays one. Exact duplicates
+are left out (they belong to the duplicates view).
 Photos without EXIF use their file time (and group by similarity when the times are equal).
 Singletons are not bursts.
 
@@ -25,7 +28,11 @@ from . import paths
 @dataclass(frozen=True)
 class BurstSettings:
     max_gap_s: float = 10.0
-    min_similarity: float = 0.75
+    min_similarity: float = 0.75     # embedding cosine between consecutive frames
+    min_layout: float = 0.85         # or: correlation of their 16x16 gray layouts (blind to exposure, noise, blur)
+    quick_gap_s: float = 1.5         # frames this close need less evidence that the scene is the same
+    quick_similarity: float = 0.6
+    quick_layout: float = 0.75
 
 
 @dataclass
@@ -55,7 +62,8 @@ def load_frames(catalog) -> list[Frame]:
     return frames
 
 
-def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSettings = BurstSettings()) -> list[list[Frame]]:
+def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSettings = BurstSettings(),
+          layouts: dict[int, np.ndarray] | None = None) -> list[list[Frame]]:
     streams: dict[tuple, list[Frame]] = defaultdict(list)
     for f in frames:
         streams[f.camera].append(f)
@@ -68,10 +76,17 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
             if f.burst_tag and f.burst_tag == prev.burst_tag:
                 current.append(f)
                 continue
-            close = f.ts - prev.ts <= settings.max_gap_s
+            gap = f.ts - prev.ts
+            quick = gap <= settings.quick_gap_s
             a, b = vectors.get(f.id), vectors.get(prev.id)
-            similar = a is None or b is None or float(a @ b) >= settings.min_similarity
-            if close and similar:
+            la, lb = (layouts or {}).get(f.id), (layouts or {}).get(prev.id)
+            if a is None or b is None:
+                similar = True
+            else:
+                similar = float(a @ b) >= (settings.quick_similarity if quick else settings.min_similarity) or (
+                    la is not None and lb is not None
+                    and float(la @ lb) >= (settings.quick_layout if quick else settings.min_layout))
+            if gap <= settings.max_gap_s and similar:
                 current.append(f)
             else:
                 out.append(current)
@@ -80,13 +95,32 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
     return sorted((g for g in out if len(g) > 1), key=lambda g: (g[0].ts, g[0].path))
 
 
+def distinct_frames(catalog) -> list[Frame]:
+    """Frames minus exact duplicates (same bytes or same pixels): copies are not burst frames."""
+    seen, out = set(), []
+    dup_of = {}
+    for group_ids in catalog.features.pixel_groups():
+        for pid in group_ids[1:]:
+            dup_of[pid] = group_ids[0]
+    hashes = dict(catalog.conn.execute("SELECT id, content_hash FROM photos WHERE status = 'ok'").fetchall())
+    for f in sorted(load_frames(catalog), key=lambda f: f.id):
+        h = hashes.get(f.id)
+        if f.id in dup_of or (h and h in seen):
+            continue
+        seen.add(h)
+        out.append(f)
+    return out
+
+
 def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str | None = None) -> list[Burst]:
     from .library_models import embedding_model
 
     ids, vecs = catalog.features.vectors(model or embedding_model(catalog))
     vectors = {int(i): v for i, v in zip(ids, vecs)}
+    ids, vecs = catalog.features.vectors("layout16")
+    layouts = {int(i): v for i, v in zip(ids, vecs)}
     bursts = []
-    for frames in group(load_frames(catalog), vectors, settings):
+    for frames in group(distinct_frames(catalog), vectors, settings, layouts):
         key = hashlib.blake2b(",".join(str(f.id) for f in frames).encode(), digest_size=6).hexdigest()
         bursts.append(Burst(f"b{frames[0].id}-{key}", [f.id for f in frames], [f.path for f in frames]))
     return bursts
@@ -96,4 +130,5 @@ def settings_from_catalog(catalog) -> BurstSettings:
     rows = dict(catalog.conn.execute("SELECT key, value FROM settings WHERE key LIKE 'bursts.%'").fetchall())
     base = BurstSettings()
     return BurstSettings(float(rows.get("bursts.max_gap_s", base.max_gap_s)),
-                         float(rows.get("bursts.min_similarity", base.min_similarity)))
+                         float(rows.get("bursts.min_similarity", base.min_similarity)),
+                         float(rows.get("bursts.min_layout", base.min_layout)))

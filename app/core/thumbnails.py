@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from pathlib import Path
 
 from PIL import Image
@@ -24,7 +25,8 @@ def write_thumbnail(image: Image.Image, dest: Path, size: int = THUMB_SIZE) -> t
     buf = io.BytesIO()
     thumb.save(buf, "JPEG", quality=85, optimize=False)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    # unique per thread: two copies of one photo (same hash) may be written at the same moment
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(buf.getvalue())
     os.replace(tmp, dest)
     return thumb.size

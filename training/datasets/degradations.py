@@ -66,8 +66,13 @@ DEGRADATIONS: dict[str, Callable[[Image.Image, random.Random], Image.Image]] = {
 }
 
 
-def degrade(img: Image.Image, kind: str, seed: int = 0) -> Image.Image:
-    return DEGRADATIONS[kind](img.convert("RGB"), random.Random(seed))
+def degrade(img: Image.Image, kind: str, seed: int = 0, severity: float = 1.0) -> Image.Image:
+    """``severity`` < 1 blends the degraded copy with the clean one (a milder defect)."""
+    img = img.convert("RGB")
+    out = DEGRADATIONS[kind](img, random.Random(seed))
+    if severity >= 1.0 or out.size != img.size:
+        return out
+    return Image.blend(img, out, max(0.0, severity))
 
 
 def close_eyes(img: Image.Image, landmarks, rng: random.Random) -> Image.Image:

@@ -34,6 +34,9 @@ class FeatureStore:
         self.conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
         self.conn.execute("INSERT INTO embeddings (photo_id, model, dim, vector) VALUES (?, ?, ?, ?)",
                           (photo_id, record.model, len(record.embedding), _blob(record.embedding)))
+        if getattr(record, "layout", None) is not None:
+            self.conn.execute("INSERT INTO embeddings (photo_id, model, dim, vector) VALUES (?, 'layout16', ?, ?)",
+                              (photo_id, len(record.layout), _blob(record.layout)))
         self.conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
         for f in record.faces:
             self.conn.execute(

@@ -31,6 +31,19 @@ class FeatureRecord:
     quality: dict[str, float]
     faces: list[FaceRecord] = field(default_factory=list)
     pixel_hash: str = ""
+    layout: np.ndarray | None = None      # 16x16 standardised gray: scene layout, blind to exposure/noise/blur
+
+
+LAYOUT_MODEL = "layout16"
+
+
+def layout_vector(image, n: int = 16) -> np.ndarray:
+    import cv2
+
+    gray = np.asarray(image.convert("L"), np.float32)
+    v = cv2.resize(gray, (n, n), interpolation=cv2.INTER_AREA).ravel()
+    v -= v.mean()
+    return (v / max(float(np.linalg.norm(v)), 1e-6)).astype(np.float32)
 
 
 def pixel_hash(image) -> str:
@@ -71,7 +84,7 @@ class FeaturePipeline:
                 faces.append(FaceRecord((x * scale, y * scale, w * scale, h * scale), f.score,
                                         f.landmarks * scale, f.embedding, f.quality))
         embedding = self.embedder.embed([image])[0]
-        return FeatureRecord(self.model, embedding, quality, faces, pixel_hash(image))
+        return FeatureRecord(self.model, embedding, quality, faces, pixel_hash(image), layout_vector(image))
 
     def embed_image(self, image) -> np.ndarray:
         return self.embedder.embed([image])[0]

@@ -1,0 +1,99 @@
+"""Screenshots of every view on real photos (for the README and for review).
+
+    QT_QPA_PLATFORM=offscreen python packaging/screenshots.py OUT_DIR [FOLDER]
+
+FOLDER defaults to a copy of two bursts, singles and faces from ../shared/testdata (or the
+bundled demo photos when that is absent). The library is indexed first, then each tab is
+shown and grabbed to OUT_DIR/<view>.png."""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def sample_library(dest: Path) -> Path:
+    testdata = REPO.parent / "shared" / "testdata"
+    if not testdata.is_dir():
+        return REPO / "resources" / "demo"
+    for burst in ("hamilton-burst01_t1s", "tree-burst01_frame60", "visp-cube-burst02_from0040"):
+        shutil.copytree(testdata / "bursts" / burst, dest / "bursts" / burst)
+    for person in ("deepface_P01", "deepface_P02", "Kit_Harington"):
+        shutil.copytree(testdata / "faces" / person, dest / "faces" / person)
+    (dest / "singles").mkdir()
+    for p in sorted((testdata / "photos").glob("*.jpg"))[:12]:
+        shutil.copy2(p, dest / "singles" / p.name)
+    shutil.copy2(testdata / "photos" / "tuxpaint-data_cliff.jpg", dest / "singles" / "cliff_copy.jpg")
+    return dest
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main_window import MainWindow
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    tmp = Path(tempfile.mkdtemp())
+    folder = Path(sys.argv[2]) if len(sys.argv) > 2 else sample_library(tmp / "library")
+
+    def wait(cond, seconds=300):
+        end = time.monotonic() + seconds
+        while not cond() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.02)
+
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    window.open_library(str(folder))
+    wait(lambda: window.index_worker is None)
+    wait(lambda: bool(window.cull.bursts))
+    settle = lambda s=1.5: wait(lambda: False, s)  # noqa: E731
+    window.tabs.setCurrentWidget(window.library)
+    settle()
+    window.grab().save(str(out / "library.png"))
+    window.tabs.setCurrentWidget(window.cull)
+    cull = window.cull
+    cull.move_frame(1)
+    cull.record("pick", -1)
+    cull.move_frame(1)
+    settle(3)
+    window.grab().save(str(out / "cull.png"))
+    cull.toggle_compare()
+    settle(3)
+    window.grab().save(str(out / "cull_compare.png"))
+    cull.toggle_compare()
+    window.tabs.setCurrentWidget(window.duplicates)
+    window.duplicates.reload()
+    wait(lambda: bool(window.duplicates.groups), 120)
+    settle()
+    window.grab().save(str(out / "duplicates.png"))
+    window.tabs.setCurrentWidget(window.people)
+    wait(lambda: bool(window.people.clusters), 120)
+    settle(2)
+    window.grab().save(str(out / "people.png"))
+    window.tabs.setCurrentWidget(window.search)
+    window.search.search_image(str(next(folder.rglob("*.jpg"))))
+    wait(lambda: bool(window.search.last_results), 120)
+    settle()
+    window.grab().save(str(out / "search.png"))
+    window.tabs.setCurrentWidget(window.training)
+    settle(0.5)
+    window.grab().save(str(out / "training.png"))
+    window.tabs.setCurrentWidget(window.settings)
+    settle(0.5)
+    window.grab().save(str(out / "settings.png"))
+    window.close()
+    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

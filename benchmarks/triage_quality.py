@@ -60,7 +60,12 @@ def main(argv=None) -> int:
     ap.add_argument("--severity", type=float, nargs="*", default=[1.0, 0.5],
                     help="degradation strength of the non-best frames (1 = the training strength)")
     args = ap.parse_args(argv)
-    print(json.dumps([run(args.seed, args.checkpoint, s) for s in args.severity], indent=2))
+    real_stdout, sys.stdout = sys.stdout, sys.stderr      # library chatter must not break the JSON
+    try:
+        results = [run(args.seed, args.checkpoint, s) for s in args.severity]
+    finally:
+        sys.stdout = real_stdout
+    print(json.dumps(results, indent=2))
     return 0
 
 

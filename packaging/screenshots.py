@@ -32,6 +32,19 @@ def sample_library(dest: Path) -> Path:
     return dest
 
 
+def simulate_dark_taste(catalog, bursts) -> None:
+    """Decisions of a user who prefers the darkest frame of each burst (so the training tab
+    has something to learn and to plot)."""
+    for b in bursts:
+        quality = catalog.features.quality(b.photo_ids)
+        darkest = min(b.photo_ids, key=lambda pid: quality[pid]["brightness_mean"])
+        for pid in b.photo_ids:
+            if pid == darkest:
+                catalog.decisions.record(pid, "best", 1)
+            else:
+                catalog.decisions.record(pid, "pick", -1)
+
+
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -85,6 +98,10 @@ def main() -> int:
     settle()
     window.grab().save(str(out / "search.png"))
     window.tabs.setCurrentWidget(window.training)
+    simulate_dark_taste(window.session.catalog, window.cull.bursts)
+    window.training.refresh()
+    window.training.start()
+    wait(lambda: window.training.last_outcome is not None or window.training.worker is None, 300)
     settle(0.5)
     window.grab().save(str(out / "training.png"))
     window.tabs.setCurrentWidget(window.settings)

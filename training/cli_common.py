@@ -38,5 +38,20 @@ def run_main(run: Callable[[dict, argparse.Namespace], dict[str, Any]], descript
         summary = run(cfg, args)
     finally:
         sys.stdout = real_stdout
-    print(json.dumps(summary, indent=2, default=float))
+    print(to_json(summary))
     return 0
+
+
+def to_json(report) -> str:
+    """Strict JSON: NaN (an empty split has no accuracy) becomes null."""
+    import math
+
+    def clean(x):
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        if hasattr(x, "item") and not isinstance(x, (str, bytes)):
+            x = x.item()
+        return None if isinstance(x, float) and math.isnan(x) else x
+    return json.dumps(clean(report), indent=2, default=float)

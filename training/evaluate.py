@@ -9,11 +9,11 @@ the config stored inside the checkpoint, so it is the one the model never traine
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from .checkpoints import load_checkpoint
+from .cli_common import to_json
 
 
 def evaluate_frozen(state: dict, meta: dict, split: str) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         report = evaluate_checkpoint(args.checkpoint, args.split)
     finally:
         sys.stdout = real
-    print(json.dumps(report, indent=2, default=float))
+    print(to_json(report))
     return 0
 
 

@@ -86,7 +86,8 @@ class RankerData:
         self.renderer.landmarks = finder
         kinds = data_cfg.get("kinds")
         pairs = make_quality_pairs(sources, tuple(kinds) if kinds else None, int(data_cfg.get("variants", 1)),
-                                   seed, faces=finder if data_cfg.get("closed_eyes", True) else None)
+                                   seed, faces=finder if data_cfg.get("closed_eyes", True) else None,
+                                   severities=tuple(data_cfg.get("severities", [1.0])))
         self.splits = series_split(pairs, data_cfg.get("splits", {"train": 0.7, "val": 0.15, "test": 0.15}), seed)
         self.cache = FeatureCache(cache_dir, f"{extractor.id}|render{self.renderer.max_side}|degradations-v{DEGRADATIONS_VERSION}")
         self.seed = seed

@@ -7,13 +7,11 @@ ROC AUC on the held-out people, next to the product's SFace model on the same pa
 """
 from __future__ import annotations
 
-import random
 import sys
 from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .cli_common import print_progress, run_main
 from .config import resolve_path

@@ -5,7 +5,8 @@ Near: candidates are each photo's nearest neighbours in the embedding index (als
 with the photo turned by 90/180/270 degrees, so rotated copies are found), then every
 candidate pair is verified geometrically (:mod:`near_duplicate`): an edited copy aligns and
 matches everywhere; a burst frame of the same scene aligns but its subject moved, so it is
-not reported unless it is near-identical. Precision first: only verified pairs group."""
+not reported unless it is near-identical. Precision first: only verified pairs group, and
+groups do not chain (every member was verified against the group's centre)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from .jobs import CancelToken, Job, Progress, Throttle
 from .library_models import embedding_model
 from .near_duplicate import compare
 from .thumbnails import thumb_path
-from .union_find import UnionFind
+from .union_find import UnionFind, star_groups
 from .vector_index import open_index
 
 CANDIDATE_SIMILARITY = 0.45     # loose on purpose: verification decides
@@ -114,7 +115,7 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
                         add(pid, hits)
                 if throttle.ready():
                     yield Progress("duplicates: rotations", n + 1, len(ids))
-    near = UnionFind()
+    verified: list[tuple[int, int]] = []
     thumbs: dict[int, np.ndarray | None] = {}
     pairs = sorted(candidates)
     throttle = Throttle()
@@ -131,13 +132,13 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
         if thumbs[a] is None or thumbs[b] is None:
             continue
         if compare(thumbs[a], thumbs[b]).duplicate:
-            near.union(exact.find(a), exact.find(b))
+            verified.append((exact.find(a), exact.find(b)))
     groups = []
     exact_groups = exact.groups()
     members = {root: g for g in exact_groups for root in [exact.find(g[0])]}
     for g in exact_groups:
         groups.append(DuplicateGroup("exact", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
-    for roots in near.groups():
+    for roots in star_groups(verified):
         g = sorted({i for r in roots for i in members.get(r, [r])})
         groups.append(DuplicateGroup("near", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
     yield Progress("duplicates: verify", len(pairs), len(pairs))

@@ -37,12 +37,24 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def default_catalog_path(library_root: str | os.PathLike) -> Path:
-    """One catalog per library: ``<data dir>/libraries/<name>-<hash of path>/catalog.db``."""
+def default_catalog_path(library_root: str | os.PathLike, catalogs_dir: str | os.PathLike | None = None) -> Path:
+    """One catalog per library: ``<catalogs dir>/<name>-<hash of path>/catalog.db``, where the
+    catalogs dir defaults to ``<data dir>/libraries``."""
     root = os.path.abspath(os.fspath(library_root))
     digest = hashlib.sha1(os.fsencode(root)).hexdigest()[:10]
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", display(os.path.basename(root)) or "root")[:40]
-    return data_dir() / "libraries" / f"{name}-{digest}" / "catalog.db"
+    base = Path(catalogs_dir) if catalogs_dir else data_dir() / "libraries"
+    return base / f"{name}-{digest}" / "catalog.db"
+
+
+def find_catalog_path(library_root: str | os.PathLike, catalogs_dir: str | os.PathLike | None = None) -> Path:
+    """The library's existing catalog (in ``catalogs_dir`` or the default place), else where a
+    new one goes: moving the catalogs folder never orphans libraries indexed before."""
+    preferred = default_catalog_path(library_root, catalogs_dir)
+    fallback = default_catalog_path(library_root)
+    if not preferred.exists() and fallback.exists():
+        return fallback
+    return preferred
 
 
 def thumbs_dir_for(catalog_path: str | os.PathLike) -> Path:

@@ -51,16 +51,23 @@ def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
     return out
 
 
+CLEAR, SLIGHT = 1.0, 0.35          # margins (in typical spreads) for "sharper" and "slightly sharper"
+
+
 def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3) -> list[str]:
+    """The named features where the best frame beats the median of the others clearly; when
+    none does (frames nearly alike), the ones where it is slightly better."""
     scored = []
     for name, direction, spread, text in REASONS:
         if name not in explain[best] or not all(name in explain[o] for o in others):
             continue
         rest = np.median([explain[o][name] for o in others])
-        z = direction * (explain[best][name] - rest) / spread
-        if z >= 1.0:
-            scored.append((z, text))
-    return [t for _, t in sorted(scored, reverse=True)[:limit]]
+        scored.append((direction * (explain[best][name] - rest) / spread, text))
+    scored.sort(reverse=True)
+    clear = [t for z, t in scored if z >= CLEAR]
+    if clear:
+        return clear[:limit]
+    return [f"slightly {t}" for z, t in scored if z >= SLIGHT][:limit]
 
 
 class BurstRanker:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QTabWidget,
                                QToolBar)
@@ -99,7 +98,8 @@ class MainWindow(QMainWindow):
     # library ---------------------------------------------------------------
     def open_library(self, folder: str | None = None, catalog_path: str | None = None, index: bool = True) -> None:
         self.close_library()
-        self.session = Session(catalog_path, folder) if catalog_path else Session.for_folder(folder)
+        self.session = (Session(catalog_path, folder) if catalog_path
+                        else Session.for_folder(folder, qsettings().value("catalog/dir") or None))
         if folder:
             self._remember(os.path.abspath(folder))
         self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}")

@@ -17,9 +17,9 @@ class Session:
         self.catalog = Catalog(self.catalog_path)
 
     @classmethod
-    def for_folder(cls, folder: str) -> "Session":
+    def for_folder(cls, folder: str, catalogs_dir: str | None = None) -> "Session":
         folder = os.path.abspath(folder)
-        return cls(paths.default_catalog_path(folder), folder)
+        return cls(paths.find_catalog_path(folder, catalogs_dir), folder)
 
     def open_worker_catalog(self) -> Catalog:
         return Catalog(self.catalog_path)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.core import decode as decode_mod
 from app.core.decode import WORK_SIZE, DecodeError, decode, to_rgb
 from tests.helpers import sample
 

@@ -1,9 +1,8 @@
 """One featured library for the feature tests (indexed once per module: models load once)."""
-import io
 import shutil
 
 import pytest
-from PIL import Image, ImageEnhance, ImageOps
+from PIL import Image, ImageEnhance
 
 from tests.helpers import TESTDATA, sample
 

@@ -32,6 +32,20 @@ def test_series_split_never_leaks_a_series():
     assert 150 < len(series["train"]) < 270 and len(series["val"]) > 20
 
 
+def test_quality_pair_split_does_not_depend_on_where_the_data_lives():
+    from training.datasets.quality_pairs import make_quality_pairs
+
+    names = [f"photos/p{i:02d}.jpg" for i in range(40)]
+
+    def split_of(root):
+        pairs = make_quality_pairs([f"{root}/{n}" for n in names], ("noise", "defocus"))
+        return {k: sorted((p.series, p.kind) for p in v)
+                for k, v in series_split(pairs, {"train": 0.7, "val": 0.3}, seed=0).items()}
+
+    here, there = split_of("/work/shared/testdata"), split_of("/tmp/elsewhere/testdata")
+    assert here == there and here["val"] and here["train"]
+
+
 @pytest.mark.parametrize("kind", sorted(DEGRADATIONS))
 def test_each_degradation_changes_a_real_photo_deterministically(kind):
     img = Image.open(sample("photos/scikit-image_coffee.jpg")).convert("RGB")

@@ -20,29 +20,36 @@ EYES = "closed_eyes"
 
 @dataclass(frozen=True)
 class QualityPair:
-    source: str          # path of the clean photo (also the series id)
+    source: str          # path of the clean photo (its folder/name is the series id)
     kind: str            # degradation applied to the second photo
     seed: int
+    severity: float = 1.0  # < 1: a milder defect (blended with the clean photo)
 
     @property
     def series(self) -> str:
-        return self.source
+        """``folder/name`` of the source: the split must not depend on where the data lives."""
+        return "/".join(Path(self.source).parts[-2:])
 
     @property
     def key(self) -> str:
-        return f"{hashlib.sha1(self.source.encode()).hexdigest()[:16]}:{self.kind}:{self.seed}"
+        mild = f":s{self.severity:g}" if self.severity != 1.0 else ""
+        return f"{hashlib.sha1(self.source.encode()).hexdigest()[:16]}:{self.kind}:{self.seed}{mild}"
 
 
 def make_quality_pairs(sources: list[str | os.PathLike], kinds: tuple[str, ...] | None = None,
                        variants: int = 1, seed: int = 0,
-                       faces: Callable[[str], list] | None = None) -> list[QualityPair]:
-    """``variants`` degraded copies per source and kind; ``faces(path)`` returns the
-    landmarks of faces in a photo (closed-eye pairs are made only where one is found)."""
+                       faces: Callable[[str], list] | None = None,
+                       severities: tuple[float, ...] = (1.0,)) -> list[QualityPair]:
+    """``variants`` degraded copies per source, kind and severity (real bursts differ by
+    milder defects than a full-strength degradation); ``faces(path)`` returns the landmarks
+    of faces in a photo (closed-eye pairs are made only where one is found)."""
     kinds = tuple(kinds or DEGRADATIONS)
     pairs = []
     for i, src in enumerate(sorted(str(s) for s in sources)):
         for kind in kinds:
-            pairs += [QualityPair(src, kind, seed * 1_000_003 + i * 101 + v) for v in range(variants)]
+            for n, sev in enumerate(severities):
+                pairs += [QualityPair(src, kind, seed * 1_000_003 + i * 101 + v + 17 * n, float(sev))
+                          for v in range(variants)]
         if faces is not None and faces(src):
             pairs += [QualityPair(src, EYES, seed * 1_000_003 + i * 101 + v) for v in range(variants)]
     return pairs
@@ -69,7 +76,7 @@ class PairRenderer:
             if not marks:
                 raise ValueError(f"no face landmarks for {pair.source}")
             return close_eyes(img, np.asarray(marks[0]), random.Random(pair.seed))
-        return degrade(img, pair.kind, pair.seed)
+        return degrade(img, pair.kind, pair.seed, pair.severity)
 
 
 def source_photos(root: str | os.PathLike, folders: tuple[str, ...] = ("photos",)) -> list[Path]:

@@ -20,17 +20,17 @@ from .image_view import ImageView
 PREVIEW_SIZE = 1600
 
 
-def load_preview(path: str, full: bool = False) -> QImage:
-    """Decode a photo upright (reduced, or full size for 100%) into a QImage (worker thread)."""
+def load_preview(path: str, full: bool = False, size: int = PREVIEW_SIZE) -> QImage:
+    """Decode a photo upright (reduced to ``size``, or full size for 100%) into a QImage (worker thread)."""
     import os
 
     from app.core.decode import decode
     from app.core.fileio import read_original
 
     data, _ = read_original(path, os.path.getsize(path))
-    image = decode(data, path, work_size=100_000 if full else PREVIEW_SIZE).image.convert("RGB")
-    if not full and max(image.size) > PREVIEW_SIZE:
-        image.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
+    image = decode(data, path, work_size=100_000 if full else size).image.convert("RGB")
+    if not full and max(image.size) > size:
+        image.thumbnail((size, size))
     return QImage(image.tobytes(), image.width, image.height, 3 * image.width, QImage.Format_RGB888).copy()
 
 
@@ -146,6 +146,9 @@ class CullView(QWidget):
             if st.rating:
                 marks.append("☆" * st.rating)
             name = paths.display(b.paths[row]).rsplit("/", 1)[-1]
+            score = b.scores.get(pid)
+            if score is not None:
+                name += f"  {score:.2f}"
             item.setText(name + ("\n" + " ".join(marks) if marks else ""))
             item.setForeground(QColor("#888") if st.pick == -1 else QColor("#000"))
 
@@ -164,7 +167,7 @@ class CullView(QWidget):
         self.strip.setCurrentRow(self.frame_index)
         self.strip.blockSignals(False)
         self.header.setText(self._progress_text())
-        best_reason = ", ".join(b.reasons) if b.reasons else "best overall"
+        best_reason = ", ".join(b.reasons) if b.reasons else "frames nearly alike; the ranker's overall preference"
         if b.best is not None:
             score = b.scores.get(self.current_photo(), 0.0)
             self.reasons.setText(f"Suggested best: {paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]}"

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.core.duplicates import find_duplicates
+from app.core import paths
+from app.core.duplicates import CANDIDATE_SIMILARITY, find_duplicates
 
 from .photo_grid import PhotoGrid
+
+
+def short_name(path: str) -> str:
+    """``folder/file.jpg``: burst frames in different folders often share a file name."""
+    parts = paths.display(path).rsplit("/", 2)
+    return "/".join(parts[-2:])
+
+
+def file_size(n: int | None) -> str:
+    n = n or 0
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
 class DuplicatesView(QWidget):
@@ -23,30 +36,35 @@ class DuplicatesView(QWidget):
         self.reject_button.clicked.connect(self.reject_others)
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self._show_group)
-        self.list.setMaximumWidth(260)
-        self.grid = PhotoGrid(thumbs)
+        self.list.setTextElideMode(Qt.ElideMiddle)
+        self.grid = PhotoGrid(thumbs, QSize(240, 180))
         top = QHBoxLayout()
         top.addWidget(find)
         top.addWidget(self.reject_button)
         top.addStretch(1)
-        body = QHBoxLayout()
+        body = QSplitter()
         body.addWidget(self.list)
-        body.addWidget(self.grid, 1)
+        body.addWidget(self.grid)
+        body.setSizes([380, 1000])
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.status)
-        lay.addLayout(body, 1)
+        lay.addWidget(body, 1)
 
     def reload(self) -> None:
+        from .settings_view import qsettings
+
+        threshold = float(qsettings().value("duplicates/threshold", CANDIDATE_SIMILARITY))
         self.status.setText("Looking for duplicates…")
-        self.workers.start(self.session.run_in_worker(lambda cat, cancel: find_duplicates(cat, cancel=cancel)),
+        self.workers.start(self.session.run_in_worker(
+                               lambda cat, cancel: find_duplicates(cat, threshold=threshold, cancel=cancel)),
                            on_result=self._loaded, on_error=lambda m: self.status.setText(m.splitlines()[0]))
 
     def _loaded(self, groups) -> None:
         self.groups = groups or []
         self.list.clear()
         for g in self.groups:
-            self.list.addItem(f"{g.kind}: {len(g.photo_ids)} photos — {os.path.basename(g.paths[0])}")
+            self.list.addItem(f"{g.kind}: {len(g.photo_ids)} photos — {short_name(g.paths[g.photo_ids.index(g.keeper)])}")
         self.status.setText(f"{len(self.groups)} groups")
         if self.groups:
             self.list.setCurrentRow(0)
@@ -57,11 +75,16 @@ class DuplicatesView(QWidget):
         g = self.groups[row]
         cat = self.session.catalog
         items = []
-        for pid, path in zip(g.photo_ids, g.paths):
+        order = [g.keeper] + [pid for pid in g.photo_ids if pid != g.keeper]
+        for pid in order:
+            path = g.paths[g.photo_ids.index(pid)]
             p = cat.photos.get(pid)
-            keep = "KEEP  " if pid == g.keeper else ""
-            items.append((f"{keep}{os.path.basename(path)}\n{p['width']}×{p['height']}", p["content_hash"], path))
+            keep = "★ KEEP  " if pid == g.keeper else ""
+            items.append((f"{keep}{short_name(path)}\n{p['width']}×{p['height']}, {file_size(p['size'])}",
+                          p["content_hash"], path))
         self.grid.set_items(items)
+        self.status.setText(f"{len(self.groups)} groups — suggested keeper first (higher resolution, then sharper, "
+                            "then richer metadata)")
 
     def reject_others(self) -> None:
         row = self.list.currentRow()

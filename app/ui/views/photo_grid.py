@@ -14,7 +14,12 @@ class PhotoGrid(QListWidget):
         self.setResizeMode(QListView.Adjust)
         self.setIconSize(icon)
         self.setSpacing(6)
-        self.setUniformItemSizes(True)
+        # a fixed cell for every photo: wide and tall thumbnails are scaled into the same box
+        # (a size taken from the first item would clip the others)
+        self.setGridSize(QSize(icon.width() + 16, icon.height() + 40))
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.ElideMiddle)
+        self.setMovement(QListView.Static)
         self._hashes: dict[str, list[QListWidgetItem]] = {}
         thumbs.ready.connect(self._ready)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.core import paths
 
 from .photo_grid import PhotoGrid
+
+QUERY_SIZE = 110
 
 
 class SearchView(QWidget):
@@ -22,14 +26,21 @@ class SearchView(QWidget):
         self.text = QLineEdit(placeholderText="Describe a photo (needs an OpenCLIP model)")
         self.text.returnPressed.connect(lambda: self.search_text(self.text.text()))
         self.results = PhotoGrid(thumbs)
+        self.query = QLabel()                       # the example photo, beside the results
+        self.query.setFixedSize(QUERY_SIZE + 8, QUERY_SIZE + 8)
+        self.query.setAlignment(Qt.AlignCenter)
         top = QHBoxLayout()
         top.addWidget(choose)
         top.addWidget(self.text, 1)
+        head = QHBoxLayout()
+        head.addWidget(self.query)
+        head.addWidget(self.status, 1)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
-        lay.addWidget(self.status)
+        lay.addLayout(head)
         lay.addWidget(self.results, 1)
         self.last_results = []
+        self.query_label = ""
         self.refresh_text_support()
 
     def refresh_text_support(self) -> None:
@@ -58,14 +69,25 @@ class SearchView(QWidget):
     def search_image(self, path: str) -> None:
         from app.core.search import search_by_example
 
+        from .cull_view import load_preview
+
         self.status.setText(f"Searching for photos like {paths.display(path)}…")
+        self.query_label = os.path.basename(paths.display(path))
         self.workers.start(self.session.run_in_worker(lambda cat, cancel: search_by_example(cat, path, 40)),
                            on_result=self._show, on_error=self._error)
+        self.workers.start(lambda cancel: load_preview(path, size=QUERY_SIZE), on_result=self._show_query,
+                           pool="thumbs")
+
+    def _show_query(self, image: QImage) -> None:
+        self.query.setPixmap(QPixmap.fromImage(image).scaled(QUERY_SIZE, QUERY_SIZE, Qt.KeepAspectRatio,
+                                                             Qt.SmoothTransformation))
 
     def search_text(self, text: str) -> None:
         from app.core.search import search_by_text
 
         if text.strip():
+            self.query.clear()
+            self.query_label = f"“{text.strip()}”"
             self.workers.start(self.session.run_in_worker(lambda cat, cancel: search_by_text(cat, text, 40)),
                                on_result=self._show, on_error=self._error)
 
@@ -80,4 +102,5 @@ class SearchView(QWidget):
             row = cat.photos.get(r.photo_id)
             items.append((f"{r.similarity:.2f}  {os.path.basename(r.path)}", row and row["content_hash"], r.path))
         self.results.set_items(items)
-        self.status.setText(f"{len(results)} results, most similar first (cosine similarity)")
+        self.status.setText(f"{len(results)} results for {self.query_label}, most similar first "
+                            "(cosine similarity; the same scene comes first)")

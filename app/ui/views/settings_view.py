@@ -4,8 +4,10 @@ that change results are stored in the catalog so the CLI sees the same ones."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QWidget)
 
+from app.core import paths
 from app.core.bursts import settings_from_catalog
 from app.core.duplicates import CANDIDATE_SIMILARITY
 from app.core.library_models import embedding_model
@@ -23,29 +25,62 @@ class SettingsView(QWidget):
         cat = session.catalog
         reg = registry()
         form = QFormLayout(self)
-        form.addRow("Catalog:", QLabel(str(cat.path)))
+        form.setFieldGrowthPolicy(QFormLayout.FieldsStayAtSizeHint)
+        form.addRow("This library's catalog:", QLabel(str(cat.path)))
+        self.catalogs_dir = QLineEdit(str(qsettings().value("catalog/dir") or ""),
+                                      placeholderText=str(paths.data_dir() / "libraries"))
+        self.catalogs_dir.setMinimumWidth(420)
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._choose_catalogs_dir)
+        row = QHBoxLayout()
+        row.addWidget(self.catalogs_dir)
+        row.addWidget(choose)
+        form.addRow("Catalogs of new libraries in:", row)
         model = embedding_model(cat)
         spec = reg[model]
         form.addRow("Photo embedding:", QLabel(f"{spec.title} — {spec.origin}, {spec.licence}"))
         for name in ("yunet", "sface"):
             s = reg[name]
             form.addRow(f"{s.kind.replace('_', ' ').capitalize()}:", QLabel(f"{s.title} — {s.origin}, {s.licence}"))
-        from app.core.learning import current_version
-
-        form.addRow("Burst ranker:", QLabel(f"{current_version(cat)} (default: {reg['default_ranker'].title}, bundled)"))
+        self.ranker = QLabel()
+        form.addRow("Burst ranker:", self.ranker)
+        self._show_ranker()
         bursts = settings_from_catalog(cat)
         self.gap = QDoubleSpinBox(minimum=0.5, maximum=600, value=bursts.max_gap_s, suffix=" s", singleStep=1)
         self.similarity = QDoubleSpinBox(minimum=0.3, maximum=0.999, value=bursts.min_similarity, singleStep=0.01, decimals=3)
         self.dup = QDoubleSpinBox(minimum=0.2, maximum=0.99, singleStep=0.05, decimals=2,
                                   value=float(qsettings().value("duplicates/threshold", CANDIDATE_SIMILARITY)))
         self.workers = QSpinBox(minimum=1, maximum=16, value=int(qsettings().value("index/workers", 2)))
+        for box in (self.gap, self.similarity, self.dup, self.workers):
+            box.setMinimumWidth(110)
         form.addRow("Burst: longest gap between frames", self.gap)
         form.addRow("Burst: similarity between frames", self.similarity)
         form.addRow("Duplicates: candidate similarity", self.dup)
         form.addRow("Index worker threads", self.workers)
         save = QPushButton("Save")
         save.clicked.connect(self.save)
-        form.addRow(save)
+        self.saved = QLabel("")
+        row = QHBoxLayout()
+        row.addWidget(save)
+        row.addWidget(self.saved)
+        row.addStretch(1)
+        form.addRow(row)
+
+    def _show_ranker(self) -> None:
+        from app.core.learning import current_version
+
+        title = registry()["default_ranker"].title
+        self.ranker.setText(f"{current_version(self.session.catalog)} (default: {title}, bundled; "
+                            "fine-tuned versions in the Training tab)")
+
+    def showEvent(self, event) -> None:
+        self._show_ranker()                      # fine-tuning may have changed it
+        super().showEvent(event)
+
+    def _choose_catalogs_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Keep catalogs in", self.catalogs_dir.text())
+        if folder:
+            self.catalogs_dir.setText(folder)
 
     def save(self) -> None:
         cat = self.session.catalog
@@ -56,3 +91,6 @@ class SettingsView(QWidget):
         s = qsettings()
         s.setValue("duplicates/threshold", self.dup.value())
         s.setValue("index/workers", self.workers.value())
+        s.setValue("catalog/dir", self.catalogs_dir.text().strip())
+        self.saved.setText("Saved. Thresholds apply to the next grouping; the catalogs folder to libraries "
+                           "opened from now on (existing catalogs stay where they are).")

@@ -3,7 +3,7 @@ live plot of the loss and of the held-out agreement per fold, the comparison of 
 ranker with the current one, rollback, and the version history."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
@@ -11,41 +11,81 @@ from app.core import learning
 
 
 class Plot(QWidget):
-    """Two series in [0, max]: loss (blue) and agreement (green)."""
+    """Two panels: the training loss per epoch (one line per cross-validation fold, the final
+    fit in blue) and the held-out agreement per fold (current ranker grey, new one green)."""
+
+    FOLD, FINAL, CURRENT, NEW = QColor("#9ecae1"), QColor("#1f77b4"), QColor("#999999"), QColor("#2ca02c")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(180)
-        self.loss: list[float] = []
+        self.setMinimumHeight(220)
+        self.runs: dict[str, list[float]] = {}              # phase -> loss per epoch
         self.agreement: list[tuple[float, float]] = []      # (current, new) per fold
 
+    @property
+    def loss(self) -> list[float]:
+        return [v for run in self.runs.values() for v in run]
+
+    def add_loss(self, phase: str, value: float) -> None:
+        self.runs.setdefault(phase, []).append(value)
+
     def clear(self) -> None:
-        self.loss, self.agreement = [], []
+        self.runs, self.agreement = {}, []
         self.update()
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#fafafa"))
-        w, h = self.width() - 20, self.height() - 30
-        p.setPen(QColor("#666"))
-        p.drawText(10, 15, "loss (blue, per epoch) — held-out agreement per fold: current (grey), new (green)")
-        def draw(values, colour, top):
-            if len(values) < 1:
-                return
-            pen = QPen(QColor(colour))
-            pen.setWidth(2)
-            p.setPen(pen)
-            pts = [QPointF(10 + w * i / max(1, len(values) - 1), 25 + h * (1 - v / top)) for i, v in enumerate(values)]
-            for a, b in zip(pts, pts[1:]):
-                p.drawLine(a, b)
-            for pt in pts[-1:]:
-                p.drawEllipse(pt, 3, 3)
-        if self.loss:
-            draw(self.loss, "#1f77b4", max(self.loss) or 1.0)
-        if self.agreement:
-            draw([a for a, _ in self.agreement], "#999999", 1.0)
-            draw([b for _, b in self.agreement], "#2ca02c", 1.0)
+        half = self.height() // 2
+        self._loss_panel(p, QRectF(50, 22, self.width() - 70, half - 44))
+        self._agreement_panel(p, QRectF(50, half + 22, self.width() - 70, half - 44))
         p.end()
+
+    @staticmethod
+    def _axes(p: QPainter, r: QRectF, title: str, top_label: str, bottom_label: str) -> None:
+        p.setPen(QColor("#444"))
+        p.drawText(QPointF(r.left(), r.top() - 6), title)
+        p.setPen(QColor("#bbb"))
+        p.drawRect(r)
+        p.setPen(QColor("#666"))
+        p.drawText(QRectF(0, r.top() - 7, r.left() - 6, 14), Qt.AlignRight | Qt.AlignVCenter, top_label)
+        p.drawText(QRectF(0, r.bottom() - 7, r.left() - 6, 14), Qt.AlignRight | Qt.AlignVCenter, bottom_label)
+
+    @staticmethod
+    def _line(p: QPainter, points: list[QPointF], colour: QColor, width: int = 2) -> None:
+        pen = QPen(colour)
+        pen.setWidth(width)
+        p.setPen(pen)
+        for a, b in zip(points, points[1:]):
+            p.drawLine(a, b)
+        for pt in points:
+            p.drawEllipse(pt, 2.5, 2.5)
+
+    def _loss_panel(self, p: QPainter, r: QRectF) -> None:
+        top = max(self.loss, default=1.0) or 1.0
+        self._axes(p, r, "training loss per epoch — cross-validation folds (light), final fit (blue)",
+                   f"{top:.2f}", "0")
+        longest = max((len(v) for v in self.runs.values()), default=1)
+        for phase, values in self.runs.items():
+            pts = [QPointF(r.left() + r.width() * i / max(1, longest - 1), r.bottom() - r.height() * v / top)
+                   for i, v in enumerate(values)]
+            final = "fold" not in phase
+            self._line(p, pts, self.FINAL if final else self.FOLD, 2 if final else 1)
+
+    def _agreement_panel(self, p: QPainter, r: QRectF) -> None:
+        self._axes(p, r, "agreement with your held-out choices per fold — current ranker (grey), new (green)",
+                   "100%", "0%")
+        p.setPen(QPen(QColor("#ddd"), 1, Qt.DashLine))
+        p.drawLine(QPointF(r.left(), r.center().y()), QPointF(r.right(), r.center().y()))
+        n = len(self.agreement)
+        if not n:
+            return
+        xs = [r.left() + r.width() * (i + 0.5) / n for i in range(n)]
+        for k, colour in ((0, self.CURRENT), (1, self.NEW)):
+            self._line(p, [QPointF(x, r.bottom() - r.height() * a[k]) for x, a in zip(xs, self.agreement)], colour)
+        p.setPen(QColor("#666"))
+        for i, x in enumerate(xs):
+            p.drawText(QRectF(x - 30, r.bottom() + 2, 60, 14), Qt.AlignCenter, f"fold {i + 1}")
 
 
 class TrainingView(QWidget):
@@ -112,7 +152,7 @@ class TrainingView(QWidget):
         for e in events:
             self.phase.setText(f"{e.phase} ({e.done}/{e.total})" if e.total else e.phase)
             if e.metrics and "loss" in e.metrics:
-                self.plot.loss.append(e.metrics["loss"])
+                self.plot.add_loss(e.phase, e.metrics["loss"])
             if e.metrics and "new_agreement" in e.metrics:
                 self.plot.agreement.append((e.metrics["current_agreement"], e.metrics["new_agreement"]))
         self.plot.update()

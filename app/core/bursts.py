@@ -4,7 +4,8 @@ Each camera (make, model, serial) is its own stream, so two cameras shooting at 
 mix. In a stream sorted by capture time, a frame joins the previous one's burst when the
 camera tagged both with the same burst id, or when it follows within ``max_gap_s`` and looks
 like the previous frame: embedding cosine >= ``min_similarity``, or a 16x16 gray-layout
-correlation >= ``min_layout`` (which exposure steps, noise and blur barely change); frames
+correlation >= ``min_layout`` (which exposure steps, noise and blur barely change; the rank
+correlation is used too, so a strongly over- or under-exposed frame still matches); frames
 under ``quick_gap_s`` apart need less similarity. A scene change a second later therefore
 starts a new burst, a slow sequence 3-5 s apart of one scene stays one. Exact duplicates
 are left out (they belong to the duplicates view).
@@ -62,6 +63,20 @@ def load_frames(catalog) -> list[Frame]:
     return frames
 
 
+def layout_views(v: np.ndarray) -> np.ndarray:
+    """A stored layout vector (zero-mean, unit norm) and its rank-transformed twin: monotonic
+    tone changes (exposure, gamma, contrast) keep the ranks, so the rank correlation survives
+    them even where clipping lowers the linear one."""
+    r = np.argsort(np.argsort(v, kind="stable"), kind="stable").astype(np.float32)
+    r -= r.mean()
+    return np.stack([v, r / max(float(np.linalg.norm(r)), 1e-6)])
+
+
+def layout_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The larger of the linear and rank correlations (a 1-D vector is compared linearly only)."""
+    return float(np.max(np.sum(a * b, axis=-1)))
+
+
 def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSettings = BurstSettings(),
           layouts: dict[int, np.ndarray] | None = None) -> list[list[Frame]]:
     streams: dict[tuple, list[Frame]] = defaultdict(list)
@@ -85,7 +100,7 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
             else:
                 similar = float(a @ b) >= (settings.quick_similarity if quick else settings.min_similarity) or (
                     la is not None and lb is not None
-                    and float(la @ lb) >= (settings.quick_layout if quick else settings.min_layout))
+                    and layout_similarity(la, lb) >= (settings.quick_layout if quick else settings.min_layout))
             if gap <= settings.max_gap_s and similar:
                 current.append(f)
             else:
@@ -118,7 +133,7 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     ids, vecs = catalog.features.vectors(model or embedding_model(catalog))
     vectors = {int(i): v for i, v in zip(ids, vecs)}
     ids, vecs = catalog.features.vectors("layout16")
-    layouts = {int(i): v for i, v in zip(ids, vecs)}
+    layouts = {int(i): layout_views(v) for i, v in zip(ids, vecs)}
     bursts = []
     for frames in group(distinct_frames(catalog), vectors, settings, layouts):
         key = hashlib.blake2b(",".join(str(f.id) for f in frames).encode(), digest_size=6).hexdigest()

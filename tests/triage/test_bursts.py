@@ -73,3 +73,26 @@ def test_thresholds_are_configurable():
     frames, vecs = _frames([(i, 8.0 * i, ("C", "1", ""), s) for i in range(3)])
     assert group(frames, vecs, BurstSettings(max_gap_s=5)) == []
     assert _ids(group(frames, vecs, BurstSettings(max_gap_s=10))) == [[0, 1, 2]]
+
+
+def test_a_strongly_overexposed_frame_keeps_its_burst_by_layout_rank():
+    """Real frames: the layout of a clipped, over-exposed copy still ranks like the original,
+    while a different photo's layout does not."""
+    from PIL import Image
+
+    from app.core.bursts import layout_similarity, layout_views
+    from app.core.features.compute import layout_vector
+    from tests.helpers import sample
+    from training.datasets.degradations import degrade
+
+    img = Image.open(sample("bursts/vtest-burst06_t53s/f03.jpg")).convert("RGB")
+    bright = degrade(img, "overexpose", seed=0)
+    other = Image.open(sample("photos/opencv-doc_fruits.jpg")).convert("RGB")
+    views = {k: layout_views(layout_vector(im)) for k, im in (("a", img), ("b", bright), ("c", other))}
+    linear = float(views["a"][0] @ views["b"][0])
+    assert layout_similarity(views["a"], views["b"]) >= BurstSettings().min_layout > linear
+    assert layout_similarity(views["a"], views["c"]) < BurstSettings().quick_layout
+    s, t = _scene(), _scene()
+    frames, vecs = _frames([(0, 0.0, ("C", "1", ""), s), (1, 4.0, ("C", "1", ""), t), (2, 8.0, ("C", "1", ""), s)])
+    layouts = {0: views["a"], 1: views["b"], 2: views["a"]}
+    assert _ids(group(frames, vecs, layouts=layouts)) == [[0, 1, 2]]

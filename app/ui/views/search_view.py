@@ -69,7 +69,7 @@ class SearchView(QWidget):
     def search_image(self, path: str) -> None:
         from app.core.search import search_by_example
 
-        from .cull_view import load_preview
+        from ..previews import load_preview
 
         self.status.setText(f"Searching for photos like {paths.display(path)}…")
         self.query_label = os.path.basename(paths.display(path))

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, Callable
 
-from .trainer import TrainEvent
+from .trainer import Trainer, TrainEvent, TrainResult
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -55,3 +55,22 @@ def to_json(report) -> str:
             x = x.item()
         return None if isinstance(x, float) and math.isnan(x) else x
     return json.dumps(clean(report), indent=2, default=float)
+
+
+def finish(job) -> TrainResult:
+    """Run a training generator to its end (its events go to the hooks) and return its result."""
+    try:
+        while True:
+            next(job)
+    except StopIteration as stop:
+        return stop.value
+
+
+def train_from_config(model, optimizer, step, batches, evaluate, cfg: dict, hooks=(), cancel=None,
+                      metadata: dict | None = None) -> TrainResult:
+    """The entry points' common run: epochs and patience from ``cfg["train"]``, the checkpoint
+    at ``cfg["output"]["checkpoint"]``, progress printed, then the caller's hooks."""
+    t = cfg["train"]
+    return finish(Trainer(model, optimizer, step, batches, evaluate, epochs=t["epochs"], patience=t["patience"],
+                          hooks=[print_progress, *hooks], cancel=cancel,
+                          checkpoint=str(cfg["output"]["checkpoint"]), metadata=metadata).run())

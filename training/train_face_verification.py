@@ -13,14 +13,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from .cli_common import print_progress, run_main
+from .cli_common import run_main, train_from_config
 from .config import resolve_path
 from .datasets.faces import FaceSet, augment, load_faces, person_split
 from .freezing import freeze_early_stages
 from .losses import FocalLoss, PairBCELoss, TripletLoss
 from .miners import BatchHardMiner, SemiHardMiner
 from .samplers import PKBatchSampler
-from .trainer import Trainer
 from .verification import all_pairs, best_threshold, verification_report
 
 DEFAULTS: dict[str, Any] = {
@@ -134,16 +133,9 @@ def run(cfg: dict, args=None, hooks=(), cancel=None) -> dict[str, Any]:
     meta = {"pipeline": "face_verification", "model_type": m["type"], "config": cfg,
             "backbone": getattr(getattr(model, "trunk", None), "name", None),
             "train_people": sorted(fit_people), "val_people": sorted(val_people), "test_people": sorted(test_people)}
-    job = Trainer(model, torch.optim.AdamW([q for q in model.parameters() if q.requires_grad], lr=t["lr"],
-                                           weight_decay=t["weight_decay"]),
-                  step, batches, val_metrics, epochs=t["epochs"], patience=t["patience"],
-                  hooks=[print_progress, *hooks], cancel=cancel, checkpoint=str(cfg["output"]["checkpoint"]),
-                  metadata=meta).run()
-    try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        result = stop.value
+    result = train_from_config(model, torch.optim.AdamW([q for q in model.parameters() if q.requires_grad], lr=t["lr"],
+                                                         weight_decay=t["weight_decay"]),
+                               step, batches, val_metrics, cfg, hooks, cancel, meta)
     s, same = sface_scores(test_set)
     s_tr, same_tr = sface_scores(train_set)
     return {"pipeline": "face_verification", "model": m["type"], "checkpoint": result.checkpoint,

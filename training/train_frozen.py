@@ -14,7 +14,7 @@ import torch
 
 from models.rankers import MultiFeatureConfig, MultiFeaturePairwiseRanker
 
-from .cli_common import print_progress, run_main
+from .cli_common import finish, print_progress, run_main
 from .losses import MarginRankingLoss
 from .ranker_data import PairTensors, RankerData, feature_index, pairwise_accuracy, per_kind_accuracy
 from .trainer import Trainer
@@ -106,13 +106,8 @@ def run(cfg: dict, args=None, hooks=(), cancel=None) -> dict[str, Any]:
     meta = {"pipeline": "frozen", "architecture": model.get_architecture_metadata(), "blocks": data.blocks,
             "embedding_model": cfg["features"]["backbone"],
             "block_dims": data.block_dims, "feature_extractor": extractor.id, "config": cfg}
-    job = fit_ranker(model, train, val, cfg["train"], hooks=[print_progress, *hooks], cancel=cancel,
-                     checkpoint=str(cfg["output"]["checkpoint"]), metadata=meta)
-    try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        result = stop.value
+    result = finish(fit_ranker(model, train, val, cfg["train"], hooks=[print_progress, *hooks], cancel=cancel,
+                               checkpoint=str(cfg["output"]["checkpoint"]), metadata=meta))
     return {"pipeline": "frozen", "checkpoint": result.checkpoint, "epochs": len(result.history),
             "train_pairs": len(train), "val_pairs": len(val), "seconds": round(result.seconds, 1),
             "val": evaluate_ranker(model, val, data.blocks, data.block_dims),

@@ -17,7 +17,7 @@ import torch
 from models.face import BackboneNetwork
 from models.features.letterbox import letterbox
 
-from .cli_common import print_progress, run_main
+from .cli_common import run_main, train_from_config
 from .config import resolve_path
 from .datasets.images import load_image
 from .datasets.quality_pairs import source_photos
@@ -26,7 +26,6 @@ from .freezing import count_trainable, freeze_early_stages
 from .losses import TripletLoss
 from .miners import BatchHardMiner
 from .samplers import PKBatchSampler
-from .trainer import Trainer
 
 DEFAULTS: dict[str, Any] = {
     "model": {"backbone": "efficientnet_lite0", "embedding_dim": 128, "trainable_stages": 2, "input_size": 160},
@@ -92,16 +91,10 @@ def run(cfg: dict, args=None, hooks=(), cancel=None) -> dict[str, Any]:
         return {"val_loss": 1 - r, "val_recall_at_1": r}
 
     trainable, total = count_trainable(model)
-    job = Trainer(model, torch.optim.AdamW([q for q in model.parameters() if q.requires_grad], lr=t["lr"],
-                                           weight_decay=t["weight_decay"]),
-                  step, lambda epoch: list(sampler), evaluate, epochs=t["epochs"], patience=t["patience"],
-                  hooks=[print_progress, *hooks], cancel=cancel, checkpoint=str(cfg["output"]["checkpoint"]),
-                  metadata={"pipeline": "retrieval", "config": cfg}).run()
-    try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        result = stop.value
+    result = train_from_config(model, torch.optim.AdamW([q for q in model.parameters() if q.requires_grad], lr=t["lr"],
+                                                         weight_decay=t["weight_decay"]),
+                               step, lambda epoch: list(sampler), evaluate, cfg, hooks, cancel,
+                               {"pipeline": "retrieval", "config": cfg})
     model.eval()
     return {"pipeline": "retrieval", "checkpoint": result.checkpoint, "photos": {"train": len(train), "val": len(val), "test": len(test)},
             "trainable_parameters": trainable, "total_parameters": total, "epochs": len(result.history),

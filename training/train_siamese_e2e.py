@@ -15,14 +15,13 @@ import torch.nn.functional as F
 
 from models.rankers.siamese_cnn import SiameseCNNConfig, SiameseCNNRanker
 
-from .cli_common import print_progress, run_main
+from .cli_common import run_main, train_from_config
 from .config import resolve_path
 from .datasets.pair_list import series_split
 from .datasets.quality_pairs import PairRenderer, make_quality_pairs, source_photos
 from .freezing import count_trainable, freeze_early_stages
 from .image_pairs import ImagePairs
 from .ranker_data import pairwise_accuracy
-from .trainer import Trainer
 
 DEFAULTS: dict[str, Any] = {
     "model": {"backbone": "efficientnet_lite0", "hidden_dims": [128, 128], "activation": "tanh",
@@ -98,14 +97,7 @@ def run(cfg: dict, args=None, hooks=(), cancel=None) -> dict[str, Any]:
 
     trainable, total = count_trainable(model)
     meta = {"pipeline": "siamese_e2e", "architecture": model.get_architecture_metadata(), "config": cfg}
-    job = Trainer(model, opt, step, batches, evaluate, epochs=t["epochs"], patience=t["patience"],
-                  hooks=[print_progress, *hooks], cancel=cancel, checkpoint=str(cfg["output"]["checkpoint"]),
-                  metadata=meta).run()
-    try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        result = stop.value
+    result = train_from_config(model, opt, step, batches, evaluate, cfg, hooks, cancel, meta)
     model.eval()
     return {"pipeline": "siamese_e2e", "checkpoint": result.checkpoint, "epochs": len(result.history),
             "trainable_parameters": trainable, "total_parameters": total, "train_pairs": len(train),

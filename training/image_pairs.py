@@ -21,7 +21,7 @@ class ImagePairs:
         rng = random.Random(seed)
         a, b, target = [], [], []
         for pair in pairs:
-            clean = to_uint8_tensor(renderer.clean(pair.source), size, color)
+            clean = to_uint8_tensor(renderer.clean(pair.source, pair.tone), size, color)
             worse = to_uint8_tensor(renderer.degraded(pair), size, color)
             first_clean = rng.random() < 0.5
             a.append(clean if first_clean else worse)

@@ -15,7 +15,7 @@ from models.features.photo_features import BLOCK_NAMES, PhotoFeatureExtractor
 
 from .datasets.degradations import VERSION as DEGRADATIONS_VERSION
 from .datasets.pair_list import series_split
-from .datasets.quality_pairs import EYES, PairRenderer, QualityPair, make_quality_pairs, source_photos
+from .datasets.quality_pairs import EYES, PairRenderer, QualityPair, make_quality_pairs, source_photos, tone_suffix
 from .feature_cache import FeatureCache
 
 MIN_EYE_FACE = 60      # pixels: smaller faces do not get closed-eye pairs
@@ -62,8 +62,8 @@ class LandmarkFinder:
         return self._cache[source]
 
 
-def _clean_key(source: str) -> str:
-    return "clean:" + hashlib.sha1(source.encode()).hexdigest()[:16]
+def _clean_key(source: str, tone: float = 1.0) -> str:
+    return "clean:" + hashlib.sha1(source.encode()).hexdigest()[:16] + tone_suffix(tone)
 
 
 class RankerData:
@@ -87,7 +87,7 @@ class RankerData:
         kinds = data_cfg.get("kinds")
         pairs = make_quality_pairs(sources, tuple(kinds) if kinds else None, int(data_cfg.get("variants", 1)),
                                    seed, faces=finder if data_cfg.get("closed_eyes", True) else None,
-                                   severities=tuple(data_cfg.get("severities", [1.0])))
+                                   severities=tuple(data_cfg.get("severities", [1.0])), tones=data_cfg.get("tones"))
         self.splits = series_split(pairs, data_cfg.get("splits", {"train": 0.7, "val": 0.15, "test": 0.15}), seed)
         self.cache = FeatureCache(cache_dir, f"{extractor.id}|render{self.renderer.max_side}|degradations-v{DEGRADATIONS_VERSION}")
         self.seed = seed
@@ -108,7 +108,7 @@ class RankerData:
         rng = random.Random(f"{self.seed}:{split}")
         a, b, target, kinds = [], [], [], []
         for i, pair in enumerate(pairs):
-            clean = self._features(_clean_key(pair.source), lambda p=pair: self.renderer.clean(p.source))
+            clean = self._features(_clean_key(pair.source, pair.tone), lambda p=pair: self.renderer.clean(p.source, p.tone))
             worse = self._features(pair.key, lambda p=pair: self.renderer.degraded(p))
             if rng.random() < 0.5:
                 a.append(clean), b.append(worse), target.append(1.0)

@@ -65,6 +65,7 @@ def _gray_thumb(catalog, row) -> np.ndarray | None:
 
 def _rotated_queries(catalog, ids, rows, model):
     from .features.embedders import load_embedder
+    from .features.views import query_views
 
     embedder = load_embedder(model)
     for pid in ids:
@@ -73,10 +74,8 @@ def _rotated_queries(catalog, ids, rows, model):
             yield pid, None
             continue
         with Image.open(path) as im:
-            im = im.convert("RGB")
-            turns = [im.transpose(t) for t in (Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180,
-                                               Image.Transpose.ROTATE_270)]
-        yield pid, embedder.embed(turns)
+            views = query_views(im.convert("RGB"), original=False)
+        yield pid, embedder.embed(views)
 
 
 def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotations: bool = True,

@@ -23,6 +23,7 @@ REASONS = [
     ("face_sharpness", 1, 0.25, "sharper face"),
     ("eyes_open", 1, 0.15, "eyes open"),
     ("exposure_error", -1, 0.08, "better exposed"),
+    ("channels_clipped", -1, 0.02, "fewer blown highlights"),
     ("noise", -1, 0.4, "less noise"),
     ("blur_anisotropy", -1, 0.08, "less motion blur"),
     ("blockiness", -1, 0.3, "fewer compression artefacts"),
@@ -43,7 +44,7 @@ class RankedBurst:
 
 def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
     out = {k: float(q.get(k) or 0.0) for k in ("sharpness_subject", "noise", "blur_anisotropy", "blockiness",
-                                                 "edge_alignment")}
+                                                 "edge_alignment", "channels_clipped")}
     out["exposure_error"] = abs((q.get("brightness_mean") or 0.0) - 0.47) + 2 * (
         (q.get("highlights_clipped") or 0.0) + (q.get("shadows_clipped") or 0.0))
     if face is not None:

@@ -1,13 +1,12 @@
 """Search by example (a photo inside or outside the library), by text (OpenCLIP models) and
 by face. The query is decoded exactly like an indexed photo (EXIF orientation applied);
-the photo index is also queried with the 90/180/270-degree turns of the query image,
-keeping each photo's best similarity, so a rotated copy still ranks first."""
+the photo index is also queried with the mirror image and the 90/180/270-degree turns of the
+query, keeping each photo's best similarity, so a mirrored or rotated copy still ranks first."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 
 from . import paths
 from .decode import decode
@@ -63,14 +62,11 @@ def search_vectors(catalog, queries: np.ndarray, k: int, model: str | None = Non
 
 def search_by_example(catalog, image_path: str, k: int = 20, rotations: bool = True) -> list[Result]:
     from .features.embedders import load_query_embedder
+    from .features.views import query_views
 
     decoded = load_query(image_path)
     embedder = load_query_embedder(embedding_model(catalog))
-    views = [decoded.image]
-    if rotations:
-        views += [decoded.image.transpose(t) for t in
-                  (Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270)]
-    return search_vectors(catalog, embedder.embed(views), k)
+    return search_vectors(catalog, embedder.embed(query_views(decoded.image, rotations=rotations)), k)
 
 
 def search_by_text(catalog, text: str, k: int = 20) -> list[Result]:

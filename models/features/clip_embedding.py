@@ -26,7 +26,7 @@ class ClipEmbedder:
         if not images:
             return np.zeros((0, self.dim), np.float32)
         batch = torch.stack([self.transform(im.convert("RGB")) for im in images])
-        feats = self.model.encode_image(batch) + self.model.encode_image(batch.flip(3))
+        feats = self.model.encode_image(batch)
         return torch.nn.functional.normalize(feats, dim=1).numpy().astype(np.float32)
 
     @torch.inference_mode()

@@ -1,5 +1,7 @@
-"""Photo embeddings from a pretrained CNN trunk: letterboxed to a square, averaged with
-the mirror image (so a mirrored copy gets the same vector), L2-normalised."""
+"""Photo embeddings from a pretrained CNN trunk: letterboxed to a square, one forward pass,
+L2-normalised. A mirrored copy gets a different vector (cosine about 0.9 to the original):
+searches and duplicate passes add a mirrored query view instead of paying a second pass for
+every indexed photo (measured: the pass is half of the index pipeline's model time)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +12,7 @@ from ..backbones import ImageTrunk
 from .letterbox import letterbox_batch
 
 DEFAULT_SIZE = 192      # measured: 2x cheaper than 224 on CPU, same retrieval on the test set
-CHUNK = 4               # images per forward pass (x2 with the mirror): small batches are fastest on CPU
+CHUNK = 8               # images per forward pass: small batches are fastest on CPU
 
 
 class PhotoEmbedder:
@@ -28,11 +30,7 @@ class PhotoEmbedder:
 
     @torch.inference_mode()
     def embed_tensor(self, batch: torch.Tensor) -> torch.Tensor:
-        out = []
-        for part in batch.split(CHUNK):
-            both = torch.cat([part, part.flip(3)]).contiguous(memory_format=torch.channels_last)
-            feats = self.trunk(both)
-            out.append(feats[:part.shape[0]] + feats[part.shape[0]:])
+        out = [self.trunk(part.contiguous(memory_format=torch.channels_last)) for part in batch.split(CHUNK)]
         return torch.nn.functional.normalize(torch.cat(out), dim=1)
 
     def export_onnx(self, path) -> None:

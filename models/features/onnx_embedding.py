@@ -37,8 +37,7 @@ class OnnxEmbedder:
         net = self._net()
         for i in range(0, len(batch), CHUNK):
             part = batch[i:i + CHUNK]
-            net.setInput(np.ascontiguousarray(np.concatenate([part, part[:, :, :, ::-1]])), "data")
-            feats = net.forward()
-            out.append(feats[:len(part)] + feats[len(part):])
+            net.setInput(np.ascontiguousarray(part), "data")
+            out.append(net.forward())
         vecs = np.concatenate(out).astype(np.float32)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)

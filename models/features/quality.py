@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from .shrink import shrink
+
 ANALYSIS_SIZE = 640
 QUALITY_FEATURES = (
     "sharpness",            # log energy of the Laplacian, noise-suppressed, whole frame
@@ -29,6 +31,9 @@ QUALITY_FEATURES = (
     "brightness_median",
     "highlights_clipped",   # share of pixels >= 250
     "shadows_clipped",      # share of pixels <= 5
+    "channels_clipped",     # share of pixels with any colour channel >= 250 (clips before luminance does)
+    "black_level",          # 1st luminance percentile in [0, 1]: lifted, washed-out blacks
+    "white_level",          # 99th luminance percentile in [0, 1]
     "dynamic_range",        # 99th - 1st luminance percentile in [0, 1]
     "contrast",             # RMS contrast of luminance
     "colorfulness",         # Hasler & Suesstrunk (2003), scaled to about [0, 1]
@@ -40,12 +45,7 @@ _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 def analysis_image(image: Image.Image, size: int = ANALYSIS_SIZE) -> np.ndarray:
     """RGB uint8 array with the long side resized to ``size`` (never enlarged)."""
-    rgb = np.asarray(image.convert("RGB"))
-    scale = size / max(rgb.shape[:2])
-    if scale < 1:
-        rgb = cv2.resize(rgb, (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale))),
-                         interpolation=cv2.INTER_AREA)
-    return rgb
+    return shrink(np.asarray(image.convert("RGB")), size)[0]
 
 
 def _sub(x: np.ndarray, step: int = 3) -> np.ndarray:
@@ -73,10 +73,13 @@ def tile_energies(lap: np.ndarray, grid: int = 8) -> np.ndarray:
     return np.array(out or [0.0])
 
 
-def sharpness_measures(gray: np.ndarray) -> dict[str, float]:
+def half_size(gray: np.ndarray) -> np.ndarray:
+    return cv2.resize(gray, (max(1, gray.shape[1] // 2), max(1, gray.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+
+
+def sharpness_measures(gray: np.ndarray, half: np.ndarray | None = None) -> dict[str, float]:
     fine = cv2.Laplacian(gray, cv2.CV_32F)
-    half = cv2.resize(gray, (max(1, gray.shape[1] // 2), max(1, gray.shape[0] // 2)),
-                      interpolation=cv2.INTER_AREA)
+    half = half_size(gray) if half is None else half
     smooth = cv2.GaussianBlur(half, (0, 0), 0.8)
     lap = cv2.Laplacian(smooth, cv2.CV_32F)
     tiles = tile_energies(lap)
@@ -100,7 +103,9 @@ def noise_sigma(gray: np.ndarray) -> float:
 
 
 def gradient_structure(gray: np.ndarray) -> dict[str, float]:
-    smooth = cv2.GaussianBlur(gray, (0, 0), 1.0)
+    """Structure tensor of ``gray`` (the half-size analysis image: blur direction and level
+    horizons are coarse properties, and a quarter of the pixels cost a quarter)."""
+    smooth = cv2.GaussianBlur(gray, (0, 0), 0.5)
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0)
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
     jxx, jyy, jxy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
@@ -125,7 +130,12 @@ def exposure_measures(gray: np.ndarray) -> dict[str, float]:
     return {"brightness_mean": float(gray.mean()), "brightness_median": float(p50),
             "highlights_clipped": float((gray >= 250 / 255).mean()),
             "shadows_clipped": float((gray <= 5 / 255).mean()),
-            "dynamic_range": float(p99 - p1), "contrast": float(gray.std())}
+            "dynamic_range": float(p99 - p1), "black_level": float(p1), "white_level": float(p99),
+            "contrast": float(gray.std())}
+
+
+def channels_clipped(rgb: np.ndarray) -> float:
+    return float((_sub(rgb.max(axis=2), 2) >= 250).mean())
 
 
 def colorfulness(rgb: np.ndarray) -> float:
@@ -156,8 +166,10 @@ def quality_features(image: Image.Image, block_period: int = 8) -> dict[str, flo
     rgb = analysis_image(image)
     gray = luminance(rgb)
     grid_gray = cv2.cvtColor(np.asarray(image.convert("RGB")), cv2.COLOR_RGB2GRAY) if block_period >= 4 else gray
-    out = {**sharpness_measures(gray), "noise": noise_sigma(gray), **gradient_structure(gray),
+    half = half_size(gray)
+    out = {**sharpness_measures(gray, half), "noise": noise_sigma(gray), **gradient_structure(half),
            **exposure_measures(gray), "colorfulness": colorfulness(rgb),
+           "channels_clipped": channels_clipped(rgb),
            "blockiness": blockiness(grid_gray, block_period)}
     return {name: float(out[name]) for name in QUALITY_FEATURES}
 

@@ -121,3 +121,20 @@ def test_approximate_index_recall_at_the_threshold():
     truth = [{h.id for h in hits} for hits in exact.search(q, 10)]
     recall = sum(len(a & t) for a, t in zip(got, truth)) / sum(len(t) for t in truth)
     assert recall >= 0.99 and approx.recall >= 0.99
+
+
+def test_ivf_probes_stay_within_the_scan_budget(monkeypatch):
+    import app.core.vector_index as vi
+
+    monkeypatch.setattr(vi, "SCAN_BUDGET", 2000 * 32)          # at most ~2000 vectors of 32-D per query
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(8000, 32)).astype(np.float32)         # no structure: the budget, not the target, stops it
+    index = VectorIndex.build(np.arange(8000, dtype=np.int64), x, threshold=5000)
+    per_list = 8000 / index.index.nlist
+    assert index.index.nprobe == index.max_nprobe and index.index.nprobe * per_list <= 2000
+    q = x[:200] + 0.02 * rng.normal(size=(200, 32)).astype(np.float32)
+    exact = VectorIndex.build(np.arange(8000, dtype=np.int64), x.copy(), threshold=10**9)
+    got = [{h.id for h in hits} for hits in index.search(q, 10)]
+    truth = [{h.id for h in hits} for hits in exact.search(q, 10)]
+    measured = sum(len(a & t) for a, t in zip(got, truth)) / 2000
+    assert 0.3 < index.recall < 0.99 and abs(measured - index.recall) < 0.1     # reported honestly

@@ -52,3 +52,22 @@ def test_each_degradation_changes_a_real_photo_deterministically(kind):
     a, b = degrade(img, kind, seed=3), degrade(img, kind, seed=3)
     assert a.size == img.size and np.array_equal(np.asarray(a), np.asarray(b))
     assert np.abs(np.asarray(a, float) - np.asarray(img, float)).mean() > 2
+
+
+def test_low_key_tones_make_their_own_pairs_from_a_darkened_clean_photo():
+    from training.datasets.quality_pairs import PairRenderer, apply_tone, make_quality_pairs
+
+    src = str(sample("photos/scikit-image_coffee.jpg"))
+    plain = make_quality_pairs([src], ("noise", "overexpose"), variants=2)
+    both = make_quality_pairs([src], ("noise", "overexpose"), tones={1.0: 2, 2.5: 1})
+    assert [p.key for p in both if p.tone == 1.0] == [p.key for p in plain]     # cached features stay valid
+    low = [p for p in both if p.tone == 2.5]
+    assert len(low) == 2 and all(p.key.endswith(":g2.5") for p in low)
+    img = Image.open(src).convert("RGB")
+    dark = np.asarray(apply_tone(img, 2.5), float)
+    assert dark.mean() < 0.6 * np.asarray(img, float).mean()
+    assert np.array_equal(np.asarray(apply_tone(Image.new("RGB", (2, 1), (255, 255, 255)), 2.5)), np.full((1, 2, 3), 255))
+    renderer = PairRenderer(max_side=256)
+    clean, worse = renderer.clean(src, 2.5), renderer.degraded(low[1])
+    assert np.asarray(clean, float).mean() < np.asarray(renderer.clean(src), float).mean()
+    assert np.asarray(worse, float).mean() > np.asarray(clean, float).mean()     # overexposed from the low-key photo

@@ -1,6 +1,11 @@
 """Synthetic quality pairs: each real photo against degraded copies of itself (defocus,
 motion blur, noise, under/over exposure, heavy compression, tilted framing, and closed eyes
-where a face is found). The source photo is the series, so splits never share a scene."""
+where a face is found). The source photo is the series, so splits never share a scene.
+
+A pair may also start from a *low-key* rendering of the source (a tone curve, gamma > 1,
+applied to the clean photo before it is degraded): a dark stage or night scene is not a
+defect in itself, and a ranker that saw only bright, well-exposed sources learns to prefer
+any brightened copy, blown highlights and washed-out blacks included."""
 from __future__ import annotations
 
 import hashlib
@@ -24,6 +29,7 @@ class QualityPair:
     kind: str            # degradation applied to the second photo
     seed: int
     severity: float = 1.0  # < 1: a milder defect (blended with the clean photo)
+    tone: float = 1.0      # gamma applied to the clean photo first (> 1: a low-key version of the scene)
 
     @property
     def series(self) -> str:
@@ -33,23 +39,39 @@ class QualityPair:
     @property
     def key(self) -> str:
         mild = f":s{self.severity:g}" if self.severity != 1.0 else ""
-        return f"{hashlib.sha1(self.source.encode()).hexdigest()[:16]}:{self.kind}:{self.seed}{mild}"
+        return f"{hashlib.sha1(self.source.encode()).hexdigest()[:16]}:{self.kind}:{self.seed}{mild}{tone_suffix(self.tone)}"
+
+
+def tone_suffix(tone: float) -> str:
+    return f":g{tone:g}" if tone != 1.0 else ""
+
+
+def apply_tone(img: Image.Image, gamma: float) -> Image.Image:
+    """``255 * (x / 255) ** gamma`` per channel (gamma > 1 darkens mid-tones, keeps black and white)."""
+    if gamma == 1.0:
+        return img
+    lut = [round(255 * (v / 255) ** gamma) for v in range(256)]
+    return img.convert("RGB").point(lut * 3)
 
 
 def make_quality_pairs(sources: list[str | os.PathLike], kinds: tuple[str, ...] | None = None,
                        variants: int = 1, seed: int = 0,
                        faces: Callable[[str], list] | None = None,
-                       severities: tuple[float, ...] = (1.0,)) -> list[QualityPair]:
+                       severities: tuple[float, ...] = (1.0,),
+                       tones: dict[float, int] | None = None) -> list[QualityPair]:
     """``variants`` degraded copies per source, kind and severity (real bursts differ by
-    milder defects than a full-strength degradation); ``faces(path)`` returns the landmarks
-    of faces in a photo (closed-eye pairs are made only where one is found)."""
+    milder defects than a full-strength degradation); ``tones`` maps a gamma for the clean
+    photo to its number of variants (default ``{1.0: variants}``); ``faces(path)`` returns
+    the landmarks of faces in a photo (closed-eye pairs are made only where one is found)."""
     kinds = tuple(kinds or DEGRADATIONS)
+    tones = {float(g): int(v) for g, v in (tones or {1.0: variants}).items()}
     pairs = []
     for i, src in enumerate(sorted(str(s) for s in sources)):
-        for kind in kinds:
-            for n, sev in enumerate(severities):
-                pairs += [QualityPair(src, kind, seed * 1_000_003 + i * 101 + v + 17 * n, float(sev))
-                          for v in range(variants)]
+        for t, (tone, count) in enumerate(sorted(tones.items())):
+            for kind in kinds:
+                for n, sev in enumerate(severities):
+                    pairs += [QualityPair(src, kind, seed * 1_000_003 + i * 101 + v + 17 * n + 7919 * t, float(sev),
+                                          tone) for v in range(count)]
         if faces is not None and faces(src):
             pairs += [QualityPair(src, EYES, seed * 1_000_003 + i * 101 + v) for v in range(variants)]
     return pairs
@@ -62,13 +84,13 @@ class PairRenderer:
         self.max_side, self.landmarks = max_side, landmarks
         self._clean: dict[str, Image.Image] = {}
 
-    def clean(self, source: str) -> Image.Image:
-        if source not in self._clean:
-            self._clean[source] = load_image(source, self.max_side)
-        return self._clean[source]
+    def clean(self, source: str, tone: float = 1.0) -> Image.Image:
+        if (source, tone) not in self._clean:
+            self._clean[source, tone] = apply_tone(load_image(source, self.max_side), tone)
+        return self._clean[source, tone]
 
     def degraded(self, pair: QualityPair) -> Image.Image:
-        img = self.clean(pair.source)
+        img = self.clean(pair.source, pair.tone)
         if pair.kind == EYES:
             import random
 

@@ -70,5 +70,12 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["faces"].create_index(["photo_id"])
 
 
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """Exposure: per-channel highlight clipping and the black and white points. Rows computed
+    before stay NULL there; their pipeline id is out of date, so the next index recomputes them."""
+    for name in ("channels_clipped", "black_level", "white_level"):
+        db["features"].add_column(name, float)
+
+
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)

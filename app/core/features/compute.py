@@ -85,6 +85,3 @@ class FeaturePipeline:
                                         f.landmarks * scale, f.embedding, f.quality))
         embedding = self.embedder.embed([image])[0]
         return FeatureRecord(self.model, embedding, quality, faces, pixel_hash(image), layout_vector(image))
-
-    def embed_image(self, image) -> np.ndarray:
-        return self.embedder.embed([image])[0]

@@ -39,7 +39,7 @@ def pipeline_seconds(folder: Path, db: Path, workers: int) -> tuple[float, dict]
         return time.perf_counter() - t, summary.to_json()
 
 
-def test_vectors(n: int, dim: int, kind: str, rng) -> np.ndarray:
+def synthetic_vectors(n: int, dim: int, kind: str, rng) -> np.ndarray:
     """``random``: i.i.d. Gaussian (no neighbour structure: the worst case for any index).
     ``clustered``: groups of about 30 around random centres, within-group cosine ~0.8, like
     photo embeddings of bursts and series."""
@@ -60,7 +60,7 @@ def search_latency(n: int, dim: int, kind: str = "random", queries: int = 200) -
     from app.core.vector_index import VectorIndex, recall_at
 
     rng = np.random.default_rng(0)
-    x = test_vectors(n, dim, kind, rng)                       # normalised in place by the index build
+    x = synthetic_vectors(n, dim, kind, rng)                       # normalised in place by the index build
     t = time.perf_counter()
     index = VectorIndex.build(np.arange(n, dtype=np.int64), x)
     build = time.perf_counter() - t

@@ -82,7 +82,7 @@ class PairRenderer:
 
     def __init__(self, max_side: int = 1024, landmarks: Callable[[str], list] | None = None) -> None:
         self.max_side, self.landmarks = max_side, landmarks
-        self._clean: dict[str, Image.Image] = {}
+        self._clean: dict[tuple[str, float], Image.Image] = {}     # (source, tone) -> clean image
 
     def clean(self, source: str, tone: float = 1.0) -> Image.Image:
         if (source, tone) not in self._clean:

@@ -28,6 +28,7 @@ REASONS = [
     ("blur_anisotropy", -1, 0.08, "less motion blur"),
     ("blockiness", -1, 0.3, "fewer compression artefacts"),
     ("edge_alignment", 1, 0.05, "straighter framing"),
+    ("border_fill", -1, 0.01, "no empty corners"),
 ]
 
 
@@ -44,7 +45,7 @@ class RankedBurst:
 
 def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
     out = {k: float(q.get(k) or 0.0) for k in ("sharpness_subject", "noise", "blur_anisotropy", "blockiness",
-                                                 "edge_alignment", "channels_clipped")}
+                                                 "edge_alignment", "channels_clipped", "border_fill")}
     out["exposure_error"] = abs((q.get("brightness_mean") or 0.0) - 0.47) + 2 * (
         (q.get("highlights_clipped") or 0.0) + (q.get("shadows_clipped") or 0.0))
     if face is not None:

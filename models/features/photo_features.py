@@ -11,7 +11,7 @@ from ..face.detection import FACE_FEATURES, Face, FaceAnalyzer, face_vector
 from .embedding import PhotoEmbedder
 from .quality import RANKER_QUALITY_FEATURES, quality_features, quality_vector
 
-FEATURES_VERSION = 3     # bump when a feature's definition changes: stored features are recomputed
+FEATURES_VERSION = 4     # bump when a feature's definition changes: stored features are recomputed
 
 
 @dataclass

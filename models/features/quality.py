@@ -8,6 +8,8 @@ Sharpness is measured after a light blur at half resolution, where sensor noise 
 suppressed but real detail survives, and on the sharpest tiles (the subject) rather
 than the whole frame, so noise and large smooth backgrounds fool it less than a global
 Laplacian variance. Noise is estimated separately (Immerkaer, on flat areas only).
+Exposure is measured on the picture only: corner wedges of flat fill (a rotated, uncropped
+frame) are left out of it and reported as ``border_fill``.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from .fill import border_fill, fill_mask
 from .shrink import shrink
 
 ANALYSIS_SIZE = 640
@@ -39,6 +42,7 @@ QUALITY_FEATURES = (
     "colorfulness",         # Hasler & Suesstrunk (2003), scaled to about [0, 1]
     "blockiness",           # JPEG 8x8 grid strength (1 = none)
     "edge_alignment",       # share of strong edges within 10 degrees of level/plumb
+    "border_fill",          # share of the frame in flat corner wedges left by a rotation (fill.py)
 )
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
@@ -124,7 +128,8 @@ def gradient_structure(gray: np.ndarray) -> dict[str, float]:
 
 
 def exposure_measures(gray: np.ndarray) -> dict[str, float]:
-    hist = cv2.calcHist([(gray * 255).astype(np.uint8)], [0], None, [256], [0, 256]).ravel()
+    """Of a luminance image, or of the 1-D array of the picture's pixels."""
+    hist = cv2.calcHist([(gray.reshape(gray.shape[0], -1) * 255).astype(np.uint8)], [0], None, [256], [0, 256]).ravel()
     cdf = np.cumsum(hist) / max(hist.sum(), 1)
     p1, p50, p99 = (float(np.searchsorted(cdf, q)) / 255 for q in (0.01, 0.5, 0.99))
     return {"brightness_mean": float(gray.mean()), "brightness_median": float(p50),
@@ -134,8 +139,10 @@ def exposure_measures(gray: np.ndarray) -> dict[str, float]:
             "contrast": float(gray.std())}
 
 
-def channels_clipped(rgb: np.ndarray) -> float:
-    return float((_sub(rgb.max(axis=2), 2) >= 250).mean())
+def channels_clipped(rgb: np.ndarray, keep: np.ndarray | None = None) -> float:
+    peak = rgb.max(axis=2)
+    values = _sub(peak, 2) if keep is None else peak[keep][::4]
+    return float((values >= 250).mean()) if values.size else 0.0
 
 
 def colorfulness(rgb: np.ndarray) -> float:
@@ -167,9 +174,11 @@ def quality_features(image: Image.Image, block_period: int = 8) -> dict[str, flo
     gray = luminance(rgb)
     grid_gray = cv2.cvtColor(np.asarray(image.convert("RGB")), cv2.COLOR_RGB2GRAY) if block_period >= 4 else gray
     half = half_size(gray)
+    fill = fill_mask(rgb)
+    keep = None if fill is None or fill.all() else ~fill
     out = {**sharpness_measures(gray, half), "noise": noise_sigma(gray), **gradient_structure(half),
-           **exposure_measures(gray), "colorfulness": colorfulness(rgb),
-           "channels_clipped": channels_clipped(rgb),
+           **exposure_measures(gray if keep is None else gray[keep]), "colorfulness": colorfulness(rgb),
+           "channels_clipped": channels_clipped(rgb, keep), "border_fill": border_fill(fill),
            "blockiness": blockiness(grid_gray, block_period)}
     return {name: float(out[name]) for name in QUALITY_FEATURES}
 

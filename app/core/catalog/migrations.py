@@ -77,5 +77,11 @@ def _v4(db: sqlite_utils.Database) -> None:
         db["features"].add_column(name, float)
 
 
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """Corner wedges of flat fill (a rotated, uncropped frame); exposure is now measured without
+    them. The pipeline id changed with it, so the next index recomputes every row."""
+    db["features"].add_column("border_fill", float)
+
+
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -45,16 +45,14 @@ def fill_mask(rgb: np.ndarray) -> np.ndarray | None:
             continue            # no corner pixel is fill (nearly every photo): nothing to measure
         fill = rgb.max(axis=2) <= DARK if dark else rgb.min(axis=2) >= LIGHT
         fill = cv2.morphologyEx(fill.view(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)   # JPEG specks
-        for flip_y in (False, True):
-            for flip_x in (False, True):
-                view = fill[::-1 if flip_y else 1, ::-1 if flip_x else 1]
-                tri = _wedge(view)
-                if tri is None:
-                    continue
-                if out is None:
-                    out = np.zeros((h, w), bool)
-                target = out[::-1 if flip_y else 1, ::-1 if flip_x else 1]
-                target[:tri.shape[0], :tri.shape[1]] |= tri
+        for corner in ((1, 1), (1, -1), (-1, 1), (-1, -1)):   # each corner seen as the top-left one
+            flip = (slice(None, None, corner[0]), slice(None, None, corner[1]))
+            tri = _wedge(fill[flip])
+            if tri is None:
+                continue
+            if out is None:
+                out = np.zeros((h, w), bool)
+            out[flip][:tri.shape[0], :tri.shape[1]] |= tri
     return out
 
 

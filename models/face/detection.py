@@ -19,6 +19,7 @@ from ..features.shrink import shrink
 DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNIZER_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 DETECT_THRESHOLD = 0.9
+NMS_THRESHOLD = 0.3
 SFACE_SAME_PERSON = 0.363      # cosine threshold published with SFace (OpenCV zoo)
 DETECT_MAX_SIDE = 512          # measured: same faces found on the test set as at 640, 35% less time
 MIN_FACE = 24                  # pixels (in the analysed image)
@@ -87,7 +88,7 @@ class FaceAnalyzer:
         det = getattr(self._local, "det", None)
         if det is None:
             det = cv2.FaceDetectorYN.create(os.path.join(self.folder, DETECTOR_FILE), "", (320, 320),
-                                            self.threshold, 0.3, 5000)
+                                            self.threshold, NMS_THRESHOLD, 5000)
             self._local.det = det
         return det
 

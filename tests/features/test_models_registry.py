@@ -21,6 +21,13 @@ def test_offline_defaults_resolve_to_installed_packages():
         assert spec.licence and spec.preprocess is not None
 
 
+def test_the_registry_describes_the_detector_as_it_runs():
+    from models.face.detection import DETECT_MAX_SIDE, DETECT_THRESHOLD, NMS_THRESHOLD
+
+    assert registry()["yunet"].preprocess == {"max_side": DETECT_MAX_SIDE, "score_threshold": DETECT_THRESHOLD,
+                                              "nms": NMS_THRESHOLD}
+
+
 def test_missing_download_fails_with_an_actionable_message(tmp_path, monkeypatch):
     monkeypatch.setenv("PHOTOTRIAGE_MODEL_CACHE", str(tmp_path))
     reg = Registry({"models": {"m": {"kind": "photo_embedding", "source": {

@@ -4,15 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-
-def _open(args):
-    from app.cli import Failure, _catalog_path
-    from app.core.catalog import Catalog
-
-    path = _catalog_path(args)
-    if not os.path.exists(path):
-        raise Failure(f"no catalog at {path}: run `phototriage index FOLDER` first (or pass --db)")
-    return Catalog(path)
+from app.cli_common import Failure, ProgressBar, UsageError, open_catalog
 
 
 def add_parsers(sub, common) -> None:
@@ -44,12 +36,11 @@ def add_parsers(sub, common) -> None:
 
 
 def cmd_search(args) -> Any:
-    from app.cli import Failure
     from app.core import search
 
     if sum(x is not None for x in (args.image, args.text, args.face)) != 1:
-        raise Failure("give exactly one of IMAGE, --text or --face")
-    with _open(args) as catalog:
+        raise UsageError("give exactly one of IMAGE, --text or --face")
+    with open_catalog(args) as catalog:
         try:
             if args.text is not None:
                 results = search.search_by_text(catalog, args.text, args.k)
@@ -63,12 +54,11 @@ def cmd_search(args) -> Any:
 
 
 def cmd_duplicates(args) -> Any:
-    from app.cli import _ProgressBar
     from app.core.duplicates import CANDIDATE_SIMILARITY, find_duplicates
     from app.core.jobs import drive
 
-    with _open(args) as catalog:
-        bar = _ProgressBar(not args.json)
+    with open_catalog(args) as catalog:
+        bar = ProgressBar(not args.json)
         try:
             groups = drive(find_duplicates(catalog, threshold=args.threshold or CANDIDATE_SIMILARITY,
                                            rotations=not args.no_rotations), bar)
@@ -81,12 +71,11 @@ def cmd_faces(args) -> Any:
     from app.core.people import people
     from models.face.detection import SFACE_SAME_PERSON
 
-    with _open(args) as catalog:
+    with open_catalog(args) as catalog:
         return [p.to_json() for p in people(catalog, args.threshold or SFACE_SAME_PERSON)]
 
 
 def cmd_models(args) -> Any:
-    from app.cli import Failure
     from app.core.models import ModelUnavailable, registry
     from app.core.models.download import tqdm_progress
 
@@ -99,14 +88,14 @@ def cmd_models(args) -> Any:
                         "licence": spec.licence})
         return out
     if not args.name:
-        raise Failure(f"`models {args.action}` needs a model name")
+        raise UsageError(f"`models {args.action}` needs a model name")
     try:
         if args.action == "fetch":
             return {"name": args.name, "path": str(reg.path(args.name, True, None if args.json else tqdm_progress(args.name)))}
         from app.core.library_models import set_embedding_model
 
         reg.path(args.name, allow_download=True)
-        with _open(args) as catalog:
+        with open_catalog(args) as catalog:
             set_embedding_model(catalog, args.name)
         return {"embedding_model": args.name, "note": "run `phototriage index` to re-embed the library"}
     except ModelUnavailable as exc:

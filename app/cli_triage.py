@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.cli_features import _open
+from app.cli_common import Failure, ProgressBar, open_catalog
 
 
 def add_parsers(sub, common) -> None:
@@ -28,6 +28,7 @@ def add_parsers(sub, common) -> None:
 
     p = sub.add_parser("train", help="fine-tune the ranker from your decisions (adopted only when better)")
     p.add_argument("--rollback", action="store_true", help="go back to the previous ranker version")
+    p.add_argument("--use", metavar="VERSION", help="use a kept version again (see --status), e.g. after a rollback")
     p.add_argument("--status", action="store_true", help="list versions and the one in use")
     common(p)
     p.set_defaults(func=cmd_train)
@@ -39,7 +40,7 @@ def cmd_bursts(args) -> Any:
     from app.core.jobs import drive
     from app.core.triage import ranked_bursts
 
-    with _open(args) as catalog:
+    with open_catalog(args) as catalog:
         base = settings_from_catalog(catalog)
         import dataclasses
 
@@ -59,9 +60,7 @@ def cmd_bursts(args) -> Any:
 
 
 def cmd_pick(args) -> Any:
-    from app.cli import Failure
-
-    with _open(args) as catalog:
+    with open_catalog(args) as catalog:
         pid = catalog.photos.id_for_path(os.path.abspath(args.path))
         if pid is None:
             raise Failure(f"not in this catalog: {args.path} (index its folder first)")
@@ -76,19 +75,20 @@ def cmd_pick(args) -> Any:
 
 
 def cmd_train(args) -> Any:
-    from app.cli import Failure, _ProgressBar
     from app.core import learning
     from app.core.jobs import drive
 
-    with _open(args) as catalog:
+    with open_catalog(args) as catalog:
         if args.status:
             return {"current": learning.current_version(catalog), "versions": learning.list_versions(catalog)}
-        if args.rollback:
-            try:
+        try:
+            if args.rollback:
                 return {"current": learning.rollback(catalog)}
-            except ValueError as exc:
-                raise Failure(str(exc)) from exc
-        bar = _ProgressBar(not args.json)
+            if args.use:
+                return {"current": learning.use_version(catalog, args.use)}
+        except ValueError as exc:
+            raise Failure(str(exc)) from exc
+        bar = ProgressBar(not args.json)
         try:
             return drive(learning.train_job(catalog), bar).to_json()
         finally:

@@ -1,4 +1,4 @@
-"""A generated triage library with known answers, from ../shared/testdata:
+"""A generated triage library with known answers, from ../shared/testdata (burst grouping):
 
 - every burst folder becomes a burst (frames 0.4 s apart, or 4 s apart for slow ones); one
   frame, chosen at random, stays clean (the known best); the others get one degradation each;
@@ -111,3 +111,24 @@ def pairwise_f1(predicted: list[list[str]], truth: dict[str, str]) -> dict[str, 
     recall = tp / len(true_pairs) if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def grouping_report(seed: int = 0) -> dict:
+    """Burst grouping precision/recall/F1 on the generated library (real burst frames, two
+    cameras, EXIF-less bursts, singles and duplicates)."""
+    import tempfile
+
+    from app.core.bursts import find_bursts
+    from app.core.catalog import Catalog
+    from app.core.indexer import index_library
+    from app.core.jobs import drive
+    from app.core.features.compute import FeaturePipeline
+    from training.config import testdata_root
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "library"
+        truth = build(root, testdata_root(), seed)
+        with Catalog(Path(tmp) / "catalog.db") as cat:
+            drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+            bursts = find_bursts(cat)
+            return {k: round(v, 4) for k, v in pairwise_f1([b.paths for b in bursts], truth.group).items()}

@@ -1,9 +1,28 @@
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import sample
+
+HOME_VARS = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory):
+    """Tests never touch the user's real settings, data or cache folders: HOME and the XDG
+    folders point into a temporary directory for the whole run (subprocesses inherit them)."""
+    home = tmp_path_factory.mktemp("home")
+    saved = {k: os.environ.get(k) for k in HOME_VARS}
+    os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+                      XDG_DATA_HOME=str(home / ".local" / "share"), XDG_CACHE_HOME=str(home / ".cache"))
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture

@@ -23,3 +23,19 @@ def tree_hashes(root: Path) -> dict[str, str]:
         if p.is_file() and not p.is_symlink():
             out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
+
+
+MOSAIC = ["pillow_fujifilm.jpg", "tuxpaint-data_cliff.jpg", "tuxpaint-data_rocks.jpg", "opencv-doc_scenetext02.jpg"]
+
+
+def mosaic_2048():
+    """A 2048 x 1700 frame of four public photos at their own resolution (no resampling):
+    native detail of a camera-sized picture, for tests of quality at 100 %."""
+    from PIL import Image
+
+    canvas = Image.new("RGB", (2048, 1700))
+    for i, name in enumerate(MOSAIC):
+        tile = Image.open(sample(f"photos/{name}")).convert("RGB")
+        left, top = (tile.width - 1024) // 2, (tile.height - 850) // 2
+        canvas.paste(tile.crop((left, top, left + 1024, top + 850)), ((i % 2) * 1024, (i // 2) * 850))
+    return canvas

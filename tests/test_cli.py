@@ -46,3 +46,36 @@ def test_newer_catalog_is_refused_with_a_clear_message(tmp_path):
     sqlite3.connect(db).execute("PRAGMA user_version = 999")
     r = cli("index", str(sample("bursts/ocv-basketball")), "--db", str(db))
     assert r.returncode == 1 and "upgrade PhotoTriage" in r.stderr
+
+
+def _readme_demo_lines() -> list[str]:
+    text = (REPO / "README.md").read_text()
+    block = text.split("<!-- cli-demo -->", 1)[1].split("<!-- /cli-demo -->", 1)[0]
+    return [line.strip() for line in block.splitlines() if line.strip().startswith(".venv/bin/phototriage")]
+
+
+def test_every_readme_command_line_runs_as_written_on_the_demo_library(tmp_path):
+    """The README's demo lines, verbatim (``.venv/bin/phototriage`` is this interpreter's
+    ``-m app.cli``), from the repository root, in a fresh data folder: commands after `index`
+    find the library without --db, print lines for people (not JSON) and exit 0."""
+    import shlex
+
+    lines = _readme_demo_lines()
+    assert len(lines) >= 8 and lines[0].startswith(".venv/bin/phototriage index ")
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    for line in lines:
+        args = shlex.split(line)[1:]
+        r = cli(*args, env_extra=env)
+        assert r.returncode == 0, (line, r.stderr)
+        assert r.stdout.strip(), line
+        assert not r.stdout.lstrip().startswith(("{", "[")), (line, r.stdout[:200])
+        assert "Loaded pretrained weights" not in r.stdout
+        if args[0] not in ("index", "models", "--version"):
+            assert "phototriage: library " in r.stderr and "resources/demo" in r.stderr, (line, r.stderr)
+
+
+def test_without_a_library_a_command_says_how_to_get_one_and_exits_2(tmp_path):
+    r = cli("bursts", env_extra={"XDG_DATA_HOME": str(tmp_path / "empty")})
+    assert r.returncode == 2 and "phototriage index FOLDER" in r.stderr
+    r = cli("bursts", "--db", str(tmp_path))
+    assert r.returncode == 2 and "not a folder" in r.stderr

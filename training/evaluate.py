@@ -12,7 +12,8 @@ import argparse
 import sys
 from typing import Any
 
-from .checkpoints import load_checkpoint
+from models.checkpoints import load_checkpoint
+
 from .cli_common import to_json
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import torch
 
-from .checkpoints import load_checkpoint
+from models.checkpoints import load_checkpoint
+
 from .datasets.images import load_image
 from .datasets.pair_list import load_pair_list
 from .ranker_data import pairwise_accuracy

@@ -15,10 +15,12 @@ from models.features.photo_features import BLOCK_NAMES, PhotoFeatureExtractor
 
 from .datasets.degradations import VERSION as DEGRADATIONS_VERSION
 from .datasets.pair_list import series_split
-from .datasets.quality_pairs import EYES, PairRenderer, QualityPair, make_quality_pairs, source_photos, tone_suffix
+from .datasets.quality_pairs import (EYES, PairRenderer, QualityPair, holdout_sources, make_quality_pairs,
+                                     source_photos, tone_suffix)
 from .feature_cache import FeatureCache
 
 MIN_EYE_FACE = 60      # pixels: smaller faces do not get closed-eye pairs
+ORDINAL = ":ordinal"   # kind suffix of pairs between two strengths of one defect
 
 
 @dataclass
@@ -74,23 +76,28 @@ class RankerData:
         from .config import resolve_path
 
         self.extractor, self.progress = extractor, progress
-        self.blocks = list(data_cfg.get("blocks", ["embedding", "quality", "face"]))
+        self.blocks = list(data_cfg.get("blocks", ["quality", "face"]))
         root = resolve_path(data_cfg.get("root", "${TESTDATA}"))
         sources = [str(p) for p in source_photos(root, tuple(data_cfg.get("folders", ["photos"])))]
+        sources, self.heldout_sources = holdout_sources(sources, float(data_cfg.get("holdout_fraction", 0.0)))
         fraction = float(data_cfg.get("fraction", 1.0))
         rng = random.Random(seed)
         if fraction < 1:
             sources = sorted(rng.sample(sources, max(4, int(len(sources) * fraction))))
-        self.renderer = PairRenderer(int(data_cfg.get("max_side", 1024)))
+        self.renderer = PairRenderer(int(data_cfg.get("max_side", 2048)))
         finder = LandmarkFinder(self.renderer, extractor.faces) if extractor.faces else None
         self.renderer.landmarks = finder
         kinds = data_cfg.get("kinds")
         pairs = make_quality_pairs(sources, tuple(kinds) if kinds else None, int(data_cfg.get("variants", 1)),
                                    seed, faces=finder if data_cfg.get("closed_eyes", True) else None,
-                                   severities=tuple(data_cfg.get("severities", [1.0])), tones=data_cfg.get("tones"))
+                                   severities=tuple(data_cfg["severities"]) if data_cfg.get("severities") else None,
+                                   tones=data_cfg.get("tones"),
+                                   strength_range=tuple(data_cfg.get("strength_range", (0.15, 1.0))),
+                                   eyes_variants=data_cfg.get("eyes_variants"))
         self.splits = series_split(pairs, data_cfg.get("splits", {"train": 0.7, "val": 0.15, "test": 0.15}), seed)
         self.cache = FeatureCache(cache_dir, f"{extractor.id}|render{self.renderer.max_side}|degradations-v{DEGRADATIONS_VERSION}")
         self.seed = seed
+        self.ordinal_gap = float(data_cfg.get("ordinal_gap", 0) or 0)
 
     def _features(self, key: str, render) -> np.ndarray:
         blocks = self.cache.get(key, lambda: self.extractor.extract([render()])[0].blocks())
@@ -102,6 +109,25 @@ class RankerData:
         blocks = self.cache.get(_clean_key(pair.source),
                                 lambda: self.extractor.extract([self.renderer.clean(pair.source)])[0].blocks())
         return {b: len(blocks[b]) for b in self.blocks}
+
+    def ordinal_pairs(self, pairs: list[QualityPair]):
+        """(milder copy's features, stronger copy's features, kind) for every two copies of one
+        defect of one source and tone whose strengths differ by at least ``ordinal_gap``: a stronger
+        defect is worse than a milder one (without these, nothing teaches the ranker the order)."""
+        if self.ordinal_gap <= 0:
+            return
+        groups: dict[tuple, list[QualityPair]] = {}
+        for pair in pairs:
+            if pair.kind != EYES:
+                groups.setdefault((pair.source, pair.kind, pair.tone), []).append(pair)
+        for (_, kind, _), copies in sorted(groups.items()):
+            copies.sort(key=lambda p: p.severity)
+            for i, milder in enumerate(copies):
+                for stronger in copies[i + 1:]:
+                    if stronger.severity - milder.severity >= self.ordinal_gap:
+                        yield (self._features(milder.key, lambda p=milder: self.renderer.degraded(p)),
+                               self._features(stronger.key, lambda p=stronger: self.renderer.degraded(p)),
+                               kind + ORDINAL)
 
     def tensors(self, split: str) -> PairTensors:
         pairs: list[QualityPair] = self.splits[split]
@@ -117,6 +143,11 @@ class RankerData:
             kinds.append(pair.kind)
             if self.progress:
                 self.progress(i + 1, len(pairs))
+        for milder, stronger, kind in self.ordinal_pairs(pairs):
+            flip = rng.random() < 0.5
+            a.append(stronger if flip else milder), b.append(milder if flip else stronger)
+            target.append(-1.0 if flip else 1.0)
+            kinds.append(kind)
         self.cache.save()
         dim = sum(self.block_dims.values())
         stack = (lambda rows: torch.from_numpy(np.stack(rows)) if rows else torch.zeros(0, dim))

@@ -20,13 +20,13 @@ from .ranker_data import PairTensors, RankerData, feature_index, pairwise_accura
 from .trainer import Trainer
 
 DEFAULTS: dict[str, Any] = {
-    "features": {"backbone": "efficientnet_lite0", "faces": True},
+    "features": {"backbone": None, "faces": True},
     "data": {"root": "${TESTDATA}", "folders": ["photos"], "variants": 1,
-             "blocks": ["embedding", "quality", "face"], "splits": {"train": 0.7, "val": 0.15, "test": 0.15}},
+             "blocks": ["quality", "face"], "splits": {"train": 0.7, "val": 0.15, "test": 0.15}},
     "model": {"hidden_dims": [512, 256], "dropout": 0.3, "activation": "relu", "use_layernorm": True},
     "train": {"epochs": 40, "batch_size": 64, "lr": 1e-3, "weight_decay": 1e-3, "margin": 1.0,
               "patience": 6, "seed": 0},
-    "output": {"checkpoint": "runs/frozen_ranker.pt", "cache": None},
+    "output": {"checkpoint": "runs/frozen_ranker.pt", "cache": None, "replay_pairs": 2000},
 }
 
 
@@ -37,12 +37,35 @@ def default_cache_dir() -> Path:
 
 
 def make_extractor(features_cfg: dict):
+    """The app's feature extractor; with ``backbone`` also the photo embedding (only needed
+    when a config lists the ``embedding`` block)."""
     from models.face.detection import FaceAnalyzer
-    from models.features.embedding import PhotoEmbedder
     from models.features.photo_features import PhotoFeatureExtractor
 
-    return PhotoFeatureExtractor(PhotoEmbedder(features_cfg["backbone"]),
-                                 FaceAnalyzer() if features_cfg.get("faces", True) else None)
+    embedder = None
+    if features_cfg.get("backbone"):
+        from models.features.embedding import PhotoEmbedder
+
+        embedder = PhotoEmbedder(features_cfg["backbone"])
+    return PhotoFeatureExtractor(embedder, FaceAnalyzer() if features_cfg.get("faces", True) else None)
+
+
+# Defects, not tastes: exposure, tone and framing may be what a user's picks teach ("darker",
+# "tighter"), so only these kinds are rehearsed when the ranker is fine-tuned on picks.
+REPLAY_KINDS = ("defocus", "partial_defocus", "motion_blur", "noise", "compression", "closed_eyes")
+
+
+def replay_pairs(train: PairTensors, count: int, seed: int = 0) -> dict | None:
+    """A sample of the training pairs of :data:`REPLAY_KINDS`, better photo first, stored with
+    the ranker: fine-tuning on a user's picks rehearses them (models/rankers/finetune.py)."""
+    pool = [i for i, k in enumerate(train.kinds) if k in REPLAY_KINDS]
+    if count <= 0 or not pool:
+        return None
+    idx = sorted(random.Random(seed).sample(pool, min(count, len(pool))))
+    first_better = train.target[idx] > 0
+    better = torch.where(first_better[:, None], train.a[idx], train.b[idx])
+    worse = torch.where(first_better[:, None], train.b[idx], train.a[idx])
+    return {"replay": {"better": better.contiguous(), "worse": worse.contiguous()}}
 
 
 def build_ranker(cfg: dict, block_dims: dict[str, int]) -> MultiFeaturePairwiseRanker:
@@ -53,7 +76,7 @@ def build_ranker(cfg: dict, block_dims: dict[str, int]) -> MultiFeaturePairwiseR
 
 def fit_ranker(model: MultiFeaturePairwiseRanker, train: PairTensors, val: PairTensors, train_cfg: dict,
                *, hooks=(), cancel=None, checkpoint: str | None = None, metadata: dict | None = None,
-               standardize: bool = True, sample_weight: torch.Tensor | None = None):
+               standardize: bool = True, sample_weight: torch.Tensor | None = None, extra=None):
     """Train a ranker on feature pairs; a generator of TrainEvents returning the TrainResult."""
     torch.manual_seed(train_cfg.get("seed", 0))
     if standardize:
@@ -78,7 +101,7 @@ def fit_ranker(model: MultiFeaturePairwiseRanker, train: PairTensors, val: PairT
 
     return Trainer(model, opt, step, batches, evaluate, epochs=int(train_cfg["epochs"]), monitor="val_loss",
                    patience=int(train_cfg["patience"]), hooks=hooks, cancel=cancel, checkpoint=checkpoint,
-                   metadata=metadata).run()
+                   metadata=metadata, extra=extra).run()
 
 
 def evaluate_ranker(model: MultiFeaturePairwiseRanker, data: PairTensors, blocks: list[str],
@@ -104,10 +127,12 @@ def run(cfg: dict, args=None, hooks=(), cancel=None) -> dict[str, Any]:
     train, val, test = (data.tensors(s) for s in ("train", "val", "test"))
     model = build_ranker(cfg, data.block_dims)
     meta = {"pipeline": "frozen", "architecture": model.get_architecture_metadata(), "blocks": data.blocks,
-            "embedding_model": cfg["features"]["backbone"],
-            "block_dims": data.block_dims, "feature_extractor": extractor.id, "config": cfg}
+            "embedding_model": cfg["features"].get("backbone"), "block_dims": data.block_dims,
+            "feature_extractor": extractor.id, "heldout_sources": [Path(s).name for s in data.heldout_sources],
+            "config": cfg}
+    extra = lambda: replay_pairs(train, int(cfg["output"].get("replay_pairs", 2000)), cfg["train"]["seed"])  # noqa: E731
     result = finish(fit_ranker(model, train, val, cfg["train"], hooks=[print_progress, *hooks], cancel=cancel,
-                               checkpoint=str(cfg["output"]["checkpoint"]), metadata=meta))
+                               checkpoint=str(cfg["output"]["checkpoint"]), metadata=meta, extra=extra))
     return {"pipeline": "frozen", "checkpoint": result.checkpoint, "epochs": len(result.history),
             "train_pairs": len(train), "val_pairs": len(val), "seconds": round(result.seconds, 1),
             "val": evaluate_ranker(model, val, data.blocks, data.block_dims),

@@ -12,7 +12,8 @@ from typing import Any, Callable, Generator, Iterable
 
 import torch
 
-from .checkpoints import save_checkpoint
+from models.checkpoints import save_checkpoint
+
 from .early_stopping import EarlyStopping
 from .freezing import keep_frozen_bn_eval
 
@@ -43,12 +44,13 @@ class Trainer:
                  evaluate: Callable[[], dict[str, float]], *, epochs: int, monitor: str = "val_loss",
                  mode: str = "min", patience: int = 3, hooks: Iterable[Callable[[TrainEvent], None]] = (),
                  cancel: Any = None, checkpoint: str | None = None, metadata: dict | None = None,
-                 grad_clip: float | None = 5.0) -> None:
+                 grad_clip: float | None = 5.0, extra: Callable[[], dict] | None = None) -> None:
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
         self.batches, self.evaluate, self.epochs = batches, evaluate, epochs
         self.monitor, self.stopper = monitor, EarlyStopping(patience, mode)
         self.hooks, self.cancel = list(hooks), cancel
         self.checkpoint, self.metadata, self.grad_clip = checkpoint, dict(metadata or {}), grad_clip
+        self.extra = extra          # further checkpoint entries, made after training (e.g. replay pairs)
 
     def _cancelled(self) -> bool:
         return bool(self.cancel is not None and self.cancel.cancelled)
@@ -95,6 +97,6 @@ class Trainer:
         if self.checkpoint and history and not cancelled:
             meta = {**self.metadata, "history": history, "best_epoch": self.stopper.best_epoch,
                     "best_" + self.monitor: self.stopper.best}
-            path = str(save_checkpoint(self.checkpoint, self.model, meta))
+            path = str(save_checkpoint(self.checkpoint, self.model, meta, self.extra() if self.extra else None))
         return TrainResult(history, self.stopper.best_epoch, self.stopper.best, cancelled,
                            time.monotonic() - start, path)

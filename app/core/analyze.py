@@ -55,7 +55,7 @@ def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None =
     if digest in movable_hashes:
         return FileResult(entry, MOVED, digest)
     try:
-        decoded = decode(data, entry.path, work_size=work_size)
+        decoded = decode(data, entry.path, work_size=work_size, native=features is not None)
     except DecodeError as exc:
         return FileResult(entry, SKIPPED, digest, reason=str(exc))
     dest = thumb_path(thumbs_dir, digest)

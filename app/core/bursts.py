@@ -9,8 +9,14 @@ correlation is used too, so a strongly over- or under-exposed frame still matche
 under ``quick_gap_s`` apart need less similarity. A scene change a second later therefore
 starts a new burst, a slow sequence 3-5 s apart of one scene stays one. Exact duplicates
 are left out (they belong to the duplicates view).
-Photos without EXIF use their file time (and group by similarity when the times are equal).
-Singletons are not bursts.
+Photos without a capture time in their metadata use their file time, which says little (a
+copy, an export or a messenger gives a whole folder one time): such a frame joins a burst only
+inside the same folder (in file-name order), when both the embedding and the scene layout
+agree (on ../shared/testdata burst frames: cosine >= 0.84 and layout >= 0.88; different photos
+of one person in one folder reach one or the other, never both; a blurred or noisy frame whose
+embedding moved still has a layout >= 0.95, which different photos never reach), when it still looks like the
+burst's first frame, loosely (no chaining from scene to scene; a panning burst drifts), and, where both
+frames show a face, when it is the same person (SFace). Singletons are not bursts.
 
 Defaults were measured on ../shared/testdata: consecutive burst frames have cosine 0.84-0.997,
 different photos at most 0.63 (EfficientNet-Lite0 embeddings).
@@ -18,12 +24,14 @@ different photos at most 0.63 (EfficientNet-Lite0 embeddings).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import paths
+from models.face.detection import SFACE_SAME_PERSON
+
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class BurstSettings:
     quick_gap_s: float = 1.5         # frames this close need less evidence that the scene is the same
     quick_similarity: float = 0.6
     quick_layout: float = 0.75
+    same_layout: float = 0.95        # file times: a layout this close is one scene even when blur or noise
+                                     # moves the embedding (different photos of one folder reach <= 0.84)
 
 
 @dataclass
@@ -43,6 +53,8 @@ class Frame:
     ts: float
     camera: tuple
     burst_tag: str | None
+    time_source: str = "exif"             # "file": the time is the file's, not the capture's
+    face: np.ndarray | None = None        # the main face's identity embedding (SFace), if any
 
 
 @dataclass
@@ -53,13 +65,13 @@ class Burst:
 
 
 def load_frames(catalog) -> list[Frame]:
-    rows = catalog.conn.execute(
-        "SELECT id, path, captured_ts, camera_make, camera_model, camera_serial, burst_id FROM photos "
-        "WHERE status = 'ok'")
+    faces: dict[int, np.ndarray] = {}
+    for row in catalog.features.faces():
+        faces.setdefault(row["photo_id"], row["embedding"])          # largest face first
     frames = []
-    for pid, path, ts, make, model, serial, tag in rows:
-        frames.append(Frame(pid, paths.from_db(path), ts if ts is not None else 0.0,
-                            (make or "", model or "", serial or ""), tag))
+    for pid, path, ts, make, model, serial, tag, source in catalog.photos.timeline():
+        frames.append(Frame(pid, path, ts if ts is not None else 0.0,
+                            (make or "", model or "", serial or ""), tag, source or "exif", faces.get(pid)))
     return frames
 
 
@@ -77,6 +89,44 @@ def layout_similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.sum(a * b, axis=-1)))
 
 
+def _looks_alike(a: Frame, b: Frame, vectors, layouts, loose: bool, settings: BurstSettings) -> bool:
+    va, vb = vectors.get(a.id), vectors.get(b.id)
+    if va is None or vb is None:
+        return True
+    if float(va @ vb) >= (settings.quick_similarity if loose else settings.min_similarity):
+        return True
+    la, lb = (layouts or {}).get(a.id), (layouts or {}).get(b.id)
+    return la is not None and lb is not None and \
+        layout_similarity(la, lb) >= (settings.quick_layout if loose else settings.min_layout)
+
+
+def _alike_strictly(a: Frame, b: Frame, vectors, layouts, settings: BurstSettings) -> bool:
+    va, vb = vectors.get(a.id), vectors.get(b.id)
+    la, lb = (layouts or {}).get(a.id), (layouts or {}).get(b.id)
+    if va is None or vb is None or la is None or lb is None:
+        return False
+    cos, layout = float(va @ vb), layout_similarity(la, lb)
+    return (cos >= settings.min_similarity and layout >= settings.min_layout) or \
+        (cos >= settings.quick_similarity and layout >= settings.same_layout)
+
+
+def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettings) -> bool:
+    prev = burst[-1]
+    if f.burst_tag and f.burst_tag == prev.burst_tag:
+        return True
+    if f.ts - prev.ts > settings.max_gap_s:
+        return False
+    if f.time_source == "exif" and prev.time_source == "exif":
+        return _looks_alike(f, prev, vectors, layouts, f.ts - prev.ts <= settings.quick_gap_s, settings)
+    # File times: the folder, both kinds of likeness, the whole burst and the person must agree.
+    if os.path.dirname(f.path) != os.path.dirname(prev.path):
+        return False
+    if f.face is not None and prev.face is not None and float(f.face @ prev.face) < SFACE_SAME_PERSON:
+        return False
+    return _alike_strictly(f, prev, vectors, layouts, settings) and \
+        _looks_alike(f, burst[0], vectors, layouts, True, settings)      # the first frame: same scene, loosely
+
+
 def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSettings = BurstSettings(),
           layouts: dict[int, np.ndarray] | None = None) -> list[list[Frame]]:
     streams: dict[tuple, list[Frame]] = defaultdict(list)
@@ -87,21 +137,7 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
         stream.sort(key=lambda f: (f.ts, f.path))
         current = [stream[0]]
         for f in stream[1:]:
-            prev = current[-1]
-            if f.burst_tag and f.burst_tag == prev.burst_tag:
-                current.append(f)
-                continue
-            gap = f.ts - prev.ts
-            quick = gap <= settings.quick_gap_s
-            a, b = vectors.get(f.id), vectors.get(prev.id)
-            la, lb = (layouts or {}).get(f.id), (layouts or {}).get(prev.id)
-            if a is None or b is None:
-                similar = True
-            else:
-                similar = float(a @ b) >= (settings.quick_similarity if quick else settings.min_similarity) or (
-                    la is not None and lb is not None
-                    and layout_similarity(la, lb) >= (settings.quick_layout if quick else settings.min_layout))
-            if gap <= settings.max_gap_s and similar:
+            if _joins(f, current, vectors, layouts, settings):
                 current.append(f)
             else:
                 out.append(current)
@@ -117,7 +153,7 @@ def distinct_frames(catalog) -> list[Frame]:
     for group_ids in catalog.features.pixel_groups():
         for pid in group_ids[1:]:
             dup_of[pid] = group_ids[0]
-    hashes = dict(catalog.conn.execute("SELECT id, content_hash FROM photos WHERE status = 'ok'").fetchall())
+    hashes = catalog.photos.content_hashes()
     for f in sorted(load_frames(catalog), key=lambda f: f.id):
         h = hashes.get(f.id)
         if f.id in dup_of or (h and h in seen):
@@ -142,7 +178,7 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
 
 
 def settings_from_catalog(catalog) -> BurstSettings:
-    rows = dict(catalog.conn.execute("SELECT key, value FROM settings WHERE key LIKE 'bursts.%'").fetchall())
+    rows = catalog.settings.with_prefix("bursts.")
     base = BurstSettings()
     return BurstSettings(float(rows.get("bursts.max_gap_s", base.max_gap_s)),
                          float(rows.get("bursts.min_similarity", base.min_similarity)),

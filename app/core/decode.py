@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from models.features.shrink import WORK_SIZE, work_image
+
 from . import exif as exif_mod
 from .formats import HEIF, extension, is_raw
 
 PIXEL_LIMIT = 300_000_000   # above any current camera (150 MP medium format), below a bomb
-WORK_SIZE = 768             # decoded images have a long side of at least this (when the source has)
+NATIVE_LIMIT = 64_000_000   # full-resolution pixels kept for analysis; larger JPEGs are DCT-halved first
 BACKGROUND = (255, 255, 255)
 
 # Set once, not per call: decoding runs in several threads. Pillow then warns only above
@@ -51,6 +53,7 @@ class Decoded:
     format: str
     meta: exif_mod.PhotoMeta = field(default_factory=exif_mod.PhotoMeta)
     frames: int = 1
+    native: Image.Image | None = None   # RGB, upright, full resolution (when asked for): quality at 100 %
 
 
 _heif_ready = False
@@ -109,31 +112,36 @@ def _open(source, pixel_limit: int) -> Image.Image:
     return im
 
 
-def _reduce(im: Image.Image, work_size: int) -> Image.Image:
-    """Load the first frame at the smallest draft scale that keeps the long side >= work_size."""
+def _reduce(im: Image.Image, work_size: int, native: bool = False) -> tuple[Image.Image, Image.Image | None]:
+    """(the reduced image, the full-resolution one or None). The reduced image is loaded at the
+    smallest JPEG draft scale that keeps the long side >= work_size, unless the full
+    resolution is wanted too: then it is decoded once, in full, and reduced from that."""
     w, h = im.size
     long_side = max(w, h)
-    if long_side > work_size and im.format == "JPEG":
-        scale = work_size / long_side
-        im.draft("RGB", (math.ceil(w * scale), math.ceil(h * scale)))
+    if im.format == "JPEG":
+        if not native and long_side > work_size:
+            scale = work_size / long_side
+            im.draft("RGB", (math.ceil(w * scale), math.ceil(h * scale)))
+        elif native and w * h > NATIVE_LIMIT:
+            im.draft("RGB", (math.ceil(w / 2), math.ceil(h / 2)))
     im.load()
     im = to_rgb(im)
-    if max(im.size) > 2 * work_size:
-        im = im.reduce(max(1, max(im.size) // work_size))
-    return im
+    return work_image(im, work_size), (im if native else None)
 
 
-def _decode_pillow(source, work_size: int, pixel_limit: int) -> Decoded:
+def _decode_pillow(source, work_size: int, pixel_limit: int, native: bool) -> Decoded:
     im = _open(source, pixel_limit)
     meta = exif_mod.from_pillow(im)
     frames = getattr(im, "n_frames", 1) or 1
     size = _upright_size(im.size, meta.orientation)
     fmt = im.format or "unknown"
-    image = orient(_reduce(im, work_size), meta.orientation)
-    return Decoded(image, size[0], size[1], fmt, meta, frames)
+    image, full = _reduce(im, work_size, native)
+    upright = orient(image, meta.orientation)
+    return Decoded(upright, size[0], size[1], fmt, meta, frames,
+                   None if full is None else (upright if full is image else orient(full, meta.orientation)))
 
 
-def _decode_raw(data: bytes, work_size: int, pixel_limit: int) -> Decoded:
+def _decode_raw(data: bytes, work_size: int, pixel_limit: int, native: bool) -> Decoded:
     import exifread
     import rawpy
 
@@ -152,22 +160,25 @@ def _decode_raw(data: bytes, work_size: int, pixel_limit: int) -> Decoded:
     if thumb.format == rawpy.ThumbFormat.JPEG:
         preview = _open(io.BytesIO(thumb.data), pixel_limit)
         preview_meta = exif_mod.from_pillow(preview)
-        image = _reduce(preview, work_size)
+        image, full = _reduce(preview, work_size, native)
         if meta.captured_ts is None:
             meta.captured_at, meta.captured_ts = preview_meta.captured_at, preview_meta.captured_ts
     else:
-        image = _reduce(Image.fromarray(np.ascontiguousarray(thumb.data)), work_size)
+        image, full = _reduce(Image.fromarray(np.ascontiguousarray(thumb.data)), work_size, native)
     orientation = meta.orientation
     if orientation == 1:
         orientation = {3: 3, 5: 8, 6: 6}.get(int(sizes.flip), 1)
         meta.orientation = orientation
     w, h = _upright_size((sizes.width, sizes.height), orientation)
-    return Decoded(orient(image, orientation), w, h, "RAW", meta)
+    upright = orient(image, orientation)
+    return Decoded(upright, w, h, "RAW", meta,
+                   native=None if full is None else (upright if full is image else orient(full, orientation)))
 
 
 def decode(data: bytes | None, path: str, work_size: int = WORK_SIZE,
-           pixel_limit: int = PIXEL_LIMIT) -> Decoded:
-    """Decode ``data`` (the file's bytes; ``None`` to read lazily from ``path``)."""
+           pixel_limit: int = PIXEL_LIMIT, native: bool = False) -> Decoded:
+    """Decode ``data`` (the file's bytes; ``None`` to read lazily from ``path``); ``native``
+    also keeps the full-resolution image (``Decoded.native``) for quality analysis."""
     if data is not None and len(data) == 0:
         raise DecodeError("empty file (0 bytes)")
     ext = extension(path)
@@ -178,9 +189,9 @@ def decode(data: bytes | None, path: str, work_size: int = WORK_SIZE,
             if data is None:
                 with open(path, "rb") as fh:
                     data = fh.read()
-            return _decode_raw(data, work_size, pixel_limit)
+            return _decode_raw(data, work_size, pixel_limit, native)
         source = io.BytesIO(data) if data is not None else path
-        return _decode_pillow(source, work_size, pixel_limit)
+        return _decode_pillow(source, work_size, pixel_limit, native)
     except DecodeError:
         raise
     except UnidentifiedImageError:

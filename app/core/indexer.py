@@ -17,6 +17,7 @@ from typing import Any
 from . import paths
 from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
 from .catalog import MISSING, Catalog, PhotoIdentity
+from .catalog import SKIPPED as UNREADABLE
 from .catalog.photos import now_iso
 from .jobs import CancelToken, Job, Progress, Throttle
 from .scanner import FileEntry, ScanError, walk
@@ -87,7 +88,9 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
     try:
         entries = yield from _scan(root, summary)
         plan = _plan(catalog, root, entries, summary, features)
-        with _torch_threads(features, workers):
+        if features is not None and plan.todo:
+            features.prepare()                  # models load only when there is work for them
+        with _torch_threads(features if plan.todo else None, workers):
             yield from _process(catalog, plan, summary, cancel, job, workers, batch_size, features)
         if not cancel.cancelled:
             _mark_missing(catalog, plan, summary)
@@ -156,7 +159,10 @@ def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexS
     for e in entries:
         ident = known.get(e.path)
         if ident and ident.status != MISSING and (ident.size, ident.mtime_ns) == (e.size, e.mtime_ns):
-            if current is None or ident.status != "ok" or ident.id in current:
+            if ident.status == UNREADABLE:          # still unreadable: reported again, not "unchanged"
+                summary.skipped.append((e.path, ident.status_reason or "could not be read"))
+                continue
+            if current is None or ident.id in current:
                 summary.unchanged += 1
                 continue
             ident = dataclasses.replace(ident, content_hash=None)   # same file, features to (re)compute
@@ -263,10 +269,3 @@ def _mark_missing(catalog: Catalog, plan: _Plan, summary: IndexSummary) -> None:
     with catalog.transaction():
         catalog.photos.mark_missing(i.id for i in gone)
     summary.missing.extend(i.path for i in gone)
-    # Files skipped in earlier runs and unchanged since are still skipped: report them too.
-    listed = {p for p, _ in summary.skipped}
-    for path, reason in catalog.conn.execute(
-            "SELECT path, status_reason FROM photos WHERE status = 'skipped'"):
-        path = paths.from_db(path)
-        if path in plan.on_disk and path not in listed:
-            summary.skipped.append((path, reason))

@@ -6,7 +6,6 @@ Versions live beside the catalog in ``<catalog>.rankers/vN.pt``; the setting
 ``ranker.current`` names the one in use ("default" is the shipped ranker)."""
 from __future__ import annotations
 
-import copy
 import json
 import random
 from dataclasses import asdict, dataclass, field
@@ -14,8 +13,9 @@ from pathlib import Path
 
 import torch
 
-from training.checkpoints import load_checkpoint, save_checkpoint
-from training.datasets.decisions import Verdict, pairs_from_decisions
+from models.checkpoints import load_checkpoint, save_checkpoint
+from models.rankers.finetune import FineTuneSettings, fine_tune
+from models.rankers.preferences import Verdict, pairs_from_decisions
 
 from .bursts import find_bursts, settings_from_catalog
 from .jobs import CancelToken, Job, Progress
@@ -26,7 +26,7 @@ MIN_BURSTS = 4
 FOLDS = 5
 ADOPT_MARGIN = 0.02          # new agreement must beat the current one by this much
 SETTING = "ranker.current"
-TRAIN = {"epochs": 40, "batch_size": 32, "lr": 3e-3, "weight_decay": 1e-3, "margin": 1.0, "patience": 40, "seed": 0}
+TRAIN = FineTuneSettings(epochs=40, batch_size=32, lr=3e-3, weight_decay=1e-3, margin=1.0, replay_weight=1.0, seed=0)
 
 
 @dataclass
@@ -51,13 +51,11 @@ def versions_dir(catalog) -> Path:
 
 
 def current_version(catalog) -> str:
-    row = catalog.conn.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
-    return row[0] if row else "default"
+    return catalog.settings.get(SETTING, "default")
 
 
 def _set_current(catalog, version: str) -> None:
-    with catalog.transaction():
-        catalog.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETTING, version))
+    catalog.settings.set({SETTING: version})
 
 
 def version_path(catalog, version: str) -> Path | None:
@@ -98,30 +96,36 @@ def _agreement(model, x: torch.Tensor, pairs, index: dict[int, int]) -> float:
     return good / sum(p.weight for p in pairs)
 
 
-def _fine_tune(base, x, pairs, index, cancel, phase: str):
-    """Generator: Progress per epoch (with the loss), returns (model, TrainResult)."""
-    from training.ranker_data import PairTensors
-    from training.train_frozen import fit_ranker
+def _fine_tune(ranker, x, pairs, index, cancel, phase: str):
+    """Generator: Progress per epoch (with the loss); returns the tuned model. The ranker's own
+    quality pairs are rehearsed at every step (see models/rankers/finetune.py)."""
+    better = x[[index[p.better] for p in pairs]]
+    worse = x[[index[p.worse] for p in pairs]]
+    weight = torch.tensor([p.weight for p in pairs], dtype=torch.float32)
+    job = fine_tune(ranker.model, better, worse, weight, ranker.replay, TRAIN, cancelled=lambda: cancel.cancelled)
+    try:
+        while True:
+            epoch, loss = next(job)
+            yield Progress(phase, epoch + 1, TRAIN.epochs, metrics={"loss": loss})
+    except StopIteration as stop:
+        return stop.value
 
-    model = copy.deepcopy(base)
-    for p in model.parameters():
-        p.requires_grad_(False)
-    for module in (model.comparison_head, model.siamese_tower[-3]):     # the head and the last tower layer
-        for p in module.parameters():
-            p.requires_grad_(True)
-    a = x[[index[p.better] for p in pairs]]
-    b = x[[index[p.worse] for p in pairs]]
-    data = PairTensors(a, b, torch.ones(len(pairs)), ["user"] * len(pairs))
-    weights = torch.tensor([p.weight for p in pairs], dtype=torch.float32)
-    job = fit_ranker(model, data, data, TRAIN, cancel=cancel, standardize=False, sample_weight=weights)
+
+def _record(history: list[dict], job):
+    """Pass a fine-tuning job's progress through, keeping each epoch's loss in ``history``."""
     try:
         while True:
             event = next(job)
-            if event.kind == "epoch":
-                yield Progress(phase, event.epoch + 1, TRAIN["epochs"],
-                               metrics={"loss": event.metrics["train_loss"]})
+            history.append({"epoch": event.done - 1, "loss": event.metrics["loss"]})
+            yield event
     except StopIteration as stop:
-        return model, stop.value
+        return stop.value
+
+
+def _replay(ranker) -> dict | None:
+    """The quality pairs travel with every version, so a later fine-tune rehearses them too."""
+    r = ranker.replay
+    return None if r is None else {"replay": {"better": r.better, "worse": r.worse}}
 
 
 def _folds(pairs, k: int, seed: int = 0) -> list[list]:
@@ -158,7 +162,7 @@ def train_job(catalog, cancel: CancelToken | None = None, folds: int = FOLDS) ->
         train = [p for j, part in enumerate(parts) if j != i for p in part]
         if not held or not train:
             continue
-        tuned, _ = yield from _fine_tune(ranker.model, x, train, index, cancel, f"train: fold {i + 1} of {k}")
+        tuned = yield from _fine_tune(ranker, x, train, index, cancel, f"train: fold {i + 1} of {k}")
         w = sum(p.weight for p in held)
         current, new = _agreement(ranker.model, x, held, index), _agreement(tuned, x, held, index)
         cur_num += current * w
@@ -171,8 +175,9 @@ def train_job(catalog, cancel: CancelToken | None = None, folds: int = FOLDS) ->
         outcome.message = (f"kept {outcome.current}: the fine-tuned ranker agreed with {outcome.new_agreement:.1%} "
                            f"of your held-out choices, the current one with {outcome.current_agreement:.1%}")
         return outcome
-    final, result = yield from _fine_tune(ranker.model, x, pairs, index, cancel, "train: final model")
-    if result.cancelled:
+    history: list[dict] = []
+    final = yield from _record(history, _fine_tune(ranker, x, pairs, index, cancel, "train: final model"))
+    if cancel.cancelled:
         outcome.message = "cancelled"
         return outcome
     folder = versions_dir(catalog)
@@ -180,15 +185,25 @@ def train_job(catalog, cancel: CancelToken | None = None, folds: int = FOLDS) ->
     version = f"v{max(existing, default=0) + 1}"
     meta = {**ranker.metadata, "created_from": outcome.current, "pairs": len(pairs),
             "agreement": outcome.new_agreement, "previous_agreement": outcome.current_agreement,
-            "history": result.history, "pipeline": "user_finetune"}
-    save_checkpoint(folder / f"{version}.pt", final, json.loads(json.dumps(meta, default=float)))
+            "history": history, "pipeline": "user_finetune"}
+    save_checkpoint(folder / f"{version}.pt", final, json.loads(json.dumps(meta, default=float)), extra=_replay(ranker))
     _set_current(catalog, version)
     outcome.adopted, outcome.version = True, version
-    outcome.history = [{"epoch": h["epoch"], "loss": h["train_loss"]} for h in result.history]
+    outcome.history = history
     outcome.message = (f"adopted {version}: agreement with your held-out choices {outcome.new_agreement:.1%} "
                        f"(was {outcome.current_agreement:.1%} with {outcome.current})")
     yield Progress("train: done", 1, 1)
     return outcome
+
+
+def use_version(catalog, version: str) -> str:
+    """Switch to any kept version ("default" or vN), e.g. back to a newer one after a rollback."""
+    path = version_path(catalog, version)
+    if path is not None and not path.exists():
+        kept = ", ".join(v["version"] for v in list_versions(catalog))
+        raise ValueError(f"no ranker version {version!r} (kept: {kept})")
+    _set_current(catalog, version)
+    return version
 
 
 def rollback(catalog) -> str:

@@ -8,8 +8,7 @@ SETTING = "embedding_model"
 
 
 def embedding_model(catalog) -> str:
-    row = catalog.conn.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
-    return row[0] if row else default_embedding_model()
+    return catalog.settings.get(SETTING) or default_embedding_model()
 
 
 def set_embedding_model(catalog, name: str) -> None:
@@ -17,8 +16,7 @@ def set_embedding_model(catalog, name: str) -> None:
     from .models import registry
 
     registry()[name]    # unknown names fail here
-    with catalog.transaction():
-        catalog.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETTING, name))
+    catalog.settings.set({SETTING: name})
 
 
 def feature_pipeline(catalog, faces: bool = True, allow_download: bool = False):

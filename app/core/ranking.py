@@ -12,24 +12,36 @@ import torch
 
 from models.face.detection import FACE_FEATURES
 from models.features.quality import RANKER_QUALITY_FEATURES
-from models.rankers import MultiFeaturePairwiseRanker
-from training.checkpoints import load_checkpoint
+from models.rankers.runtime import RankerRuntime
 
 from .models import ModelUnavailable, registry
 
-# (feature, direction, typical spread, reason shown to the user)
+# (feature, direction, typical spread, reason shown to the user). Sharpness, noise, motion and
+# compression are judged at native resolution on the subject (models/features/native.py).
 REASONS = [
-    ("sharpness_subject", 1, 0.25, "sharper"),
-    ("face_sharpness", 1, 0.25, "sharper face"),
+    ("detail_native", 1, 0.15, "sharper"),
+    ("face_detail_native", 1, 0.15, "sharper face"),
     ("eyes_open", 1, 0.15, "eyes open"),
     ("exposure_error", -1, 0.08, "better exposed"),
     ("channels_clipped", -1, 0.02, "fewer blown highlights"),
-    ("noise", -1, 0.4, "less noise"),
-    ("blur_anisotropy", -1, 0.08, "less motion blur"),
-    ("blockiness", -1, 0.3, "fewer compression artefacts"),
+    ("noise_rel", -1, 0.01, "less noise"),
+    ("anisotropy_native", -1, 0.08, "less motion blur"),
+    ("blockiness_native", -1, 0.15, "fewer compression artefacts"),
     ("edge_alignment", 1, 0.05, "straighter framing"),
     ("border_fill", -1, 0.01, "no empty corners"),
 ]
+# A reason is only given when the native measurements support it: a frame that lost detail
+# does not have "less noise" or "less motion blur" (blur smooths both away), and a frame with
+# more blocking than the others is not "sharper" (block edges are not detail). Each entry: the
+# measure, its good direction, and the largest shortfall against the others' median that still
+# lets the reason stand (a blur of sigma 1 native pixel costs about 0.5 of detail_native; heavy
+# noise can lift a noisy frame's detail by up to 0.4, which must not silence "less noise").
+REQUIRES = {
+    "less noise": ("detail_native", 1, 0.5),
+    "less motion blur": ("detail_native", 1, 0.5),
+    "sharper": ("blockiness_native", -1, 0.3),
+    "sharper face": ("blockiness_native", -1, 0.3),
+}
 
 
 @dataclass
@@ -44,12 +56,12 @@ class RankedBurst:
 
 
 def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
-    out = {k: float(q.get(k) or 0.0) for k in ("sharpness_subject", "noise", "blur_anisotropy", "blockiness",
+    out = {k: float(q.get(k) or 0.0) for k in ("detail_native", "noise_rel", "anisotropy_native", "blockiness_native",
                                                  "edge_alignment", "channels_clipped", "border_fill")}
     out["exposure_error"] = abs((q.get("brightness_mean") or 0.0) - 0.47) + 2 * (
         (q.get("highlights_clipped") or 0.0) + (q.get("shadows_clipped") or 0.0))
     if face is not None:
-        out["face_sharpness"], out["eyes_open"] = face["sharpness"], face["eyes_open"]
+        out["face_detail_native"], out["eyes_open"] = float(q.get("face_detail_native") or 0.0), face["eyes_open"]
     return out
 
 
@@ -59,12 +71,21 @@ CLEAR, SLIGHT = 1.0, 0.35          # margins (in typical spreads) for "sharper" 
 def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3) -> list[str]:
     """The named features where the best frame beats the median of the others clearly; when
     none does (frames nearly alike), the ones where it is slightly better."""
+    def margin(name: str, direction: int, spread: float = 1.0) -> float | None:
+        if name not in explain[best] or not all(name in explain[o] for o in others):
+            return None
+        rest = np.median([explain[o][name] for o in others])
+        return direction * (explain[best][name] - rest) / spread
+
     scored = []
     for name, direction, spread, text in REASONS:
-        if name not in explain[best] or not all(name in explain[o] for o in others):
+        z = margin(name, direction, spread)
+        if z is None:
             continue
-        rest = np.median([explain[o][name] for o in others])
-        scored.append((direction * (explain[best][name] - rest) / spread, text))
+        guard = REQUIRES.get(text)
+        if guard is not None and (margin(guard[0], guard[1]) or 0.0) < -guard[2]:
+            continue                     # the measurement contradicts the reason
+        scored.append((z, text))
     scored.sort(reverse=True)
     clear = [t for z, t in scored if z >= CLEAR]
     if clear:
@@ -72,17 +93,12 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
     return [f"slightly {t}" for z, t in scored if z >= SLIGHT][:limit]
 
 
-class BurstRanker:
+class BurstRanker(RankerRuntime):
+    """The runtime ranker fed from the catalog's stored features."""
+
     def __init__(self, checkpoint: str | Path | None = None) -> None:
-        path = Path(checkpoint) if checkpoint else registry().path("default_ranker", allow_download=False)
-        ckpt = load_checkpoint(path)
-        meta = ckpt["metadata"]
-        self.path, self.metadata = path, meta
-        self.model = MultiFeaturePairwiseRanker.from_metadata(meta["architecture"])
-        self.model.load_state_dict(ckpt["model_state_dict"])
-        self.model.eval()
-        self.blocks = list(meta["blocks"])
-        self.embedding_model = meta.get("embedding_model", "efficientnet_lite0")
+        super().__init__(Path(checkpoint) if checkpoint else registry().path("default_ranker", allow_download=False))
+        self.embedding_model = self.metadata.get("embedding_model", "efficientnet_lite0")
 
     def features(self, catalog, photo_ids: list[int]) -> tuple[torch.Tensor, dict[int, dict[str, float]]]:
         """(N, D) ranker inputs and the values used to explain a choice."""
@@ -94,8 +110,9 @@ class BurstRanker:
         emb = {int(i): v for i, v in zip(ids, vecs)}
         rows, explain = [], {}
         for pid in photo_ids:
-            if pid not in quality or ("embedding" in self.blocks and pid not in emb):
-                raise ModelUnavailable(f"photo {pid} has no {self.embedding_model} features yet: run `phototriage index`")
+            if pid not in quality or ("embedding" in self.blocks and pid not in emb) or \
+                    quality[pid].get("detail_native") is None:
+                raise ModelUnavailable(f"photo {pid} has no current features yet: run `phototriage index`")
             q, face = quality[pid], faces.get(pid)
             parts = {"embedding": emb.get(pid),
                      "quality": np.array([q[n] or 0.0 for n in RANKER_QUALITY_FEATURES], np.float32),
@@ -105,16 +122,10 @@ class BurstRanker:
             explain[pid] = _explain_values(q, face)
         return torch.from_numpy(np.stack(rows)), explain
 
-    @torch.no_grad()
-    def scores(self, x: torch.Tensor) -> torch.Tensor:
-        return self.model(x)
-
     def rank(self, catalog, photo_ids: list[int]) -> RankedBurst:
         x, explain = self.features(catalog, photo_ids)
-        s = self.scores(x)
-        wins = torch.sigmoid(s[:, None] - s[None, :])
+        mean_win = self.mean_wins(x)
         n = len(photo_ids)
-        mean_win = ((wins.sum(1) - 0.5) / max(1, n - 1)).tolist()     # drop the self-comparison (0.5)
         order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
         scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}
         return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain))

@@ -25,11 +25,14 @@ class Result:
     path: str
     similarity: float
     box: list[float] | None = None
+    same_person: bool | None = None        # face search: at or above SFace's same-person threshold
 
     def to_json(self) -> dict:
         out = {"path": paths.display(self.path), "similarity": round(self.similarity, 4)}
         if self.box is not None:
             out["box"] = [round(v, 1) for v in self.box]
+        if self.same_person is not None:
+            out["same_person"] = self.same_person
         return out
 
 
@@ -81,8 +84,9 @@ def search_by_text(catalog, text: str, k: int = 20) -> list[Result]:
 
 
 def search_by_face(catalog, image_path: str, k: int = 20) -> list[Result]:
-    """Photos with the query's largest face, by SFace cosine (best face per photo)."""
-    from models.face.detection import FaceAnalyzer
+    """Photos with the query's largest face, by SFace cosine (best face per photo); each result
+    says whether it reaches the same-person threshold (the rest are only the nearest faces)."""
+    from models.face.detection import SFACE_SAME_PERSON, FaceAnalyzer
 
     decoded = load_query(image_path)
     faces = FaceAnalyzer().analyze(np.asarray(decoded.image))
@@ -101,5 +105,5 @@ def search_by_face(catalog, image_path: str, k: int = 20) -> list[Result]:
     out = []
     for pid, (sim, box) in sorted(best.items(), key=lambda kv: -kv[1][0])[:k]:
         photo = catalog.photos.get(pid)
-        out.append(Result(pid, photo["path"], sim, box))
+        out.append(Result(pid, photo["path"], sim, box, same_person=sim >= SFACE_SAME_PERSON))
     return out

@@ -1,5 +1,11 @@
-"""Every feature block of one photo, computed the same way at index time and in training:
-photo embedding, named quality features and face features (the ranker's inputs)."""
+"""Every feature block of one photo, computed by one extractor at index time and in training:
+photo embedding, named quality features (overview and native resolution) and face features
+(the ranker's inputs).
+
+The extractor takes the full-resolution picture (``native``) and its overview (``work``, the
+decoder's reduced image; made here when not given). Faces and the overview measures are
+found on the overview; sharpness, noise and compression are judged on native crops of the
+subject (``native.py``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,41 +14,58 @@ import numpy as np
 from PIL import Image
 
 from ..face.detection import FACE_FEATURES, Face, FaceAnalyzer, face_vector
-from .embedding import PhotoEmbedder
-from .quality import RANKER_QUALITY_FEATURES, quality_features, quality_vector
+from .native import native_features
+from .quality import RANKER_QUALITY_FEATURES, analysis_image, luminance, quality_features, quality_vector
+from .shrink import work_image
 
-FEATURES_VERSION = 4     # bump when a feature's definition changes: stored features are recomputed
+FEATURES_VERSION = 9     # bump when a feature's definition changes: stored features are recomputed
 
 
 @dataclass
 class PhotoFeatures:
-    embedding: np.ndarray
+    embedding: np.ndarray | None
     quality: dict[str, float]
-    faces: list[Face] = field(default_factory=list)
+    faces: list[Face] = field(default_factory=list)     # boxes and landmarks in overview pixels
 
     def blocks(self) -> dict[str, np.ndarray]:
-        return {"embedding": self.embedding, "quality": quality_vector(self.quality),
-                "face": face_vector(self.faces)}
+        out = {"quality": quality_vector(self.quality), "face": face_vector(self.faces)}
+        if self.embedding is not None:
+            out["embedding"] = self.embedding
+        return out
 
 
 BLOCK_NAMES = {"quality": RANKER_QUALITY_FEATURES, "face": FACE_FEATURES}
 
 
 class PhotoFeatureExtractor:
-    def __init__(self, embedder: PhotoEmbedder | None = None, faces: FaceAnalyzer | None = None) -> None:
-        self.embedder = embedder or PhotoEmbedder()
+    """``embedder`` (``embed(images) -> (N, D)``, ``.name``) and ``faces`` are optional: the
+    burst ranker needs neither the embedding nor, without faces, the face block."""
+
+    def __init__(self, embedder=None, faces: FaceAnalyzer | None = None) -> None:
+        self.embedder = embedder
         self.faces = faces
 
     @property
     def id(self) -> str:
-        return (f"{self.embedder.name}@{self.embedder.size}/features-v{FEATURES_VERSION}"
-                f"/faces-{'yunet-sface' if self.faces else 'off'}")
+        emb = f"{self.embedder.name}@{getattr(self.embedder, 'size', '')}" if self.embedder else "no-embedding"
+        return f"{emb}/features-v{FEATURES_VERSION}/faces-{'yunet-sface' if self.faces else 'off'}"
 
-    def extract(self, images: list[Image.Image], block_periods: list[int] | None = None) -> list[PhotoFeatures]:
-        periods = block_periods or [8] * len(images)
-        vectors = self.embedder.embed(images)
-        out = []
-        for image, vec, period in zip(images, vectors, periods):
-            faces = self.faces.analyze(np.asarray(image.convert("RGB"))) if self.faces else []
-            out.append(PhotoFeatures(vec, quality_features(image, period), faces))
-        return out
+    def extract_one(self, native: Image.Image, work: Image.Image | None = None,
+                    block_period: int | None = None) -> PhotoFeatures:
+        """Features of one upright RGB photo. ``block_period``: the JPEG grid in ``work``
+        pixels (default: 8 x the overview's scale)."""
+        native = native.convert("RGB")
+        work = work_image(native) if work is None else work.convert("RGB")
+        if block_period is None:
+            block_period = int(round(8 * work.width / native.width))
+        faces = self.faces.analyze(np.asarray(work)) if self.faces else []
+        rgb = analysis_image(work)
+        quality = quality_features(work, block_period, rgb)
+        eyes = faces[0].landmarks * (rgb.shape[1] / work.width) if faces else None     # in analysis pixels
+        quality.update(native_features(native, luminance(rgb), eyes))
+        embedding = self.embedder.embed([work])[0] if self.embedder else None
+        return PhotoFeatures(embedding, quality, faces)
+
+    def extract(self, images: list[Image.Image]) -> list[PhotoFeatures]:
+        """Features of full-resolution images (training renders)."""
+        return [self.extract_one(image) for image in images]

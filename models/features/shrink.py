@@ -16,3 +16,14 @@ def shrink(arr: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     method = cv2.INTER_LINEAR if scale >= 0.5 else cv2.INTER_AREA
     return cv2.resize(arr, size, interpolation=method), scale
+
+
+WORK_SIZE = 768     # the overview's long side is at least this (when the source has it)
+
+
+def work_image(native, work_size: int = WORK_SIZE):
+    """The overview of a full-resolution PIL image: box-reduced by the largest integer factor
+    that keeps the long side >= ``work_size`` (the decoder's reduced image, made from pixels
+    already decoded)."""
+    factor = max(native.size) // work_size
+    return native.reduce(factor) if factor >= 2 else native

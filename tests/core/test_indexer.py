@@ -162,9 +162,10 @@ def test_bad_input_is_reported_and_never_stops_the_scan(catalog, tmp_path):
     st = statuses(catalog)
     assert st[str(root / os.fsdecode(b"caf\xe9-latin1.jpg"))] == "ok"
     assert st[str(root / "zero.jpg")] == "skipped"
-    # A rescan reports the still-skipped files again but does not retry them.
+    # A rescan reports the still-skipped files again (as skipped, not as unchanged) but does not retry them.
     again, _ = run(catalog, root)
-    assert again.unchanged == 11 and {os.path.basename(p) for p, _ in again.skipped} == set(reasons)
+    assert again.unchanged == 7 and {os.path.basename(p) for p, _ in again.skipped} == set(reasons)
+    assert dict((os.path.basename(p), r) for p, r in again.skipped) == reasons
     json_out = again.to_json()
     assert json_out["skipped"] == 4 and all("reason" in s for s in json_out["skipped_files"])
 

@@ -57,6 +57,10 @@ def test_search_by_face_finds_the_same_person(featured):
     results = search_by_face(featured["catalog"], str(query), k=8)
     top = [r.path for r in results[:6]]
     assert all("deepface_P02" in p for p in top)
+    # every result says whether it reaches the same-person threshold; other people do not
+    assert results[0].same_person
+    assert not any(r.same_person for r in results if "deepface_P02" not in r.path), \
+        [(r.path, round(r.similarity, 3)) for r in results]
 
 
 def test_duplicates_group_the_crafted_copies_and_nothing_else(featured):
@@ -138,3 +142,22 @@ def test_ivf_probes_stay_within_the_scan_budget(monkeypatch):
     truth = [{h.id for h in hits} for hits in exact.search(q, 10)]
     measured = sum(len(a & t) for a, t in zip(got, truth)) / 2000
     assert 0.3 < index.recall < 0.99 and abs(measured - index.recall) < 0.1     # reported honestly
+
+
+def test_a_rescan_of_an_unchanged_library_loads_no_model(tmp_path):
+    import shutil
+
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+    from app.core.jobs import drive
+    from tests.helpers import sample
+
+    root = tmp_path / "lib"
+    shutil.copytree(sample("bursts/ocv-basketball"), root)
+    with Catalog(tmp_path / "c.db") as cat:
+        first = FeaturePipeline()
+        assert drive(index_library(cat, str(root), features=first, workers=1)).indexed == 2 and first.loaded
+        again = FeaturePipeline()
+        summary = drive(index_library(cat, str(root), features=again, workers=1))
+        assert summary.unchanged == 2 and not again.loaded

@@ -51,7 +51,19 @@ def test_each_degradation_changes_a_real_photo_deterministically(kind):
     img = Image.open(sample("photos/scikit-image_coffee.jpg")).convert("RGB")
     a, b = degrade(img, kind, seed=3), degrade(img, kind, seed=3)
     assert a.size == img.size and np.array_equal(np.asarray(a), np.asarray(b))
-    assert np.abs(np.asarray(a, float) - np.asarray(img, float)).mean() > 2
+    diff = np.abs(np.asarray(a, float) - np.asarray(img, float))
+    assert diff.mean() > 2 or np.percentile(diff, 95) > 6       # missed focus on the subject is local
+    mild = np.abs(np.asarray(degrade(img, kind, seed=3, severity=0.25), float) - np.asarray(img, float))
+    assert mild.mean() < diff.mean()                             # a milder strength changes less
+
+
+def test_training_and_heldout_families_are_disjoint():
+    from training.datasets.degradations import HELDOUT_FAMILIES, TRAIN_FAMILIES
+    from training.datasets.quality_pairs import make_quality_pairs
+
+    assert not set(TRAIN_FAMILIES) & set(HELDOUT_FAMILIES)
+    kinds = {p.kind for p in make_quality_pairs(["photos/a.jpg", "photos/b.jpg"], variants=2)}
+    assert kinds == set(TRAIN_FAMILIES)
 
 
 def test_low_key_tones_make_their_own_pairs_from_a_darkened_clean_photo():

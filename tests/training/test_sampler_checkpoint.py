@@ -1,7 +1,7 @@
 import torch
 
 from models.rankers import MultiFeatureConfig, MultiFeaturePairwiseRanker
-from training.checkpoints import load_checkpoint, save_checkpoint
+from models.checkpoints import load_checkpoint, save_checkpoint
 from training.early_stopping import EarlyStopping
 from training.samplers import PKBatchSampler
 

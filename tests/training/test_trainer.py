@@ -3,8 +3,8 @@ import torch
 
 from app.core.jobs import CancelToken
 from models.backbones import ImageTrunk
-from training.checkpoints import load_checkpoint
-from training.datasets.decisions import Verdict, WeightedPair, pairs_from_decisions
+from models.checkpoints import load_checkpoint
+from models.rankers.preferences import Verdict, WeightedPair, pairs_from_decisions
 from training.feature_cache import FeatureCache
 from training.freezing import count_trainable, freeze_early_stages
 from training.trainer import Trainer

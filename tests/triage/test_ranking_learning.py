@@ -137,6 +137,15 @@ def _dark_agreement(cat, bursts):
     return good / total
 
 
+def _dark_top1(cat, bursts):
+    """Share of bursts whose suggested best is the user's choice, the darkest frame."""
+    from app.core.learning import load_current_ranker
+
+    ranker = load_current_ranker(cat)
+    ids = [[cat.photos.id_for_path(str(p)) for p in frames] for frames in bursts]
+    return sum(ranker.rank(cat, burst).best == burst[0] for burst in ids) / len(ids)
+
+
 def test_learning_from_a_darker_taste_then_rollback(exposure_library):
     from app.core import learning
     from app.core.ranking import BurstRanker
@@ -154,10 +163,12 @@ def test_learning_from_a_darker_taste_then_rollback(exposure_library):
     before = _dark_agreement(cat, held)
     outcome = drive(learning.train_job(cat))
     after = _dark_agreement(cat, held)
-    print(f"darker-taste user, held-out bursts: agreement {before:.2f} -> {after:.2f}; "
-          f"cross-validated {outcome.current_agreement:.2f} -> {outcome.new_agreement:.2f}")
+    top1 = _dark_top1(cat, held)
+    print(f"darker-taste user, held-out bursts: agreement {before:.2f} -> {after:.2f}, darkest suggested in "
+          f"{top1:.2f}; cross-validated {outcome.current_agreement:.2f} -> {outcome.new_agreement:.2f}")
     assert outcome.adopted and outcome.version == "v1" and learning.current_version(cat) == "v1"
     assert after > before + 0.2
+    assert top1 >= 0.9
     v1 = torch.load(learning.version_path(cat, "v1"), weights_only=True)["model_state_dict"]
     assert learning.rollback(cat) == "default"
     restored = learning.load_current_ranker(cat).model.state_dict()
@@ -165,6 +176,10 @@ def test_learning_from_a_darker_taste_then_rollback(exposure_library):
     assert all(torch.equal(restored[k], shipped[k]) for k in shipped)
     assert any(not torch.equal(v1[k], shipped[k]) for k in shipped)
     assert [v["version"] for v in learning.list_versions(cat)] == ["default", "v1"]
+    assert learning.use_version(cat, "v1") == "v1" and learning.current_version(cat) == "v1"   # forward again
+    with pytest.raises(ValueError, match="kept: default, v1"):
+        learning.use_version(cat, "v7")
+    learning.use_version(cat, "default")
 
 
 def test_cli_bursts_pick_and_train_status(exposure_library, tmp_path):

@@ -1,23 +1,43 @@
+"""Reasons name what the native-resolution measurements support, and nothing they contradict."""
 from app.core.ranking import reasons_for
 
 
-def _frame(sharp, noise, exposure=0.05):
-    return {"sharpness_subject": sharp, "noise": noise, "exposure_error": exposure, "blur_anisotropy": 0.1,
-            "blockiness": 0.2, "edge_alignment": 0.5}
+def _frame(detail, noise, exposure=0.05, blocks=1.1, motion=0.4):
+    return {"detail_native": detail, "noise_rel": noise, "exposure_error": exposure, "anisotropy_native": motion,
+            "blockiness_native": blocks, "edge_alignment": 0.5}
 
 
 def test_clear_reasons_come_first_and_only_clear_ones_are_named():
-    explain = {1: _frame(0.9, 0.1), 2: _frame(0.4, 0.15), 3: _frame(0.5, 0.12)}
-    # sharpness +0.45 over the median (1.8 spreads); noise 0.02 better (0.05 spreads)
+    explain = {1: _frame(-1.0, 0.010), 2: _frame(-1.4, 0.012), 3: _frame(-1.3, 0.011)}
+    # detail +0.3 over the median (2 spreads); noise 0.0015 lower (0.15 spreads)
     assert reasons_for(1, [2, 3], explain) == ["sharper"]
 
 
 def test_nearly_alike_frames_get_slight_reasons():
-    explain = {1: _frame(0.6, 0.1), 2: _frame(0.5, 0.3), 3: _frame(0.5, 0.35)}
-    # sharpness +0.1 (0.4 spreads), noise -0.225 (0.56 spreads): both slight
+    explain = {1: _frame(-1.0, 0.010), 2: _frame(-1.08, 0.016), 3: _frame(-1.06, 0.0165)}
+    # detail +0.06 (0.4 spreads), noise -0.006 (0.6 spreads): both slight
     assert reasons_for(1, [2, 3], explain) == ["slightly less noise", "slightly sharper"]
 
 
 def test_no_reason_when_the_best_is_not_better_on_any_named_feature():
-    explain = {1: _frame(0.5, 0.3), 2: _frame(0.5, 0.3)}
+    explain = {1: _frame(-1.0, 0.02), 2: _frame(-1.0, 0.02)}
     assert reasons_for(1, [2], explain) == []
+
+
+def test_a_frame_that_lost_detail_never_has_less_noise_or_less_motion_blur():
+    # A blurred frame is smoother: less measured noise and fewer one-way gradients, but less detail.
+    explain = {1: _frame(-1.8, 0.002, motion=0.2), 2: _frame(-1.0, 0.03, motion=0.45)}
+    reasons = reasons_for(1, [2], explain)
+    assert not any("noise" in r or "motion" in r for r in reasons), reasons
+
+
+def test_a_blocky_frame_is_never_sharper():
+    # Heavy JPEG adds steps at the block edges; inside the blocks the detail is gone.
+    explain = {1: _frame(-0.8, 0.01, blocks=1.9), 2: _frame(-1.0, 0.01, blocks=1.1)}
+    assert not any("sharper" in r for r in reasons_for(1, [2], explain))
+
+
+def test_heavy_noise_that_lifts_the_measured_detail_does_not_silence_less_noise():
+    # A very noisy frame's detail reads up to ~0.4 higher (the noise is not all removed from it).
+    explain = {1: _frame(-0.85, 0.002), 2: _frame(-0.55, 0.25)}
+    assert "less noise" in reasons_for(1, [2], explain)

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image
 
-from .degradations import DEGRADATIONS, close_eyes, degrade
+from .degradations import TRAIN_FAMILIES, close_eyes, degrade
 from .images import load_image
 
 EYES = "closed_eyes"
@@ -28,7 +28,7 @@ class QualityPair:
     source: str          # path of the clean photo (its folder/name is the series id)
     kind: str            # degradation applied to the second photo
     seed: int
-    severity: float = 1.0  # < 1: a milder defect (blended with the clean photo)
+    severity: float = 1.0  # the defect's strength in (0, 1] (degradations.py)
     tone: float = 1.0      # gamma applied to the clean photo first (> 1: a low-key version of the scene)
 
     @property
@@ -57,48 +57,86 @@ def apply_tone(img: Image.Image, gamma: float) -> Image.Image:
 def make_quality_pairs(sources: list[str | os.PathLike], kinds: tuple[str, ...] | None = None,
                        variants: int = 1, seed: int = 0,
                        faces: Callable[[str], list] | None = None,
-                       severities: tuple[float, ...] = (1.0,),
-                       tones: dict[float, int] | None = None) -> list[QualityPair]:
-    """``variants`` degraded copies per source, kind and severity (real bursts differ by
-    milder defects than a full-strength degradation); ``tones`` maps a gamma for the clean
-    photo to its number of variants (default ``{1.0: variants}``); ``faces(path)`` returns
-    the landmarks of faces in a photo (closed-eye pairs are made only where one is found)."""
-    kinds = tuple(kinds or DEGRADATIONS)
+                       severities: tuple[float, ...] | None = None,
+                       tones: dict[float, int] | None = None,
+                       strength_range: tuple[float, float] = (0.15, 1.0),
+                       eyes_variants: int | None = None) -> list[QualityPair]:
+    """``variants`` degraded copies per source, kind, tone and listed severity; without
+    ``severities`` each copy's strength is drawn uniformly from ``strength_range`` (a
+    continuous range: real bursts differ by defects of every size). ``tones`` maps a gamma for
+    the clean photo to its number of variants (default ``{1.0: variants}``); ``faces(path)``
+    returns the landmarks of faces in a photo (closed-eye pairs are made only where one is
+    found; ``eyes_variants`` of them, default ``variants``). Default kinds: the training families only."""
+    import random
+
+    kinds = tuple(kinds or TRAIN_FAMILIES)
     tones = {float(g): int(v) for g, v in (tones or {1.0: variants}).items()}
     pairs = []
     for i, src in enumerate(sorted(str(s) for s in sources)):
         for t, (tone, count) in enumerate(sorted(tones.items())):
             for kind in kinds:
-                for n, sev in enumerate(severities):
-                    pairs += [QualityPair(src, kind, seed * 1_000_003 + i * 101 + v + 17 * n + 7919 * t, float(sev),
-                                          tone) for v in range(count)]
+                for n, sev in enumerate(severities or (None,)):
+                    for v in range(count):
+                        pair_seed = seed * 1_000_003 + i * 101 + v + 17 * n + 7919 * t
+                        strength = sev if sev is not None else random.Random(f"{pair_seed}:{kind}").uniform(*strength_range)
+                        pairs.append(QualityPair(src, kind, pair_seed, round(float(strength), 3), tone))
         if faces is not None and faces(src):
-            pairs += [QualityPair(src, EYES, seed * 1_000_003 + i * 101 + v) for v in range(variants)]
+            pairs += [QualityPair(src, EYES, seed * 1_000_003 + i * 101 + v)
+                      for v in range(variants if eyes_variants is None else eyes_variants)]
     return pairs
 
 
-class PairRenderer:
-    """Clean and degraded images of a pair, at the size the app analyses."""
+def holdout_sources(sources: list, fraction: float) -> tuple[list, list]:
+    """(kept for training, held out for evaluation): a fixed share of the sources chosen by a
+    hash of their ``folder/name`` (the same wherever the data lives, whatever else is added)."""
+    def held(src) -> bool:
+        name = "/".join(Path(src).parts[-2:])
+        return int(hashlib.sha1(name.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < fraction
 
-    def __init__(self, max_side: int = 1024, landmarks: Callable[[str], list] | None = None) -> None:
+    return [s for s in sources if not held(s)], [s for s in sources if held(s)]
+
+
+def camera_jpeg(img: Image.Image, seed: int) -> Image.Image:
+    """``img`` as a camera or export writes it (JPEG, quality 88-97): every frame a user culls
+    went through an encoder, the clean one too."""
+    import io
+    import random
+
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=random.Random(seed).randint(88, 97))
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+class PairRenderer:
+    """Clean and degraded images of a pair, at native resolution (long side capped), each
+    encoded as a camera JPEG after its defect."""
+
+    def __init__(self, max_side: int = 2048, landmarks: Callable[[str], list] | None = None) -> None:
         self.max_side, self.landmarks = max_side, landmarks
-        self._clean: dict[tuple[str, float], Image.Image] = {}     # (source, tone) -> clean image
+        self._source: dict[tuple[str, float], Image.Image] = {}     # (source, tone) -> toned source
+        self._clean: dict[tuple[str, float], Image.Image] = {}      # (source, tone) -> its camera JPEG
+
+    def source(self, source: str, tone: float = 1.0) -> Image.Image:
+        if (source, tone) not in self._source:
+            self._source[source, tone] = apply_tone(load_image(source, self.max_side), tone)
+        return self._source[source, tone]
 
     def clean(self, source: str, tone: float = 1.0) -> Image.Image:
         if (source, tone) not in self._clean:
-            self._clean[source, tone] = apply_tone(load_image(source, self.max_side), tone)
+            seed = int(hashlib.sha1(f"{source}:{tone}".encode()).hexdigest()[:8], 16)
+            self._clean[source, tone] = camera_jpeg(self.source(source, tone), seed)
         return self._clean[source, tone]
 
     def degraded(self, pair: QualityPair) -> Image.Image:
-        img = self.clean(pair.source, pair.tone)
+        img = self.source(pair.source, pair.tone)
         if pair.kind == EYES:
             import random
 
             marks = self.landmarks(pair.source) if self.landmarks else []
             if not marks:
                 raise ValueError(f"no face landmarks for {pair.source}")
-            return close_eyes(img, np.asarray(marks[0]), random.Random(pair.seed))
-        return degrade(img, pair.kind, pair.seed, pair.severity)
+            return camera_jpeg(close_eyes(img, np.asarray(marks[0]), random.Random(pair.seed)), pair.seed)
+        return camera_jpeg(degrade(img, pair.kind, pair.seed, pair.severity), pair.seed)
 
 
 def source_photos(root: str | os.PathLike, folders: tuple[str, ...] = ("photos",)) -> list[Path]:

@@ -10,6 +10,7 @@ from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
+from .settings import SettingsStore
 
 __all__ = ["Catalog", "CatalogError", "CatalogTooNewError", "SCHEMA_VERSION", "OK", "SKIPPED",
            "MISSING", "PhotoIdentity", "DecisionState"]
@@ -22,6 +23,7 @@ class Catalog:
         self.photos = PhotoStore(self.conn)
         self.decisions = DecisionStore(self.conn)
         self.features = FeatureStore(self.conn)
+        self.settings = SettingsStore(self.conn)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
 
     @property

@@ -6,7 +6,7 @@ from typing import Iterable
 
 import numpy as np
 
-from models.features.quality import QUALITY_FEATURES
+from models.features.quality import STORED_QUALITY_FEATURES
 
 from .photos import now_iso
 
@@ -26,9 +26,9 @@ class FeatureStore:
     def save(self, photo_id: int, record, pipeline: str) -> None:
         """Replace every feature of one photo (call inside the batch transaction)."""
         q = record.quality
-        cols = ["photo_id", "pipeline", "pixel_hash", "face_count", "computed_at", *QUALITY_FEATURES]
+        cols = ["photo_id", "pipeline", "pixel_hash", "face_count", "computed_at", *STORED_QUALITY_FEATURES]
         values = [photo_id, pipeline, record.pixel_hash, len(record.faces), now_iso(),
-                  *[q.get(n) for n in QUALITY_FEATURES]]
+                  *[q.get(n) for n in STORED_QUALITY_FEATURES]]
         self.conn.execute(f"INSERT OR REPLACE INTO features ({', '.join(cols)}) VALUES "
                           f"({', '.join('?' for _ in cols)})", values)
         self.conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))

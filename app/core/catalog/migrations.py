@@ -83,5 +83,13 @@ def _v5(db: sqlite_utils.Database) -> None:
     db["features"].add_column("border_fill", float)
 
 
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """Quality at native resolution (detail, noise, compression and motion on full-resolution
+    crops of the subject). The pipeline id changed with it, so the next index recomputes."""
+    for name in ("detail_native", "detail_ratio", "noise_native", "noise_rel", "blockiness_native",
+                 "anisotropy_native", "face_detail_native"):
+        db["features"].add_column(name, float)
+
+
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

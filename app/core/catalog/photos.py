@@ -23,6 +23,7 @@ class PhotoIdentity:
     mtime_ns: int | None
     content_hash: str | None
     status: str
+    status_reason: str | None = None
 
 
 class PhotoStore:
@@ -31,12 +32,22 @@ class PhotoStore:
 
     def identities(self) -> dict[str, PhotoIdentity]:
         rows = self.conn.execute(
-            "SELECT id, path, size, mtime_ns, content_hash, status FROM photos")
+            "SELECT id, path, size, mtime_ns, content_hash, status, status_reason FROM photos")
         out = {}
         for row in rows:
             ident = PhotoIdentity(row[0], paths.from_db(row[1]), *row[2:])
             out[ident.path] = ident
         return out
+
+    def timeline(self) -> list[tuple]:
+        """(id, path, captured_ts, make, model, serial, burst tag, time source) of present photos."""
+        rows = self.conn.execute(
+            "SELECT id, path, captured_ts, camera_make, camera_model, camera_serial, burst_id, time_source "
+            "FROM photos WHERE status = 'ok'")
+        return [(r[0], paths.from_db(r[1]), *r[2:]) for r in rows]
+
+    def content_hashes(self) -> dict[int, str | None]:
+        return dict(self.conn.execute("SELECT id, content_hash FROM photos WHERE status = 'ok'").fetchall())
 
     def upsert(self, path: str, values: dict[str, Any]) -> int:
         """Insert or update the row for ``path``; the row id (and its decisions) is kept."""

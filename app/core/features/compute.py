@@ -1,18 +1,19 @@
-"""Features of one decoded photo, computed in an index worker thread: photo embedding,
-named quality features, faces (box, landmarks, 128-D embedding, quality) and a hash of the
-decoded pixels (exact duplicates with different metadata). Boxes are in full-resolution,
-upright pixel coordinates."""
+"""Features of one decoded photo, computed in an index worker thread by the one extractor
+that training uses too (``models.features.photo_features``): photo embedding, named quality
+features (overview and native resolution), faces (box, landmarks, 128-D embedding, quality),
+plus a hash of the decoded pixels (exact duplicates with different metadata) and the scene
+layout. Boxes are in full-resolution, upright pixel coordinates."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.features.photo_features import FEATURES_VERSION
-from models.features.quality import quality_features
+from models.features.photo_features import FEATURES_VERSION, PhotoFeatureExtractor
 
-from .embedders import load_embedder
+from .embedders import default_embedding_model, load_embedder
 
 
 @dataclass
@@ -54,34 +55,43 @@ def pixel_hash(image) -> str:
 
 
 class FeaturePipeline:
-    """Loads its models once; ``compute`` is safe to call from several threads."""
+    """Names its models at once but loads them only when there is a photo to analyse (a rescan
+    of an unchanged library loads none); ``compute`` is safe to call from several threads."""
 
     def __init__(self, embedding_model: str | None = None, faces: bool = True, allow_download: bool = False) -> None:
-        self.embedder = load_embedder(embedding_model, allow_download)
-        self.faces = None
-        if faces:
-            from models.face.detection import FaceAnalyzer
+        self.model = embedding_model or default_embedding_model()
+        self.faces_on, self.allow_download = faces, allow_download
+        self._extractor: PhotoFeatureExtractor | None = None
+        self._lock = threading.Lock()
 
-            self.faces = FaceAnalyzer()
+    def prepare(self) -> PhotoFeatureExtractor:
+        """Load the models (once); raises ModelUnavailable when one is missing."""
+        with self._lock:
+            if self._extractor is None:
+                faces = None
+                if self.faces_on:
+                    from models.face.detection import FaceAnalyzer
+
+                    faces = FaceAnalyzer()
+                self._extractor = PhotoFeatureExtractor(load_embedder(self.model, self.allow_download), faces)
+            return self._extractor
 
     @property
-    def model(self) -> str:
-        return self.embedder.name
+    def loaded(self) -> bool:
+        return self._extractor is not None
 
     @property
     def id(self) -> str:
-        return f"{self.model}/features-v{FEATURES_VERSION}/faces-{'on' if self.faces else 'off'}"
+        return f"{self.model}/features-v{FEATURES_VERSION}/faces-{'on' if self.faces_on else 'off'}"
 
     def compute(self, decoded) -> FeatureRecord:
+        """``decoded.native`` (the full-resolution picture) is analysed where the decoder kept
+        it; otherwise the reduced image stands in for it."""
         image = decoded.image
         scale = decoded.width / image.width if image.width else 1.0
         period = int(round(8 / scale)) if scale > 0 else 8
-        quality = quality_features(image, block_period=period)
-        faces = []
-        if self.faces is not None:
-            for f in self.faces.analyze(np.asarray(image)):
-                x, y, w, h = f.box
-                faces.append(FaceRecord((x * scale, y * scale, w * scale, h * scale), f.score,
-                                        f.landmarks * scale, f.embedding, f.quality))
-        embedding = self.embedder.embed([image])[0]
-        return FeatureRecord(self.model, embedding, quality, faces, pixel_hash(image), layout_vector(image))
+        native = decoded.native if decoded.native is not None else image
+        feats = self.prepare().extract_one(native, image, block_period=period)
+        faces = [FaceRecord(tuple(v * scale for v in f.box), f.score, f.landmarks * scale, f.embedding, f.quality)
+                 for f in feats.faces]
+        return FeatureRecord(self.model, feats.embedding, feats.quality, faces, pixel_hash(image), layout_vector(image))

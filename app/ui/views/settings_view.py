@@ -83,11 +83,8 @@ class SettingsView(QWidget):
             self.catalogs_dir.setText(folder)
 
     def save(self) -> None:
-        cat = self.session.catalog
-        with cat.transaction():
-            cat.conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                                 [("bursts.max_gap_s", str(self.gap.value())),
-                                  ("bursts.min_similarity", str(self.similarity.value()))])
+        self.session.catalog.settings.set({"bursts.max_gap_s": self.gap.value(),
+                                           "bursts.min_similarity": self.similarity.value()})
         s = qsettings()
         s.setValue("duplicates/threshold", self.dup.value())
         s.setValue("index/workers", self.workers.value())

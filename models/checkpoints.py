@@ -8,11 +8,13 @@ from typing import Any
 import torch
 
 
-def save_checkpoint(path: str | os.PathLike, model: torch.nn.Module, metadata: dict[str, Any]) -> Path:
+def save_checkpoint(path: str | os.PathLike, model: torch.nn.Module, metadata: dict[str, Any],
+                    extra: dict[str, Any] | None = None) -> Path:
+    """``extra``: further top-level entries (tensors and plain data), e.g. ``replay`` pairs."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save({"model_state_dict": model.state_dict(), "metadata": metadata}, tmp)
+    torch.save({"model_state_dict": model.state_dict(), "metadata": metadata, **(extra or {})}, tmp)
     os.replace(tmp, path)
     return path
 

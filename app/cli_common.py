@@ -1,0 +1,120 @@
+"""What every ``phototriage`` command shares: the one-line failures, the common options, which
+catalog a command works on, and the progress bar. The command modules import this one; none of
+them imports another (no cycle)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+class Failure(Exception):
+    """A failure reported to the user as one line, exit code 1."""
+
+
+class UsageError(Failure):
+    """The command line itself is wrong or incomplete: exit code 2."""
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", help="catalog file (default: the library of the current folder, "
+                                                "else the last indexed one)")
+    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    if "folder" not in [a.dest for a in p._actions]:
+        p.add_argument("--library", metavar="FOLDER", help="use the catalog of this library folder")
+
+
+def last_library_file() -> Path:
+    from app.core import paths
+
+    return paths.data_dir() / "last-library"
+
+
+def remember_library(catalog_path: str, folder: str) -> None:
+    """Record the library just indexed (commands without --db/--library use it next)."""
+    path = last_library_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(f"{catalog_path}\n{folder}\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass                        # a convenience: never a reason to fail an index
+
+
+def _library_of(folder: Path) -> tuple[str, str] | None:
+    """The indexed library containing ``folder`` (it or a parent), as (catalog, library root)."""
+    from app.core import paths
+
+    for candidate in (folder, *folder.parents):
+        catalog = paths.find_catalog_path(candidate)
+        if catalog.exists():
+            return str(catalog), str(candidate)
+    return None
+
+
+def catalog_path(args) -> str:
+    """--db, else --library / the folder argument, else the library of the current folder, else the
+    last indexed library (saying which on stderr)."""
+    from app.core import paths
+
+    if args.db:
+        path = os.path.abspath(args.db)
+        if os.path.isdir(path):
+            raise UsageError(f"--db needs a catalog file, not a folder: {args.db}")
+        return path
+    folder = getattr(args, "folder", None) or getattr(args, "library", None)
+    if folder is not None:
+        return str(paths.find_catalog_path(os.path.abspath(folder)))
+    found = _library_of(Path.cwd())
+    if found is None:
+        try:
+            catalog, root = last_library_file().read_text(encoding="utf-8").splitlines()[:2]
+        except (OSError, ValueError):
+            catalog = root = None
+        if catalog and os.path.exists(catalog):
+            found = (catalog, root)
+    if found is None:
+        raise UsageError("no library here and none indexed yet: run `phototriage index FOLDER` first, "
+                         "or say which with --library FOLDER or --db PATH")
+    print(f"phototriage: library {paths.display(found[1])} (catalog {paths.display(found[0])})", file=sys.stderr)
+    return found[0]
+
+
+def open_catalog(args):
+    from app.core.catalog import Catalog
+
+    path = catalog_path(args)
+    if not os.path.exists(path):
+        raise Failure(f"no catalog at {path}: run `phototriage index FOLDER` first (or pass --db)")
+    return Catalog(path)
+
+
+class ProgressBar:
+    """tqdm on stderr, only for an interactive terminal and not with --json."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+        self.phase = None
+
+    def __call__(self, event) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if event.phase != self.phase:
+            if self.bar is not None:
+                self.bar.close()
+            self.phase = event.phase
+            self.bar = tqdm(total=event.total, desc=event.phase, unit="photo", file=sys.stderr,
+                            dynamic_ncols=True, leave=False)
+        if event.total is not None and self.bar.total != event.total:
+            self.bar.total = event.total
+        self.bar.n = event.done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

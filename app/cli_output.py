@@ -1,0 +1,100 @@
+"""Output for people (without --json): lines and small tables, one formatter per command.
+The JSON documents are the data; these only present them."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def _index(r: dict) -> list[str]:
+    lines = [f"{r['root']}: {r['indexed']} indexed, {r['unchanged']} unchanged, {r['moved']} moved, "
+             f"{r['skipped']} skipped, {r['missing']} missing{' (cancelled)' if r['cancelled'] else ''} "
+             f"in {r['seconds']:.1f} s"]
+    lines += [f"  skipped {item['path']}: {item['reason']}" for item in r["skipped_files"]]
+    lines += [f"  missing {path}" for path in r["missing_files"]]
+    return lines + [f"catalog: {r['catalog']}"]
+
+
+def _bursts(rows: list) -> list[str]:
+    if not rows:
+        return ["no bursts"]
+    lines = []
+    for b in rows:
+        head = f"burst {b['id']}: {plural(len(b['photos']), 'photo')}"
+        if b.get("best"):
+            head += f", best {b['best']}" + (f" ({', '.join(b['reasons'])})" if b.get("reasons") else "")
+        lines.append(head)
+        for path in b["photos"]:
+            score = b.get("scores", {}).get(path)
+            mark = "*" if path == b.get("best") else " "
+            lines.append(f"  {mark} {'' if score is None else f'{score:.2f}  '}{path}")
+    return lines
+
+
+def _duplicates(groups: list) -> list[str]:
+    if not groups:
+        return ["no duplicates"]
+    lines = []
+    for g in groups:
+        lines.append(f"{g['kind']} duplicates ({plural(len(g['photos']), 'photo')}), keep {g['keeper']}")
+        lines += [f"  {'*' if p == g['keeper'] else ' '} {p}" for p in g["photos"]]
+    return lines
+
+
+def _search(hits: list) -> list[str]:
+    if not hits:
+        return ["no matches"]
+    def note(h: dict) -> str:
+        if h.get("same_person") is False:
+            return "  (a different person: below the same-person threshold)"
+        return f"  (face at {', '.join(f'{v:.0f}' for v in h['box'])})" if h.get("box") else ""
+
+    return ["similarity  path"] + [f"{h['similarity']:10.3f}  {h['path']}{note(h)}" for h in hits]
+
+
+def _faces(people: list) -> list[str]:
+    if not people:
+        return ["no faces"]
+    lines = []
+    for p in people:
+        lines.append(f"{p['person']}: {plural(len(p['faces']), 'face')}")
+        lines += [f"    {f['path']}" for f in p["faces"]]
+    return lines
+
+
+def _pick(r: dict) -> list[str]:
+    state = {1: "accepted", -1: "rejected"}.get(r["pick"], "undecided")
+    extra = (", best of its burst" if r["best"] else "") + (f", {r['rating']} stars" if r["rating"] else "")
+    return [f"{r['path']}: {state}{extra}"]
+
+
+def _train(r: dict) -> list[str]:
+    if "versions" in r:
+        lines = ["version   in use  pairs  agreement (before)"]
+        for v in r["versions"]:
+            agree = "" if v.get("agreement") is None else f"{v['agreement']:.1%} ({v.get('previous_agreement', 0):.1%})"
+            lines.append(f"{v['version']:9s} {'yes' if v['current'] else '':7s} {v.get('pairs') or '':5}  {agree}")
+        return lines
+    if set(r) == {"current"}:
+        return [f"now using ranker {r['current']}"]
+    return [r.get("message") or str(r)]
+
+
+def _models(r: Any) -> list[str]:
+    if isinstance(r, list):
+        return ["name                      kind             available  licence"] + [
+            f"{m['name']:25s} {m['kind']:16s} {'yes' if m['available'] else 'no':10s} {m['licence']}" for m in r]
+    return [f"{k}: {v}" for k, v in r.items()]
+
+
+FORMATTERS: dict[str, Callable[[Any], list[str]]] = {
+    "index": _index, "bursts": _bursts, "duplicates": _duplicates, "search": _search, "faces": _faces,
+    "pick": _pick, "train": _train, "models": _models,
+}
+
+
+def human_lines(command: str, result: Any) -> list[str]:
+    return FORMATTERS[command](result)

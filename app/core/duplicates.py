@@ -6,7 +6,8 @@ with the photo turned by 90/180/270 degrees, so rotated copies are found), then 
 candidate pair is verified geometrically (:mod:`near_duplicate`): an edited copy aligns and
 matches everywhere; a burst frame of the same scene aligns but its subject moved, so it is
 not reported unless it is near-identical. Precision first: only verified pairs group, and
-groups do not chain (every member was verified against the group's centre)."""
+groups do not chain (every member was verified against the group's centre). Frames of one
+burst belong to the burst, not to a duplicate group, unless their pixels are identical."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -39,20 +40,13 @@ class DuplicateGroup:
         return {"kind": self.kind, "photos": [paths.display(p) for p in self.paths], "keeper": paths.display(keep)}
 
 
-def _rows(catalog) -> dict[int, dict]:
-    cur = catalog.conn.execute(
-        "SELECT p.id, p.path, p.content_hash, p.width, p.height, p.camera_model, p.time_source, f.sharpness_subject "
-        "FROM photos p LEFT JOIN features f ON f.photo_id = p.id WHERE p.status = 'ok'")
-    out = {}
-    for pid, path, h, w, hgt, cam, ts, sharp in cur:
-        out[pid] = {"path": paths.from_db(path), "hash": h, "pixels": (w or 0) * (hgt or 0),
-                    "meta": (cam is not None) + (ts == "exif"), "sharpness": sharp or 0.0}
-    return out
-
-
 def suggest_keeper(ids: list[int], rows: dict[int, dict]) -> int:
-    """Higher resolution, then sharper, then richer metadata, then the earliest indexed."""
-    return max(ids, key=lambda i: (rows[i]["pixels"], round(rows[i]["sharpness"], 1), rows[i]["meta"], -i))
+    """The original, as far as the files tell: full resolution (a resized or cropped copy has
+    fewer pixels), then richer metadata (exports and messengers strip EXIF), then the older file
+    (a mirrored, re-encoded or colour-edited copy is made after its original), then the sharper
+    subject, then the earliest indexed."""
+    return max(ids, key=lambda i: (rows[i]["pixels"], rows[i]["meta"], -rows[i]["mtime_ns"],
+                                   round(rows[i]["sharpness"], 1), -i))
 
 
 def _gray_thumb(catalog, row) -> np.ndarray | None:
@@ -80,8 +74,11 @@ def _rotated_queries(catalog, ids, rows, model):
 
 def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotations: bool = True,
                     cancel: CancelToken | None = None) -> Job[list[DuplicateGroup]]:
+    from .bursts import find_bursts
+
     cancel = cancel or CancelToken()
-    rows = _rows(catalog)
+    rows = catalog.photos.keeper_facts()
+
     exact = UnionFind()
     by_hash: dict[str, list[int]] = {}
     for pid, r in rows.items():
@@ -90,6 +87,7 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
     for group in [g for g in by_hash.values() if len(g) > 1] + catalog.features.pixel_groups():
         for other in group[1:]:
             exact.union(group[0], other)
+    burst_of = {exact.find(pid): b.id for b in find_bursts(catalog) for pid in b.photo_ids}   # by exact group
     model = embedding_model(catalog)
     ids, vectors = catalog.features.vectors(model)
     candidates: set[tuple[int, int]] = set()
@@ -125,6 +123,8 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
             yield Progress("duplicates: verify", n, len(pairs))
         if a not in rows or b not in rows or exact.find(a) == exact.find(b):
             continue
+        if burst_of.get(exact.find(a)) is not None and burst_of.get(exact.find(a)) == burst_of.get(exact.find(b)):
+            continue                    # two frames of one burst (or exact copies of them): the cull view decides
         for pid in (a, b):
             if pid not in thumbs:
                 thumbs[pid] = _gray_thumb(catalog, rows[pid])

@@ -77,7 +77,7 @@ def test_duplicates_group_the_crafted_copies_and_nothing_else(featured):
     for g in groups:
         assert len(set(g.paths) & distinct) == 0, g.paths       # zero false groups among distinct photos
     keeper = big[0].paths[big[0].photo_ids.index(big[0].keeper)]
-    assert os.path.basename(keeper) not in ("resized.jpg", "cropped.jpg")      # full resolution kept
+    assert keeper in (source, str(copies / "exact_copy.jpg")), keeper         # the original, never an edited copy
 
 
 def test_face_clusters_by_person_precision_and_recall(featured):

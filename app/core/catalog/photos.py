@@ -46,6 +46,16 @@ class PhotoStore:
             "FROM photos WHERE status = 'ok'")
         return [(r[0], paths.from_db(r[1]), *r[2:]) for r in rows]
 
+    def keeper_facts(self) -> dict[int, dict]:
+        """Per present photo what choosing a keeper among copies weighs: resolution, metadata,
+        file age, subject sharpness."""
+        cur = self.conn.execute(
+            "SELECT p.id, p.path, p.content_hash, p.width, p.height, p.camera_model, p.time_source, p.mtime_ns, "
+            "f.sharpness_subject FROM photos p LEFT JOIN features f ON f.photo_id = p.id WHERE p.status = 'ok'")
+        return {pid: {"path": paths.from_db(path), "hash": h, "pixels": (w or 0) * (hgt or 0),
+                      "meta": (cam is not None) + (ts == "exif"), "mtime_ns": mtime or 0, "sharpness": sharp or 0.0}
+                for pid, path, h, w, hgt, cam, ts, mtime, sharp in cur}
+
     def content_hashes(self) -> dict[int, str | None]:
         return dict(self.conn.execute("SELECT id, content_hash FROM photos WHERE status = 'ok'").fetchall())
 

@@ -34,19 +34,23 @@ def _bursts(rows: list) -> list[str]:
     return lines
 
 
-def _duplicates(groups: list) -> list[str]:
+def _grouped(groups: list, empty: str, head, members) -> list[str]:
+    """A header line per group and an indented line per member (duplicates, people)."""
     if not groups:
-        return ["no duplicates"]
-    lines = []
-    for g in groups:
-        lines.append(f"{g['kind']} duplicates ({plural(len(g['photos']), 'photo')}), keep {g['keeper']}")
-        lines += [f"  {'*' if p == g['keeper'] else ' '} {p}" for p in g["photos"]]
-    return lines
+        return [empty]
+    return [line for g in groups for line in (head(g), *members(g))]
+
+
+def _duplicates(groups: list) -> list[str]:
+    return _grouped(groups, "no duplicates",
+                    lambda g: f"{g['kind']} duplicates ({plural(len(g['photos']), 'photo')}), keep {g['keeper']}",
+                    lambda g: [f"  {'*' if p == g['keeper'] else ' '} {p}" for p in g["photos"]])
 
 
 def _search(hits: list) -> list[str]:
     if not hits:
         return ["no matches"]
+
     def note(h: dict) -> str:
         if h.get("same_person") is False:
             return "  (a different person: below the same-person threshold)"
@@ -56,13 +60,8 @@ def _search(hits: list) -> list[str]:
 
 
 def _faces(people: list) -> list[str]:
-    if not people:
-        return ["no faces"]
-    lines = []
-    for p in people:
-        lines.append(f"{p['person']}: {plural(len(p['faces']), 'face')}")
-        lines += [f"    {f['path']}" for f in p["faces"]]
-    return lines
+    return _grouped(people, "no faces", lambda p: f"{p['person']}: {plural(len(p['faces']), 'face')}",
+                    lambda p: [f"    {f['path']}" for f in p["faces"]])
 
 
 def _pick(r: dict) -> list[str]:

@@ -79,3 +79,15 @@ def test_without_a_library_a_command_says_how_to_get_one_and_exits_2(tmp_path):
     assert r.returncode == 2 and "phototriage index FOLDER" in r.stderr
     r = cli("bursts", "--db", str(tmp_path))
     assert r.returncode == 2 and "not a folder" in r.stderr
+
+
+def test_human_output_speaks_plainly():
+    from app.cli_output import human_lines
+
+    dup = human_lines("duplicates", [{"kind": "near", "photos": ["/a.jpg", "/b.jpg"], "keeper": "/a.jpg"}])
+    assert dup == ["near duplicates (2 photos), keep /a.jpg", "  * /a.jpg", "    /b.jpg"]
+    assert human_lines("faces", [{"person": "person-1", "faces": [{"path": "/x.jpg", "box": [1, 2, 3, 4]}]}])[0] \
+        == "person-1: 1 face"
+    hits = human_lines("search", [{"path": "/p.jpg", "similarity": 0.31, "box": [1, 2, 3, 4], "same_person": False}])
+    assert "a different person" in hits[1]
+    assert human_lines("pick", {"path": "/p.jpg", "pick": -1, "best": False, "rating": None}) == ["/p.jpg: rejected"]

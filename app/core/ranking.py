@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from models.face.detection import FACE_FEATURES
-from models.features.quality import RANKER_QUALITY_FEATURES
+from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.runtime import RankerRuntime
 
 from .models import ModelUnavailable, registry

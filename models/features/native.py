@@ -39,6 +39,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from .quality import blockiness, immerkaer_sigma, structure_tensor
+
 NATIVE_FEATURES = (
     "detail_native",
     "detail_ratio",
@@ -52,7 +54,6 @@ CROP = 192              # native pixels on a side of each analysed crop
 DETAIL_REGIONS = 4
 NOISE_REGIONS = 3
 _LAP_NOISE_GAIN = 20.0  # sum of squares of the 4-neighbour Laplacian kernel
-_IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 _LEVEL_OFFSET = 8.0     # 0-255: keeps the relative measures finite in near-black crops
 
 
@@ -131,17 +132,6 @@ def _crop_gray(native: Image.Image, box: tuple[int, int, int, int]) -> np.ndarra
     return np.asarray(native.crop((x, y, x + w, y + h)).convert("L"), np.float32)
 
 
-def noise_sigma(gray: np.ndarray) -> float:
-    """Immerkaer (1996) on the flatter half of a 0-255 crop."""
-    if min(gray.shape) < 8:
-        return 0.0
-    response = np.abs(cv2.filter2D(gray, cv2.CV_32F, _IMMERKAER))[1:-1, 1:-1]
-    grad = (np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1)))[1:-1, 1:-1]
-    flat = grad <= np.median(grad)
-    values = response[flat] if flat.any() else response.ravel()
-    return float(math.sqrt(math.pi / 2) * values.mean() / 6.0)
-
-
 def _inside_blocks(shape: tuple[int, int], period: int = 8) -> np.ndarray:
     """Pixels whose 4-neighbour Laplacian does not cross an 8x8 block edge."""
     ys = (np.arange(shape[0]) % period)
@@ -174,25 +164,8 @@ def relative_detail(gray: np.ndarray, sigma: float) -> float:
     return math.log10(fine_energy(gray, sigma) / (level * level) + 1e-7)
 
 
-def grid_strength(gray: np.ndarray, period: int = 8) -> float:
-    """Mean step across 8x8 block edges over the mean step inside blocks (1 = no grid)."""
-    if min(gray.shape) < 4 * period:
-        return 1.0
-    ratios = []
-    for axis in (0, 1):
-        d = np.abs(np.diff(gray, axis=axis)).mean(axis=1 - axis)
-        boundary = (np.arange(d.size) % period) == period - 1
-        inside = d[~boundary].mean()
-        ratios.append(d[boundary].mean() / inside if inside > 1e-6 else 1.0)
-    return float(np.mean(ratios))
-
-
-def anisotropy(gray: np.ndarray) -> float:
-    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0)
-    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1)
-    jxx, jyy, jxy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
-    trace = jxx + jyy
-    return math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy) / trace if trace > 1e-9 else 0.0
+def _anisotropy(gray: np.ndarray) -> float:
+    return structure_tensor(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))[0]
 
 
 def native_features(native: Image.Image, work_gray: np.ndarray, eye_landmarks: np.ndarray | None = None) -> dict[str, float]:
@@ -202,7 +175,7 @@ def native_features(native: Image.Image, work_gray: np.ndarray, eye_landmarks: n
     scale = native.width / work_gray.shape[1]
     detail_boxes, noise_boxes = choose_regions(work_gray, scale, native.size)
     noise_crops = [_crop_gray(native, b) for b in noise_boxes]
-    sigmas = [noise_sigma(c) for c in noise_crops]
+    sigmas = [immerkaer_sigma(c) for c in noise_crops]
     sigma = float(np.median(sigmas))
     level = float(np.median([c.mean() for c in noise_crops])) + _LEVEL_OFFSET
     detail_crops = [_crop_gray(native, b) for b in detail_boxes]
@@ -220,7 +193,7 @@ def native_features(native: Image.Image, work_gray: np.ndarray, eye_landmarks: n
         "detail_ratio": math.log10((sum(fine) + 1e-3) / (sum(coarse) + 1e-3)),
         "noise_native": sigma,
         "noise_rel": sigma / level,
-        "blockiness_native": float(np.median([grid_strength(c) for c in detail_crops + noise_crops])),
-        "anisotropy_native": float(np.mean([anisotropy(c) for c in detail_crops])),
+        "blockiness_native": float(np.median([blockiness(c) for c in detail_crops + noise_crops])),
+        "anisotropy_native": float(np.mean([_anisotropy(c) for c in detail_crops])),
         "face_detail_native": face,
     }

@@ -14,11 +14,18 @@ import numpy as np
 from PIL import Image
 
 from ..face.detection import FACE_FEATURES, Face, FaceAnalyzer, face_vector
-from .native import native_features
-from .quality import RANKER_QUALITY_FEATURES, analysis_image, luminance, quality_features, quality_vector
+from .native import NATIVE_FEATURES, native_features
+from .quality import QUALITY_FEATURES, analysis_image, luminance, quality_features
 from .shrink import work_image
 
+STORED_QUALITY_FEATURES = QUALITY_FEATURES + NATIVE_FEATURES      # the catalog's feature columns
+RANKER_QUALITY_FEATURES = tuple(n for n in STORED_QUALITY_FEATURES if n != "blur_angle")   # an angle explains, it does not rank
 FEATURES_VERSION = 9     # bump when a feature's definition changes: stored features are recomputed
+
+
+def quality_vector(features: dict[str, float]) -> np.ndarray:
+    """The ranker's quality block: :data:`RANKER_QUALITY_FEATURES` in fixed order."""
+    return np.array([features.get(n, 0.0) for n in RANKER_QUALITY_FEATURES], np.float32)
 
 
 @dataclass

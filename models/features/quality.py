@@ -20,7 +20,6 @@ import numpy as np
 from PIL import Image
 
 from .fill import border_fill, fill_mask
-from .native import NATIVE_FEATURES
 from .shrink import shrink
 
 ANALYSIS_SIZE = 640
@@ -94,17 +93,32 @@ def sharpness_measures(gray: np.ndarray, half: np.ndarray | None = None) -> dict
             "sharpness_fine": _log_energy(float((fine * fine).mean()))}
 
 
-def noise_sigma(gray: np.ndarray) -> float:
-    """Immerkaer (1996) fast noise estimate, restricted to the flatter half of the frame."""
+def immerkaer_sigma(gray: np.ndarray, median_step: int = 1) -> float:
+    """Immerkaer (1996) fast noise estimate, in ``gray``'s units, restricted to the flatter half
+    of the image (``median_step`` > 1 takes that half's threshold from a regular subsample)."""
     if min(gray.shape) < 8:
         return 0.0
     response = np.abs(cv2.filter2D(gray, cv2.CV_32F, _IMMERKAER))[1:-1, 1:-1]
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0)[1:-1, 1:-1]
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1)[1:-1, 1:-1]
     grad = np.abs(gx) + np.abs(gy)
-    flat = grad <= np.median(_sub(grad))
+    flat = grad <= np.median(_sub(grad, median_step))
     values = response[flat] if flat.any() else response.ravel()
-    return float(math.sqrt(math.pi / 2) * values.mean() / 6.0 * 255.0)
+    return float(math.sqrt(math.pi / 2) * values.mean() / 6.0)
+
+
+def noise_sigma(gray: np.ndarray) -> float:
+    """Noise sigma (0-255 scale) of a 0-1 luminance image."""
+    return immerkaer_sigma(gray, 3) * 255.0
+
+
+def structure_tensor(gx: np.ndarray, gy: np.ndarray) -> tuple[float, float]:
+    """(anisotropy, dominant angle in degrees) of the gradients: 0 = isotropic, 1 = all one way."""
+    jxx, jyy, jxy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
+    trace = jxx + jyy
+    diff = math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy)
+    anisotropy = diff / trace if trace > 1e-12 else 0.0
+    return anisotropy, (math.degrees(0.5 * math.atan2(2 * jxy, jxx - jyy)) + 180.0) % 180.0
 
 
 def gradient_structure(gray: np.ndarray) -> dict[str, float]:
@@ -113,11 +127,7 @@ def gradient_structure(gray: np.ndarray) -> dict[str, float]:
     smooth = cv2.GaussianBlur(gray, (0, 0), 0.5)
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0)
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
-    jxx, jyy, jxy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
-    trace = jxx + jyy
-    diff = math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy)
-    anisotropy = diff / trace if trace > 1e-12 else 0.0
-    angle = (math.degrees(0.5 * math.atan2(2 * jxy, jxx - jyy)) + 180.0) % 180.0
+    anisotropy, angle = structure_tensor(gx, gy)
     mag = np.hypot(gx, gy)
     strong = mag > max(float(np.percentile(_sub(mag), 90)), 1e-6)
     if strong.any():
@@ -185,12 +195,3 @@ def quality_features(image: Image.Image, block_period: int = 8,
            "channels_clipped": channels_clipped(rgb, keep), "border_fill": border_fill(fill),
            "blockiness": blockiness(grid_gray, block_period)}
     return {name: float(out[name]) for name in QUALITY_FEATURES}
-
-
-STORED_QUALITY_FEATURES = QUALITY_FEATURES + NATIVE_FEATURES      # the catalog's feature columns
-RANKER_QUALITY_FEATURES = tuple(n for n in STORED_QUALITY_FEATURES if n != "blur_angle")   # an angle explains, it does not rank
-
-
-def quality_vector(features: dict[str, float]) -> np.ndarray:
-    """The ranker's quality block: :data:`RANKER_QUALITY_FEATURES` in fixed order."""
-    return np.array([features.get(n, 0.0) for n in RANKER_QUALITY_FEATURES], np.float32)

@@ -6,7 +6,7 @@ from typing import Iterable
 
 import numpy as np
 
-from models.features.quality import STORED_QUALITY_FEATURES
+from models.features.photo_features import STORED_QUALITY_FEATURES
 
 from .photos import now_iso
 

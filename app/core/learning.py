@@ -96,9 +96,10 @@ def _agreement(model, x: torch.Tensor, pairs, index: dict[int, int]) -> float:
     return good / sum(p.weight for p in pairs)
 
 
-def _fine_tune(ranker, x, pairs, index, cancel, phase: str):
-    """Generator: Progress per epoch (with the loss); returns the tuned model. The ranker's own
-    quality pairs are rehearsed at every step (see models/rankers/finetune.py)."""
+def _fine_tune(ranker, x, pairs, index, cancel, phase: str, history: list[dict] | None = None):
+    """Generator: Progress per epoch (with the loss, also kept in ``history`` when given); returns
+    the tuned model. The ranker's own quality pairs are rehearsed at every step
+    (see models/rankers/finetune.py)."""
     better = x[[index[p.better] for p in pairs]]
     worse = x[[index[p.worse] for p in pairs]]
     weight = torch.tensor([p.weight for p in pairs], dtype=torch.float32)
@@ -106,18 +107,9 @@ def _fine_tune(ranker, x, pairs, index, cancel, phase: str):
     try:
         while True:
             epoch, loss = next(job)
+            if history is not None:
+                history.append({"epoch": epoch, "loss": loss})
             yield Progress(phase, epoch + 1, TRAIN.epochs, metrics={"loss": loss})
-    except StopIteration as stop:
-        return stop.value
-
-
-def _record(history: list[dict], job):
-    """Pass a fine-tuning job's progress through, keeping each epoch's loss in ``history``."""
-    try:
-        while True:
-            event = next(job)
-            history.append({"epoch": event.done - 1, "loss": event.metrics["loss"]})
-            yield event
     except StopIteration as stop:
         return stop.value
 
@@ -176,7 +168,7 @@ def train_job(catalog, cancel: CancelToken | None = None, folds: int = FOLDS) ->
                            f"of your held-out choices, the current one with {outcome.current_agreement:.1%}")
         return outcome
     history: list[dict] = []
-    final = yield from _record(history, _fine_tune(ranker, x, pairs, index, cancel, "train: final model"))
+    final = yield from _fine_tune(ranker, x, pairs, index, cancel, "train: final model", history)
     if cancel.cancelled:
         outcome.message = "cancelled"
         return outcome

@@ -31,7 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64, help="files committed per transaction")
     p.add_argument("--no-features", action="store_true",
                    help="metadata and thumbnails only (no embeddings, quality or faces)")
+    p.add_argument("--rehash", action="store_true",
+                   help="read every file in full to find changed content (default: a sampled hash "
+                        "checks files whose size and mtime did not change)")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("check", help="check that the catalog, its thumbnails and its indexes agree")
+    add_common(p)
+    p.add_argument("--repair", action="store_true", help="mend what can be mended (the originals are only read)")
+    p.set_defaults(func=cmd_check)
 
     from app.cli_features import add_parsers as add_feature_parsers
     from app.cli_triage import add_parsers as add_triage_parsers
@@ -76,12 +84,29 @@ def cmd_index(args) -> dict[str, Any]:
 
                 features = feature_pipeline(catalog)
             summary = drive(index_library(catalog, folder, cancel=cancel, workers=args.workers,
-                                          batch_size=max(1, args.batch_size), features=features), bar)
+                                          batch_size=max(1, args.batch_size), features=features,
+                                          rehash=args.rehash), bar)
     finally:
         bar.close()
         signal.signal(signal.SIGINT, previous)
     result = summary.to_json()
     remember_library(result["catalog"], folder)
+    return result
+
+
+def cmd_check(args) -> dict[str, Any]:
+    from app.cli_common import open_catalog
+    from app.core.consistency import check_catalog
+    from app.core.jobs import drive
+
+    with open_catalog(args) as catalog:
+        bar = ProgressBar(not args.json)
+        try:
+            report = drive(check_catalog(catalog, repair=args.repair), bar)
+        finally:
+            bar.close()
+    result = report.to_json()
+    result["exit_code"] = 0 if report.problems == 0 else 1
     return result
 
 
@@ -105,12 +130,13 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"error": reason}), file=real_stdout)
         print(f"phototriage: error: {reason}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+    code = result.pop("exit_code", 0) if isinstance(result, dict) else 0
     if args.json:
         json.dump(result, real_stdout, ensure_ascii=False, indent=2)
         real_stdout.write("\n")
     else:
         print("\n".join(human_lines(args.command, result)), file=real_stdout)
-    return 0
+    return code
 
 
 def plain_reason(exc: Exception) -> str:

@@ -100,6 +100,8 @@ class ProgressBar:
         self.phase = None
 
     def __call__(self, event) -> None:
+        if event.phase == "waiting" and event.message:      # said even without a terminal
+            print(f"phototriage: {event.message}", file=sys.stderr, flush=True)
         if not self.enabled:
             return
         from tqdm import tqdm

@@ -18,6 +18,22 @@ def _index(r: dict) -> list[str]:
     return lines + [f"catalog: {r['catalog']}"]
 
 
+def _check(r: dict) -> list[str]:
+    lines = [f"{r['catalog']}: {plural(r['photos'], 'photo')}, "
+             + ("consistent" if r["consistent"] else plural(r["problems"], "problem") + " left")]
+    for f in r["findings"]:
+        fixed = f", {f['repaired']} repaired" if f["repaired"] else ""
+        lines.append(f"  {f['kind']}: {f['count']}{fixed} ({f['detail']})")
+        lines += [f"    {x}" for x in f["examples"]]
+    if r["files_gone"]:
+        lines.append(f"  {plural(len(r['files_gone']), 'photo')} whose file is gone (the next index marks them missing)")
+    if r["waiting_decisions"]:
+        lines.append(f"  {plural(r['waiting_decisions'], 'decision')} wait for their picture to come back")
+    if not r["consistent"] and not any(f["repaired"] for f in r["findings"]):
+        lines.append("run `phototriage check --repair` to mend what can be mended")
+    return lines
+
+
 def _bursts(rows: list) -> list[str]:
     if not rows:
         return ["no bursts"]
@@ -90,7 +106,7 @@ def _models(r: Any) -> list[str]:
 
 
 FORMATTERS: dict[str, Callable[[Any], list[str]]] = {
-    "index": _index, "bursts": _bursts, "duplicates": _duplicates, "search": _search, "faces": _faces,
+    "index": _index, "check": _check, "bursts": _bursts, "duplicates": _duplicates, "search": _search, "faces": _faces,
     "pick": _pick, "train": _train, "models": _models,
 }
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from .decode import WORK_SIZE, DecodeError, decode
-from .fileio import ReadError, Vanished, read_original
+from .fileio import ReadError, Vanished, read_original, sample_hash, sample_hash_of
 from .scanner import FileEntry
-from .thumbnails import thumb_path, write_thumbnail
+from .thumbnails import gray_thumbnail, thumb_path, thumbnail_size, write_thumbnail
 
 INDEXED, TOUCHED, MOVED, SKIPPED, VANISHED = "indexed", "touched", "moved", "skipped", "vanished"
 
@@ -24,6 +24,8 @@ class FileResult:
     thumb_size: tuple[int, int] | None = None
     features: Any = None                   # a FeatureRecord when features were computed
     features_error: str | None = None
+    sample_hash: str | None = None
+    edit_of_previous: bool = False         # new content, but an edited copy of the picture it replaced
 
 
 def photo_columns(entry: FileEntry, content_hash: str, decoded) -> dict[str, Any]:
@@ -50,20 +52,43 @@ def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None =
         return FileResult(entry, VANISHED, reason=str(exc))
     except ReadError as exc:
         return FileResult(entry, SKIPPED, reason=str(exc))
+    try:
+        sample = sample_hash_of(data) if data is not None else sample_hash(entry.path)
+    except ReadError as exc:
+        return FileResult(entry, SKIPPED, reason=str(exc))
     if digest == expected_hash:
-        return FileResult(entry, TOUCHED, digest)
+        return FileResult(entry, TOUCHED, digest, sample_hash=sample)
     if digest in movable_hashes:
-        return FileResult(entry, MOVED, digest)
+        return FileResult(entry, MOVED, digest, sample_hash=sample)
     try:
         decoded = decode(data, entry.path, work_size=work_size, native=features is not None)
     except DecodeError as exc:
         return FileResult(entry, SKIPPED, digest, reason=str(exc))
     dest = thumb_path(thumbs_dir, digest)
-    thumb_size = None if dest.exists() else write_thumbnail(decoded.image, dest)
-    result = FileResult(entry, INDEXED, digest, photo_columns(entry, digest, decoded), thumb_size=thumb_size)
+    # a thumbnail already there (a copy, or written just before a kill) still gets its row
+    thumb_size = thumbnail_size(dest) if dest.exists() else None
+    if thumb_size is None:
+        thumb_size = write_thumbnail(decoded.image, dest)
+    columns = {**photo_columns(entry, digest, decoded), "sample_hash": sample}
+    result = FileResult(entry, INDEXED, digest, columns, thumb_size=thumb_size, sample_hash=sample)
+    if expected_hash is not None:
+        result.edit_of_previous = _edited_copy(thumbs_dir, expected_hash, dest)
     if features is not None:
         try:
             result.features = features.compute(decoded)
         except Exception as exc:  # a model failing on one odd image must not stop the scan
             result.features_error = f"features failed: {type(exc).__name__}: {exc}"
     return result
+
+
+def _edited_copy(thumbs_dir: Path, previous_hash: str, new_thumb: Path) -> bool:
+    """Is the file's new content an edit of the picture it held before (same pixels with new
+    metadata, a re-save, a crop, a flip), judged by geometric verification of the two
+    thumbnails? A different photo, even the next frame of a burst, is not."""
+    from .near_duplicate import compare
+
+    old = gray_thumbnail(thumbs_dir, previous_hash)
+    new = gray_thumbnail(new_thumb.parent.parent, new_thumb.stem)
+    if old is None or new is None:
+        return False
+    return compare(old, new).duplicate

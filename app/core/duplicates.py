@@ -19,7 +19,7 @@ from . import paths
 from .jobs import CancelToken, Job, Progress, Throttle
 from .library_models import embedding_model
 from .near_duplicate import compare
-from .thumbnails import thumb_path
+from .thumbnails import gray_thumbnail, thumb_path
 from .union_find import UnionFind, star_groups
 from .vector_index import open_index
 
@@ -47,14 +47,6 @@ def suggest_keeper(ids: list[int], rows: dict[int, dict]) -> int:
     subject, then the earliest indexed."""
     return max(ids, key=lambda i: (rows[i]["pixels"], rows[i]["meta"], -rows[i]["mtime_ns"],
                                    round(rows[i]["sharpness"], 1), -i))
-
-
-def _gray_thumb(catalog, row) -> np.ndarray | None:
-    path = thumb_path(catalog.thumbs_dir, row["hash"]) if row["hash"] else None
-    if path is None or not path.exists():
-        return None
-    with Image.open(path) as im:
-        return np.asarray(im.convert("L"))
 
 
 def _rotated_queries(catalog, ids, rows, model):
@@ -127,7 +119,7 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
             continue                    # two frames of one burst (or exact copies of them): the cull view decides
         for pid in (a, b):
             if pid not in thumbs:
-                thumbs[pid] = _gray_thumb(catalog, rows[pid])
+                thumbs[pid] = gray_thumbnail(catalog.thumbs_dir, rows[pid]["hash"])
         if thumbs[a] is None or thumbs[b] is None:
             continue
         if compare(thumbs[a], thumbs[b]).duplicate:

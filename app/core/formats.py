@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 JPEG = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
-RASTER = frozenset({".png", ".tif", ".tiff", ".webp", ".bmp"})
+RASTER = frozenset({".png", ".tif", ".tiff", ".webp", ".bmp", ".gif"})
 HEIF = frozenset({".heic", ".heif", ".hif", ".avif"})
 RAW = frozenset({
     ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".dng", ".raf",

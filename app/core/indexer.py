@@ -16,11 +16,13 @@ from typing import Any
 
 from . import paths
 from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
-from .catalog import MISSING, Catalog, PhotoIdentity
+from .catalog import MISSING, Catalog, CatalogReadOnlyError, PhotoIdentity
 from .catalog import SKIPPED as UNREADABLE
-from .catalog.photos import now_iso
+from .catalog.lock import WriterLock
+from .fileio import ReadError, sample_hash
 from .jobs import CancelToken, Job, Progress, Throttle
 from .scanner import FileEntry, ScanError, walk
+from .tempfiles import sweep
 
 
 @dataclass
@@ -34,6 +36,7 @@ class IndexSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     featured: int = 0
+    decisions_moved: int = 0
     feature_errors: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
@@ -45,7 +48,7 @@ class IndexSummary:
             "updated": self.updated, "skipped": len(self.skipped), "missing": len(self.missing),
             "skipped_files": [{"path": paths.display(p), "reason": r} for p, r in self.skipped],
             "missing_files": [paths.display(p) for p in self.missing],
-            "featured": self.featured,
+            "featured": self.featured, "decisions_moved": self.decisions_moved,
             "feature_errors": [{"path": paths.display(p), "reason": r} for p, r in self.feature_errors],
             "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
         }
@@ -59,41 +62,59 @@ class _JobRow:
     """The job's row in the ``jobs`` table (progress survives a crash for the UI to show)."""
 
     def __init__(self, catalog: Catalog, root: str) -> None:
-        self.conn = catalog.conn
-        with catalog.transaction():
-            self.conn.execute("UPDATE jobs SET state = 'interrupted' WHERE state = 'running'")
-            cur = self.conn.execute(
-                "INSERT INTO jobs (kind, root, state, done, total, started_at, updated_at) "
-                "VALUES ('index', ?, 'running', 0, NULL, ?, ?)", (paths.display(root), now_iso(), now_iso()))
-        self.id = cur.lastrowid
+        self.store = catalog.jobs
+        self.id = self.store.start("index", paths.display(root))
 
     def update(self, done: int, total: int) -> None:  # called inside the batch transaction
-        self.conn.execute("UPDATE jobs SET done = ?, total = ?, updated_at = ? WHERE id = ?",
-                          (done, total, now_iso(), self.id))
+        self.store.update(self.id, done, total)
 
     def finish(self, state: str, message: str | None = None) -> None:
-        self.conn.execute("UPDATE jobs SET state = ?, message = ?, updated_at = ? WHERE id = ?",
-                          (state, message, now_iso(), self.id))
+        self.store.finish(self.id, state, message)
 
 
 def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = None,
-                  workers: int | None = None, batch_size: int = 64, features=None) -> Job[IndexSummary]:
+                  workers: int | None = None, batch_size: int = 64, features=None,
+                  rehash: bool = False) -> Job[IndexSummary]:
     """``features``: a :class:`~app.core.features.compute.FeaturePipeline` (None: metadata and
-    thumbnails only). Photos whose stored features came from another pipeline are re-analysed."""
+    thumbnails only). Photos whose stored features came from another pipeline are re-analysed.
+    A file whose size and mtime did not change is checked by a sampled hash (``rehash``: by a
+    full hash). One index runs per library at a time; a second one waits for it."""
     started = time.monotonic()
     root = os.path.abspath(root)
     cancel = cancel or CancelToken()
     summary = IndexSummary(root=root, catalog=str(catalog.path))
+    if catalog.readonly:
+        raise CatalogReadOnlyError(f"catalog {catalog.path} is read-only (the file or its folder cannot "
+                                   "be written): indexing needs to write to it")
+    lock = WriterLock(catalog.path)
+    if not lock.try_acquire():
+        yield Progress("waiting", 0, None, message=f"another PhotoTriage process (pid {lock.holder()}) is "
+                       "indexing this library: waiting for it to finish")
+        while not lock.try_acquire():
+            if cancel.cancelled:
+                summary.cancelled = True
+                return summary
+            time.sleep(0.2)
+    try:
+        return (yield from _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash))
+    finally:
+        lock.release()
+
+
+def _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash):
     job = _JobRow(catalog, root)
     try:
+        sweep(catalog.thumbs_dir, recursive=True)
         entries = yield from _scan(root, summary)
-        plan = _plan(catalog, root, entries, summary, features)
+        plan = _plan(catalog, root, entries, summary, features, rehash)
+        yield from _verify(catalog, plan, summary, workers, cancel)
         if features is not None and plan.todo:
             features.prepare()                  # models load only when there is work for them
         with _torch_threads(features if plan.todo else None, workers):
             yield from _process(catalog, plan, summary, cancel, job, workers, batch_size, features)
         if not cancel.cancelled:
             _mark_missing(catalog, plan, summary)
+        summary.decisions_moved = catalog.decisions.reconcile()
         if features is not None:
             from .vector_index import sync_indexes
 
@@ -125,6 +146,7 @@ def _scan(root: str, summary: IndexSummary):
 @dataclass
 class _Plan:
     todo: list[tuple[FileEntry, PhotoIdentity | None]]
+    looks_unchanged: list[tuple[FileEntry, PhotoIdentity]]   # same size and mtime: sampled hash to check
     on_disk: set[str]
     vanished: dict[str, PhotoIdentity]            # rows under root whose path is gone
     movable: dict[str, list[PhotoIdentity]]       # content hash -> rows whose file is gone
@@ -151,19 +173,23 @@ class _torch_threads:
             torch.set_num_threads(self.before)
 
 
-def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexSummary, features=None) -> _Plan:
+def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexSummary, features=None,
+          rehash: bool = False) -> _Plan:
     known = catalog.photos.identities()
     current = catalog.features.current(features.id) if features is not None else None
     on_disk = {e.path for e in entries}
-    todo = []
+    todo, looks_unchanged = [], []
     for e in entries:
         ident = known.get(e.path)
         if ident and ident.status != MISSING and (ident.size, ident.mtime_ns) == (e.size, e.mtime_ns):
             if ident.status == UNREADABLE:          # still unreadable: reported again, not "unchanged"
                 summary.skipped.append((e.path, ident.status_reason or "could not be read"))
                 continue
+            if rehash:                              # read whole: unchanged bytes come back TOUCHED
+                todo.append((e, ident))
+                continue
             if current is None or ident.id in current:
-                summary.unchanged += 1
+                looks_unchanged.append((e, ident))
                 continue
             ident = dataclasses.replace(ident, content_hash=None)   # same file, features to (re)compute
         todo.append((e, ident))
@@ -173,7 +199,37 @@ def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexS
         if ident.content_hash and ident.status != "skipped" and p not in on_disk and (
                 p in vanished or ident.status == MISSING):
             movable[ident.content_hash].append(ident)
-    return _Plan(todo, on_disk, vanished, movable)
+    return _Plan(todo, looks_unchanged, on_disk, vanished, movable)
+
+
+def _verify(catalog: Catalog, plan: _Plan, summary: IndexSummary, workers, cancel):
+    """Same size and mtime is not proof of the same bytes (a tool that keeps the mtime, a copy
+    over the file): a sampled hash decides. Rows indexed before sampled hashes get theirs."""
+    stored = catalog.photos.sample_hashes()
+    total = len(plan.looks_unchanged)
+    fill: dict[int, str] = {}
+    throttle = Throttle()
+    with ThreadPoolExecutor(max_workers=workers or min(8, 2 * (os.cpu_count() or 1)),
+                            thread_name_prefix="verify") as pool:
+        def check(item):
+            try:
+                return item, sample_hash(item[0].path)
+            except ReadError:
+                return item, None           # vanished or unreadable now: the full pass reports it
+        for done, ((entry, ident), sample) in enumerate(pool.map(check, plan.looks_unchanged), 1):
+            known = stored.get(ident.id)
+            if sample is not None and known == sample:
+                summary.unchanged += 1
+            elif sample is not None and known is None:
+                fill[ident.id] = sample
+                summary.unchanged += 1
+            else:
+                plan.todo.append((entry, ident))     # new content behind the same size and mtime
+            if throttle.ready():
+                yield Progress("verify", done, total, current=entry.path)
+    if fill and not cancel.cancelled:
+        with catalog.transaction():
+            catalog.photos.set_sample_hashes(fill)
 
 
 def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size, features=None):
@@ -233,6 +289,8 @@ def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: 
         for result, ident in batch:
             e = result.entry
             if result.outcome == INDEXED:
+                if ident is not None and ident.content_hash and ident.content_hash != result.content_hash:
+                    _keep_decisions(catalog, ident, result)
                 photo_id = photos.upsert(e.path, result.columns)
                 if result.features is not None:
                     catalog.features.save(photo_id, result.features, features_id)
@@ -240,15 +298,13 @@ def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: 
                 elif result.features_error:
                     summary.feature_errors.append((e.path, result.features_error))
                 if result.thumb_size:
-                    catalog.conn.execute(
-                        "INSERT OR IGNORE INTO thumbnails (content_hash, width, height, created_at) "
-                        "VALUES (?, ?, ?, ?)", (result.content_hash, *result.thumb_size, now_iso()))
+                    catalog.thumbnails.record(result.content_hash, result.thumb_size)
                 summary.indexed += 1
             elif result.outcome == TOUCHED:
-                photos.touch(ident.id, e.size, e.mtime_ns)
+                photos.touch(ident.id, e.size, e.mtime_ns, result.sample_hash)
                 summary.updated += 1
             elif result.outcome == MOVED:
-                photos.move(ident.id, e.path, e.size, e.mtime_ns)
+                photos.move(ident.id, e.path, e.size, e.mtime_ns, result.sample_hash)
                 summary.moved += 1
             elif result.outcome == SKIPPED:
                 photos.upsert(e.path, {"size": e.size, "mtime_ns": e.mtime_ns,
@@ -262,6 +318,15 @@ def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: 
                 else:
                     summary.skipped.append((e.path, result.reason))
         job.update(done, total)
+
+
+def _keep_decisions(catalog: Catalog, ident: PhotoIdentity, result: FileResult) -> None:
+    """New content in a known file. Its decisions stay when it is the same picture (same
+    pixels, or an edited copy); otherwise they wait for their picture (see DecisionStore)."""
+    old = catalog.features.pixel_hash(ident.id)
+    same_pixels = bool(old) and result.features is not None and old == result.features.pixel_hash
+    if same_pixels or result.edit_of_previous:
+        catalog.decisions.carry(ident.id, ident.content_hash, result.content_hash, same_pixels)
 
 
 def _mark_missing(catalog: Catalog, plan: _Plan, summary: IndexSummary) -> None:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
+
+from .tempfiles import temp_path
 
 THUMB_SIZE = 320
 
@@ -26,7 +28,27 @@ def write_thumbnail(image: Image.Image, dest: Path, size: int = THUMB_SIZE) -> t
     thumb.save(buf, "JPEG", quality=85, optimize=False)
     dest.parent.mkdir(parents=True, exist_ok=True)
     # unique per thread: two copies of one photo (same hash) may be written at the same moment
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = temp_path(dest, per_thread=True)
     tmp.write_bytes(buf.getvalue())
     os.replace(tmp, dest)
     return thumb.size
+
+
+def thumbnail_size(dest: Path) -> tuple[int, int] | None:
+    """The size of a thumbnail already on disk (None when it is unreadable)."""
+    try:
+        with Image.open(dest) as im:
+            return im.size
+    except (OSError, ValueError):
+        return None
+
+
+def gray_thumbnail(thumbs_dir: Path, content_hash: str | None) -> np.ndarray | None:
+    path = thumb_path(thumbs_dir, content_hash) if content_hash else None
+    if path is None or not path.exists():
+        return None
+    try:
+        with Image.open(path) as im:
+            return np.asarray(im.convert("L"))
+    except (OSError, ValueError):
+        return None

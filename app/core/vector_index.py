@@ -155,28 +155,43 @@ def _space_vectors(catalog, space: str, model: str) -> tuple[np.ndarray, np.ndar
     return np.array([r["id"] for r in rows], np.int64), np.stack([r["embedding"] for r in rows])
 
 
-def _current_ids(catalog, space: str, model: str) -> np.ndarray:
-    if space == "photos":
-        sql = ("SELECT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-               "WHERE e.model = ? AND p.status = 'ok'")
-        return np.array([r[0] for r in catalog.conn.execute(sql, (model,))], np.int64)
-    sql = "SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok'"
-    return np.array([r[0] for r in catalog.conn.execute(sql)], np.int64)
-
-
 def open_index(catalog, space: str, model: str, threshold: int = APPROX_THRESHOLD) -> VectorIndex:
-    """The persisted index when it matches the catalog, otherwise rebuilt from SQLite and saved."""
+    """The persisted index when it belongs to this catalog instance and holds exactly the
+    current content of its photos, otherwise rebuilt from SQLite (and saved unless the catalog
+    is read-only). A photo changed in place keeps its row id but not its content hash, so its
+    old vector is never served; a new catalog at the same path has a new id."""
     path = index_path(catalog, space, model)
-    ids = _current_ids(catalog, space, model)
+    ids, versions = catalog.features.vector_versions(space, model)
+    digest = versions_digest(ids, versions)
     loaded = VectorIndex.load(path)
     if loaded is not None:
         index, manifest = loaded
-        if manifest.get("model") == model and index.count == len(ids) and index.digest == ids_digest(ids):
+        if (manifest.get("model") == model and manifest.get("catalog") == catalog.id
+                and manifest.get("versions") == digest and index.count == len(ids)):
             return index
     ids, vectors = _space_vectors(catalog, space, model)
     index = VectorIndex.build(ids, vectors, threshold)
-    index.save(path, {"space": space, "model": model})
+    if not catalog.readonly:
+        index.save(path, {"space": space, "model": model, "catalog": catalog.id, "versions": digest})
     return index
+
+
+def versions_digest(ids: np.ndarray, versions: list[str]) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    for i, v in sorted(zip(ids.tolist(), versions)):
+        h.update(f"{i}:{v};".encode())
+    return h.hexdigest()
+
+
+def is_current(catalog, space: str, model: str) -> bool:
+    """Does the saved index agree with the catalog (for the consistency check)?"""
+    loaded = VectorIndex.load(index_path(catalog, space, model))
+    if loaded is None:
+        return False
+    index, manifest = loaded
+    ids, versions = catalog.features.vector_versions(space, model)
+    return (manifest.get("catalog") == catalog.id and manifest.get("versions") == versions_digest(ids, versions)
+            and index.count == len(ids))
 
 
 def sync_indexes(catalog, model: str):

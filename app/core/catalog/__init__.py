@@ -5,26 +5,45 @@ import os
 from pathlib import Path
 
 from .. import paths
-from .connection import CatalogError, CatalogTooNewError, open_connection, transaction
+from ..tempfiles import sweep
+from .connection import CatalogError, CatalogReadOnlyError, CatalogTooNewError, open_connection, transaction
 from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
+from .jobs import JobStore, ThumbnailStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
 
-__all__ = ["Catalog", "CatalogError", "CatalogTooNewError", "SCHEMA_VERSION", "OK", "SKIPPED",
+__all__ = ["Catalog", "CatalogError", "CatalogTooNewError", "CatalogReadOnlyError", "SCHEMA_VERSION", "OK", "SKIPPED",
            "MISSING", "PhotoIdentity", "DecisionState"]
 
 
 class Catalog:
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, readonly: bool = False) -> None:
+        """``readonly``: never write (also chosen by itself when the file or folder is not writable)."""
         self.path = Path(path).absolute()
-        self.conn, self.migrated = open_connection(self.path)
+        self.conn, self.migrated, self.readonly = open_connection(self.path, readonly)
         self.photos = PhotoStore(self.conn)
         self.decisions = DecisionStore(self.conn)
         self.features = FeatureStore(self.conn)
         self.settings = SettingsStore(self.conn)
+        self.jobs = JobStore(self.conn)
+        self.thumbnails = ThumbnailStore(self.conn)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
+        if not self.readonly:
+            for folder in (self.path.parent, *self.derived_dirs()):
+                sweep(folder)               # debris of writes a kill interrupted
+
+    @property
+    def id(self) -> str:
+        """This catalog instance: stores derived from it (vector indexes) carry it, so a new
+        catalog at the same path never serves an old one's data."""
+        return self.settings.get("catalog.id") or ""
+
+    def derived_dirs(self) -> list[Path]:
+        """Folders beside the catalog that belong to it (besides the thumbnails)."""
+        stem = self.path.stem
+        return [self.path.parent / f"{stem}.vectors", self.path.parent / f"{stem}.rankers"]
 
     @property
     def db(self):

@@ -1,13 +1,19 @@
-"""Open a catalog: WAL mode, schema version check, backup, ordered migrations."""
+"""Open a catalog: atomic creation, WAL mode, schema version check under the write lock,
+backup, ordered migrations; read-only access where the file or its folder cannot be written."""
 from __future__ import annotations
 
 import contextlib
 import os
 import sqlite3
+import time
+import urllib.parse
 from pathlib import Path
 from typing import Iterator
 
+from ..tempfiles import temp_path
 from .migrations import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_S = 30.0
 
 
 class CatalogError(Exception):
@@ -18,13 +24,35 @@ class CatalogTooNewError(CatalogError):
     pass
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(os.fspath(path), timeout=30, isolation_level=None,
-                           check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+class CatalogReadOnlyError(CatalogError):
+    pass
+
+
+def _connect(path: Path, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
+    if readonly:
+        query = "mode=ro" + ("&immutable=1" if immutable else "")
+        uri = f"file:{urllib.parse.quote(os.fspath(path))}?{query}"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+    else:
+        conn = sqlite3.connect(os.fspath(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+        _retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
+        conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+def _retry_busy(op, limit_s: float = BUSY_TIMEOUT_S):
+    """Some lock requests (changing the journal mode) fail at once instead of waiting."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        try:
+            return op()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -33,7 +61,7 @@ def user_version(conn: sqlite3.Connection) -> int:
 
 def backup(conn: sqlite3.Connection, dest: Path) -> Path:
     """A consistent copy of the catalog (SQLite online backup), written atomically."""
-    tmp = dest.with_name(dest.name + ".tmp")
+    tmp = temp_path(dest)
     tmp.unlink(missing_ok=True)
     target = sqlite3.connect(os.fspath(tmp))
     try:
@@ -44,46 +72,152 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
     return dest
 
 
+def readonly_error(conn: sqlite3.Connection) -> CatalogReadOnlyError:
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    return CatalogReadOnlyError(f"catalog {path} is read-only (the file or its folder cannot be written): "
+                                "this command needs to write to it; reading commands still work")
+
+
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc):
+            raise readonly_error(conn) from exc
         raise
-    conn.execute("COMMIT")
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
-    """Bring the schema to SCHEMA_VERSION; returns the versions applied."""
-    current = user_version(conn)
+def _check_version(current: int, path: Path) -> None:
     if current > SCHEMA_VERSION:
         raise CatalogTooNewError(
             f"catalog {path} has schema version {current}, but this PhotoTriage understands up "
             f"to version {SCHEMA_VERSION}: upgrade PhotoTriage, or choose another catalog with --db")
-    if current == SCHEMA_VERSION:
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """A SQLite file that is not a PhotoTriage catalog is never written into."""
+    if user_version(conn) == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+        raise CatalogError(f"{path} is a database, but not a PhotoTriage catalog: choose another --db")
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
+    """Bring the schema to SCHEMA_VERSION; returns the versions applied. The version is read
+    again under the write lock, so two processes never both migrate."""
+    if user_version(conn) == SCHEMA_VERSION:
         return []
-    if current > 0:
-        backup(conn, path.with_name(f"{path.name}.v{current}.bak"))
-    applied = []
+    before = user_version(conn)
+    _check_version(before, path)
+    if before > 0:          # (a backup cannot be taken inside our own write transaction)
+        backup(conn, path.with_name(f"{path.name}.v{before}.bak"))
     import sqlite_utils   # only when migrating: keeps opening an up-to-date catalog cheap
 
-    db = sqlite_utils.Database(conn)
-    for version in range(current, SCHEMA_VERSION):
-        with transaction(conn):
+    with transaction(conn):
+        current = user_version(conn)
+        _check_version(current, path)
+        if current == SCHEMA_VERSION:
+            return []
+        _check_ours(conn, path)
+        db = sqlite_utils.Database(conn)
+        for version in range(current, SCHEMA_VERSION):
+            conn.execute(f"SAVEPOINT v{version + 1}")
             MIGRATIONS[version](db)
             conn.execute(f"PRAGMA user_version = {version + 1}")
-        applied.append(version + 1)
-    return applied
+            conn.execute(f"RELEASE v{version + 1}")
+    return list(range(current + 1, SCHEMA_VERSION + 1))
 
 
-def open_connection(path: str | os.PathLike) -> tuple[sqlite3.Connection, list[int]]:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _create(path: Path) -> None:
+    """A new catalog is built under a temporary name and linked into place, so a reader (or a
+    second process starting at the same moment) never sees a half-made one."""
     try:
-        conn = _connect(path)
-        applied = migrate(conn, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CatalogError(f"cannot create the catalog folder {path.parent}: {exc.strerror or exc}") from exc
+    tmp = temp_path(path, "new")
+    tmp.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(os.fspath(tmp), isolation_level=None)
+        try:
+            migrate(conn, tmp)
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)              # fails if another process created it first
+        except FileExistsError:
+            pass
+        except OSError:                     # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    except OSError as exc:
+        raise CatalogError(f"cannot create the catalog {path}: {exc.strerror or exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def writable(path: Path) -> bool:
+    """Can this process write the file and create files beside it (SQLite's -wal and -shm)?
+    Tried rather than judged from the mode bits: those do not tell about read-only mounts,
+    immutable files or a superuser."""
+    try:
+        with open(path, "r+b"):
+            pass
+        probe = temp_path(path, "tmp")
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def open_connection(path: str | os.PathLike, readonly: bool = False) -> tuple[sqlite3.Connection, list[int], bool]:
+    """(connection, schema versions applied, read-only?). A catalog whose file or folder cannot
+    be written opens read-only: reading works, writing raises CatalogReadOnlyError."""
+    path = Path(path)
+    if path.is_dir():
+        raise CatalogError(f"{path} is a folder, not a catalog file")
+    if not path.exists():
+        if readonly:
+            raise CatalogError(f"no catalog at {path}")
+        _create(path)
+    elif path.stat().st_size == 0:
+        raise CatalogError(f"{path} is an empty file, not a PhotoTriage catalog: remove it or choose another --db")
+    readonly = readonly or not writable(path)
+    try:
+        if readonly:
+            conn = _open_readonly(path)
+            applied: list[int] = []
+        else:
+            conn = _connect(path)
+            applied = migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         raise CatalogError(f"cannot open catalog {path}: {exc}") from exc
-    return conn, applied
+    return conn, applied, readonly
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """Without a -wal file every committed page is in the catalog file: it is read as an
+    immutable file, so no -wal/-shm is left behind. With one, SQLite reads through it (and
+    falls back to the file alone where the -shm cannot be made)."""
+    immutable = not Path(f"{path}-wal").exists()
+    try:
+        conn = _connect(path, readonly=True, immutable=immutable)
+        version = user_version(conn)
+    except sqlite3.OperationalError:
+        conn = _connect(path, readonly=True, immutable=True)
+        version = user_version(conn)
+    _check_version(version, path)
+    if version < SCHEMA_VERSION:
+        conn.close()
+        raise CatalogReadOnlyError(
+            f"catalog {path} is read-only and from an older PhotoTriage (schema {version}, now "
+            f"{SCHEMA_VERSION}): make it writable once so it can be upgraded")
+    return conn

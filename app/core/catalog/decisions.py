@@ -2,6 +2,13 @@
 
 Kinds: ``pick`` (1 accept, -1 reject, 0 cleared), ``rating`` (0-5), ``label``
 (text), ``best`` (1 marked best in its burst, 0 unmarked). Each call commits at once.
+
+A decision belongs to a picture, not to a file name: it records the content hash of the photo
+it was made on and is in effect only while its photo row holds that content. When another
+picture takes the file's name, the decision waits in the log; :meth:`reconcile` hands it to
+the row where its picture turns up (a rename or move seen in the same or a later index).
+An edit of the same picture (same pixels, or an edited copy by geometric verification) carries
+the decisions over (:meth:`carry`), remembering the original content in ``origin_hash``.
 """
 from __future__ import annotations
 
@@ -12,6 +19,9 @@ from .connection import transaction
 from .photos import now_iso
 
 KINDS = {"pick", "rating", "label", "best"}
+# a decision in effect: not undone, and its photo still holds the picture it was made on
+LIVE = ("d.undone = 0 AND (d.content_hash IS NULL OR d.content_hash = "
+        "(SELECT p.content_hash FROM photos p WHERE p.id = d.photo_id))")
 
 
 @dataclass
@@ -35,16 +45,19 @@ class DecisionStore:
         if kind == "rating" and not (isinstance(value, int) and 0 <= value <= 5):
             raise ValueError("rating is 0-5")
         with transaction(self.conn):
+            row = self.conn.execute("SELECT content_hash FROM photos WHERE id = ?", (photo_id,)).fetchone()
+            if row is None:
+                raise ValueError(f"no photo with id {photo_id}")
             cur = self.conn.execute(
-                "INSERT INTO decisions (photo_id, kind, value, text_value, created_at) "
-                "VALUES (?, ?, ?, ?, ?)", (photo_id, kind, value, text_value, now_iso()))
+                "INSERT INTO decisions (photo_id, kind, value, text_value, created_at, content_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (photo_id, kind, value, text_value, now_iso(), row[0]))
         return cur.lastrowid
 
     def undo_last(self) -> int | None:
         """Undo the latest decision still in effect; returns its photo id."""
         with transaction(self.conn):
             row = self.conn.execute(
-                "SELECT id, photo_id FROM decisions WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+                f"SELECT d.id, d.photo_id FROM decisions d WHERE {LIVE} ORDER BY d.id DESC LIMIT 1").fetchone()
             if row is None:
                 return None
             self.conn.execute("UPDATE decisions SET undone = 1 WHERE id = ?", (row[0],))
@@ -53,8 +66,8 @@ class DecisionStore:
     def state(self, photo_id: int) -> DecisionState:
         state = DecisionState()
         rows = self.conn.execute(
-            "SELECT kind, value, text_value FROM decisions WHERE photo_id = ? AND undone = 0 "
-            "ORDER BY id", (photo_id,))
+            f"SELECT d.kind, d.value, d.text_value FROM decisions d WHERE d.photo_id = ? AND {LIVE} "
+            "ORDER BY d.id", (photo_id,))
         for kind, value, text in rows:
             if kind == "pick":
                 state.pick = value
@@ -65,3 +78,38 @@ class DecisionStore:
             elif kind == "best":
                 state.best = bool(value)
         return state
+
+    def photos_with_decisions(self) -> int:
+        return self.conn.execute(f"SELECT COUNT(DISTINCT d.photo_id) FROM decisions d WHERE {LIVE}").fetchone()[0]
+
+    def waiting(self) -> int:
+        """Decisions (not undone) whose picture is not in the library at present."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM decisions d WHERE d.undone = 0 AND d.content_hash IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM photos p WHERE p.id = d.photo_id AND p.content_hash = d.content_hash "
+            "AND p.status = 'ok')").fetchone()[0]
+
+    def carry(self, photo_id: int, old_hash: str, new_hash: str, same_pixels: bool) -> None:
+        """The photo's file now holds an edit of the same picture: its decisions stay with it.
+        Call inside the writer's transaction."""
+        origin = "origin_hash" if same_pixels else "COALESCE(origin_hash, content_hash)"
+        self.conn.execute(f"UPDATE decisions SET origin_hash = {origin}, content_hash = ? "
+                          "WHERE photo_id = ? AND content_hash = ?", (new_hash, photo_id, old_hash))
+
+    def reconcile(self) -> int:
+        """Hand decisions to the row that holds their picture now; returns how many moved.
+        A decision carried over to an edit goes back to its original picture where that
+        turned up under another name (the edit was in fact a different photo)."""
+        with transaction(self.conn):
+            back = self.conn.execute(
+                "UPDATE decisions AS d SET content_hash = d.origin_hash, origin_hash = NULL, photo_id = "
+                "(SELECT MIN(p.id) FROM photos p WHERE p.content_hash = d.origin_hash AND p.status = 'ok') "
+                "WHERE d.origin_hash IS NOT NULL AND EXISTS (SELECT 1 FROM photos p WHERE "
+                "p.content_hash = d.origin_hash AND p.status = 'ok' AND p.id != d.photo_id)").rowcount
+            moved = self.conn.execute(
+                "UPDATE decisions AS d SET photo_id = "
+                "(SELECT MIN(p.id) FROM photos p WHERE p.content_hash = d.content_hash AND p.status = 'ok') "
+                "WHERE d.content_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM photos p WHERE "
+                "p.id = d.photo_id AND p.content_hash = d.content_hash) AND EXISTS (SELECT 1 FROM photos p "
+                "WHERE p.content_hash = d.content_hash AND p.status = 'ok')").rowcount
+        return back + moved

@@ -45,6 +45,10 @@ class FeatureStore:
                 (photo_id, *f.box, f.score, _blob(f.landmarks), _blob(f.embedding), f.quality["size"],
                  f.quality["sharpness"], f.quality["brightness"], f.quality["eyes_open"]))
 
+    def pixel_hash(self, photo_id: int) -> str | None:
+        row = self.conn.execute("SELECT pixel_hash FROM features WHERE photo_id = ?", (photo_id,)).fetchone()
+        return row[0] if row else None
+
     def current(self, pipeline: str) -> set[int]:
         return {r[0] for r in self.conn.execute("SELECT photo_id FROM features WHERE pipeline = ?", (pipeline,))}
 
@@ -64,6 +68,20 @@ class FeatureStore:
         if not rows:
             return np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
         return np.array([r[0] for r in rows], np.int64), np.stack([_vec(r[1]) for r in rows])
+
+    def vector_versions(self, space: str, model: str) -> tuple[np.ndarray, list[str]]:
+        """Ids in a vector space (photo ids, or face ids) of present photos, with the content
+        version their vector was computed from (the photo's content hash and pipeline)."""
+        if space == "photos":
+            sql = ("SELECT e.photo_id, p.content_hash || '/' || COALESCE(f.pipeline, '') FROM embeddings e "
+                   "JOIN photos p ON p.id = e.photo_id LEFT JOIN features f ON f.photo_id = e.photo_id "
+                   "WHERE e.model = ? AND p.status = 'ok'")
+            rows = self.conn.execute(sql, (model,)).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT f.id, p.content_hash || '/' || f.model FROM faces f JOIN photos p ON p.id = f.photo_id "
+                "WHERE p.status = 'ok'").fetchall()
+        return np.array([r[0] for r in rows], np.int64), [r[1] or "" for r in rows]
 
     def models(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT model, COUNT(*) FROM embeddings GROUP BY model").fetchall())

@@ -91,5 +91,21 @@ def _v6(db: sqlite_utils.Database) -> None:
         db["features"].add_column(name, float)
 
 
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite_utils.Database) -> None:
+    """Identity by content: a sampled hash to notice new content behind an unchanged size and
+    mtime; each decision remembers the picture (content hash) it was made on, so it follows
+    that picture and is never inherited by another file that takes its name; a catalog id
+    that derived stores (vector indexes) carry."""
+    import uuid
+
+    db["photos"].add_column("sample_hash", str)
+    db["decisions"].add_column("content_hash", str)
+    db["decisions"].add_column("origin_hash", str)
+    db.execute("UPDATE decisions SET content_hash = "
+               "(SELECT content_hash FROM photos WHERE photos.id = decisions.photo_id)")
+    db["decisions"].create_index(["content_hash"])
+    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('catalog.id', ?)", [uuid.uuid4().hex])
+
+
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)

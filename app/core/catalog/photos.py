@@ -72,7 +72,7 @@ class PhotoStore:
             [key, *values.values()])
         return cur.fetchone()[0]
 
-    def move(self, photo_id: int, new_path: str, size: int, mtime_ns: int) -> None:
+    def move(self, photo_id: int, new_path: str, size: int, mtime_ns: int, sample_hash: str | None = None) -> None:
         """A renamed/moved file: same row, new path. A stale row at the new path is dropped."""
         key = paths.to_db(new_path)
         stale = self.conn.execute("SELECT id FROM photos WHERE path = ? AND id != ?",
@@ -81,13 +81,20 @@ class PhotoStore:
             self.conn.execute("DELETE FROM photos WHERE id = ? AND NOT EXISTS "
                               "(SELECT 1 FROM decisions WHERE photo_id = ?)", (stale[0], stale[0]))
         self.conn.execute(
-            "UPDATE photos SET path = ?, size = ?, mtime_ns = ?, status = 'ok', status_reason = NULL,"
-            " missing_since = NULL, indexed_at = ? WHERE id = ?",
-            (key, size, mtime_ns, now_iso(), photo_id))
+            "UPDATE photos SET path = ?, size = ?, mtime_ns = ?, sample_hash = COALESCE(?, sample_hash), "
+            "status = 'ok', status_reason = NULL, missing_since = NULL, indexed_at = ? WHERE id = ?",
+            (key, size, mtime_ns, sample_hash, now_iso(), photo_id))
 
-    def touch(self, photo_id: int, size: int, mtime_ns: int) -> None:
-        self.conn.execute("UPDATE photos SET size = ?, mtime_ns = ? WHERE id = ?",
-                          (size, mtime_ns, photo_id))
+    def touch(self, photo_id: int, size: int, mtime_ns: int, sample_hash: str | None = None) -> None:
+        self.conn.execute("UPDATE photos SET size = ?, mtime_ns = ?, sample_hash = COALESCE(?, sample_hash) "
+                          "WHERE id = ?", (size, mtime_ns, sample_hash, photo_id))
+
+    def sample_hashes(self) -> dict[int, str | None]:
+        return dict(self.conn.execute("SELECT id, sample_hash FROM photos WHERE status = 'ok'").fetchall())
+
+    def set_sample_hashes(self, values: dict[int, str]) -> None:
+        """Call inside a transaction."""
+        self.conn.executemany("UPDATE photos SET sample_hash = ? WHERE id = ?", [(h, i) for i, h in values.items()])
 
     def mark_missing(self, ids: Iterable[int]) -> None:
         stamp = now_iso()

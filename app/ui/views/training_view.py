@@ -124,7 +124,7 @@ class TrainingView(QWidget):
 
     def refresh(self) -> None:
         cat = self.session.catalog
-        n = cat.conn.execute("SELECT COUNT(DISTINCT photo_id) FROM decisions WHERE undone = 0").fetchone()[0]
+        n = cat.decisions.photos_with_decisions()
         self.summary.setText(f"{n} photos with decisions. The ranker learns from bursts where you marked the best "
                              f"frame, accepted or rejected frames (at least {learning.MIN_PAIRS} preference pairs "
                              f"from {learning.MIN_BURSTS} bursts). It is adopted only when it agrees better with "

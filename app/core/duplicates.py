@@ -1,30 +1,37 @@
 """Exact and near duplicates.
 
 Exact: the same file content (hash) or the same decoded pixels (metadata differs).
-Near: candidates are each photo's nearest neighbours in the embedding index (also queried
-with the photo turned by 90/180/270 degrees, so rotated copies are found), then every
+Near: candidates are each photo's nearest neighbours in the embedding index, and by scene
+layout for its mirror image and quarter turns (so rotated copies are found), then every
 candidate pair is verified geometrically (:mod:`near_duplicate`): an edited copy aligns and
 matches everywhere; a burst frame of the same scene aligns but its subject moved, so it is
 not reported unless it is near-identical. Precision first: only verified pairs group, and
 groups do not chain (every member was verified against the group's centre). Frames of one
-burst belong to the burst, not to a duplicate group, unless their pixels are identical."""
+burst belong to the burst, not to a duplicate group, unless their pixels are identical.
+Verdicts are kept in the catalog by the pictures' content hashes: a re-run verifies only new
+pairs (on 980 photos: 0.4 s instead of minutes)."""
 from __future__ import annotations
 
+import os
+import re
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image
 
 from . import paths
-from .jobs import CancelToken, Job, Progress, Throttle
+from .jobs import CancelToken, Job, Progress
 from .library_models import embedding_model
-from .near_duplicate import compare
-from .thumbnails import gray_thumbnail, thumb_path
+from .near_duplicate import Prepared, compare_prepared
+from .thumbnails import gray_thumbnail
 from .union_find import UnionFind, star_groups
-from .vector_index import open_index
+from .vector_index import VectorIndex, open_index
 
 CANDIDATE_SIMILARITY = 0.45     # loose on purpose: verification decides
-NEIGHBOURS = 10
+NEIGHBOURS = 3                  # on 980 photos with 184 copy pairs: 3 neighbours reach 181, 10 reach 183
+TURN_NEIGHBOURS = 2
 
 
 @dataclass
@@ -49,19 +56,119 @@ def suggest_keeper(ids: list[int], rows: dict[int, dict]) -> int:
                                    round(rows[i]["sharpness"], 1), -i))
 
 
-def _rotated_queries(catalog, ids, rows, model):
-    from .features.embedders import load_embedder
-    from .features.views import query_views
+_NUMBERED = re.compile(r"^(.*?)(\d+)(\D*)$")
 
-    embedder = load_embedder(model)
-    for pid in ids:
-        path = thumb_path(catalog.thumbs_dir, rows[pid]["hash"]) if rows[pid]["hash"] else None
-        if path is None or not path.exists():
-            yield pid, None
-            continue
-        with Image.open(path) as im:
-            views = query_views(im.convert("RGB"), original=False)
-        yield pid, embedder.embed(views)
+
+def numbered_sequence(path_a: str, path_b: str) -> bool:
+    """Two file names that differ only in their last number (f03/f04, IMG_0412/IMG_0413): frames
+    of a sequence. A copy's name (x.jpg and "x (1).jpg", x-edit.jpg) is not."""
+    a, b = (_NUMBERED.match(os.path.splitext(os.path.basename(p))[0].lower()) for p in (path_a, path_b))
+    return bool(a and b and a.group(1) == b.group(1) and a.group(3) == b.group(3)
+                and int(a.group(2)) != int(b.group(2)))
+
+
+def burst_frames(ra: dict, rb: dict) -> bool:
+    """Is this pair known to be two shots rather than a shot and its copy? Camera capture times
+    on both, or a numbered sequence of file names. Otherwise a burst made from file times is a
+    guess, and geometric verification decides."""
+    return (ra["capture_time"] and rb["capture_time"]) or numbered_sequence(ra["path"], rb["path"])
+
+
+TURN_LAYOUT = 0.9     # layout correlation of a turned or mirrored copy with its original (>= 0.97 measured)
+
+
+def _turned_layouts(layouts: np.ndarray) -> list[np.ndarray]:
+    """The 16x16 layouts of each photo's mirror image and quarter turns, made by permuting the
+    stored layout (it is taken on the frame squeezed to a square, so turning commutes with it):
+    rotated and mirrored copies are found without running the embedding model again."""
+    grids = layouts.reshape(-1, 16, 16)
+    views = [grids[:, :, ::-1], np.rot90(grids, 1, axes=(1, 2)), np.rot90(grids, 2, axes=(1, 2)),
+             np.rot90(grids, 3, axes=(1, 2))]
+    return [np.ascontiguousarray(v.reshape(len(layouts), -1), np.float32) for v in views]
+
+
+def _candidates(catalog, ids, vectors, threshold, rotations):
+    """Pairs worth verifying: each photo's nearest neighbours by embedding (crops, colour edits,
+    resizes, re-encodes, most mirror images), and by layout for its mirror image and quarter
+    turns (a turned photo's embedding moves too far)."""
+    candidates: set[tuple[int, int]] = set()
+    index = open_index(catalog, "photos", embedding_model(catalog))
+
+    def add(pid, hits, floor):
+        for h in hits:
+            if h.id != pid and h.similarity >= floor:
+                candidates.add((min(pid, h.id), max(pid, h.id)))
+
+    for start in range(0, len(ids), 256):
+        for pid, hits in zip(ids[start:start + 256], index.search(vectors[start:start + 256], NEIGHBOURS + 1)):
+            add(int(pid), hits, threshold)
+    if rotations:
+        lids, layouts = catalog.features.vectors("layout16")
+        if len(lids):
+            layout_index = VectorIndex.build(lids, layouts.copy())
+            for view in _turned_layouts(layouts):
+                for pid, hits in zip(lids, layout_index.search(view, TURN_NEIGHBOURS + 1)):
+                    add(int(pid), hits, TURN_LAYOUT)
+    return candidates
+
+
+class _PreparedCache:
+    """Thumbnails ready for verification, shared by the worker threads; bounded (a photo takes
+    part in a few pairs, mostly close together in the sorted pair list)."""
+
+    def __init__(self, catalog, rows, capacity: int = 4096) -> None:
+        self.catalog, self.rows, self.capacity = catalog, rows, capacity
+        self.items: OrderedDict[int, Prepared | None] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, pid: int) -> Prepared | None:
+        with self.lock:
+            if pid in self.items:
+                self.items.move_to_end(pid)
+                return self.items[pid]
+        gray = gray_thumbnail(self.catalog.thumbs_dir, self.rows[pid]["hash"])
+        value = None if gray is None else Prepared.of(gray)
+        with self.lock:
+            self.items[pid] = value
+            while len(self.items) > self.capacity:
+                self.items.popitem(last=False)
+        return value
+
+
+def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
+    """Geometric verification of candidate pairs (in threads: OpenCV releases the GIL); verdicts
+    are kept in the catalog by the two pictures' content hashes, so a re-run verifies only
+    pairs it never saw."""
+    store = catalog.pair_checks
+    known = store.verdicts()
+    verified, todo = [], []
+    for a, b in pairs:
+        ha, hb = rows[a]["hash"], rows[b]["hash"]
+        verdict = store.lookup(known, ha, hb) if ha and hb else None
+        if verdict is None:
+            todo.append((a, b))
+        elif verdict:
+            verified.append((a, b))
+    cache = _PreparedCache(catalog, rows)
+
+    def check(pair):
+        pa, pb = cache.get(pair[0]), cache.get(pair[1])
+        return None if pa is None or pb is None else compare_prepared(pa, pb).duplicate
+
+    workers = workers or min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
+        for start in range(0, len(todo), 128):
+            if cancel.cancelled:
+                return None
+            chunk = todo[start:start + 128]
+            results = list(pool.map(check, chunk))
+            verified += [pair for pair, ok in zip(chunk, results) if ok]
+            fresh = [(rows[a]["hash"], rows[b]["hash"], ok) for (a, b), ok in zip(chunk, results)
+                     if ok is not None and rows[a]["hash"] and rows[b]["hash"]]
+            if fresh and not catalog.readonly:
+                store.save(fresh)
+            yield Progress("duplicates: verify", start + len(chunk), len(todo))
+    return sorted(verified)
 
 
 def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotations: bool = True,
@@ -82,48 +189,23 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
     burst_of = {exact.find(pid): b.id for b in find_bursts(catalog) for pid in b.photo_ids}   # by exact group
     model = embedding_model(catalog)
     ids, vectors = catalog.features.vectors(model)
-    candidates: set[tuple[int, int]] = set()
+    candidates = set()
     if len(ids):
-        index = open_index(catalog, "photos", model)
-        throttle = Throttle()
-
-        def add(pid, hits):
-            for h in hits:
-                if h.id != pid and h.similarity >= threshold:
-                    candidates.add((min(pid, h.id), max(pid, h.id)))
-
-        for start in range(0, len(ids), 256):
-            for pid, hits in zip(ids[start:start + 256], index.search(vectors[start:start + 256], NEIGHBOURS + 1)):
-                add(int(pid), hits)
-        if rotations:
-            for n, (pid, turned) in enumerate(_rotated_queries(catalog, [int(i) for i in ids], rows, model)):
-                if cancel.cancelled:
-                    return []
-                if turned is not None:
-                    for hits in index.search(turned, NEIGHBOURS + 1):
-                        add(pid, hits)
-                if throttle.ready():
-                    yield Progress("duplicates: rotations", n + 1, len(ids))
-    verified: list[tuple[int, int]] = []
-    thumbs: dict[int, np.ndarray | None] = {}
-    pairs = sorted(candidates)
-    throttle = Throttle()
-    for n, (a, b) in enumerate(pairs):
-        if cancel.cancelled:
-            return []
-        if throttle.ready():
-            yield Progress("duplicates: verify", n, len(pairs))
+        candidates = _candidates(catalog, ids, vectors, threshold, rotations)
+    if cancel.cancelled:
+        return []
+    pairs = []
+    for a, b in sorted(candidates):
         if a not in rows or b not in rows or exact.find(a) == exact.find(b):
             continue
-        if burst_of.get(exact.find(a)) is not None and burst_of.get(exact.find(a)) == burst_of.get(exact.find(b)):
+        burst = burst_of.get(exact.find(a))
+        if burst is not None and burst == burst_of.get(exact.find(b)) and burst_frames(rows[a], rows[b]):
             continue                    # two frames of one burst (or exact copies of them): the cull view decides
-        for pid in (a, b):
-            if pid not in thumbs:
-                thumbs[pid] = gray_thumbnail(catalog.thumbs_dir, rows[pid]["hash"])
-        if thumbs[a] is None or thumbs[b] is None:
-            continue
-        if compare(thumbs[a], thumbs[b]).duplicate:
-            verified.append((exact.find(a), exact.find(b)))
+        pairs.append((a, b))
+    verified = yield from _verify(catalog, pairs, rows, cancel)
+    if verified is None:
+        return []
+    verified = [(exact.find(a), exact.find(b)) for a, b in verified]
     groups = []
     exact_groups = exact.groups()
     members = {root: g for g in exact_groups for root in [exact.find(g[0])]}

@@ -51,8 +51,29 @@ def _normalise(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.clip((x - lo) / max(hi - lo, 1e-3), 0, 1)
 
 
-def _try(a: np.ndarray, b: np.ndarray, ka, da) -> Match | None:
-    kb, db = _features(b)
+@dataclass
+class Prepared:
+    """A thumbnail ready for comparison: its ORB features (and its mirror image's, made on
+    first use) are computed once, however many pairs it takes part in."""
+    gray: np.ndarray
+    keypoints: tuple
+    descriptors: np.ndarray | None
+    _mirror: "Prepared | None" = None
+
+    @classmethod
+    def of(cls, gray: np.ndarray) -> "Prepared":
+        g = prepare(gray)
+        return cls(g, *_features(g))
+
+    def mirror(self) -> "Prepared":
+        if self._mirror is None:
+            g = cv2.flip(self.gray, 1)
+            self._mirror = Prepared(g, *_features(g))
+        return self._mirror
+
+
+def _try(a: Prepared, b: Prepared) -> Match | None:
+    ka, da, kb, db = a.keypoints, a.descriptors, b.keypoints, b.descriptors
     if da is None or db is None or len(ka) < 8 or len(kb) < 8:
         return None
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
@@ -65,12 +86,15 @@ def _try(a: np.ndarray, b: np.ndarray, ka, da) -> Match | None:
     if M is None:
         return Match(False, 0, 1.0, 0.0, False)
     inliers = int(inl.sum())
+    if inliers < MIN_INLIERS:
+        return Match(False, inliers, 1.0, 0.0, False)
+    a, b = a.gray, b.gray
     warped = cv2.warpAffine(b.astype(np.float32) / 255, M, (a.shape[1], a.shape[0]), flags=cv2.INTER_LINEAR,
                             borderValue=-1)
     mask = warped >= 0
     mask = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     overlap = mask.sum() / min(a.size, b.size)
-    if inliers < MIN_INLIERS or overlap < MIN_OVERLAP:
+    if overlap < MIN_OVERLAP:
         return Match(False, inliers, 1.0, float(overlap), False)
     fa = _normalise(a.astype(np.float32) / 255, mask)
     fb = _normalise(warped, mask)
@@ -83,12 +107,10 @@ def _try(a: np.ndarray, b: np.ndarray, ka, da) -> Match | None:
     return Match(ok, inliers, residual, float(overlap), False, changed)
 
 
-def compare(gray_a: np.ndarray, gray_b: np.ndarray) -> Match:
-    a, b = prepare(gray_a), prepare(gray_b)
-    ka, da = _features(a)
+def compare_prepared(a: Prepared, b: Prepared) -> Match:
     best = Match(False, 0, 1.0, 0.0, False)
-    for mirrored, candidate in ((False, b), (True, cv2.flip(b, 1))):
-        m = _try(a, candidate, ka, da)
+    for mirrored in (False, True):
+        m = _try(a, b.mirror() if mirrored else b)
         if m is None:
             continue
         m.mirrored = mirrored
@@ -97,3 +119,7 @@ def compare(gray_a: np.ndarray, gray_b: np.ndarray) -> Match:
         if m.residual < best.residual:
             best = m
     return best
+
+
+def compare(gray_a: np.ndarray, gray_b: np.ndarray) -> Match:
+    return compare_prepared(Prepared.of(gray_a), Prepared.of(gray_b))

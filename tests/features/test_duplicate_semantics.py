@@ -44,3 +44,51 @@ def test_burst_frames_are_not_near_duplicates_but_identical_pixels_are(tmp_path)
     assert not near, [[os.path.relpath(p, root) for p in g.paths] for g in near]
     exact = [sorted(os.path.basename(p) for p in g.paths) for g in groups if g.kind == "exact"]
     assert exact == [["copy_of_f03.jpg", "f03.jpg"]]
+
+
+def test_numbered_frames_are_a_sequence_a_copys_name_is_not():
+    from app.core.duplicates import numbered_sequence
+
+    assert numbered_sequence("/a/f03.jpg", "/a/f04.jpg")
+    assert numbered_sequence("/a/IMG_0412.JPG", "/b/IMG_0413.jpg")
+    assert not numbered_sequence("/a/IMG_0412.jpg", "/a/IMG_0412 (1).jpg")
+    assert not numbered_sequence("/a/x.jpg", "/a/x-edit.jpg")
+    assert not numbered_sequence("/a/f03.jpg", "/a/f03.jpg")
+
+
+def test_copies_without_capture_times_are_duplicates_and_verdicts_are_kept(tmp_path, monkeypatch):
+    """Copies with file times only (a burst by file time is a guess) are verified, not skipped;
+    a re-run verifies nothing again; new content in a file is verified afresh."""
+    from app.core import duplicates
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    src = Image.open(sample("photos/tuxpaint-data_cliff.jpg")).convert("RGB")
+    src.save(root / "cliff.jpg", quality=95)
+    src.save(root / "cliff-small.jpg", quality=60)
+    src.resize((src.width // 2, src.height // 2)).save(root / "cliff-half.jpg", quality=90)
+    shutil.copy2(sample("photos/scikit-image_chelsea.jpg"), root / "cat.jpg")
+    for p in root.iterdir():
+        os.utime(p, (1.7e9, 1.7e9))                  # one file time for all, as after a copy
+    calls = []
+    real = duplicates.compare_prepared
+    monkeypatch.setattr(duplicates, "compare_prepared", lambda a, b: calls.append(1) or real(a, b))
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+        first = drive(duplicates.find_duplicates(cat))
+        verified = len(calls)
+        second = drive(duplicates.find_duplicates(cat))
+        assert len(calls) == verified > 0                 # every verdict came from the catalog
+        near = [sorted(os.path.basename(p) for p in g.paths) for g in first if g.kind == "near"]
+        assert near == [["cliff-half.jpg", "cliff-small.jpg", "cliff.jpg"]]
+        assert [g.paths for g in second] == [g.paths for g in first]
+        w, h = src.size                                   # new content in one file: a crop
+        src.crop((w // 10, h // 10, w - w // 10, h - h // 10)).save(root / "cliff-small.jpg", quality=90)
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+        third = drive(duplicates.find_duplicates(cat))
+        assert len(calls) > verified                      # the new picture was verified, not looked up
+        near = [sorted(os.path.basename(p) for p in g.paths) for g in third if g.kind == "near"]
+        assert near == [["cliff-half.jpg", "cliff-small.jpg", "cliff.jpg"]]

@@ -201,7 +201,13 @@ class Suite:
 def run_suite(trials: int, seed: int = 0, kinds=KINDS, work: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="pt-faults-") as tmp:
         suite = Suite(Path(work or tmp), seed)
-        results = [suite.run(kinds[i % len(kinds)], i) for i in range(trials)]
+        results = []
+        for i in range(trials):
+            kind = kinds[i % len(kinds)]
+            try:
+                results.append(suite.run(kind, i))
+            except Exception as exc:    # a command that failed after the fault is a loss, not the end
+                results.append(Trial(kind, 0.0, losses=[f"failed: {exc}"[:400]]))
     return {"trials": len(results), "killed_mid_run": sum(t.killed for t in results),
             "losses": sum(len(t.losses) for t in results),
             "by_kind": {k: {"trials": sum(t.kind == k for t in results),

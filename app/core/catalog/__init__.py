@@ -10,6 +10,7 @@ from .connection import CatalogError, CatalogReadOnlyError, CatalogTooNewError, 
 from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
 from .jobs import JobStore, ThumbnailStore
+from .pair_checks import PairCheckStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
@@ -29,6 +30,7 @@ class Catalog:
         self.settings = SettingsStore(self.conn)
         self.jobs = JobStore(self.conn)
         self.thumbnails = ThumbnailStore(self.conn)
+        self.pair_checks = PairCheckStore(self.conn)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
         if not self.readonly:
             for folder in (self.path.parent, *self.derived_dirs()):

@@ -107,5 +107,12 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('catalog.id', ?)", [uuid.uuid4().hex])
 
 
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: sqlite_utils.Database) -> None:
+    """Duplicate detection remembers its geometric verifications, keyed by the two pictures'
+    content hashes (a changed photo has a new hash, so a verdict is never stale)."""
+    db["pair_checks"].create({"hash_a": str, "hash_b": str, "duplicate": int, "checked_at": str},
+                             pk=("hash_a", "hash_b"))
+
+
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)

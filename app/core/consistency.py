@@ -74,12 +74,11 @@ def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = No
 
 
 def _database(catalog, report: CheckReport) -> None:
-    result = [r[0] for r in catalog.conn.execute("PRAGMA quick_check")]
+    result, broken = catalog.integrity()
     if result != ["ok"]:
         _add(report, "integrity", result,
              f"the catalog file is damaged: restore a backup ({catalog.path.name}.v*.bak) or index into a new catalog")
         return
-    broken = catalog.conn.execute("PRAGMA foreign_key_check").fetchall()
     _add(report, "references", [f"{table} row {rowid}" for table, rowid, *_ in broken],
          "rows that point at rows which do not exist")
 

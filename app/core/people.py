@@ -60,7 +60,7 @@ def people(catalog, threshold: float = SFACE_SAME_PERSON) -> list[Person]:
     rows = catalog.features.faces()
     if not rows:
         return []
-    names = dict(catalog.conn.execute("SELECT id, name FROM people").fetchall())
+    names = catalog.people.names()
     path_of = {}
     for r in rows:
         if r["photo_id"] not in path_of:
@@ -87,13 +87,4 @@ def people(catalog, threshold: float = SFACE_SAME_PERSON) -> list[Person]:
 def assign(catalog, face_ids: list[int], name: str | None = None, person_id: int | None = None) -> int:
     """Put faces under one person (a new one unless ``person_id``); returns the person id.
     Naming a cluster, merging two and splitting faces off are all this one operation."""
-    from .catalog.photos import now_iso
-
-    with catalog.transaction():
-        if person_id is None:
-            person_id = catalog.conn.execute("INSERT INTO people (name, created_at) VALUES (?, ?)",
-                                             (name, now_iso())).lastrowid
-        elif name is not None:
-            catalog.conn.execute("UPDATE people SET name = ? WHERE id = ?", (name, person_id))
-        catalog.conn.executemany("UPDATE faces SET person_id = ? WHERE id = ?", [(person_id, f) for f in face_ids])
-    return person_id
+    return catalog.people.assign(face_ids, name, person_id)

@@ -11,6 +11,7 @@ from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
 from .jobs import JobStore, ThumbnailStore
 from .pair_checks import PairCheckStore
+from .people import PeopleStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
@@ -31,6 +32,7 @@ class Catalog:
         self.jobs = JobStore(self.conn)
         self.thumbnails = ThumbnailStore(self.conn)
         self.pair_checks = PairCheckStore(self.conn)
+        self.people = PeopleStore(self.conn)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
         if not self.readonly:
             for folder in (self.path.parent, *self.derived_dirs()):
@@ -53,6 +55,12 @@ class Catalog:
         import sqlite_utils
 
         return sqlite_utils.Database(self.conn)
+
+    def integrity(self) -> tuple[list[str], list[tuple]]:
+        """(SQLite's quick check: ["ok"] when sound; rows whose references point nowhere)."""
+        check = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+        broken = self.conn.execute("PRAGMA foreign_key_check").fetchall() if check == ["ok"] else []
+        return check, broken
 
     def transaction(self):
         return transaction(self.conn)

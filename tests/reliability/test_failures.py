@@ -16,6 +16,14 @@ from tests.reliability.harness import cli, cli_json, make_library, start
 pytestmark = pytest.mark.slow
 
 
+def _indexed(tmp_path, *flags):
+    """A small real library indexed into tmp_path/c/C.db: (library, catalog path)."""
+    lib = make_library(tmp_path / "lib")
+    db = tmp_path / "c" / "C.db"
+    cli("index", lib, "--db", db, *flags)
+    return lib, db
+
+
 def _top(db, query):
     return cli_json("search", query, "--db", db, "-k", "3")[0]
 
@@ -27,9 +35,7 @@ def _replace(path: Path, source: Path, keep_stat: os.stat_result | None = None) 
 
 
 def test_search_serves_the_new_picture_after_an_in_place_change(tmp_path):
-    lib = make_library(tmp_path / "lib")
-    db = tmp_path / "c" / "C.db"
-    cli("index", lib, "--db", db)
+    lib, db = _indexed(tmp_path)
     target = lib / "set0" / "pillow_fujifilm.jpg"
     old = tmp_path / "old.jpg"
     shutil.copy2(target, old)
@@ -42,9 +48,7 @@ def test_search_serves_the_new_picture_after_an_in_place_change(tmp_path):
 
 
 def test_a_new_catalog_at_the_same_path_never_serves_the_old_vectors(tmp_path):
-    lib = make_library(tmp_path / "lib")
-    db = tmp_path / "c" / "C.db"
-    cli("index", lib, "--db", db)
+    lib, db = _indexed(tmp_path)
     db.unlink()                                        # "start over", the vector files stay
     for extra in (Path(f"{db}-wal"), Path(f"{db}-shm")):
         extra.unlink(missing_ok=True)
@@ -89,9 +93,7 @@ def test_two_processes_opening_an_old_catalog_migrate_it_once(tmp_path):
 
 
 def test_a_decision_follows_its_picture_not_the_name(tmp_path):
-    lib = make_library(tmp_path / "lib")
-    db = tmp_path / "c" / "C.db"
-    cli("index", lib, "--db", db)
+    lib, db = _indexed(tmp_path)
     a = lib / "set0" / "opencv-doc_fruits.jpg"
     cli("pick", a, "--reject", "--db", db)
     a.rename(lib / "set0" / "b.jpg")                  # the picture moves...
@@ -104,9 +106,7 @@ def test_a_decision_follows_its_picture_not_the_name(tmp_path):
 
 
 def test_an_edit_of_the_same_picture_keeps_its_decision(tmp_path):
-    lib = make_library(tmp_path / "lib")
-    db = tmp_path / "c" / "C.db"
-    cli("index", lib, "--db", db)
+    lib, db = _indexed(tmp_path)
     a = lib / "set0" / "tuxpaint-data_cliff.jpg"
     cli("pick", a, "--accept", "--db", db)
     with Image.open(a) as im:                          # re-saved at another quality: same picture
@@ -117,9 +117,7 @@ def test_an_edit_of_the_same_picture_keeps_its_decision(tmp_path):
 
 
 def test_new_content_behind_the_same_size_and_mtime_is_noticed(tmp_path):
-    lib = make_library(tmp_path / "lib")
-    db = tmp_path / "c" / "C.db"
-    cli("index", lib, "--db", db)
+    lib, db = _indexed(tmp_path)
     a, b = lib / "set0" / "opencv-doc_baboon.jpg", lib / "set0" / "opencv-doc_box.jpg"
     st = a.stat()
     data = b.read_bytes()
@@ -148,9 +146,7 @@ def _make_readonly(path: Path):
 
 @pytest.mark.parametrize("what", ["file", "folder"])
 def test_a_read_only_catalog_can_be_read_and_says_so_when_written(tmp_path, what):
-    lib = make_library(tmp_path / "lib")
-    db = tmp_path / "c" / "C.db"
-    cli("index", lib, "--db", db)
+    lib, db = _indexed(tmp_path)
     query = lib / "set0" / "opencv-doc_box.jpg"
     before = sorted(os.listdir(db.parent))
     undo = _make_readonly(db if what == "file" else db.parent)
@@ -222,9 +218,7 @@ def test_thumbnail_rows_are_complete_after_a_kill_and_check_repairs(tmp_path):
 def test_check_finds_and_rebuilds_a_stale_vector_index(tmp_path):
     import json
 
-    lib = make_library(tmp_path / "lib")
-    db = tmp_path / "c" / "C.db"
-    cli("index", lib, "--db", db)
+    lib, db = _indexed(tmp_path)
     manifest = next((tmp_path / "c" / "C.vectors").glob("photos-*.json"))
     data = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**data, "catalog": "another"}))

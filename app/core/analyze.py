@@ -72,7 +72,7 @@ def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None =
     columns = {**photo_columns(entry, digest, decoded), "sample_hash": sample}
     result = FileResult(entry, INDEXED, digest, columns, thumb_size=thumb_size, sample_hash=sample)
     if expected_hash is not None:
-        result.edit_of_previous = _edited_copy(thumbs_dir, expected_hash, dest)
+        result.edit_of_previous = _edited_copy(thumbs_dir, expected_hash, decoded.image)
     if features is not None:
         try:
             result.features = features.compute(decoded)
@@ -81,14 +81,16 @@ def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None =
     return result
 
 
-def _edited_copy(thumbs_dir: Path, previous_hash: str, new_thumb: Path) -> bool:
-    """Is the file's new content an edit of the picture it held before (same pixels with new
-    metadata, a re-save, a crop, a flip), judged by geometric verification of the two
-    thumbnails? A different photo, even the next frame of a burst, is not."""
+def _edited_copy(thumbs_dir: Path, previous_hash: str, image) -> bool:
+    """Is the file's new content (``image``, already decoded) an edit of the picture it held
+    before (same pixels with new metadata, a re-save, a crop, a flip), judged by geometric
+    verification against the old thumbnail? A different photo, even the next frame of a burst,
+    is not."""
+    import numpy as np
+
     from .near_duplicate import compare
 
     old = gray_thumbnail(thumbs_dir, previous_hash)
-    new = gray_thumbnail(new_thumb.parent.parent, new_thumb.stem)
-    if old is None or new is None:
+    if old is None:
         return False
-    return compare(old, new).duplicate
+    return compare(old, np.asarray(image.convert("L"))).duplicate

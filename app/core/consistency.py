@@ -53,10 +53,8 @@ def _add(report: CheckReport, kind: str, items: list, detail: str) -> Finding | 
 def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = None) -> Job[CheckReport]:
     cancel = cancel or CancelToken()
     report = CheckReport(str(catalog.path))
-    if repair and catalog.readonly:
-        from .catalog import CatalogReadOnlyError
-
-        raise CatalogReadOnlyError(f"catalog {catalog.path} is read-only: check works, --repair cannot")
+    if repair:
+        catalog.require_writable("--repair (check without it works)")
     yield Progress("check", 0, 4, current="database")
     _database(catalog, report)
     if any(f.kind == "integrity" for f in report.findings):
@@ -93,8 +91,8 @@ def _thumbnails(catalog, report: CheckReport, repair: bool, cancel: CancelToken)
     f_missing = _add(report, "thumbnails missing", [paths.display(p) for p, _ in missing],
                      "present photos without a thumbnail file")
     f_unrec = _add(report, "thumbnails unrecorded", unrecorded, "thumbnail files the catalog does not list")
-    f_dangling = _add(report, "thumbnail rows without file",
-                      [h for h in dangling if h not in {mh for _, mh in missing}] if missing else dangling,
+    missing_hashes = {h for _, h in missing}
+    f_dangling = _add(report, "thumbnail rows without file", [h for h in dangling if h not in missing_hashes],
                       "catalog rows of thumbnails that are not on disk")
     if not repair:
         yield Progress("check", 1, 4, current="thumbnails")

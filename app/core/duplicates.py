@@ -23,6 +23,7 @@ import numpy as np
 
 from . import paths
 from .jobs import CancelToken, Job, Progress
+from .catalog.pair_checks import pair_key
 from .library_models import embedding_model
 from .near_duplicate import Prepared, compare_prepared
 from .thumbnails import gray_thumbnail
@@ -144,7 +145,7 @@ def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
     verified, todo = [], []
     for a, b in pairs:
         ha, hb = rows[a]["hash"], rows[b]["hash"]
-        verdict = store.lookup(known, ha, hb) if ha and hb else None
+        verdict = known.get(pair_key(ha, hb)) if ha and hb else None
         if verdict is None:
             todo.append((a, b))
         elif verdict:

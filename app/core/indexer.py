@@ -16,7 +16,7 @@ from typing import Any
 
 from . import paths
 from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
-from .catalog import MISSING, Catalog, CatalogReadOnlyError, PhotoIdentity
+from .catalog import MISSING, Catalog, PhotoIdentity
 from .catalog import SKIPPED as UNREADABLE
 from .catalog.lock import WriterLock
 from .fileio import ReadError, sample_hash
@@ -83,9 +83,7 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
     root = os.path.abspath(root)
     cancel = cancel or CancelToken()
     summary = IndexSummary(root=root, catalog=str(catalog.path))
-    if catalog.readonly:
-        raise CatalogReadOnlyError(f"catalog {catalog.path} is read-only (the file or its folder cannot "
-                                   "be written): indexing needs to write to it")
+    catalog.require_writable("indexing")
     lock = WriterLock(catalog.path)
     if not lock.try_acquire():
         yield Progress("waiting", 0, None, message=f"another PhotoTriage process (pid {lock.holder()}) is "

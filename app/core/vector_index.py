@@ -31,10 +31,6 @@ SCAN_BUDGET = 32_768 * 1280     # vector components scanned per query at most
 KMEANS_ITERATIONS = 10          # coarse quantizer training: lists, not a clustering result
 
 
-def ids_digest(ids: np.ndarray) -> str:
-    return hashlib.blake2b(np.sort(np.asarray(ids, np.int64)).tobytes(), digest_size=12).hexdigest()
-
-
 def _normalise(x: np.ndarray) -> np.ndarray:
     """Unit rows; in place when ``x`` is already contiguous float32 (large indexes: no copy)."""
     x = np.ascontiguousarray(x, np.float32)
@@ -55,8 +51,8 @@ class SearchHit:
 
 
 class VectorIndex:
-    def __init__(self, index, kind: str, count: int, digest: str, recall: float | None = None) -> None:
-        self.index, self.kind, self.count, self.digest, self.recall = index, kind, count, digest, recall
+    def __init__(self, index, kind: str, count: int, recall: float | None = None) -> None:
+        self.index, self.kind, self.count, self.recall = index, kind, count, recall
 
     @property
     def dim(self) -> int:
@@ -73,7 +69,7 @@ class VectorIndex:
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
             if len(ids):
                 index.add_with_ids(vectors, ids)
-            return cls(index, "flat", len(ids), ids_digest(ids), 1.0)
+            return cls(index, "flat", len(ids), 1.0)
         nlist = int(max(16, min(4096, 4 * math.sqrt(len(ids)), len(ids) // 39)))   # >= 39 points per list
         quantizer = faiss.IndexFlatIP(dim)
         ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
@@ -82,7 +78,7 @@ class VectorIndex:
         sample = vectors[rng.choice(len(vectors), size=min(len(vectors), nlist * 40), replace=False)]
         ivf.train(sample)
         ivf.add_with_ids(vectors, ids)
-        out = cls(ivf, "ivf", len(ids), ids_digest(ids))
+        out = cls(ivf, "ivf", len(ids))
         out.recall = out.calibrate(ids, vectors, rng)
         return out
 
@@ -121,7 +117,7 @@ class VectorIndex:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         faiss.write_index(self.index, str(tmp))
         os.replace(tmp, path)
-        manifest = {**meta, "kind": self.kind, "count": self.count, "ids": self.digest, "recall": self.recall,
+        manifest = {**meta, "kind": self.kind, "count": self.count, "recall": self.recall,
                     "nprobe": getattr(self.index, "nprobe", None)}
         tmp_m = path.with_name(f".{path.name}.json.{os.getpid()}.tmp")
         tmp_m.write_text(json.dumps(manifest))
@@ -139,7 +135,7 @@ class VectorIndex:
             return None
         if manifest.get("nprobe") and hasattr(index, "nprobe"):
             index.nprobe = manifest["nprobe"]
-        return cls(index, manifest["kind"], manifest["count"], manifest["ids"], manifest.get("recall")), manifest
+        return cls(index, manifest["kind"], manifest["count"], manifest.get("recall")), manifest
 
 
 def index_path(catalog, space: str, model: str) -> Path:
@@ -155,24 +151,32 @@ def _space_vectors(catalog, space: str, model: str) -> tuple[np.ndarray, np.ndar
     return np.array([r["id"] for r in rows], np.int64), np.stack([r["embedding"] for r in rows])
 
 
-def open_index(catalog, space: str, model: str, threshold: int = APPROX_THRESHOLD) -> VectorIndex:
-    """The persisted index when it belongs to this catalog instance and holds exactly the
-    current content of its photos, otherwise rebuilt from SQLite (and saved unless the catalog
-    is read-only). A photo changed in place keeps its row id but not its content hash, so its
-    old vector is never served; a new catalog at the same path has a new id."""
-    path = index_path(catalog, space, model)
+def _saved_if_current(catalog, space: str, model: str) -> tuple[VectorIndex | None, str]:
+    """(the persisted index if it belongs to this catalog instance and holds exactly the current
+    content of its photos, else None; the digest of that content)."""
     ids, versions = catalog.features.vector_versions(space, model)
     digest = versions_digest(ids, versions)
-    loaded = VectorIndex.load(path)
+    loaded = VectorIndex.load(index_path(catalog, space, model))
     if loaded is not None:
         index, manifest = loaded
         if (manifest.get("model") == model and manifest.get("catalog") == catalog.id
                 and manifest.get("versions") == digest and index.count == len(ids)):
-            return index
+            return index, digest
+    return None, digest
+
+
+def open_index(catalog, space: str, model: str, threshold: int = APPROX_THRESHOLD) -> VectorIndex:
+    """The persisted index when it is current, otherwise rebuilt from SQLite (and saved unless
+    the catalog is read-only). A photo changed in place keeps its row id but not its content
+    hash, so its old vector is never served; a new catalog at the same path has a new id."""
+    index, digest = _saved_if_current(catalog, space, model)
+    if index is not None:
+        return index
     ids, vectors = _space_vectors(catalog, space, model)
     index = VectorIndex.build(ids, vectors, threshold)
     if not catalog.readonly:
-        index.save(path, {"space": space, "model": model, "catalog": catalog.id, "versions": digest})
+        index.save(index_path(catalog, space, model),
+                   {"space": space, "model": model, "catalog": catalog.id, "versions": digest})
     return index
 
 
@@ -185,13 +189,7 @@ def versions_digest(ids: np.ndarray, versions: list[str]) -> str:
 
 def is_current(catalog, space: str, model: str) -> bool:
     """Does the saved index agree with the catalog (for the consistency check)?"""
-    loaded = VectorIndex.load(index_path(catalog, space, model))
-    if loaded is None:
-        return False
-    index, manifest = loaded
-    ids, versions = catalog.features.vector_versions(space, model)
-    return (manifest.get("catalog") == catalog.id and manifest.get("versions") == versions_digest(ids, versions)
-            and index.count == len(ids))
+    return _saved_if_current(catalog, space, model)[0] is not None
 
 
 def sync_indexes(catalog, model: str):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .. import paths
 from ..tempfiles import sweep
-from .connection import CatalogError, CatalogReadOnlyError, CatalogTooNewError, open_connection, transaction
+from .connection import (CatalogError, CatalogReadOnlyError, CatalogTooNewError, open_connection, readonly_error,
+                         transaction)
 from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
 from .jobs import JobStore, ThumbnailStore
@@ -61,6 +62,11 @@ class Catalog:
         check = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
         broken = self.conn.execute("PRAGMA foreign_key_check").fetchall() if check == ["ok"] else []
         return check, broken
+
+    def require_writable(self, what: str) -> None:
+        """Fail at once, naming the file, before a job that writes starts on a read-only catalog."""
+        if self.readonly:
+            raise readonly_error(self.conn, what)
 
     def transaction(self):
         return transaction(self.conn)

@@ -72,10 +72,10 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
     return dest
 
 
-def readonly_error(conn: sqlite3.Connection) -> CatalogReadOnlyError:
+def readonly_error(conn: sqlite3.Connection, what: str = "this command") -> CatalogReadOnlyError:
     path = conn.execute("PRAGMA database_list").fetchone()[2]
     return CatalogReadOnlyError(f"catalog {path} is read-only (the file or its folder cannot be written): "
-                                "this command needs to write to it; reading commands still work")
+                                f"{what} needs to write to it; reading commands still work")
 
 
 @contextlib.contextmanager
@@ -111,9 +111,9 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
 def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
     """Bring the schema to SCHEMA_VERSION; returns the versions applied. The version is read
     again under the write lock, so two processes never both migrate."""
-    if user_version(conn) == SCHEMA_VERSION:
-        return []
     before = user_version(conn)
+    if before == SCHEMA_VERSION:
+        return []
     _check_version(before, path)
     if before > 0:          # (a backup cannot be taken inside our own write transaction)
         backup(conn, path.with_name(f"{path.name}.v{before}.bak"))

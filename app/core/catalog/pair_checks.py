@@ -9,7 +9,8 @@ from .connection import transaction
 from .photos import now_iso
 
 
-def _key(a: str, b: str) -> tuple[str, str]:
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    """The key of a pair in :meth:`PairCheckStore.verdicts` (the two hashes in order)."""
     return (a, b) if a <= b else (b, a)
 
 
@@ -20,15 +21,12 @@ class PairCheckStore:
     def verdicts(self) -> dict[tuple[str, str], bool]:
         return {(a, b): bool(d) for a, b, d in self.conn.execute("SELECT hash_a, hash_b, duplicate FROM pair_checks")}
 
-    def lookup(self, verdicts: dict, a: str, b: str) -> bool | None:
-        return verdicts.get(_key(a, b))
-
     def save(self, results: list[tuple[str, str, bool]]) -> None:
         stamp = now_iso()
         with transaction(self.conn):
             self.conn.executemany(
                 "INSERT OR REPLACE INTO pair_checks (hash_a, hash_b, duplicate, checked_at) VALUES (?, ?, ?, ?)",
-                [(*_key(a, b), int(d), stamp) for a, b, d in results])
+                [(*pair_key(a, b), int(d), stamp) for a, b, d in results])
 
     def prune(self) -> int:
         """Forget verdicts about pictures no longer in the library."""

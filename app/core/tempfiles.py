@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)(\.\d+)?\.(tmp|part|new)$")
+_TEMP = re.compile(r"^\..+?\.(?P<pid>\d+)(\.\d+)?\.(tmp|part|new)$")   # lazy: the pid, not the thread id
 STALE_AFTER_S = 24 * 3600
 
 
@@ -28,7 +28,7 @@ def _alive(pid: int) -> bool:
         return True
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):     # gone, or no process id at all
         return False
     except PermissionError:
         return True

@@ -181,7 +181,7 @@ def test_debris_of_interrupted_writes_is_cleaned_at_the_next_start(tmp_path):
     rankers = tmp_path / "c" / "C.rankers"
     rankers.mkdir()
     debris = [rankers / f".v3.pt.{dead.pid}.tmp", tmp_path / "c" / "C.vectors" / f".photos.faiss.{dead.pid}.tmp",
-              tmp_path / "c" / "thumbs" / "ab" / f".ab12.jpg.{dead.pid}.140.tmp"]
+              tmp_path / "c" / "thumbs" / "ab" / f".ab12.jpg.{dead.pid}.139872143955712.tmp"]   # pid, thread id
     for p in debris:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(b"partial")

@@ -60,16 +60,18 @@ def cmd_bursts(args) -> Any:
 
 
 def cmd_pick(args) -> Any:
+    from app.core.culling import burst_of, decide
+
     with open_catalog(args) as catalog:
         pid = catalog.photos.id_for_path(os.path.abspath(args.path))
         if pid is None:
             raise Failure(f"not in this catalog: {args.path} (index its folder first)")
         if args.best:
-            catalog.decisions.record(pid, "best", 1)
+            decide(catalog, pid, "best", 1, burst=burst_of(catalog, pid))
         elif args.rating is not None:
-            catalog.decisions.record(pid, "rating", args.rating)
+            decide(catalog, pid, "rating", args.rating)
         else:
-            catalog.decisions.record(pid, "pick", 1 if args.accept else -1 if args.reject else 0)
+            decide(catalog, pid, "pick", 1 if args.accept else -1 if args.reject else 0)
         st = catalog.decisions.state(pid)
         return {"path": os.path.abspath(args.path), "pick": st.pick, "best": st.best, "rating": st.rating}
 

@@ -53,6 +53,17 @@ class IndexSummary:
             "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
         }
 
+    def headline(self) -> str:
+        """One line for a status bar: what changed, or that the library was already up to date."""
+        counts = [(self.indexed, "new"), (self.updated, "updated"), (self.moved, "moved"),
+                  (len(self.skipped), "skipped (unreadable)"), (len(self.missing), "missing")]
+        changes = [f"{n} {word}" for n, word in counts if n]
+        if self.cancelled:
+            return "indexing cancelled" + (f": {', '.join(changes)}" if changes else "")
+        if not changes:
+            return f"up to date: {self.unchanged} photo{'s' if self.unchanged != 1 else ''} unchanged"
+        return "indexed: " + ", ".join(changes)
+
 
 def _under(path: str, root: str) -> bool:
     return path.startswith(root.rstrip(os.sep) + os.sep)
@@ -112,6 +123,9 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
             yield from _process(catalog, plan, summary, cancel, job, workers, batch_size, features)
         if not cancel.cancelled:
             _mark_missing(catalog, plan, summary)
+            if summary.indexed or summary.updated or summary.missing:
+                catalog.pair_checks.prune()          # comparisons of pictures no longer here
+                catalog.detail_evidence.prune()
         summary.decisions_moved = catalog.decisions.reconcile()
         if features is not None:
             from .vector_index import sync_indexes

@@ -11,22 +11,24 @@ import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import torch
+from typing import TYPE_CHECKING
 
-from models.checkpoints import load_checkpoint, save_checkpoint
-from models.rankers.finetune import FineTuneSettings, fine_tune
 from models.rankers.preferences import Verdict, pairs_from_decisions
 
 from .bursts import find_bursts, settings_from_catalog
 from .jobs import CancelToken, Job, Progress
-from .ranking import BurstRanker
+
+if TYPE_CHECKING:      # torch loads when a ranker is used or trained, not when the GUI starts
+    import torch
+
+    from .ranking import BurstRanker
 
 MIN_PAIRS = 20
 MIN_BURSTS = 4
 FOLDS = 5
 ADOPT_MARGIN = 0.02          # new agreement must beat the current one by this much
 SETTING = "ranker.current"
-TRAIN = FineTuneSettings(epochs=40, batch_size=32, lr=3e-3, weight_decay=1e-3, margin=1.0, replay_weight=1.0, seed=0)
+TRAIN = dict(epochs=40, batch_size=32, lr=3e-3, weight_decay=1e-3, margin=1.0, replay_weight=1.0, seed=0)
 
 
 @dataclass
@@ -63,6 +65,8 @@ def version_path(catalog, version: str) -> Path | None:
 
 
 def load_current_ranker(catalog) -> BurstRanker:
+    from .ranking import BurstRanker
+
     return BurstRanker(version_path(catalog, current_version(catalog)))
 
 
@@ -70,6 +74,8 @@ def list_versions(catalog) -> list[dict]:
     out = [{"version": "default", "current": current_version(catalog) == "default"}]
     folder = versions_dir(catalog)
     for path in sorted(folder.glob("v*.pt"), key=lambda p: int(p.stem[1:])) if folder.exists() else []:
+        from models.checkpoints import load_checkpoint      # torch: only once the user has trained
+
         meta = load_checkpoint(path)["metadata"]
         out.append({"version": path.stem, "current": current_version(catalog) == path.stem,
                     **{k: meta.get(k) for k in ("created_from", "pairs", "agreement", "previous_agreement")}})
@@ -88,6 +94,8 @@ def verdicts(catalog, bursts) -> list[Verdict]:
 
 def _agreement(model, x: torch.Tensor, pairs, index: dict[int, int]) -> float:
     """Weighted share of the user's pairs the model orders the user's way."""
+    import torch
+
     if not pairs:
         return float("nan")
     with torch.no_grad():
@@ -100,16 +108,21 @@ def _fine_tune(ranker, x, pairs, index, cancel, phase: str, history: list[dict] 
     """Generator: Progress per epoch (with the loss, also kept in ``history`` when given); returns
     the tuned model. The ranker's own quality pairs are rehearsed at every step
     (see models/rankers/finetune.py)."""
+    import torch
+
+    from models.rankers.finetune import FineTuneSettings, fine_tune
+
+    settings = FineTuneSettings(**TRAIN)
     better = x[[index[p.better] for p in pairs]]
     worse = x[[index[p.worse] for p in pairs]]
     weight = torch.tensor([p.weight for p in pairs], dtype=torch.float32)
-    job = fine_tune(ranker.model, better, worse, weight, ranker.replay, TRAIN, cancelled=lambda: cancel.cancelled)
+    job = fine_tune(ranker.model, better, worse, weight, ranker.replay, settings, cancelled=lambda: cancel.cancelled)
     try:
         while True:
             epoch, loss = next(job)
             if history is not None:
                 history.append({"epoch": epoch, "loss": loss})
-            yield Progress(phase, epoch + 1, TRAIN.epochs, metrics={"loss": loss})
+            yield Progress(phase, epoch + 1, settings.epochs, metrics={"loss": loss})
     except StopIteration as stop:
         return stop.value
 
@@ -178,6 +191,8 @@ def train_job(catalog, cancel: CancelToken | None = None, folds: int = FOLDS) ->
     meta = {**ranker.metadata, "created_from": outcome.current, "pairs": len(pairs),
             "agreement": outcome.new_agreement, "previous_agreement": outcome.current_agreement,
             "history": history, "pipeline": "user_finetune"}
+    from models.checkpoints import save_checkpoint
+
     save_checkpoint(folder / f"{version}.pt", final, json.loads(json.dumps(meta, default=float)), extra=_replay(ranker))
     _set_current(catalog, version)
     outcome.adopted, outcome.version = True, version
@@ -203,6 +218,8 @@ def rollback(catalog) -> str:
     current = current_version(catalog)
     if current == "default":
         raise ValueError("already using the shipped default ranker: nothing to roll back")
+    from models.checkpoints import load_checkpoint
+
     meta = load_checkpoint(version_path(catalog, current))["metadata"]
     previous = meta.get("created_from", "default")
     if previous != "default" and not version_path(catalog, previous).exists():

@@ -1,7 +1,9 @@
 """Best shot in a burst: the MultiFeaturePairwiseRanker scores every frame from its stored
 features (photo embedding, quality, main face); pairwise preferences P(i > j) =
 sigmoid(s_i - s_j) are aggregated round-robin (a frame's score is its mean win probability),
-and the best frame's reasons are the named features where it beats the others clearly."""
+and the best frame's reasons are the named features where it beats the others clearly. The
+leading frames are also compared with each other at native pixels (burst_detail.py): detail
+one frame lost against another shifts their pairwise logit."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from models.face.detection import FACE_FEATURES
 from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.runtime import RankerRuntime
 
+from .burst_detail import detail_evidence
 from .models import ModelUnavailable, registry
 
 # (feature, direction, typical spread, reason shown to the user). Sharpness, noise, motion and
@@ -63,6 +66,20 @@ def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
     if face is not None:
         out["face_detail_native"], out["eyes_open"] = float(q.get("face_detail_native") or 0.0), face["eyes_open"]
     return out
+
+
+# The burst-relative pass (app/core/burst_detail.py) adds to the ranker's logit for i over j
+# EVIDENCE_WEIGHT x its evidence that i kept more detail than j, beyond a dead zone that
+# exposure changes and JPEG noise stay within. Calibrated on training sources and training
+# defect families only (pairwise accuracy: 0.976 without, 0.990 with; flat from 8 to 12).
+# Only the CONTENDERS best frames by the ranker are compared: a frame far behind cannot win.
+EVIDENCE_WEIGHT, EVIDENCE_DEAD_ZONE, CONTENDERS = 10.0, 0.05, 6
+
+
+def evidence_offsets(evidence: np.ndarray) -> np.ndarray:
+    """Logit offsets from an (N, N) evidence matrix (NaN: no evidence)."""
+    e = np.nan_to_num(evidence, nan=0.0)
+    return EVIDENCE_WEIGHT * np.sign(e) * np.clip(np.abs(e) - EVIDENCE_DEAD_ZONE, 0.0, None)
 
 
 CLEAR, SLIGHT = 1.0, 0.35          # margins (in typical spreads) for "sharper" and "slightly sharper"
@@ -122,10 +139,18 @@ class BurstRanker(RankerRuntime):
             explain[pid] = _explain_values(q, face)
         return torch.from_numpy(np.stack(rows)), explain
 
-    def rank(self, catalog, photo_ids: list[int]) -> RankedBurst:
+    def rank(self, catalog, photo_ids: list[int], relative: bool = True) -> RankedBurst:
+        """``relative``: also compare the leading frames with each other at native pixels
+        (decodes them the first time; the result is kept in the catalog)."""
         x, explain = self.features(catalog, photo_ids)
-        mean_win = self.mean_wins(x)
         n = len(photo_ids)
+        offsets = None
+        if relative and n > 1:
+            lead = np.argsort(-self.scores(x).detach().numpy())[:CONTENDERS]
+            evidence = np.full((n, n), np.nan, np.float32)
+            evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
+            offsets = torch.from_numpy(evidence_offsets(evidence).astype(np.float32))
+        mean_win = self.mean_wins(x, offsets)
         order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
         scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}
         return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain))

@@ -1,37 +1,71 @@
-"""Item model over the catalog's photos; thumbnails come from a ThumbnailCache (loaded off
-the GUI thread, bounded), so the grid stays responsive on tens of thousands of photos."""
+"""Item model over the library grid's rows (app/core/library_grid.py): badges for the
+decisions and bursts, rejected photos dimmed, filters and sorts applied in the core.
+Thumbnails come from a ThumbnailCache (loaded off the GUI thread, bounded), so the grid stays
+responsive on tens of thousands of photos."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QIcon
 
 from app.core import paths
 from app.core.catalog import Catalog
+from app.core.library_grid import GridRow, grid_rows, select
 
-from .thumbs import ThumbnailCache
+from .thumbs import ThumbnailCache, dimmed
 
 PathRole = Qt.UserRole + 1
 HashRole = Qt.UserRole + 2
+RowRole = Qt.UserRole + 3
 
 
 class LibraryModel(QAbstractListModel):
     def __init__(self, catalog: Catalog, parent=None, thumbs: ThumbnailCache | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        self._rows: list[tuple[str, str | None, str]] = []
+        self._all: list[GridRow] = []
+        self._rows: list[GridRow] = []
         self._row_of_hash: dict[str, list[int]] = {}
+        self.bursts = None
+        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time"}
         self.thumbs = thumbs or ThumbnailCache(catalog.thumbs_dir, parent=self)
         self.thumbs.ready.connect(self._thumb_ready)
         self.reload()
 
     def reload(self) -> None:
+        self._all = grid_rows(self._catalog, self.bursts)
+        self._apply()
+
+    def set_bursts(self, bursts) -> None:
+        self.bursts = bursts
+        self.reload()
+
+    def set_view(self, **view) -> None:
+        self.view.update(view)
+        self._apply()
+
+    def refresh_states(self) -> None:
+        """Decisions changed: new badges without moving the grid (a filter applies on the next
+        reload or filter change, so a photo does not vanish under the user's hand)."""
+        states = self._catalog.decisions.states()
+        for row in self._all:
+            row.state = states.get(row.photo_id, type(row.state)())
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
+                                  [Qt.DisplayRole, Qt.DecorationRole, Qt.ForegroundRole])
+
+    def _apply(self) -> None:
         self.beginResetModel()
-        self._rows = self._catalog.photos.listing()
+        self._rows = select(self._all, **self.view)
         self._row_of_hash = {}
-        for i, (_, h, _) in enumerate(self._rows):
-            if h:
-                self._row_of_hash.setdefault(h, []).append(i)
+        for i, r in enumerate(self._rows):
+            if r.content_hash:
+                self._row_of_hash.setdefault(r.content_hash, []).append(i)
         self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        """Photos in the library, whatever the filter shows."""
+        return len(self._all)
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -42,23 +76,34 @@ class LibraryModel(QAbstractListModel):
             self.dataChanged.emit(idx, idx, [Qt.DecorationRole])
 
     def path_at(self, row: int) -> str:
-        return self._rows[row][0]
+        return self._rows[row].path
+
+    def row_at(self, row: int) -> GridRow:
+        return self._rows[row]
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
         if not index.isValid():
             return None
-        path, content_hash, status = self._rows[index.row()]
+        r = self._rows[index.row()]
         if role == Qt.DisplayRole:
-            return paths.display(path).rsplit("/", 1)[-1]
+            badges = r.badges()
+            return r.name + ("\n" + badges if badges else "")
         if role == Qt.ToolTipRole:
-            return f"{paths.display(path)}\n{status}"
-        if role == Qt.DecorationRole and content_hash and status == "ok":
-            pix = self.thumbs.get(content_hash)
-            return QIcon(pix) if pix is not None else None
+            score = f"\nscore in its burst {r.score:.2f}" if r.score is not None else ""
+            return f"{paths.display(r.path)}\n{r.status}{score}"
+        if role == Qt.DecorationRole and r.content_hash and r.status == "ok":
+            pix = self.thumbs.get(r.content_hash)
+            if pix is None:
+                return None
+            return QIcon(dimmed(pix) if r.state.pick == -1 else pix)
+        if role == Qt.ForegroundRole:
+            return QColor("#888") if r.state.pick == -1 else None
         if role == PathRole:
-            return path
+            return r.path
         if role == HashRole:
-            return content_hash
+            return r.content_hash
+        if role == RowRole:
+            return r
         if role == Qt.SizeHintRole:
-            return QSize(180, 170)
+            return QSize(180, 186)
         return None

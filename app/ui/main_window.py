@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QTabWidget,
-                               QToolBar)
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton,
+                               QTabWidget, QToolBar)
 
 from app.core import paths
+from app.core.catalog import CatalogError
 
+from .help_overlay import HelpOverlay
 from .session import Session
+from .shortcuts import tooltip
 from .thumbs import ThumbnailCache
 from .views.cull_view import CullView
 from .views.duplicates_view import DuplicatesView
@@ -25,6 +29,16 @@ from .worker import WorkerPool
 RECENT_KEY = "library/recent"
 
 
+def library_problem(folder: str | None, catalog_path: str | None) -> str | None:
+    """Why a library cannot be opened, before anything is created for it; None when it can."""
+    if folder and not os.path.isdir(folder):
+        return (f"{folder} is a file, not a folder: open the folder that holds your photos"
+                if os.path.exists(folder) else f"there is no folder {folder}")
+    if catalog_path and os.path.isdir(catalog_path):
+        return f"{catalog_path} is a folder: --db names a catalog file (e.g. {os.path.join(catalog_path, 'catalog.db')})"
+    return None
+
+
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
@@ -34,16 +48,21 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.thumbs: ThumbnailCache | None = None
         self.index_worker = None
+        self.last_error: str | None = None
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self.tabs.addTab(QLabel("Open a folder of photos (toolbar, or drop a folder here)."), "Library")
         self._toolbar()
+        self.help = HelpOverlay(self)
+        help_act = QAction("Keys (?)", self, triggered=self.help.toggle, shortcut=QKeySequence("?"))
+        help_act.setToolTip("Keyboard shortcuts:\n" + tooltip())
+        self.toolbar.addAction(help_act)
         self._last_reload = 0.0
         self.resize(1280, 820)
 
     # chrome ----------------------------------------------------------------
     def _toolbar(self) -> None:
-        bar = QToolBar("Library")
+        bar = self.toolbar = QToolBar("Library")
         self.addToolBar(bar)
         open_act = QAction("Open folder…", self, shortcut=QKeySequence.Open, triggered=self.choose_folder)
         bar.addAction(open_act)
@@ -55,6 +74,7 @@ class MainWindow(QMainWindow):
         bar.addAction(self.rescan_act)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
+        self.progress.hide()                    # shown while indexing
         self.progress_label = QLabel("")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_indexing)
@@ -96,10 +116,22 @@ class MainWindow(QMainWindow):
                 return
 
     # library ---------------------------------------------------------------
-    def open_library(self, folder: str | None = None, catalog_path: str | None = None, index: bool = True) -> None:
+    def open_library(self, folder: str | None = None, catalog_path: str | None = None, index: bool = True) -> bool:
+        """Open a library (a folder, a catalog, or both); False, after telling the user why,
+        when it cannot be opened (nothing is created for it then)."""
+        problem = library_problem(folder, catalog_path)
+        session = None
+        if problem is None:
+            try:
+                session = (Session(catalog_path, folder) if catalog_path
+                           else Session.for_folder(folder, qsettings().value("catalog/dir") or None))
+            except (CatalogError, OSError) as exc:
+                problem = str(exc)
+        if session is None:
+            self.show_error("Cannot open this library", problem)
+            return False
         self.close_library()
-        self.session = (Session(catalog_path, folder) if catalog_path
-                        else Session.for_folder(folder, qsettings().value("catalog/dir") or None))
+        self.session = session
         if folder:
             self._remember(os.path.abspath(folder))
         self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}")
@@ -114,17 +146,30 @@ class MainWindow(QMainWindow):
         self.settings = SettingsView(s)
         self.library.find_similar.connect(self.find_similar)
         self.cull.decided.connect(self.training.refresh)
+        self.cull.decided.connect(self.library.model_.refresh_states)
+        self.cull.loaded.connect(self.library.model_.set_bursts)
+        self.library.decided.connect(self.training.refresh)
+        self.library.decided.connect(self.cull.refresh_marks)
         self.tabs.clear()
         for widget, name in ((self.library, "Library"), (self.cull, "Cull"), (self.duplicates, "Duplicates"),
                              (self.people, "People"), (self.search, "Search"), (self.training, "Training"),
                              (self.settings, "Settings")):
             self.tabs.addTab(widget, name)
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.cull), "Keys (press ? for all):\n" + tooltip())
         self.tabs.currentChanged.connect(self._tab_changed)
         self._status()
         if index and folder:
             self.start_indexing()
         else:
             self.cull.reload()
+        return True
+
+    def show_error(self, title: str, message: str) -> None:
+        """A warning the user must see; window-modal but not blocking the event loop."""
+        self.last_error = message
+        box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
 
     def close_library(self) -> None:
         if self.session is None:
@@ -160,6 +205,8 @@ class MainWindow(QMainWindow):
             return
         self._index_started = time.monotonic()
         self.cancel_button.setEnabled(True)
+        self.progress.reset()
+        self.progress.show()
         workers = int(qsettings().value("index/workers", 2))
         self.index_worker = self.workers.start(self.session.index_job(workers), on_progress=self._index_progress,
                                                on_result=self._index_done, on_error=self._index_error,
@@ -185,8 +232,7 @@ class MainWindow(QMainWindow):
             self.library.model_.reload()
 
     def _index_done(self, summary) -> None:
-        self.progress_label.setText(f"indexed {summary.indexed}, {len(summary.skipped)} skipped"
-                                    f"{' (cancelled)' if summary.cancelled else ''}")
+        self.progress_label.setText(summary.headline())
 
     def _index_error(self, message: str) -> None:
         self.progress_label.setText("indexing failed: " + message.splitlines()[0])
@@ -194,6 +240,7 @@ class MainWindow(QMainWindow):
     def _index_finished(self) -> None:
         self.index_worker = None
         self.cancel_button.setEnabled(False)
+        self.progress.hide()                   # a finished bar at 0 % reads as stuck
         if self.session is not None:
             self.library.model_.reload()
             self._status()

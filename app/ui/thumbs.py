@@ -7,9 +7,20 @@ from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from app.core.thumbnails import thumb_path
+
+
+def dimmed(pix: QPixmap) -> QPixmap:
+    """A rejected photo's thumbnail: faded into the dark background."""
+    out = QPixmap(pix.size())
+    out.fill(QColor("#202020"))
+    p = QPainter(out)
+    p.setOpacity(0.3)
+    p.drawPixmap(0, 0, pix)
+    p.end()
+    return out
 
 
 class _Signals(QObject):

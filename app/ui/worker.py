@@ -77,22 +77,31 @@ class WorkerPool(QObject):
         self.pools["jobs"].setMaxThreadCount(2)
         self.pools["thumbs"].setMaxThreadCount(2)
         self.active: list[JobWorker] = []
+        self.generation = 0
 
     def start(self, factory: Callable[[CancelToken], Any], *, on_progress=None, on_result=None,
               on_error=None, on_finished=None, pool: str = "jobs") -> JobWorker:
         worker = JobWorker(factory)
-        if on_progress:
-            worker.signals.progress.connect(on_progress)
-        if on_result:
-            worker.signals.returned.connect(on_result)
-        if on_error:
-            worker.signals.errored.connect(on_error)
+        for signal, slot in ((worker.signals.progress, on_progress), (worker.signals.returned, on_result),
+                             (worker.signals.errored, on_error)):
+            if slot:
+                signal.connect(self._current_only(slot))
         if on_finished:
             worker.signals.finished.connect(on_finished)
         worker.signals.finished.connect(lambda w=worker: self._forget(w))
         self.active.append(worker)
         self.pools[pool].start(worker)
         return worker
+
+    def _current_only(self, slot):
+        """``slot``, dropped once the pool was shut down after the job started: a result queued
+        for a library that was closed meanwhile must not reach views of the closed library."""
+        generation = self.generation
+
+        def deliver(*args):
+            if generation == self.generation:
+                slot(*args)
+        return deliver
 
     def _forget(self, worker: JobWorker) -> None:
         if worker in self.active:
@@ -102,7 +111,9 @@ class WorkerPool(QObject):
         return any(not w.done for w in self.active)
 
     def shutdown(self, timeout_ms: int = 30000) -> bool:
-        """Cancel every job and wait for the threads; True when all stopped in time."""
+        """Cancel every job and wait for the threads; True when all stopped in time. Results,
+        progress and errors of these jobs still on their way are dropped."""
+        self.generation += 1
         for w in list(self.active):
             w.cancel()
         return all(p.waitForDone(timeout_ms) for p in self.pools.values())

@@ -61,3 +61,54 @@ def test_the_whole_burst_suggests_the_clean_frame_with_truthful_reasons(slight_d
     blurred = BurstRanker().rank(cat, [ids["blur"], ids["dark"]])
     if blurred.best == ids["blur"]:
         assert not any("noise" in r for r in blurred.reasons), blurred.reasons
+
+
+
+def test_the_burst_relative_pass_is_kept_and_never_decodes_a_pair_twice(slight_defects, monkeypatch):
+    import torch
+
+    from app.core import burst_detail
+    from app.core.ranking import BurstRanker
+
+    cat, ids = slight_defects
+    monkeypatch.setattr(burst_detail, "METHOD_VERSION", 1000)        # nothing measured yet
+    decoded = []
+    real = burst_detail._native_gray
+    monkeypatch.setattr(burst_detail, "_native_gray", lambda path: decoded.append(path) or real(path))
+    pair = [ids["clean"], ids["blur"]]
+    first = burst_detail.detail_evidence(cat, pair)
+    assert len(decoded) == 2
+    assert first[0, 1] > 0.2 and first[1, 0] == -first[0, 1]          # the clean frame kept the detail
+    again = burst_detail.detail_evidence(cat, pair[::-1])
+    assert len(decoded) == 2 and again[0, 1] == pytest.approx(first[1, 0])
+    # the same comparison serves the ranking: the blurred frame does not win even where the
+    # ranker alone slightly prefers it
+    ranker = BurstRanker()
+    monkeypatch.setattr(ranker, "model", lambda x: torch.tensor([0.0, 0.5]))
+    assert ranker.rank(cat, pair).best == ids["clean"]
+    assert ranker.rank(cat, pair, relative=False).best == ids["blur"]
+    assert len(decoded) == 2
+
+
+def test_a_frame_that_cannot_be_read_is_ranked_without_the_comparison(slight_defects, monkeypatch):
+    from app.core import burst_detail
+    from app.core.decode import DecodeError
+    from app.core.ranking import BurstRanker
+
+    cat, ids = slight_defects
+    monkeypatch.setattr(burst_detail, "METHOD_VERSION", 1001)
+    noisy = cat.photos.get(ids["noise"])["path"]
+    real = burst_detail.decode
+
+    def decode(data, path, **kw):
+        if path == noisy:
+            raise DecodeError("gone")
+        return real(data, path, **kw)
+
+    monkeypatch.setattr(burst_detail, "decode", decode)
+    e = burst_detail.detail_evidence(cat, [ids["clean"], ids["noise"]])
+    assert np.isnan(e[0, 1])
+    assert BurstRanker().rank(cat, [ids["noise"], ids["clean"]]).best == ids["clean"]
+    # nothing was stored for the pair: it is measured once the file reads again
+    monkeypatch.setattr(burst_detail, "decode", real)
+    assert not np.isnan(burst_detail.detail_evidence(cat, [ids["clean"], ids["noise"]])[0, 1])

@@ -13,13 +13,18 @@ from app.ui.main_window import MainWindow  # noqa: E402
 from tests.helpers import TESTDATA, sample  # noqa: E402
 
 
-@pytest.fixture
-def isolated_settings(tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+def _assert_filmstrip_laid_out(cull) -> None:
+    """Every frame in its own cell of the strip's grid, not squeezed, none overlapping another."""
+    strip = cull.strip
+    strip.viewport().repaint()
+    grid = strip.gridSize()
+    rects = [strip.visualItemRect(strip.item(i)) for i in range(strip.count())]
+    assert len(rects) == len(cull.burst.photo_ids)
+    for i, r in enumerate(rects):
+        assert r.width() >= 80 and r.height() >= 100, (i, r)
+        assert r.width() <= grid.width() and r.height() <= grid.height(), (i, r)
+        for other in rects[i + 1:]:
+            assert not r.intersects(other), (r, other)
 
 
 def _wait_indexed(qtbot, window, timeout=180_000):
@@ -53,8 +58,17 @@ def test_open_index_cull_undo_search_and_train(qtbot, library, isolated_settings
     assert cat.decisions.state(second).pick == 1 and cat.decisions.state(second).best
     assert cat.decisions.state(second).rating == 4
     assert cat.decisions.state(third).pick == -1
-    qtbot.keyClick(cull, Qt.Key_U)
+    qtbot.keyClick(cull, Qt.Key_Z, Qt.ControlModifier)                 # undo: the rating
     assert cat.decisions.state(second).rating is None and cat.decisions.state(second).best
+    qtbot.keyClick(cull, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)   # redo
+    assert cat.decisions.state(second).rating == 4
+    qtbot.keyClick(cull, Qt.Key_X)                                      # rejecting the best unmarks it
+    assert cat.decisions.state(second).pick == -1 and not cat.decisions.state(second).best
+    qtbot.keyClick(cull, Qt.Key_U)                                      # unflag
+    assert cat.decisions.state(second).pick == 0
+    qtbot.keyClick(cull, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.keyClick(cull, Qt.Key_Z, Qt.ControlModifier)
+    assert cat.decisions.state(second).pick == 1 and cat.decisions.state(second).best
     qtbot.keyClick(cull, Qt.Key_Z)
     qtbot.keyClick(cull, Qt.Key_C)
     assert cull.compare and cull.main_view.actual_size
@@ -66,6 +80,9 @@ def test_open_index_cull_undo_search_and_train(qtbot, library, isolated_settings
             cull.frame_index = i
             qtbot.keyClick(cull, Qt.Key_X)
     qtbot.keyClick(cull, Qt.Key_Up)
+    for key in (Qt.Key_Down, Qt.Key_Up, Qt.Key_Down, Qt.Key_Up):      # the filmstrip survives navigation
+        qtbot.keyClick(cull, key)
+        _assert_filmstrip_laid_out(cull)
     # find similar
     query = cat.photos.get(burst.photo_ids[0])["path"]
     window.find_similar(query)

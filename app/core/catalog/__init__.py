@@ -11,7 +11,7 @@ from .connection import (CatalogError, CatalogReadOnlyError, CatalogTooNewError,
 from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
 from .jobs import JobStore, ThumbnailStore
-from .pair_checks import PairCheckStore
+from .pair_checks import DetailEvidenceStore, PairCheckStore
 from .people import PeopleStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
@@ -33,6 +33,7 @@ class Catalog:
         self.jobs = JobStore(self.conn)
         self.thumbnails = ThumbnailStore(self.conn)
         self.pair_checks = PairCheckStore(self.conn)
+        self.detail_evidence = DetailEvidenceStore(self.conn)
         self.people = PeopleStore(self.conn)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
         if not self.readonly:

@@ -1,7 +1,10 @@
 """The user's decisions: an append-only log (so nothing is lost and undo is exact).
 
 Kinds: ``pick`` (1 accept, -1 reject, 0 cleared), ``rating`` (0-5), ``label``
-(text), ``best`` (1 marked best in its burst, 0 unmarked). Each call commits at once.
+(text), ``best`` (1 marked best in its burst, 0 unmarked). Each call commits at once. The
+rows one user action writes (a best moved from one frame to another, best implying accepted:
+see app/core/culling.py) share an ``action_id``: undo and redo take back or restore whole
+actions.
 
 A decision belongs to a picture, not to a file name: it records the content hash of the photo
 it was made on and is in effect only while its photo row holds that content. When another
@@ -24,12 +27,38 @@ LIVE = ("d.undone = 0 AND (d.content_hash IS NULL OR d.content_hash = "
         "(SELECT p.content_hash FROM photos p WHERE p.id = d.photo_id))")
 
 
+def _check(kind: str, value: int | None) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown decision kind {kind!r}")
+    if kind == "pick" and value not in (-1, 0, 1):
+        raise ValueError("pick is 1 (accept), -1 (reject) or 0 (clear)")
+    if kind == "rating" and not (isinstance(value, int) and 0 <= value <= 5):
+        raise ValueError("rating is 0-5")
+
+
 @dataclass
 class DecisionState:
     pick: int = 0
     rating: int | None = None
     label: str | None = None
     best: bool = False
+
+    def apply(self, kind: str, value: int | None, text: str | None) -> None:
+        """The next decision of the log, read coherently (see app/core/culling.py)."""
+        if kind == "pick":
+            self.pick = value
+            self.best = self.best and value == 1        # a rejected or unflagged frame is not the best
+        elif kind == "rating":
+            self.rating = value
+        elif kind == "label":
+            self.label = text
+        elif kind == "best":
+            self.best = bool(value)
+            self.pick = 1 if value else self.pick        # the best frame is picked
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.pick or self.best or self.rating)
 
 
 class DecisionStore:
@@ -38,30 +67,50 @@ class DecisionStore:
 
     def record(self, photo_id: int, kind: str, value: int | None = None,
                text_value: str | None = None) -> int:
-        if kind not in KINDS:
-            raise ValueError(f"unknown decision kind {kind!r}")
-        if kind == "pick" and value not in (-1, 0, 1):
-            raise ValueError("pick is 1 (accept), -1 (reject) or 0 (clear)")
-        if kind == "rating" and not (isinstance(value, int) and 0 <= value <= 5):
-            raise ValueError("rating is 0-5")
+        """One decision as one action; returns the action id."""
+        return self.apply([(photo_id, kind, value, text_value)])
+
+    def apply(self, changes: list[tuple[int, str, int | None, str | None]]) -> int:
+        """(photo id, kind, value, text) rows written as one action (one undo step)."""
+        for _, kind, value, _ in changes:
+            _check(kind, value)
+        stamp = now_iso()
         with transaction(self.conn):
-            row = self.conn.execute("SELECT content_hash FROM photos WHERE id = ?", (photo_id,)).fetchone()
-            if row is None:
-                raise ValueError(f"no photo with id {photo_id}")
-            cur = self.conn.execute(
-                "INSERT INTO decisions (photo_id, kind, value, text_value, created_at, content_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (photo_id, kind, value, text_value, now_iso(), row[0]))
-        return cur.lastrowid
+            action = self.conn.execute("SELECT COALESCE(MAX(action_id), 0) + 1 FROM decisions").fetchone()[0]
+            for photo_id, kind, value, text_value in changes:
+                row = self.conn.execute("SELECT content_hash FROM photos WHERE id = ?", (photo_id,)).fetchone()
+                if row is None:
+                    raise ValueError(f"no photo with id {photo_id}")
+                self.conn.execute(
+                    "INSERT INTO decisions (photo_id, kind, value, text_value, created_at, content_hash, action_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", (photo_id, kind, value, text_value, stamp, row[0], action))
+        return action
 
     def undo_last(self) -> int | None:
-        """Undo the latest decision still in effect; returns its photo id."""
+        """Undo the latest action still in effect (all its decisions); returns the photo id it
+        was made on (its first decision's)."""
         with transaction(self.conn):
             row = self.conn.execute(
-                f"SELECT d.id, d.photo_id FROM decisions d WHERE {LIVE} ORDER BY d.id DESC LIMIT 1").fetchone()
+                f"SELECT d.action_id FROM decisions d WHERE {LIVE} ORDER BY d.action_id DESC LIMIT 1").fetchone()
             if row is None:
                 return None
-            self.conn.execute("UPDATE decisions SET undone = 1 WHERE id = ?", (row[0],))
-        return row[1]
+            return self._set_undone(row[0], 1)
+
+    def redo(self) -> int | None:
+        """Restore the earliest action undone since the latest one in effect (nothing once a new
+        action was made after the undo); returns its photo id."""
+        with transaction(self.conn):
+            latest = self.conn.execute(f"SELECT COALESCE(MAX(d.action_id), 0) FROM decisions d WHERE {LIVE}").fetchone()[0]
+            row = self.conn.execute("SELECT MIN(action_id) FROM decisions WHERE undone = 1 AND action_id > ?",
+                                    (latest,)).fetchone()
+            if row[0] is None:
+                return None
+            return self._set_undone(row[0], 0)
+
+    def _set_undone(self, action: int, undone: int) -> int:
+        self.conn.execute("UPDATE decisions SET undone = ? WHERE action_id = ?", (undone, action))
+        return self.conn.execute("SELECT photo_id FROM decisions WHERE action_id = ? ORDER BY id LIMIT 1",
+                                 (action,)).fetchone()[0]
 
     def state(self, photo_id: int) -> DecisionState:
         state = DecisionState()
@@ -69,15 +118,17 @@ class DecisionStore:
             f"SELECT d.kind, d.value, d.text_value FROM decisions d WHERE d.photo_id = ? AND {LIVE} "
             "ORDER BY d.id", (photo_id,))
         for kind, value, text in rows:
-            if kind == "pick":
-                state.pick = value
-            elif kind == "rating":
-                state.rating = value
-            elif kind == "label":
-                state.label = text
-            elif kind == "best":
-                state.best = bool(value)
+            state.apply(kind, value, text)
         return state
+
+    def states(self) -> dict[int, DecisionState]:
+        """The state of every photo with a decision in effect, in one query (grids, filters)."""
+        out: dict[int, DecisionState] = {}
+        rows = self.conn.execute(
+            f"SELECT d.photo_id, d.kind, d.value, d.text_value FROM decisions d WHERE {LIVE} ORDER BY d.id")
+        for pid, kind, value, text in rows:
+            out.setdefault(pid, DecisionState()).apply(kind, value, text)
+        return out
 
     def photos_with_decisions(self) -> int:
         return self.conn.execute(f"SELECT COUNT(DISTINCT d.photo_id) FROM decisions d WHERE {LIVE}").fetchone()[0]

@@ -114,5 +114,19 @@ def _v8(db: sqlite_utils.Database) -> None:
                              pk=("hash_a", "hash_b"))
 
 
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: sqlite_utils.Database) -> None:
+    """The burst-relative detail comparison remembers its result per pair of pictures."""
+    db["detail_evidence"].create({"hash_a": str, "hash_b": str, "evidence": float, "version": int, "checked_at": str},
+                                 pk=("hash_a", "hash_b"))
+
+
+def _v10(db: sqlite_utils.Database) -> None:
+    """Decisions written by one user action share an action id (undo/redo whole actions);
+    each earlier decision was its own action."""
+    db["decisions"].add_column("action_id", int)
+    db.execute("UPDATE decisions SET action_id = id")
+    db["decisions"].create_index(["action_id"])
+
+
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)

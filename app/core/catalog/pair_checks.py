@@ -1,6 +1,9 @@
-"""Verdicts of the geometric verification of candidate duplicate pairs, keyed by the content
-hashes of the two pictures (ordered), so they hold as long as both pictures exist anywhere in
-the library, under any name."""
+"""What a comparison of two pictures found, keyed by their content hashes (ordered), so it
+holds as long as both pictures exist anywhere in the library, under any name:
+
+- ``pair_checks``: the geometric verification of candidate duplicate pairs;
+- ``detail_evidence``: detail lost between two frames of a burst, measured on the same places
+  at native pixels (models/features/relative.py), tagged with the method's version."""
 from __future__ import annotations
 
 import sqlite3
@@ -30,8 +33,45 @@ class PairCheckStore:
 
     def prune(self) -> int:
         """Forget verdicts about pictures no longer in the library."""
+        return _prune(self.conn, "pair_checks")
+
+
+def _prune(conn: sqlite3.Connection, table: str) -> int:
+    live = "(SELECT content_hash FROM photos WHERE status = 'ok' AND content_hash IS NOT NULL)"
+    with transaction(conn):
+        return conn.execute(f"DELETE FROM {table} WHERE hash_a NOT IN {live} OR hash_b NOT IN {live}").rowcount
+
+
+class DetailEvidenceStore:
+    """Evidence (log10) that the picture ``hash_a`` kept more detail than ``hash_b``, stored
+    once per pair in key order (the other order is its negative); NULL when the two could not
+    be compared, so they are not decoded again."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def get(self, hashes: list[str], version: int) -> dict[tuple[str, str], float | None]:
+        """Known evidence among ``hashes``, in both orders."""
+        wanted = sorted(set(hashes))
+        if len(wanted) < 2:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        out: dict[tuple[str, str], float | None] = {}
+        for a, b, e in self.conn.execute(
+                f"SELECT hash_a, hash_b, evidence FROM detail_evidence WHERE version = ? AND hash_a IN ({marks}) "
+                f"AND hash_b IN ({marks})", [version, *wanted, *wanted]):
+            out[a, b] = e
+            out[b, a] = None if e is None else -e
+        return out
+
+    def save(self, results: list[tuple[str, str, float | None]], version: int) -> None:
+        rows = []
+        for a, b, e in results:
+            key = pair_key(a, b)
+            rows.append((*key, None if e is None else (e if key == (a, b) else -e), version, now_iso()))
         with transaction(self.conn):
-            return self.conn.execute(
-                "DELETE FROM pair_checks WHERE hash_a NOT IN (SELECT content_hash FROM photos WHERE status = 'ok' "
-                "AND content_hash IS NOT NULL) OR hash_b NOT IN (SELECT content_hash FROM photos WHERE status = 'ok' "
-                "AND content_hash IS NOT NULL)").rowcount
+            self.conn.executemany("INSERT OR REPLACE INTO detail_evidence (hash_a, hash_b, evidence, version, checked_at) "
+                                  "VALUES (?, ?, ?, ?, ?)", rows)
+
+    def prune(self) -> int:
+        return _prune(self.conn, "detail_evidence")

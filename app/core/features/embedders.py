@@ -48,16 +48,28 @@ def onnx_path(name: str, size: int):
 
 
 def _export_for_queries(embedder) -> None:
-    """Keep an ONNX copy of a CNN embedder so searches need not import torch (best effort)."""
+    """Keep an ONNX copy of a CNN embedder so searches need not import torch (best effort).
+    The export runs in a child process: torch's exporter holds the interpreter lock for most
+    of a second, which would freeze the window of a GUI indexing in a worker thread. Until the
+    copy exists, searches use torch."""
+    import os
+    import subprocess
+    import sys
+    import time
+
     path = onnx_path(embedder.name, embedder.size)
     if path.exists():
         return
+    busy = path.with_name(path.name + ".exporting")
     try:
-        import onnx  # noqa: F401  (torch's exporter needs it)
-
         path.parent.mkdir(parents=True, exist_ok=True)
-        embedder.export_onnx(path)
-    except Exception:   # no onnx package, read-only cache: searches use torch instead
+        if busy.exists() and time.time() - busy.stat().st_mtime < 600:
+            return                                  # another process is exporting it
+        busy.write_text(str(os.getpid()))
+        subprocess.Popen([sys.executable, "-m", "app.core.features.onnx_export", embedder.name, str(embedder.size),
+                          str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:        # read-only cache, no interpreter to start: searches use torch instead
         return
 
 

@@ -2,35 +2,31 @@
 reasons), rejected frames dimmed; a large view with 100% zoom and a side-by-side compare
 with synchronised panning. Keyboard first:
 
-  Left/Right frame, Up/Down burst, P or Space accept, X reject, 0-5 rating, B best,
-  U undo, Z zoom 100%, C compare with the suggested best.
-Decisions go straight to the catalog through the core API."""
+  Left/Right frame, Up/Down burst, P or Space accept, X reject, U unflag, 0-5 rating,
+  B best, Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Z zoom 100%, C compare with the
+  suggested best.
+Decisions go to the catalog through the core's decision model (app/core/culling.py: one best
+per burst, the best is accepted, a rejected frame is not the best; one key, one undo step)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QSplitter,
                                QVBoxLayout, QWidget)
 
 from app.core import paths
+from app.core.culling import decide
+from app.core.library_grid import decision_marks
 from app.core.triage import ranked_bursts
 
 from ..previews import load_preview
+from ..thumbs import dimmed
 from .image_view import ImageView
-
-
-def dimmed(pix: QPixmap) -> QPixmap:
-    out = QPixmap(pix.size())
-    out.fill(QColor("#202020"))
-    p = QPainter(out)
-    p.setOpacity(0.3)
-    p.drawPixmap(0, 0, pix)
-    p.end()
-    return out
 
 
 class CullView(QWidget):
     decided = Signal()
+    loaded = Signal(object)            # the ranked bursts
 
     def __init__(self, session, workers, thumbs, parent=None) -> None:
         super().__init__(parent)
@@ -48,8 +44,15 @@ class CullView(QWidget):
         self.strip.setViewMode(QListView.IconMode)
         self.strip.setFlow(QListView.LeftToRight)
         self.strip.setWrapping(False)
-        self.strip.setIconSize(QSize(150, 110))
-        self.strip.setFixedHeight(160)
+        # A fixed cell per frame: with cells sized from each item's text, the layout went stale
+        # after moving between bursts (thumbnails squeezed together, labels running into each other).
+        self.strip.setIconSize(QSize(150, 100))
+        self.strip.setGridSize(QSize(166, 158))
+        self.strip.setUniformItemSizes(True)
+        self.strip.setWordWrap(True)
+        self.strip.setMovement(QListView.Static)
+        self.strip.setResizeMode(QListView.Adjust)
+        self.strip.setFixedHeight(182)
         self.strip.setFocusPolicy(Qt.NoFocus)
         self.strip.currentRowChanged.connect(self._strip_selected)
         self.main_view, self.other_view = ImageView(), ImageView()
@@ -78,6 +81,7 @@ class CullView(QWidget):
         self.burst_index = min(self.burst_index, max(0, len(self.bursts) - 1))
         self.frame_index = 0
         self._show_burst()
+        self.loaded.emit(self.bursts)
 
     @property
     def burst(self):
@@ -105,7 +109,14 @@ class CullView(QWidget):
             self.strip.addItem(item)
         self.strip.blockSignals(False)
         self._refresh_strip_icons()
+        self.strip.doItemsLayout()
         self._show_frame()
+
+    def refresh_marks(self) -> None:
+        """Decisions changed elsewhere (the library grid): new marks on the strip."""
+        if self.burst is not None:
+            self._refresh_strip_icons()
+            self.header.setText(self._progress_text())
 
     def _refresh_strip_icons(self) -> None:
         b = self.burst
@@ -119,17 +130,7 @@ class CullView(QWidget):
             pix = self.thumbs.get(h)
             if pix is not None:
                 item.setIcon(QIcon(dimmed(pix) if st.pick == -1 else pix))
-            marks = []
-            if pid == b.best:
-                marks.append("★ suggested")
-            if st.best:
-                marks.append("✔ best")
-            if st.pick == 1:
-                marks.append("accepted")
-            if st.pick == -1:
-                marks.append("rejected")
-            if st.rating:
-                marks.append("☆" * st.rating)
+            marks = decision_marks(st, pid == b.best)
             name = paths.display(b.paths[row]).rsplit("/", 1)[-1]
             score = b.scores.get(pid)
             if score is not None:
@@ -189,13 +190,14 @@ class CullView(QWidget):
         pid = self.current_photo()
         if pid is None:
             return
-        self.session.catalog.decisions.record(pid, kind, value)
+        decide(self.session.catalog, pid, kind, value, burst=self.burst.photo_ids if self.burst else ())
         self._refresh_strip_icons()
         self.header.setText(self._progress_text())
         self.decided.emit()
 
-    def undo(self) -> None:
-        pid = self.session.catalog.decisions.undo_last()
+    def undo(self, redo: bool = False) -> None:
+        store = self.session.catalog.decisions
+        pid = store.redo() if redo else store.undo_last()
         b = self.burst
         if pid is not None and b is not None and pid in b.photo_ids:
             self.frame_index = b.photo_ids.index(pid)
@@ -227,11 +229,15 @@ class CullView(QWidget):
 
     def keyPressEvent(self, event) -> None:
         key, text = event.key(), event.text().lower()
+        ctrl = bool(event.modifiers() & Qt.ControlModifier)
+        if ctrl and key in (Qt.Key_Z, Qt.Key_Y):
+            self.undo(redo=key == Qt.Key_Y or bool(event.modifiers() & Qt.ShiftModifier))
+            return
         actions = {Qt.Key_Left: lambda: self.move_frame(-1), Qt.Key_Right: lambda: self.move_frame(1),
                    Qt.Key_Up: lambda: self.move_burst(-1), Qt.Key_Down: lambda: self.move_burst(1),
                    Qt.Key_Space: lambda: self.record("pick", 1)}
         letters = {"p": lambda: self.record("pick", 1), "x": lambda: self.record("pick", -1),
-                   "b": lambda: self.record("best", 1), "u": self.undo, "z": self.toggle_zoom,
+                   "b": lambda: self.record("best", 1), "u": lambda: self.record("pick", 0), "z": self.toggle_zoom,
                    "c": self.toggle_compare}
         if key in actions:
             actions[key]()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.core import paths
+from app.core.culling import keep_one
 from app.core.duplicates import CANDIDATE_SIMILARITY, find_duplicates
 
 from .photo_grid import PhotoGrid
@@ -90,7 +91,6 @@ class DuplicatesView(QWidget):
         row = self.list.currentRow()
         if 0 <= row < len(self.groups):
             g = self.groups[row]
-            for pid in g.photo_ids:
-                self.session.catalog.decisions.record(pid, "pick", 1 if pid == g.keeper else -1)
+            keep_one(self.session.catalog, g.keeper, [pid for pid in g.photo_ids if pid != g.keeper])
             self.status.setText(f"kept {os.path.basename(g.paths[g.photo_ids.index(g.keeper)])}, "
-                                f"rejected {len(g.photo_ids) - 1} (undo with U in the cull view)")
+                                f"rejected {len(g.photo_ids) - 1} (one undo step: Ctrl+Z in the cull view)")

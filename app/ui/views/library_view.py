@@ -1,29 +1,74 @@
-"""Library grid: every photo with its lazily loaded thumbnail; "Find similar" on any photo."""
+"""Library grid: every photo, culled like the bursts. Badges for picked / rejected / rating /
+best / suggested / burst, filters and sorts (app/core/library_grid.py), the folder shown where
+names repeat. Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, B best of
+its burst, Ctrl+Z / Ctrl+Shift+Z undo and redo; "Find similar" on any photo."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QListView, QMenu
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QSpinBox, QVBoxLayout, QWidget
 
-from ..library_model import LibraryModel, PathRole
+from app.core.culling import decide
+from app.core.library_grid import FILTERS, SORTS
+
+from ..library_model import LibraryModel, PathRole, RowRole
+from ..shortcuts import GRID_KEYS, tooltip
+
+FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
+                 "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested"}
+SORT_LABELS = {"time": "Capture time", "name": "Name", "folder": "Folder", "score": "Score in burst"}
 
 
-class LibraryView(QListView):
+class LibraryGrid(QListView):
     find_similar = Signal(str)
+    decided = Signal()
 
-    def __init__(self, session, thumbs, parent=None) -> None:
+    def __init__(self, session, model: LibraryModel, parent=None) -> None:
         super().__init__(parent)
         self.session = session
-        self.model_ = LibraryModel(session.catalog, self, thumbs)
-        self.setModel(self.model_)
+        self.setModel(model)
         self.setViewMode(QListView.IconMode)
         self.setResizeMode(QListView.Adjust)
         self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.Batched)
         self.setBatchSize(200)
         self.setIconSize(QSize(160, 120))
-        self.setSpacing(6)
+        self.setGridSize(QSize(186, 192))
+        self.setWordWrap(True)
+        self.setMovement(QListView.Static)
+        self.setSelectionMode(QListView.ExtendedSelection)
         self.setContextMenuPolicy(Qt.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
+
+    def selected_rows(self):
+        return [i.data(RowRole) for i in sorted(self.selectedIndexes(), key=lambda i: i.row())]
+
+    def apply(self, kind: str, value: int) -> int:
+        """A decision on every selected photo; returns how many were decided."""
+        rows = self.selected_rows()
+        for r in rows:
+            if kind == "best" and not r.burst_ids:
+                continue                      # best is a burst's frame; a single photo has none
+            decide(self.session.catalog, r.photo_id, kind, value, burst=r.burst_ids)
+        if rows:
+            self.model().refresh_states()
+            self.decided.emit()
+        return len(rows)
+
+    def keyPressEvent(self, event) -> None:
+        key, text = event.key(), event.text().lower()
+        if event.modifiers() & Qt.ControlModifier and key in (Qt.Key_Z, Qt.Key_Y):
+            store = self.session.catalog.decisions
+            store.redo() if key == Qt.Key_Y or event.modifiers() & Qt.ShiftModifier else store.undo_last()
+            self.model().refresh_states()
+            self.decided.emit()
+            return
+        letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0), "b": ("best", 1)}
+        if text in letters:
+            self.apply(*letters[text])
+        elif text.isdigit() and 0 <= int(text) <= 5:
+            self.apply("rating", int(text))
+        else:
+            super().keyPressEvent(event)
 
     def _menu(self, pos) -> None:
         index = self.indexAt(pos)
@@ -33,3 +78,52 @@ class LibraryView(QListView):
         act = menu.addAction("Find similar")
         if menu.exec(self.viewport().mapToGlobal(pos)) is act:
             self.find_similar.emit(index.data(PathRole))
+
+
+class LibraryView(QWidget):
+    def __init__(self, session, thumbs, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model_ = LibraryModel(session.catalog, self, thumbs)
+        self.grid = LibraryGrid(session, self.model_)
+        self.find_similar, self.decided = self.grid.find_similar, self.grid.decided
+        self.filter = QComboBox()
+        for name in FILTERS:
+            self.filter.addItem(FILTER_LABELS[name], name)
+        self.min_rating = QSpinBox()
+        self.min_rating.setRange(1, 5)
+        self.min_rating.setSuffix(" ★")
+        self.min_rating.setEnabled(False)
+        self.sort = QComboBox()
+        for name in SORTS:
+            self.sort.addItem(SORT_LABELS[name], name)
+        self.count = QLabel("")
+        bar = QHBoxLayout()
+        for w in (QLabel("Show"), self.filter, self.min_rating, QLabel("Sort by"), self.sort):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.count)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(bar)
+        lay.addWidget(self.grid, 1)
+        self.filter.setToolTip("Keys on the selected photos:\n" + tooltip(GRID_KEYS))
+        self.filter.currentIndexChanged.connect(self._view_changed)
+        self.min_rating.valueChanged.connect(self._view_changed)
+        self.sort.currentIndexChanged.connect(self._view_changed)
+        self.model_.modelReset.connect(self._count)
+        self._count()
+
+    def set_view(self, filter_name: str = "all", min_rating: int = 1, sort: str = "time") -> None:
+        self.filter.setCurrentIndex(self.filter.findData(filter_name))
+        self.min_rating.setValue(min_rating)
+        self.sort.setCurrentIndex(self.sort.findData(sort))
+        self._view_changed()
+
+    def _view_changed(self) -> None:
+        name = self.filter.currentData()
+        self.min_rating.setEnabled(name == "rated")
+        self.model_.set_view(filter_name=name, min_rating=self.min_rating.value(), sort=self.sort.currentData())
+
+    def _count(self) -> None:
+        self.count.setText(f"{self.model_.rowCount()} of {self.model_.total} photos")

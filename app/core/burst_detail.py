@@ -1,0 +1,64 @@
+"""The burst-relative pass: frames of one burst compared with each other at native pixels
+(models/features/relative.py), deferred to the time a burst is ranked and kept in the catalog
+by content hash, so each pair of pictures is decoded and compared once."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from models.features.relative import burst_evidence
+
+from .decode import DecodeError, decode
+
+log = logging.getLogger(__name__)
+METHOD_VERSION = 1       # bump when models/features/relative.py changes what it measures
+
+
+def _native_gray(path: str) -> np.ndarray | None:
+    try:
+        native = decode(None, path, native=True).native
+    except (DecodeError, OSError) as exc:
+        log.info("burst comparison skips %s: %s", path, exc)
+        return None
+    return np.asarray(native.convert("L"), np.float32) if native is not None else None
+
+
+def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
+    """(N, N) evidence that frame i kept more detail than frame j (log10 energy; NaN where the
+    two cannot be compared). Decodes only the frames of pairs not measured before."""
+    n = len(photo_ids)
+    out = np.full((n, n), np.nan, np.float32)
+    rows = [catalog.photos.get(pid) for pid in photo_ids]
+    hashes = [r["content_hash"] if r else None for r in rows]
+    known = catalog.detail_evidence.get([h for h in hashes if h], METHOD_VERSION)
+    todo = set()
+    for i in range(n):
+        for j in range(n):
+            if i == j or hashes[i] is None or hashes[j] is None:
+                continue
+            if hashes[i] == hashes[j]:
+                out[i, j] = 0.0
+            elif (hashes[i], hashes[j]) in known:
+                e = known[hashes[i], hashes[j]]
+                out[i, j] = np.nan if e is None else e
+            else:
+                todo.update((i, j))
+    if todo:
+        frames = sorted(todo)
+        grays = [_native_gray(rows[i]["path"]) for i in frames]
+        quality = catalog.features.quality([photo_ids[i] for i in frames])
+        readable = [(i, g) for i, g in zip(frames, grays) if g is not None]
+        measured = burst_evidence([g for _, g in readable],
+                                  [float(quality.get(photo_ids[i], {}).get("noise_native") or 0.0) for i, _ in readable])
+        results = []
+        for a, (i, _) in enumerate(readable):
+            for b, (j, _) in enumerate(readable):
+                if i < j and hashes[i] != hashes[j] and (hashes[i], hashes[j]) not in known:
+                    e = measured[a, b]
+                    out[i, j], out[j, i] = e, -e
+                    results.append((hashes[i], hashes[j], None if np.isnan(e) else float(e)))
+        if results and not catalog.readonly:
+            catalog.detail_evidence.save(results, METHOD_VERSION)
+    np.fill_diagonal(out, 0.0)
+    return out

@@ -1,0 +1,52 @@
+"""One decision model for every way a user decides (the cull view, the library grid, the
+duplicates view, ``phototriage pick``):
+
+- at most one best frame per burst: marking a frame best unmarks the burst's other best;
+- the best frame is accepted: marking best also accepts it;
+- rejecting or unflagging the best frame takes its best mark away;
+- whatever one user action changes is one undo step (``DecisionStore.undo_last``/``redo``).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .bursts import find_bursts, settings_from_catalog
+
+ACTIONS = {"pick", "rating", "label", "best"}
+
+
+def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: str | None = None,
+           burst: Sequence[int] = ()) -> int:
+    """Record one user action on ``photo_id`` with what the rules imply; ``burst``: the photo
+    ids of its burst (for "one best per burst"). Returns the action id."""
+    if kind not in ACTIONS:
+        raise ValueError(f"unknown decision kind {kind!r}")
+    store = catalog.decisions
+    state = store.state(photo_id)
+    changes = [(photo_id, kind, value, text)]
+    if kind == "best" and value:
+        changes += [(other, "best", 0, None) for other in burst if other != photo_id and store.state(other).best]
+        if state.pick != 1:
+            changes.append((photo_id, "pick", 1, None))
+    elif kind == "pick" and value != 1 and state.best:
+        changes.append((photo_id, "best", 0, None))
+    return store.apply(changes)
+
+
+def keep_one(catalog, keeper: int, others: Sequence[int]) -> int:
+    """Accept ``keeper`` and reject ``others`` (a duplicate group) as one action."""
+    store = catalog.decisions
+    changes = [(keeper, "pick", 1, None)]
+    for pid in others:
+        changes.append((pid, "pick", -1, None))
+        if store.state(pid).best:
+            changes.append((pid, "best", 0, None))
+    return store.apply(changes)
+
+
+def burst_of(catalog, photo_id: int) -> list[int]:
+    """The photo ids of the burst ``photo_id`` belongs to (empty when it is a single)."""
+    for burst in find_bursts(catalog, settings_from_catalog(catalog)):
+        if photo_id in burst.photo_ids:
+            return list(burst.photo_ids)
+    return []

@@ -1,0 +1,99 @@
+"""Every photo of the library as the grid shows it: its decisions, its burst and the burst's
+suggestion, filtered and sorted the way a photographer culls (Qt-free; the GUI's library grid
+is a thin model over it)."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+
+from . import paths
+from .catalog.decisions import DecisionState
+
+
+@dataclass
+class GridRow:
+    photo_id: int
+    path: str
+    name: str                       # the file name, with its folder where names repeat
+    content_hash: str | None
+    status: str
+    captured: float | None
+    state: DecisionState
+    burst: str | None = None        # burst id
+    burst_ids: tuple[int, ...] = ()
+    suggested: bool = False         # the ranker's best of its burst
+    score: float | None = None      # mean win probability in its burst
+
+    def badges(self) -> str:
+        marks = decision_marks(self.state, self.suggested)
+        if self.burst:
+            marks.append(f"▣ {len(self.burst_ids)}")
+        return " ".join(marks)
+
+
+def decision_marks(state: DecisionState, suggested: bool = False) -> list[str]:
+    """The marks a photo's decisions show, the same in the grid and on the cull view's strip."""
+    marks = []
+    if state.best:
+        marks.append("✔ best")                       # the best is always picked: no second mark
+    elif state.pick == 1:
+        marks.append("✓ picked")
+    if state.pick == -1:
+        marks.append("✗ rejected")
+    if state.rating:
+        marks.append("★" * state.rating)
+    if suggested and not state.best:
+        marks.append("☆ suggested")
+    return marks
+
+
+FILTERS = {
+    "all": lambda r, n: True,
+    "undecided": lambda r, n: not r.state.decided,
+    "picked": lambda r, n: r.state.pick == 1,
+    "rejected": lambda r, n: r.state.pick == -1,
+    "rated": lambda r, n: (r.state.rating or 0) >= n,
+    "bursts": lambda r, n: r.burst is not None,
+    "best": lambda r, n: r.state.best or r.suggested,
+}
+SORTS = {
+    "time": lambda r: (r.captured is None, r.captured or 0.0, r.path),
+    "name": lambda r: (r.name.lower(), r.path),
+    "folder": lambda r: (os.path.dirname(r.path), r.name.lower()),
+    "score": lambda r: (r.score is None, -(r.score or 0.0), r.path),
+}
+
+
+def display_names(all_paths: list[str]) -> list[str]:
+    """File names, with the parent folder where a name occurs more than once (f01.jpg from two
+    bursts becomes tree/f01.jpg and hamilton/f01.jpg)."""
+    names = [os.path.basename(p) for p in all_paths]
+    repeated = {n for n, c in Counter(names).items() if c > 1}
+    return [f"{os.path.basename(os.path.dirname(p))}/{n}" if n in repeated else n for p, n in zip(all_paths, names)]
+
+
+def grid_rows(catalog, bursts=None) -> list[GridRow]:
+    """Every photo in capture order; ``bursts``: ranked bursts (app/core/triage.BurstView) when
+    known, for burst badges, suggestions and scores."""
+    photos = catalog.photos.grid()
+    states = catalog.decisions.states()
+    names = display_names([paths.display(p) for _, p, _, _, _ in photos])
+    burst_of = {}
+    for b in bursts or ():
+        for pid in b.photo_ids:
+            burst_of[pid] = b
+    rows = []
+    for (pid, path, h, status, ts), name in zip(photos, names):
+        row = GridRow(pid, path, name, h, status, ts, states.get(pid) or DecisionState())
+        b = burst_of.get(pid)
+        if b is not None:
+            row.burst, row.burst_ids = b.id, tuple(b.photo_ids)
+            row.suggested, row.score = b.best == pid, b.scores.get(pid)
+        rows.append(row)
+    return rows
+
+
+def select(rows: list[GridRow], filter_name: str = "all", min_rating: int = 1, sort: str = "time") -> list[GridRow]:
+    keep = FILTERS[filter_name]
+    return sorted((r for r in rows if keep(r, min_rating)), key=SORTS[sort])

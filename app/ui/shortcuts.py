@@ -1,0 +1,45 @@
+"""The keyboard, in one table: the cull view's keys, the help overlay (``?``), the toolbar's
+tooltips and the README's list all read it (a test checks the README against it)."""
+from __future__ import annotations
+
+# (keys as shown, what they do)
+CULL_KEYS: list[tuple[str, str]] = [
+    ("Left / Right", "previous / next frame"),
+    ("Up / Down", "previous / next burst"),
+    ("P or Space", "pick (accept) the frame"),
+    ("X", "reject the frame"),
+    ("U", "unflag: neither picked nor rejected"),
+    ("0-5", "rating"),
+    ("B", "mark as the best frame of its burst (also picks it)"),
+    ("Z", "100 % loupe on and off"),
+    ("C", "compare with the suggested best, zoom and pan in step"),
+    ("Ctrl+Z", "undo the last decision (a whole action)"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
+]
+GRID_KEYS: list[tuple[str, str]] = [
+    ("P or Space", "pick the selected photos"),
+    ("X", "reject them"),
+    ("U", "unflag them"),
+    ("0-5", "rate them"),
+    ("B", "mark a burst frame as its burst's best"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
+]
+WINDOW_KEYS: list[tuple[str, str]] = [
+    ("Ctrl+O", "open a folder"),
+    ("?", "this list of keys"),
+]
+
+
+def help_html() -> str:
+    def rows(keys):
+        return "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in keys)
+
+    return (f"<h3>Cull view</h3><table>{rows(CULL_KEYS)}</table>"
+            f"<h3>Library grid</h3><table>{rows(GRID_KEYS)}</table>"
+            f"<h3>Window</h3><table>{rows(WINDOW_KEYS)}</table>"
+            "<p>Decisions are saved at once. Press any key or click to close.</p>")
+
+
+def tooltip(keys: list[tuple[str, str]] = CULL_KEYS) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in keys)

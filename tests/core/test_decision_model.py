@@ -1,0 +1,89 @@
+"""One decision model for every way a user decides (app/core/culling.py): at most one best per
+burst, the best is accepted, a rejected or unflagged frame is not the best, and one user
+action is one undo step, with redo."""
+import pytest
+
+from app.core.culling import decide, keep_one
+
+
+@pytest.fixture
+def burst(catalog):
+    return [catalog.photos.upsert(f"/lib/f0{i}.jpg", {"status": "ok", "content_hash": f"h{i}"}) for i in range(4)]
+
+
+def _state(catalog, pid):
+    s = catalog.decisions.state(pid)
+    return s.pick, s.best
+
+
+def test_marking_a_frame_best_moves_the_mark_and_accepts_it(catalog, burst):
+    a, b = burst[:2]
+    decide(catalog, a, "best", 1, burst=burst)
+    assert _state(catalog, a) == (1, True)
+    decide(catalog, b, "best", 1, burst=burst)
+    assert _state(catalog, b) == (1, True) and _state(catalog, a) == (1, False)
+    assert sum(catalog.decisions.state(p).best for p in burst) == 1
+
+
+@pytest.mark.parametrize("pick", [-1, 0])
+def test_rejecting_or_unflagging_the_best_takes_the_mark_away(catalog, burst, pick):
+    decide(catalog, burst[0], "best", 1, burst=burst)
+    decide(catalog, burst[0], "pick", pick, burst=burst)
+    assert _state(catalog, burst[0]) == (pick, False)
+
+
+def test_one_action_is_one_undo_step_and_redo_restores_it(catalog, burst):
+    a, b = burst[:2]
+    decide(catalog, a, "best", 1, burst=burst)
+    decide(catalog, b, "best", 1, burst=burst)          # one action: b best + accepted, a unmarked
+    assert catalog.decisions.undo_last() == b
+    assert _state(catalog, a) == (1, True) and _state(catalog, b) == (0, False)
+    assert catalog.decisions.redo() == b
+    assert _state(catalog, a) == (1, False) and _state(catalog, b) == (1, True)
+    assert catalog.decisions.redo() is None             # nothing left to redo
+
+
+def test_a_new_decision_after_undo_ends_the_redo(catalog, burst):
+    decide(catalog, burst[0], "rating", 3)
+    catalog.decisions.undo_last()
+    decide(catalog, burst[1], "rating", 2)
+    assert catalog.decisions.redo() is None
+    assert catalog.decisions.state(burst[0]).rating is None
+
+
+def test_keeping_one_of_a_duplicate_group_is_one_step(catalog, burst):
+    decide(catalog, burst[2], "best", 1, burst=burst)
+    keep_one(catalog, burst[0], burst[1:])
+    assert [_state(catalog, p) for p in burst] == [(1, False), (-1, False), (-1, False), (-1, False)]
+    catalog.decisions.undo_last()
+    assert [_state(catalog, p) for p in burst] == [(0, False), (0, False), (1, True), (0, False)]
+
+
+def test_a_contradictory_log_from_before_reads_coherently(catalog, burst):
+    """Logs written before the model (best and reject on one frame) read as the later choice."""
+    catalog.decisions.record(burst[0], "best", 1)
+    catalog.decisions.record(burst[0], "pick", -1)
+    assert _state(catalog, burst[0]) == (-1, False)
+    catalog.decisions.record(burst[1], "pick", -1)
+    catalog.decisions.record(burst[1], "best", 1)
+    assert _state(catalog, burst[1]) == (1, True)
+
+
+def test_an_old_catalog_gets_one_action_per_decision(tmp_path, monkeypatch):
+    from app.core.catalog import Catalog, connection, migrations
+
+    path = tmp_path / "old.db"
+    nine = migrations.MIGRATIONS[:9]                 # a catalog as version 9 made it
+    monkeypatch.setattr(connection, "MIGRATIONS", nine)
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", 9, raising=False)
+    with Catalog(path) as cat:
+        pid = cat.photos.upsert("/lib/x.jpg", {"status": "ok", "content_hash": "hx"})
+        for kind, value in (("pick", 1), ("rating", 5)):
+            cat.conn.execute("INSERT INTO decisions (photo_id, kind, value, created_at, content_hash) "
+                             "VALUES (?, ?, ?, '2026-01-01', 'hx')", (pid, kind, value))
+        cat.conn.commit()
+        assert "action_id" not in {r[1] for r in cat.conn.execute("PRAGMA table_info(decisions)")}
+    monkeypatch.undo()
+    with Catalog(path) as cat:                       # migrated to the current version
+        assert cat.decisions.undo_last() == pid
+        assert cat.decisions.state(pid).rating is None and cat.decisions.state(pid).pick == 1

@@ -1,0 +1,43 @@
+"""The library grid's rows in the core: decisions, bursts, filters, sorts, names with their
+folder where they repeat."""
+from types import SimpleNamespace
+
+from app.core.culling import decide
+from app.core.library_grid import display_names, grid_rows, select
+
+
+def test_names_get_their_folder_only_where_they_repeat():
+    assert display_names(["/a/tree/f01.jpg", "/a/ham/f01.jpg", "/a/x/cat.jpg"]) == \
+        ["tree/f01.jpg", "ham/f01.jpg", "cat.jpg"]
+
+
+def _library(catalog):
+    ids = [catalog.photos.upsert(p, {"status": "ok", "content_hash": f"h{i}", "captured_ts": 100.0 - i})
+           for i, p in enumerate(["/lib/b/f01.jpg", "/lib/b/f02.jpg", "/lib/s/zebra.jpg", "/lib/s/apple.jpg"])]
+    burst = SimpleNamespace(id="b1", photo_ids=ids[:2], best=ids[1], scores={ids[0]: 0.2, ids[1]: 0.8})
+    return ids, [burst]
+
+
+def test_filters_and_sorts(catalog):
+    ids, bursts = _library(catalog)
+    decide(catalog, ids[0], "best", 1, burst=ids[:2])
+    decide(catalog, ids[2], "pick", -1)
+    decide(catalog, ids[3], "rating", 4)
+    rows = grid_rows(catalog, bursts)
+
+    def names(**view):
+        return [r.name for r in select(rows, **view)]
+
+    assert names() == ["apple.jpg", "zebra.jpg", "f02.jpg", "f01.jpg"]           # capture time
+    assert names(sort="name") == ["apple.jpg", "f01.jpg", "f02.jpg", "zebra.jpg"]
+    assert names(sort="score")[:2] == ["f02.jpg", "f01.jpg"]
+    assert names(filter_name="undecided") == ["f02.jpg"]
+    assert names(filter_name="picked") == ["f01.jpg"]                             # best implies picked
+    assert names(filter_name="rejected") == ["zebra.jpg"]
+    assert names(filter_name="rated", min_rating=4) == ["apple.jpg"]
+    assert names(filter_name="rated", min_rating=5) == []
+    assert names(filter_name="bursts", sort="name") == ["f01.jpg", "f02.jpg"]
+    assert names(filter_name="best", sort="name") == ["f01.jpg", "f02.jpg"]       # marked and suggested
+    badges = {r.name: r.badges() for r in rows}
+    assert badges["f01.jpg"] == "✔ best ▣ 2" and badges["f02.jpg"] == "☆ suggested ▣ 2"
+    assert badges["zebra.jpg"] == "✗ rejected" and badges["apple.jpg"] == "★★★★"

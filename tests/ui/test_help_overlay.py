@@ -1,0 +1,33 @@
+"""Every shortcut is on screen (the ? overlay, the Cull tab's tooltip) and in the README."""
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from app.ui.shortcuts import CULL_KEYS, GRID_KEYS, WINDOW_KEYS
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_lists_every_key():
+    text = README.read_text()
+    for keys, what in CULL_KEYS + GRID_KEYS + WINDOW_KEYS:
+        assert f"| {keys} | {what} |" in text, keys
+
+
+def test_question_mark_shows_every_key_and_any_key_closes(qtbot, library, isolated_settings, tmp_path):
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_library(str(library), index=False)
+    window.help.toggle()
+    assert window.help.isVisible()
+    shown = window.help.text.text()
+    for keys, what in CULL_KEYS + GRID_KEYS + WINDOW_KEYS:
+        assert keys in shown and what in shown
+    window.help.grab().save(str(tmp_path / "help.png"))
+    qtbot.keyClick(window.help, Qt.Key_Escape)
+    assert not window.help.isVisible()
+    tip = window.tabs.tabToolTip(window.tabs.indexOf(window.cull))
+    assert all(keys in tip for keys, _ in CULL_KEYS)

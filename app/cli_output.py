@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+from app.core.text import plural
 
 
 def _index(r: dict) -> list[str]:

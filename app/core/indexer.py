@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import paths
+from .text import plural
 from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
 from .catalog import MISSING, Catalog, PhotoIdentity
 from .catalog import SKIPPED as UNREADABLE
@@ -61,7 +62,7 @@ class IndexSummary:
         if self.cancelled:
             return "indexing cancelled" + (f": {', '.join(changes)}" if changes else "")
         if not changes:
-            return f"up to date: {self.unchanged} photo{'s' if self.unchanged != 1 else ''} unchanged"
+            return f"up to date: {plural(self.unchanged, 'photo')} unchanged"
         return "indexed: " + ", ".join(changes)
 
 

@@ -24,8 +24,11 @@ class GridRow:
     burst_ids: tuple[int, ...] = ()
     suggested: bool = False         # the ranker's best of its burst
     score: float | None = None      # mean win probability in its burst
+    reason: str | None = None       # why a photo is skipped or missing
 
     def badges(self) -> str:
+        if self.status != "ok":
+            return f"⚠ {self.status}: {self.reason}" if self.reason else f"⚠ {self.status}"
         marks = decision_marks(self.state, self.suggested)
         if self.burst:
             marks.append(f"▣ {len(self.burst_ids)}")
@@ -50,6 +53,7 @@ def decision_marks(state: DecisionState, suggested: bool = False) -> list[str]:
 
 FILTERS = {
     "all": lambda r, n: True,
+    "unreadable": lambda r, n: r.status != "ok",
     "undecided": lambda r, n: not r.state.decided,
     "picked": lambda r, n: r.state.pick == 1,
     "rejected": lambda r, n: r.state.pick == -1,
@@ -78,14 +82,14 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
     known, for burst badges, suggestions and scores."""
     photos = catalog.photos.grid()
     states = catalog.decisions.states()
-    names = display_names([paths.display(p) for _, p, _, _, _ in photos])
+    names = display_names([paths.display(p) for _, p, _, _, _, _ in photos])
     burst_of = {}
     for b in bursts or ():
         for pid in b.photo_ids:
             burst_of[pid] = b
     rows = []
-    for (pid, path, h, status, ts), name in zip(photos, names):
-        row = GridRow(pid, path, name, h, status, ts, states.get(pid) or DecisionState())
+    for (pid, path, h, status, ts, reason), name in zip(photos, names):
+        row = GridRow(pid, path, name, h, status, ts, states.get(pid) or DecisionState(), reason=reason)
         b = burst_of.get(pid)
         if b is not None:
             row.burst, row.burst_ids = b.id, tuple(b.photo_ids)

@@ -90,7 +90,8 @@ class LibraryModel(QAbstractListModel):
             return r.name + ("\n" + badges if badges else "")
         if role == Qt.ToolTipRole:
             score = f"\nscore in its burst {r.score:.2f}" if r.score is not None else ""
-            return f"{paths.display(r.path)}\n{r.status}{score}"
+            why = f": {r.reason}" if r.reason else ""
+            return f"{paths.display(r.path)}\n{r.status}{why}{score}"
         if role == Qt.DecorationRole and r.content_hash and r.status == "ok":
             pix = self.thumbs.get(r.content_hash)
             if pix is None:

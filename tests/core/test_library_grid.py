@@ -41,3 +41,11 @@ def test_filters_and_sorts(catalog):
     badges = {r.name: r.badges() for r in rows}
     assert badges["f01.jpg"] == "✔ best ▣ 2" and badges["f02.jpg"] == "☆ suggested ▣ 2"
     assert badges["zebra.jpg"] == "✗ rejected" and badges["apple.jpg"] == "★★★★"
+
+
+def test_an_unreadable_file_says_why(catalog):
+    catalog.photos.upsert("/lib/ok.jpg", {"status": "ok", "content_hash": "h1"})
+    catalog.photos.upsert("/lib/broken.jpg", {"status": "skipped", "status_reason": "truncated or corrupt image data"})
+    rows = {r.name: r for r in grid_rows(catalog)}
+    assert rows["broken.jpg"].badges() == "⚠ skipped: truncated or corrupt image data"
+    assert [r.name for r in select(list(rows.values()), "unreadable")] == ["broken.jpg"]

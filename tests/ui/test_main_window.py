@@ -20,8 +20,12 @@ def _assert_filmstrip_laid_out(cull) -> None:
     grid = strip.gridSize()
     rects = [strip.visualItemRect(strip.item(i)) for i in range(strip.count())]
     assert len(rects) == len(cull.burst.photo_ids)
+    line = strip.fontMetrics().lineSpacing()
     for i, r in enumerate(rects):
         assert r.width() >= 80 and r.height() >= 100, (i, r)
+        item = strip.item(i)                  # room for the thumbnail and every line of marks
+        icon = item.icon().actualSize(strip.iconSize()).height() if not item.icon().isNull() else 0
+        assert r.height() >= icon + line * (item.text().count("\n") + 1), (i, r, item.text())
         assert r.width() <= grid.width() and r.height() <= grid.height(), (i, r)
         for other in rects[i + 1:]:
             assert not r.intersects(other), (r, other)
@@ -80,6 +84,8 @@ def test_open_index_cull_undo_search_and_train(qtbot, library, isolated_settings
             cull.frame_index = i
             qtbot.keyClick(cull, Qt.Key_X)
     qtbot.keyClick(cull, Qt.Key_Up)
+    cull.frame_index = 1
+    qtbot.keyClick(cull, Qt.Key_X)                                   # a second line of marks on one frame
     for key in (Qt.Key_Down, Qt.Key_Up, Qt.Key_Down, Qt.Key_Up):      # the filmstrip survives navigation
         qtbot.keyClick(cull, key)
         _assert_filmstrip_laid_out(cull)
@@ -88,6 +94,11 @@ def test_open_index_cull_undo_search_and_train(qtbot, library, isolated_settings
     window.find_similar(query)
     qtbot.waitUntil(lambda: bool(window.search.last_results), timeout=60_000)
     assert window.search.last_results[0].path == query
+    # people are shown by a face, not only a name and a count
+    window.tabs.setCurrentWidget(window.people)
+    window.people.reload()
+    qtbot.waitUntil(lambda: bool(window.people.clusters), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.people.list.item(0).icon().isNull(), timeout=30_000)
     # a short fine-tune from the training tab (thresholds lowered for two bursts)
     monkeypatch.setattr(learning, "MIN_PAIRS", 3)
     monkeypatch.setattr(learning, "MIN_BURSTS", 2)

@@ -121,11 +121,12 @@ class PhotoStore:
         rows = self.conn.execute("SELECT path, content_hash, status FROM photos ORDER BY captured_ts, path")
         return [(paths.from_db(p), h, s) for p, h, s in rows]
 
-    def grid(self) -> list[tuple[int, str, str | None, str, float | None]]:
-        """(id, path, content hash, status, capture time) of every photo, in capture order."""
-        rows = self.conn.execute("SELECT id, path, content_hash, status, captured_ts FROM photos "
+    def grid(self) -> list[tuple[int, str, str | None, str, float | None, str | None]]:
+        """(id, path, content hash, status, capture time, status reason) of every photo, in
+        capture order."""
+        rows = self.conn.execute("SELECT id, path, content_hash, status, captured_ts, status_reason FROM photos "
                                  "ORDER BY captured_ts, path")
-        return [(i, paths.from_db(p), h, s, t) for i, p, h, s, t in rows]
+        return [(i, paths.from_db(p), h, s, t, r) for i, p, h, s, t, r in rows]
 
     def counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall())

@@ -47,8 +47,7 @@ class CullView(QWidget):
         # A fixed cell per frame: with cells sized from each item's text, the layout went stale
         # after moving between bursts (thumbnails squeezed together, labels running into each other).
         self.strip.setIconSize(QSize(150, 100))
-        self.strip.setGridSize(QSize(166, 158))
-        self.strip.setUniformItemSizes(True)
+        self.strip.setGridSize(QSize(166, 158))        # not uniform item sizes: those elide a second line
         self.strip.setWordWrap(True)
         self.strip.setMovement(QListView.Static)
         self.strip.setResizeMode(QListView.Adjust)

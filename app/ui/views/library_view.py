@@ -14,7 +14,8 @@ from ..library_model import LibraryModel, PathRole, RowRole
 from ..shortcuts import GRID_KEYS, tooltip
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
-                 "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested"}
+                 "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested",
+                 "unreadable": "Unreadable or missing"}
 SORT_LABELS = {"time": "Capture time", "name": "Name", "folder": "Folder", "score": "Score in burst"}
 
 

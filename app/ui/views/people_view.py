@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QListView, QLi
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from app.core.people import assign, people
+from app.core.text import plural
 
 from .photo_grid import PhotoGrid
 
@@ -20,6 +21,7 @@ class PeopleView(QWidget):
         self.session, self.workers, self.thumbs = session, workers, thumbs
         self.clusters = []
         self.list = QListWidget()
+        self.list.setIconSize(QSize(48, 48))
         self.list.setSelectionMode(QListWidget.ExtendedSelection)
         self.list.currentRowChanged.connect(self._show_cluster)
         self.faces = QListWidget()
@@ -46,7 +48,20 @@ class PeopleView(QWidget):
         lay.addLayout(buttons)
         lay.addWidget(self.status)
         lay.addWidget(body, 1)
-        thumbs.ready.connect(lambda _h: self._show_cluster(self.list.currentRow()))
+        thumbs.ready.connect(self._thumb_ready)
+
+    def _thumb_ready(self, _hash: str) -> None:
+        self._list_icons()
+        self._show_cluster(self.list.currentRow())
+
+    def _list_icons(self) -> None:
+        """Each person shown by a face, not only a name and a count."""
+        for row, c in enumerate(self.clusters):
+            item = self.list.item(row)
+            if item is not None and item.icon().isNull() and c.faces:
+                crop = self._crop(c.faces[0])
+                if crop is not None:
+                    item.setIcon(QIcon(crop))
 
     def reload(self) -> None:
         self.workers.start(self.session.run_in_worker(lambda cat, cancel: people(cat)), on_result=self._loaded)
@@ -56,7 +71,8 @@ class PeopleView(QWidget):
         row = max(0, self.list.currentRow())
         self.list.clear()
         for c in self.clusters:
-            self.list.addItem(f"{c.label} — {len(c.faces)} faces")
+            self.list.addItem(f"{c.label} — {plural(len(c.faces), 'face')}")
+        self._list_icons()
         named = sum(1 for c in self.clusters if c.label != "unknown")
         self.status.setText(f"{named} people, {len(self.clusters) - named} unmatched faces")
         if self.clusters:

@@ -25,6 +25,8 @@ class GridRow:
     suggested: bool = False         # the ranker's best of its burst
     score: float | None = None      # mean win probability in its burst
     reason: str | None = None       # why a photo is skipped or missing
+    duplicate: bool = False         # an exact copy, or a near copy verified by `duplicates`
+    people: frozenset[str] = frozenset()      # the people the user named on it
 
     def badges(self) -> str:
         if self.status != "ok":
@@ -60,6 +62,7 @@ FILTERS = {
     "rated": lambda r, n: (r.state.rating or 0) >= n,
     "bursts": lambda r, n: r.burst is not None,
     "best": lambda r, n: r.state.best or r.suggested,
+    "duplicates": lambda r, n: r.duplicate,
 }
 SORTS = {
     "time": lambda r: (r.captured is None, r.captured or 0.0, r.path),
@@ -82,6 +85,9 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
     known, for burst badges, suggestions and scores."""
     photos = catalog.photos.grid()
     states = catalog.decisions.states()
+    copies = Counter(h for _, _, h, status, _, _ in photos if h and status == "ok")
+    near = catalog.pair_checks.duplicate_hashes()
+    named = catalog.people.named_in_photos()
     names = display_names([paths.display(p) for _, p, _, _, _, _ in photos])
     burst_of = {}
     for b in bursts or ():
@@ -89,7 +95,8 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
             burst_of[pid] = b
     rows = []
     for (pid, path, h, status, ts, reason), name in zip(photos, names):
-        row = GridRow(pid, path, name, h, status, ts, states.get(pid) or DecisionState(), reason=reason)
+        row = GridRow(pid, path, name, h, status, ts, states.get(pid) or DecisionState(), reason=reason,
+                      duplicate=bool(h) and (copies[h] > 1 or h in near), people=frozenset(named.get(pid, ())))
         b = burst_of.get(pid)
         if b is not None:
             row.burst, row.burst_ids = b.id, tuple(b.photo_ids)
@@ -98,6 +105,13 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
     return rows
 
 
-def select(rows: list[GridRow], filter_name: str = "all", min_rating: int = 1, sort: str = "time") -> list[GridRow]:
+def select(rows: list[GridRow], filter_name: str = "all", min_rating: int = 1, sort: str = "time",
+           person: str | None = None) -> list[GridRow]:
+    """The rows a filter keeps (``person``: also only photos of that named person), sorted."""
     keep = FILTERS[filter_name]
-    return sorted((r for r in rows if keep(r, min_rating)), key=SORTS[sort])
+    return sorted((r for r in rows if keep(r, min_rating) and (person is None or person in r.people)),
+                  key=SORTS[sort])
+
+
+def people_names(rows: list[GridRow]) -> list[str]:
+    return sorted({name for r in rows for name in r.people}, key=str.lower)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QIcon
 
 from app.core import paths
 from app.core.catalog import Catalog
-from app.core.library_grid import GridRow, grid_rows, select
+from app.core.library_grid import GridRow, grid_rows, people_names, select
 
 from .thumbs import ThumbnailCache, dimmed
 
@@ -26,7 +26,7 @@ class LibraryModel(QAbstractListModel):
         self._rows: list[GridRow] = []
         self._row_of_hash: dict[str, list[int]] = {}
         self.bursts = None
-        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time"}
+        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time", "person": None}
         self.thumbs = thumbs or ThumbnailCache(catalog.thumbs_dir, parent=self)
         self.thumbs.ready.connect(self._thumb_ready)
         self.reload()
@@ -61,6 +61,10 @@ class LibraryModel(QAbstractListModel):
             if r.content_hash:
                 self._row_of_hash.setdefault(r.content_hash, []).append(i)
         self.endResetModel()
+
+    def people(self) -> list[str]:
+        """Names the user gave to people on the library's photos (for the person filter)."""
+        return people_names(self._all)
 
     @property
     def total(self) -> int:

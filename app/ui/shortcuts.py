@@ -11,7 +11,7 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("U", "unflag: neither picked nor rejected"),
     ("0-5", "rating"),
     ("B", "mark as the best frame of its burst (also picks it)"),
-    ("Z", "100 % loupe on and off"),
+    ("Z", "100 % loupe on and off, opening on the main face"),
     ("C", "compare with the suggested best, zoom and pan in step"),
     ("Ctrl+Z", "undo the last decision (a whole action)"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),

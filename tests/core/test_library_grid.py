@@ -49,3 +49,23 @@ def test_an_unreadable_file_says_why(catalog):
     rows = {r.name: r for r in grid_rows(catalog)}
     assert rows["broken.jpg"].badges() == "⚠ skipped: truncated or corrupt image data"
     assert [r.name for r in select(list(rows.values()), "unreadable")] == ["broken.jpg"]
+
+
+def test_duplicates_and_people(catalog):
+    a = catalog.photos.upsert("/lib/a.jpg", {"status": "ok", "content_hash": "ha"})
+    catalog.photos.upsert("/lib/copy/a.jpg", {"status": "ok", "content_hash": "ha"})      # exact copy
+    c = catalog.photos.upsert("/lib/c.jpg", {"status": "ok", "content_hash": "hc"})
+    d = catalog.photos.upsert("/lib/d.jpg", {"status": "ok", "content_hash": "hd"})
+    catalog.photos.upsert("/lib/e.jpg", {"status": "ok", "content_hash": "he"})
+    catalog.pair_checks.save([("hc", "hd", True), ("hc", "he", False)])                   # near copy, verified
+    for pid in (a, c):
+        catalog.conn.execute("INSERT INTO faces (photo_id, x, y, w, h) VALUES (?, 1, 1, 9, 9)", (pid,))
+    catalog.conn.commit()
+    faces = [r[0] for r in catalog.conn.execute("SELECT id FROM faces ORDER BY id")]
+    catalog.people.assign(faces, "Alice")
+    rows = grid_rows(catalog)
+    assert sorted(r.path for r in select(rows, "duplicates")) == ["/lib/a.jpg", "/lib/c.jpg", "/lib/copy/a.jpg",
+                                                                    "/lib/d.jpg"]
+    assert sorted(r.path for r in select(rows, person="Alice")) == ["/lib/a.jpg", "/lib/c.jpg"]
+    assert sorted(r.path for r in select(rows, "duplicates", person="Alice")) == ["/lib/a.jpg", "/lib/c.jpg"]
+    assert d not in {r.photo_id for r in select(rows, person="Alice")}

@@ -97,6 +97,11 @@ class FeatureStore:
                 out[row[0]] = dict(zip(names, row))
         return out
 
+    def largest_face(self, photo_id: int) -> tuple[float, float, float, float] | None:
+        """(x, y, w, h) of the photo's largest face in full-resolution pixels, or None."""
+        return self.conn.execute("SELECT x, y, w, h FROM faces WHERE photo_id = ? ORDER BY w * h DESC LIMIT 1",
+                                 (photo_id,)).fetchone()
+
     def faces(self, photo_ids: Iterable[int] | None = None) -> list[dict]:
         """Face rows of present photos (embedding and landmarks as arrays), largest first per photo."""
         cur = self.conn.execute(

@@ -24,6 +24,13 @@ class PairCheckStore:
     def verdicts(self) -> dict[tuple[str, str], bool]:
         return {(a, b): bool(d) for a, b, d in self.conn.execute("SELECT hash_a, hash_b, duplicate FROM pair_checks")}
 
+    def duplicate_hashes(self) -> set[str]:
+        """Pictures verified as near copies of another (by any ``duplicates`` run so far)."""
+        out: set[str] = set()
+        for a, b in self.conn.execute("SELECT hash_a, hash_b FROM pair_checks WHERE duplicate = 1"):
+            out.update((a, b))
+        return out
+
     def save(self, results: list[tuple[str, str, bool]]) -> None:
         stamp = now_iso()
         with transaction(self.conn):

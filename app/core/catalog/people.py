@@ -14,6 +14,14 @@ class PeopleStore:
     def names(self) -> dict[int, str | None]:
         return dict(self.conn.execute("SELECT id, name FROM people").fetchall())
 
+    def named_in_photos(self) -> dict[int, set[str]]:
+        """photo id -> the names of the people the user named on it."""
+        out: dict[int, set[str]] = {}
+        for pid, name in self.conn.execute("SELECT f.photo_id, p.name FROM faces f JOIN people p ON p.id = f.person_id "
+                                           "WHERE p.name IS NOT NULL"):
+            out.setdefault(pid, set()).add(name)
+        return out
+
     def assign(self, face_ids: list[int], name: str | None = None, person_id: int | None = None) -> int:
         """Put faces under one person (a new one unless ``person_id``); returns the person id."""
         with transaction(self.conn):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QLis
 
 from app.core import paths
 from app.core.culling import decide
+from app.core.focus import focus_point
 from app.core.library_grid import decision_marks
 from app.core.triage import ranked_bursts
 
@@ -157,6 +158,8 @@ class CullView(QWidget):
             score = b.scores.get(self.current_photo(), 0.0)
             self.reasons.setText(f"Suggested best: {paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]}"
                                  f" ({best_reason}) — this frame scores {score:.2f}")
+        self.main_view.focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
+        self.other_view.focus = self.main_view.focus      # compare: the same place in both frames
         self._request(self.main_view, b.paths[self.frame_index])
         if self.compare and b.best is not None:
             self._request(self.other_view, b.paths[b.photo_ids.index(b.best)])

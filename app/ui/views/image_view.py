@@ -1,8 +1,9 @@
-"""A large photo view: fit to the window or 100% (zoom), scrollable, with an optional
-partner whose scroll position it mirrors (side-by-side compare)."""
+"""A large photo view: fit to the window or 100% (zoom) centred on a focus point (the main
+face), scrollable, with an optional partner whose scroll position it mirrors (side-by-side
+compare)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea
 
@@ -17,6 +18,7 @@ class ImageView(QScrollArea):
         self.setWidgetResizable(True)
         self._image = QImage()
         self.actual_size = False
+        self.focus = (0.5, 0.5)             # where 100 % opens, as fractions of the image
         self._partner: ImageView | None = None
         self._syncing = False
         self.setFocusPolicy(Qt.NoFocus)
@@ -44,6 +46,18 @@ class ImageView(QScrollArea):
         self.label.setPixmap(pix)
         if self.actual_size:
             self.label.resize(pix.size())
+            self.centre_on_focus()
+            QTimer.singleShot(0, self.centre_on_focus)      # again once the scroll bars took their room
+
+    def centre_on_focus(self) -> None:
+        """Scroll a 100 % view so that the focus point sits in the middle of the viewport."""
+        size = self.label.size()
+        for bar, extent, frac, span in ((self.horizontalScrollBar(), size.width(), self.focus[0],
+                                         self.viewport().width()),
+                                        (self.verticalScrollBar(), size.height(), self.focus[1],
+                                         self.viewport().height())):
+            bar.setRange(0, max(0, extent - span))
+            bar.setValue(int(round(frac * extent - span / 2)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -15,7 +15,7 @@ from ..shortcuts import GRID_KEYS, tooltip
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
                  "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested",
-                 "unreadable": "Unreadable or missing"}
+                 "duplicates": "Duplicates (found so far)", "unreadable": "Unreadable or missing"}
 SORT_LABELS = {"time": "Capture time", "name": "Name", "folder": "Folder", "score": "Score in burst"}
 
 
@@ -98,9 +98,11 @@ class LibraryView(QWidget):
         self.sort = QComboBox()
         for name in SORTS:
             self.sort.addItem(SORT_LABELS[name], name)
+        self.person = QComboBox()
+        self.person.setToolTip("Only photos of a person you named in People")
         self.count = QLabel("")
         bar = QHBoxLayout()
-        for w in (QLabel("Show"), self.filter, self.min_rating, QLabel("Sort by"), self.sort):
+        for w in (QLabel("Show"), self.filter, self.min_rating, self.person, QLabel("Sort by"), self.sort):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.count)
@@ -112,19 +114,38 @@ class LibraryView(QWidget):
         self.filter.currentIndexChanged.connect(self._view_changed)
         self.min_rating.valueChanged.connect(self._view_changed)
         self.sort.currentIndexChanged.connect(self._view_changed)
+        self.person.currentIndexChanged.connect(self._view_changed)
         self.model_.modelReset.connect(self._count)
         self._count()
 
-    def set_view(self, filter_name: str = "all", min_rating: int = 1, sort: str = "time") -> None:
+    def _fill_people(self) -> None:
+        names = self.model_.people()
+        current = self.person.currentData()
+        if [self.person.itemData(i) for i in range(1, self.person.count())] == names:
+            return
+        self.person.blockSignals(True)
+        self.person.clear()
+        self.person.addItem("Anyone", None)
+        for name in names:
+            self.person.addItem(name, name)
+        self.person.setCurrentIndex(max(0, self.person.findData(current)))
+        self.person.blockSignals(False)
+        self.person.setVisible(bool(names))
+
+    def set_view(self, filter_name: str = "all", min_rating: int = 1, sort: str = "time",
+                 person: str | None = None) -> None:
         self.filter.setCurrentIndex(self.filter.findData(filter_name))
         self.min_rating.setValue(min_rating)
         self.sort.setCurrentIndex(self.sort.findData(sort))
+        self.person.setCurrentIndex(max(0, self.person.findData(person)))
         self._view_changed()
 
     def _view_changed(self) -> None:
         name = self.filter.currentData()
         self.min_rating.setEnabled(name == "rated")
-        self.model_.set_view(filter_name=name, min_rating=self.min_rating.value(), sort=self.sort.currentData())
+        self.model_.set_view(filter_name=name, min_rating=self.min_rating.value(), sort=self.sort.currentData(),
+                             person=self.person.currentData())
 
     def _count(self) -> None:
+        self._fill_people()
         self.count.setText(f"{self.model_.rowCount()} of {self.model_.total} photos")

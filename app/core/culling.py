@@ -15,13 +15,11 @@ from .bursts import find_bursts, settings_from_catalog
 ACTIONS = {"pick", "rating", "label", "best"}
 
 
-def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: str | None = None,
-           burst: Sequence[int] = ()) -> int:
-    """Record one user action on ``photo_id`` with what the rules imply; ``burst``: the photo
-    ids of its burst (for "one best per burst"). Returns the action id."""
+def _with_rules(store, photo_id: int, kind: str, value: int | None, text: str | None = None,
+                burst: Sequence[int] = ()) -> list[tuple[int, str, int | None, str | None]]:
+    """The decision and the changes the rules imply, as rows for ``DecisionStore.apply``."""
     if kind not in ACTIONS:
         raise ValueError(f"unknown decision kind {kind!r}")
-    store = catalog.decisions
     state = store.state(photo_id)
     changes = [(photo_id, kind, value, text)]
     if kind == "best" and value:
@@ -30,17 +28,22 @@ def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: st
             changes.append((photo_id, "pick", 1, None))
     elif kind == "pick" and value != 1 and state.best:
         changes.append((photo_id, "best", 0, None))
-    return store.apply(changes)
+    return changes
+
+
+def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: str | None = None,
+           burst: Sequence[int] = ()) -> int:
+    """Record one user action on ``photo_id`` with what the rules imply; ``burst``: the photo
+    ids of its burst (for "one best per burst"). Returns the action id."""
+    return catalog.decisions.apply(_with_rules(catalog.decisions, photo_id, kind, value, text, burst))
 
 
 def keep_one(catalog, keeper: int, others: Sequence[int]) -> int:
     """Accept ``keeper`` and reject ``others`` (a duplicate group) as one action."""
     store = catalog.decisions
-    changes = [(keeper, "pick", 1, None)]
+    changes = _with_rules(store, keeper, "pick", 1)
     for pid in others:
-        changes.append((pid, "pick", -1, None))
-        if store.state(pid).best:
-            changes.append((pid, "best", 0, None))
+        changes += _with_rules(store, pid, "pick", -1)
     return store.apply(changes)
 
 

@@ -14,7 +14,7 @@ import torch
 
 from models.face.detection import FACE_FEATURES
 from models.features.photo_features import RANKER_QUALITY_FEATURES
-from models.rankers.runtime import RankerRuntime
+from models.rankers.runtime import RankerRuntime, win_rates
 
 from .burst_detail import detail_evidence
 from .models import ModelUnavailable, registry
@@ -71,7 +71,7 @@ def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
 # The burst-relative pass (app/core/burst_detail.py) adds to the ranker's logit for i over j
 # EVIDENCE_WEIGHT x its evidence that i kept more detail than j, beyond a dead zone that
 # exposure changes and JPEG noise stay within. Calibrated on training sources and training
-# defect families only (pairwise accuracy: 0.976 without, 0.990 with; flat from 8 to 12).
+# defect families only (pairwise accuracy: 0.976 without, 0.989 with; flat from 8 to 12).
 # Only the CONTENDERS best frames by the ranker are compared: a frame far behind cannot win.
 EVIDENCE_WEIGHT, EVIDENCE_DEAD_ZONE, CONTENDERS = 10.0, 0.05, 6
 
@@ -144,13 +144,14 @@ class BurstRanker(RankerRuntime):
         (decodes them the first time; the result is kept in the catalog)."""
         x, explain = self.features(catalog, photo_ids)
         n = len(photo_ids)
+        s = self.scores(x)
         offsets = None
         if relative and n > 1:
-            lead = np.argsort(-self.scores(x).detach().numpy())[:CONTENDERS]
+            lead = np.argsort(-s.numpy())[:CONTENDERS]
             evidence = np.full((n, n), np.nan, np.float32)
             evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
             offsets = torch.from_numpy(evidence_offsets(evidence).astype(np.float32))
-        mean_win = self.mean_wins(x, offsets)
+        mean_win = win_rates(s, offsets)
         order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
         scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}
         return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain))

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QIcon
 
 from app.core import paths
 from app.core.catalog import Catalog
+from app.core.catalog.decisions import DecisionState
 from app.core.library_grid import GridRow, grid_rows, people_names, select
 
 from .thumbs import ThumbnailCache, dimmed
@@ -48,7 +49,7 @@ class LibraryModel(QAbstractListModel):
         reload or filter change, so a photo does not vanish under the user's hand)."""
         states = self._catalog.decisions.states()
         for row in self._all:
-            row.state = states.get(row.photo_id, type(row.state)())
+            row.state = states.get(row.photo_id) or DecisionState()
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
                                   [Qt.DisplayRole, Qt.DecorationRole, Qt.ForegroundRole])

@@ -31,6 +31,17 @@ WINDOW_KEYS: list[tuple[str, str]] = [
 ]
 
 
+def undo_request(event) -> bool | None:
+    """For a key event: None when it is not undo or redo, else whether it asks for redo
+    (Ctrl+Z undo; Ctrl+Shift+Z or Ctrl+Y redo), as both culling views read it."""
+    from PySide6.QtCore import Qt
+
+    mods = event.modifiers()
+    if not mods & Qt.ControlModifier or event.key() not in (Qt.Key_Z, Qt.Key_Y):
+        return None
+    return event.key() == Qt.Key_Y or bool(mods & Qt.ShiftModifier)
+
+
 def help_html() -> str:
     def rows(keys):
         return "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in keys)

@@ -37,12 +37,12 @@ class RankerRuntime:
     def scores(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x)
 
-    @torch.no_grad()
-    def mean_wins(self, x: torch.Tensor, offsets: torch.Tensor | None = None) -> list[float]:
-        """Each photo's mean probability of beating the others (round robin, P = sigmoid(s_i -
-        s_j + offsets_ij); ``offsets``: antisymmetric (N, N) evidence from outside the model)."""
-        s = self.model(x)
-        logits = s[:, None] - s[None, :]
-        wins = torch.sigmoid(logits if offsets is None else logits + offsets)
-        n = len(s)
-        return ((wins.sum(1) - 0.5) / max(1, n - 1)).tolist()      # drop the self-comparison (0.5)
+
+def win_rates(s: torch.Tensor, offsets: torch.Tensor | None = None) -> list[float]:
+    """Each photo's mean probability of beating the others from its scores ``s`` (round robin,
+    P = sigmoid(s_i - s_j + offsets_ij); ``offsets``: antisymmetric (N, N) evidence from
+    outside the model)."""
+    logits = s[:, None] - s[None, :]
+    wins = torch.sigmoid(logits if offsets is None else logits + offsets)
+    n = len(s)
+    return ((wins.sum(1) - 0.5) / max(1, n - 1)).tolist()      # drop the self-comparison (0.5)

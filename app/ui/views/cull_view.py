@@ -21,6 +21,7 @@ from app.core.library_grid import decision_marks
 from app.core.triage import ranked_bursts
 
 from ..previews import load_preview
+from ..shortcuts import undo_request
 from ..thumbs import dimmed
 from .image_view import ImageView
 
@@ -231,9 +232,9 @@ class CullView(QWidget):
 
     def keyPressEvent(self, event) -> None:
         key, text = event.key(), event.text().lower()
-        ctrl = bool(event.modifiers() & Qt.ControlModifier)
-        if ctrl and key in (Qt.Key_Z, Qt.Key_Y):
-            self.undo(redo=key == Qt.Key_Y or bool(event.modifiers() & Qt.ShiftModifier))
+        redo = undo_request(event)
+        if redo is not None:
+            self.undo(redo=redo)
             return
         actions = {Qt.Key_Left: lambda: self.move_frame(-1), Qt.Key_Right: lambda: self.move_frame(1),
                    Qt.Key_Up: lambda: self.move_burst(-1), Qt.Key_Down: lambda: self.move_burst(1),

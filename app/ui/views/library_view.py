@@ -11,7 +11,7 @@ from app.core.culling import decide
 from app.core.library_grid import FILTERS, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
-from ..shortcuts import GRID_KEYS, tooltip
+from ..shortcuts import GRID_KEYS, tooltip, undo_request
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
                  "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested",
@@ -56,10 +56,11 @@ class LibraryGrid(QListView):
         return len(rows)
 
     def keyPressEvent(self, event) -> None:
-        key, text = event.key(), event.text().lower()
-        if event.modifiers() & Qt.ControlModifier and key in (Qt.Key_Z, Qt.Key_Y):
+        text = event.text().lower()
+        redo = undo_request(event)
+        if redo is not None:
             store = self.session.catalog.decisions
-            store.redo() if key == Qt.Key_Y or event.modifiers() & Qt.ShiftModifier else store.undo_last()
+            store.redo() if redo else store.undo_last()
             self.model().refresh_states()
             self.decided.emit()
             return

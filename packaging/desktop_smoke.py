@@ -4,8 +4,9 @@
 
 Goes through the launcher's own checks (app/ui/platform_check.py), opens the main window
 on FOLDER (default: the bundled demo library), reports when the window is first on screen,
-waits for indexing, shows every view, grabs the real screen to OUT_DIR/<view>.png and quits
-through the normal close path. Prints one JSON line with the timings; exit code 0 only when
+waits for indexing while a 10 ms timer measures the longest stall of the event loop, shows
+every view, grabs the real screen to OUT_DIR/<view>.png and quits through the normal close
+path. Prints one JSON line with the timings; exit code 0 only when
 all of that happened. ``PT_T0`` (epoch seconds, set by the caller before it started this
 process) makes ``first_window_s`` include the interpreter's start and the imports."""
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
@@ -41,17 +43,26 @@ def main() -> int:
         return 1
 
     def wait(cond, seconds: float = 300.0) -> bool:
+        """Run the event loop (as app.exec() would) until ``cond()`` or the time is up."""
         end = time.monotonic() + seconds
-        while not cond():
-            if time.monotonic() > end:
-                return False
-            app.processEvents()
-            time.sleep(0.01)
-        return True
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(20)
+        poll.timeout.connect(lambda: (cond() or time.monotonic() > end) and loop.quit())
+        if not cond():
+            poll.start()
+            loop.exec()
+            poll.stop()
+        return bool(cond())
 
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
     window.open_library(str(folder))
     shown = wait(lambda: window.windowHandle() is not None and window.windowHandle().isExposed(), 30)
     first_window = time.time() - T0
@@ -63,6 +74,11 @@ def main() -> int:
         print("indexing did not finish", file=sys.stderr)
         return 1
     indexed = time.monotonic() - t
+    timer.stop()
+    gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
+    stall = {"stall_worst_ms": round(gaps[-1] * 1000, 1) if gaps else None,
+             "stall_p99_ms": round(gaps[int(0.99 * (len(gaps) - 1))] * 1000, 1) if gaps else None,
+             "stall_ticks": len(gaps)}
     # each view with its content, as a user would wait for it (bursts are ranked in a worker)
     ready = {"cull": lambda: bool(window.cull.bursts)}
     shots, empty = {}, []
@@ -83,7 +99,7 @@ def main() -> int:
     window.close()
     wait(lambda: False, 0.3)
     print(json.dumps({"platform": app.platformName(), "first_window_s": round(first_window, 2),
-                      "index_s": round(indexed, 2), "empty_views": empty, "screenshots": shots}),
+                      "index_s": round(indexed, 2), **stall, "empty_views": empty, "screenshots": shots}),
           flush=True)
     return 0
 

@@ -82,6 +82,10 @@ def main() -> int:
     cull.toggle_compare()
     settle(3)
     window.grab().save(str(out / "cull_compare.png"))
+    cull.change_compare_count(2)                    # four frames, 2 x 2
+    settle(3)
+    window.grab().save(str(out / "cull_compare4.png"))
+    cull.change_compare_count(-2)
     cull.toggle_compare()
     window.tabs.setCurrentWidget(window.duplicates)
     window.duplicates.reload()

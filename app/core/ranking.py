@@ -32,6 +32,7 @@ REASONS = [
     ("blockiness_native", -1, 0.15, "fewer compression artefacts"),
     ("edge_alignment", 1, 0.05, "straighter framing"),
     ("border_fill", -1, 0.01, "no empty corners"),
+    ("piqe", -1, 5.0, "fewer distortions (PIQE)"),      # only with the optional [iqa] extra
 ]
 # A reason is only given when the native measurements support it: a frame that lost detail
 # does not have "less noise" or "less motion blur" (blur smooths both away), and a frame with
@@ -42,6 +43,7 @@ REASONS = [
 REQUIRES = {
     "less noise": ("detail_native", 1, 0.5),
     "less motion blur": ("detail_native", 1, 0.5),
+    "fewer distortions (PIQE)": ("detail_native", 1, 0.5),
     "sharper": ("blockiness_native", -1, 0.3),
     "sharper face": ("blockiness_native", -1, 0.3),
 }
@@ -63,6 +65,8 @@ def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
                                                  "edge_alignment", "channels_clipped", "border_fill")}
     out["exposure_error"] = abs((q.get("brightness_mean") or 0.0) - 0.47) + 2 * (
         (q.get("highlights_clipped") or 0.0) + (q.get("shadows_clipped") or 0.0))
+    if q.get("piqe") is not None:
+        out["piqe"] = float(q["piqe"])
     if face is not None:
         out["face_detail_native"], out["eyes_open"] = float(q.get("face_detail_native") or 0.0), face["eyes_open"]
     return out

@@ -11,8 +11,10 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("U", "unflag: neither picked nor rejected"),
     ("0-5", "rating"),
     ("B", "mark as the best frame of its burst (also picks it)"),
-    ("Z", "100 % loupe on and off, opening on the main face"),
-    ("C", "compare with the suggested best, zoom and pan in step"),
+    ("Z", "100 % loupe on and off, opening on the main face or the sharpest detail"),
+    ("C", "compare: the frame beside the suggested best and the next contenders, zoom and pan in step"),
+    ("+ / -", "compare more or fewer frames (2 to 4)"),
+    ("Ctrl+click", "choose the frames to compare in the filmstrip"),
     ("Ctrl+Z", "undo the last decision (a whole action)"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]

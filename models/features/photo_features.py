@@ -14,12 +14,15 @@ import numpy as np
 from PIL import Image
 
 from ..face.detection import FACE_FEATURES, Face, FaceAnalyzer, face_vector
+from .iqa import IQA_FEATURES, IqaScorer
 from .native import NATIVE_FEATURES, native_features
 from .quality import QUALITY_FEATURES, analysis_image, luminance, quality_features
 from .shrink import work_image
 
-STORED_QUALITY_FEATURES = QUALITY_FEATURES + NATIVE_FEATURES      # the catalog's feature columns
-RANKER_QUALITY_FEATURES = tuple(n for n in STORED_QUALITY_FEATURES if n != "blur_angle")   # an angle explains, it does not rank
+STORED_QUALITY_FEATURES = QUALITY_FEATURES + NATIVE_FEATURES + IQA_FEATURES     # the catalog's feature columns
+# an angle explains, it does not rank; the optional pyiqa metrics are absent from most installs,
+# so the shipped ranker never depends on them
+RANKER_QUALITY_FEATURES = tuple(n for n in QUALITY_FEATURES + NATIVE_FEATURES if n != "blur_angle")
 FEATURES_VERSION = 9     # bump when a feature's definition changes: stored features are recomputed
 
 
@@ -46,16 +49,19 @@ BLOCK_NAMES = {"quality": RANKER_QUALITY_FEATURES, "face": FACE_FEATURES}
 
 class PhotoFeatureExtractor:
     """``embedder`` (``embed(images) -> (N, D)``, ``.name``) and ``faces`` are optional: the
-    burst ranker needs neither the embedding nor, without faces, the face block."""
+    burst ranker needs neither the embedding nor, without faces, the face block. ``iqa`` adds
+    pyiqa's metrics (the ``[iqa]`` extra) to the quality features."""
 
-    def __init__(self, embedder=None, faces: FaceAnalyzer | None = None) -> None:
+    def __init__(self, embedder=None, faces: FaceAnalyzer | None = None, iqa: IqaScorer | None = None) -> None:
         self.embedder = embedder
         self.faces = faces
+        self.iqa = iqa
 
     @property
     def id(self) -> str:
         emb = f"{self.embedder.name}@{getattr(self.embedder, 'size', '')}" if self.embedder else "no-embedding"
-        return f"{emb}/features-v{FEATURES_VERSION}/faces-{'yunet-sface' if self.faces else 'off'}"
+        iqa = f"/{self.iqa.id}" if self.iqa else ""
+        return f"{emb}/features-v{FEATURES_VERSION}/faces-{'yunet-sface' if self.faces else 'off'}{iqa}"
 
     def extract_one(self, native: Image.Image, work: Image.Image | None = None,
                     block_period: int | None = None) -> PhotoFeatures:
@@ -70,6 +76,8 @@ class PhotoFeatureExtractor:
         quality = quality_features(work, block_period, rgb)
         eyes = faces[0].landmarks * (rgb.shape[1] / work.width) if faces else None     # in analysis pixels
         quality.update(native_features(native, luminance(rgb), eyes))
+        if self.iqa is not None:
+            quality.update(self.iqa.score(rgb))
         embedding = self.embedder.embed([work])[0] if self.embedder else None
         return PhotoFeatures(embedding, quality, faces)
 

@@ -128,5 +128,11 @@ def _v10(db: sqlite_utils.Database) -> None:
     db["decisions"].create_index(["action_id"])
 
 
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+def _v11(db: sqlite_utils.Database) -> None:
+    """pyiqa's PIQE score, filled only where the optional ``[iqa]`` extra is installed."""
+    db["features"].add_column("piqe", float)
+
+
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
+                                                               _v11]
 SCHEMA_VERSION = len(MIGRATIONS)

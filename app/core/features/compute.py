@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models.features.iqa import IqaScorer, default_iqa
 from models.features.photo_features import FEATURES_VERSION, PhotoFeatureExtractor
 
 from .embedders import default_embedding_model, load_embedder
@@ -58,9 +59,13 @@ class FeaturePipeline:
     """Names its models at once but loads them only when there is a photo to analyse (a rescan
     of an unchanged library loads none); ``compute`` is safe to call from several threads."""
 
-    def __init__(self, embedding_model: str | None = None, faces: bool = True, allow_download: bool = False) -> None:
+    def __init__(self, embedding_model: str | None = None, faces: bool = True, allow_download: bool = False,
+                 iqa: IqaScorer | None | bool = True) -> None:
+        """``iqa``: pyiqa's metrics when the extra is installed (True), never (False/None), or
+        the scorer given."""
         self.model = embedding_model or default_embedding_model()
         self.faces_on, self.allow_download = faces, allow_download
+        self.iqa = default_iqa() if iqa is True else (iqa or None)
         self._extractor: PhotoFeatureExtractor | None = None
         self._lock = threading.Lock()
 
@@ -73,7 +78,8 @@ class FeaturePipeline:
                     from models.face.detection import FaceAnalyzer
 
                     faces = FaceAnalyzer()
-                self._extractor = PhotoFeatureExtractor(load_embedder(self.model, self.allow_download), faces)
+                self._extractor = PhotoFeatureExtractor(load_embedder(self.model, self.allow_download), faces,
+                                                        self.iqa)
             return self._extractor
 
     @property
@@ -82,7 +88,8 @@ class FeaturePipeline:
 
     @property
     def id(self) -> str:
-        return f"{self.model}/features-v{FEATURES_VERSION}/faces-{'on' if self.faces_on else 'off'}"
+        iqa = f"/{self.iqa.id}" if self.iqa else ""
+        return f"{self.model}/features-v{FEATURES_VERSION}/faces-{'on' if self.faces_on else 'off'}{iqa}"
 
     def compute(self, decoded) -> FeatureRecord:
         """``decoded.native`` (the full-resolution picture) is analysed where the decoder kept

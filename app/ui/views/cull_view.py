@@ -1,18 +1,19 @@
 """Cull view: bursts one after another; a filmstrip with the suggested best marked (and its
-reasons), rejected frames dimmed; a large view with 100% zoom and a side-by-side compare
-with synchronised panning. Keyboard first:
+reasons), rejected frames dimmed; a large view with 100% zoom and a compare of 2 to 4
+frames with zoom and pan in step. Keyboard first (the table: app/ui/shortcuts.py):
 
   Left/Right frame, Up/Down burst, P or Space accept, X reject, U unflag, 0-5 rating,
   B best, Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Z zoom 100%, C compare with the
-  suggested best.
+  suggested best and the next contenders, +/- more or fewer frames; Ctrl+click in the
+  filmstrip chooses the frames to compare.
 Decisions go to the catalog through the core's decision model (app/core/culling.py: one best
 per burst, the best is accepted, a rejected frame is not the best; one key, one undo step)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QListView, QListWidget,
+                               QListWidgetItem, QVBoxLayout, QWidget)
 
 from app.core import paths
 from app.core.culling import decide
@@ -24,6 +25,18 @@ from ..previews import load_preview
 from ..shortcuts import undo_request
 from ..thumbs import dimmed
 from .image_view import ImageView
+
+MAX_COMPARE = 4
+
+
+def compare_ids(burst, current: int, chosen: list[int], count: int) -> list[int]:
+    """The frames a compare shows, ``current`` first: the frames chosen in the filmstrip when
+    two or more are, else the suggested best and the ranker's next contenders."""
+    if len(chosen) >= 2:
+        ordered = [current] + [p for p in chosen if p != current] if current in chosen else chosen
+        return ordered[:MAX_COMPARE]
+    ranking = burst.order or sorted(burst.photo_ids, key=lambda p: -burst.scores.get(p, 0.0))
+    return ([current] + [p for p in ranking if p != current])[:max(2, min(count, MAX_COMPARE))]
 
 
 class CullView(QWidget):
@@ -37,6 +50,7 @@ class CullView(QWidget):
         self.burst_index = 0
         self.frame_index = 0
         self.compare = False
+        self.compare_count = 2
         self._preview_jobs = {}
         self._images: dict[tuple[str, bool], QImage] = {}
         self.header = QLabel("No bursts yet: open a folder and wait for indexing.")
@@ -55,13 +69,28 @@ class CullView(QWidget):
         self.strip.setResizeMode(QListView.Adjust)
         self.strip.setFixedHeight(182)
         self.strip.setFocusPolicy(Qt.NoFocus)
+        self.strip.setSelectionMode(QAbstractItemView.ExtendedSelection)   # Ctrl+click: frames to compare
         self.strip.currentRowChanged.connect(self._strip_selected)
-        self.main_view, self.other_view = ImageView(), ImageView()
-        self.main_view.link(self.other_view)
-        self.other_view.hide()
-        split = QSplitter()
-        split.addWidget(self.main_view)
-        split.addWidget(self.other_view)
+        self.strip.itemSelectionChanged.connect(self._selection_changed)
+        self.views = [ImageView() for _ in range(MAX_COMPARE)]
+        self.captions = [QLabel() for _ in range(MAX_COMPARE)]
+        self.main_view, self.other_view = self.views[0], self.views[1]
+        self.main_view.link(*self.views[1:])
+        self.panels = []
+        for view, caption in zip(self.views, self.captions):
+            caption.setStyleSheet("padding: 2px 4px; color: #ddd; background: #303030;")
+            panel = QWidget()
+            box = QVBoxLayout(panel)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(0)
+            box.addWidget(caption)
+            box.addWidget(view, 1)
+            self.panels.append(panel)
+        split = QWidget()
+        self.grid = QGridLayout(split)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
+        self._place_panels()
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
@@ -150,20 +179,48 @@ class CullView(QWidget):
         b = self.burst
         if b is None:
             return
-        self.strip.blockSignals(True)
-        self.strip.setCurrentRow(self.frame_index)
-        self.strip.blockSignals(False)
+        if self.strip.currentRow() != self.frame_index:       # (setting it again would drop a Ctrl+click choice)
+            self.strip.blockSignals(True)
+            self.strip.setCurrentRow(self.frame_index)
+            self.strip.blockSignals(False)
         self.header.setText(self._progress_text())
         best_reason = ", ".join(b.reasons) if b.reasons else "frames nearly alike; the ranker's overall preference"
         if b.best is not None:
             score = b.scores.get(self.current_photo(), 0.0)
             self.reasons.setText(f"Suggested best: {paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]}"
                                  f" ({best_reason}) — this frame scores {score:.2f}")
-        self.main_view.focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
-        self.other_view.focus = self.main_view.focus      # compare: the same place in both frames
-        self._request(self.main_view, b.paths[self.frame_index])
-        if self.compare and b.best is not None:
-            self._request(self.other_view, b.paths[b.photo_ids.index(b.best)])
+        focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
+        shown = self.shown_ids()
+        self._place_panels()
+        for view, caption, pid in zip(self.views, self.captions, shown):
+            view.focus = focus                  # compare: the same place in every frame
+            row = b.photo_ids.index(pid)
+            marks = decision_marks(self._state(pid), pid == b.best)
+            caption.setText(f"{paths.display(b.paths[row]).rsplit('/', 1)[-1]}  {b.scores.get(pid, 0.0):.2f}  "
+                            + " ".join(marks))
+            self._request(view, b.paths[row])
+
+    def shown_ids(self) -> list[int]:
+        """The frames on screen: the current one, and in compare mode the others beside it."""
+        b = self.burst
+        if b is None:
+            return []
+        current = b.photo_ids[self.frame_index]
+        if not self.compare:
+            return [current]
+        chosen = [b.photo_ids[i.row()] for i in sorted(self.strip.selectedIndexes(), key=lambda i: i.row())]
+        return compare_ids(b, current, chosen, self.compare_count)
+
+    def _place_panels(self) -> None:
+        """1 panel, or 2-3 side by side, or 4 as a 2 x 2 grid."""
+        n = len(self.shown_ids()) if self.burst is not None else 1
+        cols = 2 if n == 4 else max(1, n)
+        for i, panel in enumerate(self.panels):
+            self.grid.removeWidget(panel)
+            if i < n:
+                self.grid.addWidget(panel, i // cols, i % cols)
+            panel.setVisible(i < n)
+            self.captions[i].setVisible(n > 1)
 
     def _request(self, view: ImageView, path: str) -> None:
         full = view.actual_size
@@ -186,6 +243,11 @@ class CullView(QWidget):
     def _strip_selected(self, row: int) -> None:
         if row >= 0:
             self.frame_index = row
+            self._show_frame()
+
+    def _selection_changed(self) -> None:
+        if len(self.strip.selectedIndexes()) >= 2:
+            self.compare = True                 # choosing frames in the strip compares them
             self._show_frame()
 
     # actions ---------------------------------------------------------------
@@ -221,14 +283,28 @@ class CullView(QWidget):
             self._show_burst()
 
     def toggle_zoom(self) -> None:
-        for v in (self.main_view, self.other_view):
-            v.set_actual_size(not v.actual_size)
+        on = not self.main_view.actual_size
+        for v in self.views:
+            v.set_actual_size(on)
         self._show_frame()
 
     def toggle_compare(self) -> None:
         self.compare = not self.compare
-        self.other_view.setVisible(self.compare)
+        if not self.compare:
+            self._select_only_current()
         self._show_frame()
+
+    def change_compare_count(self, step: int) -> None:
+        self.compare_count = max(2, min(MAX_COMPARE, self.compare_count + step))
+        self.compare = True
+        self._select_only_current()
+        self._show_frame()
+
+    def _select_only_current(self) -> None:
+        self.strip.blockSignals(True)
+        self.strip.clearSelection()
+        self.strip.setCurrentRow(self.frame_index)
+        self.strip.blockSignals(False)
 
     def keyPressEvent(self, event) -> None:
         key, text = event.key(), event.text().lower()
@@ -241,7 +317,8 @@ class CullView(QWidget):
                    Qt.Key_Space: lambda: self.record("pick", 1)}
         letters = {"p": lambda: self.record("pick", 1), "x": lambda: self.record("pick", -1),
                    "b": lambda: self.record("best", 1), "u": lambda: self.record("pick", 0), "z": self.toggle_zoom,
-                   "c": self.toggle_compare}
+                   "c": self.toggle_compare, "+": lambda: self.change_compare_count(1),
+                   "=": lambda: self.change_compare_count(1), "-": lambda: self.change_compare_count(-1)}
         if key in actions:
             actions[key]()
         elif text in letters:

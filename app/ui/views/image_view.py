@@ -1,6 +1,6 @@
 """A large photo view: fit to the window or 100% (zoom) centred on a focus point (the main
-face), scrollable, with an optional partner whose scroll position it mirrors (side-by-side
-compare)."""
+face, else the sharpest detail), scrollable, in an optional group of views that pan together
+(compare of N frames: the same place in every frame)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
@@ -19,7 +19,7 @@ class ImageView(QScrollArea):
         self._image = QImage()
         self.actual_size = False
         self.focus = (0.5, 0.5)             # where 100 % opens, as fractions of the image
-        self._partner: ImageView | None = None
+        self._group: list[ImageView] = []
         self._syncing = False
         self.setFocusPolicy(Qt.NoFocus)
 
@@ -64,21 +64,26 @@ class ImageView(QScrollArea):
         if not self.actual_size:
             self._render()
 
-    def link(self, other: "ImageView") -> None:
-        """Synchronise scrolling with another view (compare mode)."""
-        self._partner, other._partner = other, self
-        for bar_name in ("horizontalScrollBar", "verticalScrollBar"):
-            mine, theirs = getattr(self, bar_name)(), getattr(other, bar_name)()
-            mine.valueChanged.connect(lambda v, t=theirs: self._mirror(t, v))
-            theirs.valueChanged.connect(lambda v, t=mine: other._mirror(t, v))
+    def link(self, *others: "ImageView") -> None:
+        """Pan together with ``others`` (compare mode): moving one view's scroll bars moves the
+        others' to the same place, as a fraction of each image."""
+        group = [self, *others]
+        for view in group:
+            view._group = group
+        for view in group:
+            for bar_name in ("horizontalScrollBar", "verticalScrollBar"):
+                getattr(view, bar_name)().valueChanged.connect(
+                    lambda _v, v=view, name=bar_name: v._mirror(name))
 
-    def _mirror(self, bar, value: int) -> None:
+    def _mirror(self, bar_name: str) -> None:
         if self._syncing:
             return
-        self._syncing = True
-        if self._partner is not None:
-            self._partner._syncing = True
-        bar.setValue(value)
-        self._syncing = False
-        if self._partner is not None:
-            self._partner._syncing = False
+        bar = getattr(self, bar_name)()
+        frac = bar.value() / bar.maximum() if bar.maximum() > 0 else 0.5
+        for view in getattr(self, "_group", ()):
+            if view is self or not view.isVisible():
+                continue
+            other = getattr(view, bar_name)()
+            view._syncing = True
+            other.setValue(int(round(frac * other.maximum())))
+            view._syncing = False

@@ -41,11 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repair", action="store_true", help="mend what can be mended (the originals are only read)")
     p.set_defaults(func=cmd_check)
 
+    from app.cli_decisions import add_parsers as add_decision_parsers
     from app.cli_features import add_parsers as add_feature_parsers
     from app.cli_triage import add_parsers as add_triage_parsers
 
     add_feature_parsers(sub, add_common)
     add_triage_parsers(sub, add_common)
+    add_decision_parsers(sub, add_common)
     return parser
 
 

@@ -13,6 +13,12 @@ def _index(r: dict) -> list[str]:
              f"in {r['seconds']:.1f} s"]
     lines += [f"  skipped {item['path']}: {item['reason']}" for item in r["skipped_files"]]
     lines += [f"  missing {path}" for path in r["missing_files"]]
+    xmp = r.get("xmp") or {}
+    if xmp.get("imported"):
+        lines.append(f"  ratings and picks imported from XMP for {plural(xmp['imported'], 'photo')}")
+    lines += [f"  {c['path']}: sidecar and catalog disagreed; the {c['newer']} was newer and wins"
+              for c in xmp.get("conflicts", [])]
+    lines += [f"  {f['path']}: {f['reason']}" for f in xmp.get("failed", [])]
     return lines + [f"catalog: {r['catalog']}"]
 
 
@@ -103,9 +109,47 @@ def _models(r: Any) -> list[str]:
     return [f"{k}: {v}" for k, v in r.items()]
 
 
+def _failures(r: dict) -> list[str]:
+    return [f"  failed {f['path']}: {f['reason']}" for f in r.get("failed", [])]
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB"
+
+
+def _xmp(r: dict) -> list[str]:
+    if r["action"] == "read":
+        lines = [f"imported ratings and picks from XMP for {plural(r['imported'], 'photo')}"]
+        lines += [f"  {c['path']}: sidecar and catalog disagreed; the {c['newer']} was newer and wins"
+                  for c in r["conflicts"]]
+        return lines + _failures(r)
+    if r["dry_run"]:
+        return [f"would write {plural(r['written'], 'sidecar')}"] + [f"  {p}" for p in r["sidecars"]]
+    return ([f"{plural(r['written'], 'sidecar')} written, {r['unchanged']} already up to date"]
+            + [f"  {p}" for p in r["sidecars"]] + _failures(r))
+
+
+def _export(r: dict) -> list[str]:
+    verb = ("would move" if r["move"] else "would copy") if r["dry_run"] else ("moved" if r["move"] else "copied")
+    lines = [f"{verb} {plural(r['exported'], 'photo')} ({_mib(r['bytes'])}) to {r['dest']}"
+             + (f"; {r['already_there']} already there" if r["already_there"] else "")]
+    return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _failures(r)
+
+
+def _trash(r: dict) -> list[str]:
+    if r["action"] == "undo":
+        head = ("would put back" if r["dry_run"] else "put back") + f" {plural(len(r['files']), 'file')}"             if r["batch"] is not None else "nothing to put back"
+    else:
+        head = (("would send" if r["dry_run"] else "sent") + f" {plural(r['photos'], 'rejected photo')} "
+                f"({plural(len(r['files']), 'file')} with sidecars, {_mib(r['bytes'])}) to the trash")
+        if not r["dry_run"] and r["files"]:
+            head += "; `phototriage trash --undo` puts them back"
+    return [head] + [f"  {p}" for p in r["files"]] + _failures(r)
+
+
 FORMATTERS: dict[str, Callable[[Any], list[str]]] = {
     "index": _index, "check": _check, "bursts": _bursts, "duplicates": _duplicates, "search": _search, "faces": _faces,
-    "pick": _pick, "train": _train, "models": _models,
+    "pick": _pick, "train": _train, "models": _models, "xmp": _xmp, "export": _export, "trash": _trash,
 }
 
 

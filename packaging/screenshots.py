@@ -111,6 +111,11 @@ def main() -> int:
     window.tabs.setCurrentWidget(window.settings)
     settle(0.5)
     window.grab().save(str(out / "settings.png"))
+    window.decisions.start("trash")                 # the confirmation states counts and sizes
+    wait(lambda: window.decisions.pending is not None, 60)
+    settle(0.5)
+    window.decisions.pending.grab().save(str(out / "decisions_trash.png"))
+    window.decisions.pending.reject()
     window.close()
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0

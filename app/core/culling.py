@@ -4,7 +4,9 @@ duplicates view, ``phototriage pick``):
 - at most one best frame per burst: marking a frame best unmarks the burst's other best;
 - the best frame is accepted: marking best also accepts it;
 - rejecting or unflagging the best frame takes its best mark away;
-- whatever one user action changes is one undo step (``DecisionStore.undo_last``/``redo``).
+- whatever one user action changes is one undo step (``DecisionStore.undo_last``/``redo``);
+- when the user turned it on, the changed photos' XMP sidecars follow at once
+  (``catalog.last_xmp_report`` tells what was written or failed).
 """
 from __future__ import annotations
 
@@ -35,7 +37,27 @@ def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: st
            burst: Sequence[int] = ()) -> int:
     """Record one user action on ``photo_id`` with what the rules imply; ``burst``: the photo
     ids of its burst (for "one best per burst"). Returns the action id."""
-    return catalog.decisions.apply(_with_rules(catalog.decisions, photo_id, kind, value, text, burst))
+    return _apply(catalog, _with_rules(catalog.decisions, photo_id, kind, value, text, burst))
+
+
+def _apply(catalog, changes) -> int:
+    from .xmp.sync import write_after_decision
+
+    action = catalog.decisions.apply(changes)
+    catalog.last_xmp_report = write_after_decision(catalog, list(dict.fromkeys(c[0] for c in changes)))
+    return action
+
+
+def undo(catalog, redo: bool = False) -> int | None:
+    """Undo (or redo) the latest whole action; returns the photo it was made on. The changed
+    photos' sidecars follow when that is on."""
+    from .xmp.sync import write_after_decision
+
+    store = catalog.decisions
+    pid = store.redo() if redo else store.undo_last()
+    if pid is not None:
+        catalog.last_xmp_report = write_after_decision(catalog, store.last_undo_photos)
+    return pid
 
 
 def keep_one(catalog, keeper: int, others: Sequence[int]) -> int:
@@ -44,7 +66,7 @@ def keep_one(catalog, keeper: int, others: Sequence[int]) -> int:
     changes = _with_rules(store, keeper, "pick", 1)
     for pid in others:
         changes += _with_rules(store, pid, "pick", -1)
-    return store.apply(changes)
+    return _apply(catalog, changes)
 
 
 def burst_of(catalog, photo_id: int) -> list[int]:

@@ -41,6 +41,7 @@ class IndexSummary:
     feature_errors: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    xmp: Any = None                       # an ImportReport (app/core/xmp/sync.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +53,7 @@ class IndexSummary:
             "featured": self.featured, "decisions_moved": self.decisions_moved,
             "feature_errors": [{"path": paths.display(p), "reason": r} for p, r in self.feature_errors],
             "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
+            "xmp": self.xmp.to_json() if self.xmp is not None else None,
         }
 
     def headline(self) -> str:
@@ -59,6 +61,12 @@ class IndexSummary:
         counts = [(self.indexed, "new"), (self.updated, "updated"), (self.moved, "moved"),
                   (len(self.skipped), "skipped (unreadable)"), (len(self.missing), "missing")]
         changes = [f"{n} {word}" for n, word in counts if n]
+        if self.xmp is not None and self.xmp.imported:
+            changes.append(f"{len(self.xmp.imported)} with ratings from XMP")
+        if self.xmp is not None and self.xmp.conflicts:
+            sides = sorted({newer for _p, newer in self.xmp.conflicts})
+            changes.append(f"{len(self.xmp.conflicts)} where sidecar and catalog disagreed (the newer won: "
+                           f"{' and '.join(sides)})")
         if self.cancelled:
             return "indexing cancelled" + (f": {', '.join(changes)}" if changes else "")
         if not changes:
@@ -128,6 +136,10 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
                 catalog.pair_checks.prune()          # comparisons of pictures no longer here
                 catalog.detail_evidence.prune()
         summary.decisions_moved = catalog.decisions.reconcile()
+        if not cancel.cancelled:
+            from .xmp.sync import import_xmp
+
+            summary.xmp = yield from import_xmp(catalog, cancel)   # ratings set in other editors
         if features is not None:
             from .vector_index import sync_indexes
 

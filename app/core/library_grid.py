@@ -50,6 +50,8 @@ def decision_marks(state: DecisionState, suggested: bool = False) -> list[str]:
         marks.append("★" * state.rating)
     if suggested and not state.best:
         marks.append("☆ suggested")
+    if state.imported:
+        marks.append("⇣ XMP")                       # taken from a sidecar or the file's own XMP
     return marks
 
 

@@ -37,3 +37,15 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
         out.append(view)
         yield Progress("ranking bursts", i + 1, len(bursts))
     return out
+
+
+def suggested_best(catalog) -> set[int]:
+    """The frames the ranker suggests as their burst's best (none when no ranker can run, e.g.
+    a library indexed without features)."""
+    from .jobs import drive
+    from .models import ModelUnavailable
+
+    try:
+        return {b.best for b in drive(ranked_bursts(catalog)) if b.best is not None}
+    except ModelUnavailable:
+        return set()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QMessage
 from app.core import paths
 from app.core.catalog import CatalogError
 
+from .decisions_menu import DecisionsMenu
 from .help_overlay import HelpOverlay
 from .session import Session
 from .shortcuts import tooltip
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         bar.addAction(recent)
         self.rescan_act = QAction("Rescan", self, triggered=self.start_indexing)
         bar.addAction(self.rescan_act)
+        self.decisions_act = QAction("Decisions", self)
+        self.decisions_act.setEnabled(False)          # a library must be open
+        bar.addAction(self.decisions_act)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
         self.progress.hide()                    # shown while indexing
@@ -150,6 +154,13 @@ class MainWindow(QMainWindow):
         self.cull.loaded.connect(self.library.model_.set_bursts)
         self.library.decided.connect(self.training.refresh)
         self.library.decided.connect(self.cull.refresh_marks)
+        self.cull.decided.connect(self._xmp_feedback)
+        self.library.decided.connect(self._xmp_feedback)
+        self.decisions = DecisionsMenu(self, s, self.workers)
+        self.decisions.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.decisions.changed.connect(self._files_changed)
+        self.decisions_act.setMenu(self.decisions.menu)
+        self.decisions_act.setEnabled(True)
         self.tabs.clear()
         for widget, name in ((self.library, "Library"), (self.cull, "Cull"), (self.duplicates, "Duplicates"),
                              (self.people, "People"), (self.search, "Search"), (self.training, "Training"),
@@ -189,6 +200,19 @@ class MainWindow(QMainWindow):
             self.people.reload()
         elif widget is self.training:
             self.training.refresh()
+
+    def _xmp_feedback(self) -> None:
+        """A sidecar that could not follow a decision is said in the status bar (the decision
+        itself is safe in the catalog)."""
+        report = self.session.catalog.last_xmp_report if self.session else None
+        if report is not None and report.failed:
+            path, reason = report.failed[0]
+            self.statusBar().showMessage(f"decision saved, but the XMP sidecar was not written: {reason}", 15000)
+
+    def _files_changed(self) -> None:
+        if self.session is not None:
+            self.library.model_.reload()
+            self.cull.reload()
 
     def find_similar(self, path: str) -> None:
         self.tabs.setCurrentWidget(self.search)

@@ -15,3 +15,12 @@ def test_changes_are_named_and_cancelling_is_said():
     assert s.headline() == "indexed: 3 new, 1 skipped (unreadable), 1 missing"
     s.cancelled = True
     assert s.headline() == "indexing cancelled: 3 new, 1 skipped (unreadable), 1 missing"
+
+
+def test_ratings_taken_from_xmp_and_disagreements_are_said():
+    from app.core.xmp.sync import ImportReport
+
+    s = IndexSummary(root="/p", catalog="/c.db", unchanged=4,
+                     xmp=ImportReport(imported=["/p/a.jpg", "/p/b.jpg"], conflicts=[("/p/b.jpg", "sidecar")]))
+    assert s.headline() == ("indexed: 2 with ratings from XMP, 1 where sidecar and catalog disagreed "
+                            "(the newer won: sidecar)")

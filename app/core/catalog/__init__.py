@@ -16,6 +16,7 @@ from .people import PeopleStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
+from .sidecars import SidecarStore, TrashJournal
 
 __all__ = ["Catalog", "CatalogError", "CatalogTooNewError", "CatalogReadOnlyError", "SCHEMA_VERSION", "OK", "SKIPPED",
            "MISSING", "PhotoIdentity", "DecisionState"]
@@ -35,6 +36,9 @@ class Catalog:
         self.pair_checks = PairCheckStore(self.conn)
         self.detail_evidence = DetailEvidenceStore(self.conn)
         self.people = PeopleStore(self.conn)
+        self.sidecars = SidecarStore(self.conn)
+        self.trash = TrashJournal(self.conn)
+        self.last_xmp_report = None         # what the latest decision wrote to sidecars (app/core/culling.py)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
         if not self.readonly:
             for folder in (self.path.parent, *self.derived_dirs()):

@@ -42,9 +42,11 @@ class DecisionState:
     rating: int | None = None
     label: str | None = None
     best: bool = False
+    imported: bool = False              # the latest decision came from XMP (a sidecar, the file)
 
-    def apply(self, kind: str, value: int | None, text: str | None) -> None:
+    def apply(self, kind: str, value: int | None, text: str | None, source: str | None = None) -> None:
         """The next decision of the log, read coherently (see app/core/culling.py)."""
+        self.imported = source == "xmp"
         if kind == "pick":
             self.pick = value
             self.best = self.best and value == 1        # a rejected or unflagged frame is not the best
@@ -64,14 +66,17 @@ class DecisionState:
 class DecisionStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.last_undo_photos: list[int] = []      # the photos the latest undo or redo changed
 
     def record(self, photo_id: int, kind: str, value: int | None = None,
                text_value: str | None = None) -> int:
         """One decision as one action; returns the action id."""
         return self.apply([(photo_id, kind, value, text_value)])
 
-    def apply(self, changes: list[tuple[int, str, int | None, str | None]]) -> int:
-        """(photo id, kind, value, text) rows written as one action (one undo step)."""
+    def apply(self, changes: list[tuple[int, str, int | None, str | None]], source: str | None = None) -> int:
+        """(photo id, kind, value, text) rows written as one action (one undo step). ``source``:
+        where they came from when not from the user ("xmp": imported from a sidecar or from XMP
+        in the file)."""
         for _, kind, value, _ in changes:
             _check(kind, value)
         stamp = now_iso()
@@ -82,8 +87,9 @@ class DecisionStore:
                 if row is None:
                     raise ValueError(f"no photo with id {photo_id}")
                 self.conn.execute(
-                    "INSERT INTO decisions (photo_id, kind, value, text_value, created_at, content_hash, action_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)", (photo_id, kind, value, text_value, stamp, row[0], action))
+                    "INSERT INTO decisions (photo_id, kind, value, text_value, created_at, content_hash, action_id, "
+                    "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (photo_id, kind, value, text_value, stamp, row[0], action, source))
         return action
 
     def undo_last(self) -> int | None:
@@ -109,25 +115,27 @@ class DecisionStore:
 
     def _set_undone(self, action: int, undone: int) -> int:
         self.conn.execute("UPDATE decisions SET undone = ? WHERE action_id = ?", (undone, action))
+        self.last_undo_photos = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT photo_id FROM decisions WHERE action_id = ?", (action,))]
         return self.conn.execute("SELECT photo_id FROM decisions WHERE action_id = ? ORDER BY id LIMIT 1",
                                  (action,)).fetchone()[0]
 
     def state(self, photo_id: int) -> DecisionState:
         state = DecisionState()
         rows = self.conn.execute(
-            f"SELECT d.kind, d.value, d.text_value FROM decisions d WHERE d.photo_id = ? AND {LIVE} "
+            f"SELECT d.kind, d.value, d.text_value, d.source FROM decisions d WHERE d.photo_id = ? AND {LIVE} "
             "ORDER BY d.id", (photo_id,))
-        for kind, value, text in rows:
-            state.apply(kind, value, text)
+        for kind, value, text, source in rows:
+            state.apply(kind, value, text, source)
         return state
 
     def states(self) -> dict[int, DecisionState]:
         """The state of every photo with a decision in effect, in one query (grids, filters)."""
         out: dict[int, DecisionState] = {}
         rows = self.conn.execute(
-            f"SELECT d.photo_id, d.kind, d.value, d.text_value FROM decisions d WHERE {LIVE} ORDER BY d.id")
-        for pid, kind, value, text in rows:
-            out.setdefault(pid, DecisionState()).apply(kind, value, text)
+            f"SELECT d.photo_id, d.kind, d.value, d.text_value, d.source FROM decisions d WHERE {LIVE} ORDER BY d.id")
+        for pid, kind, value, text, source in rows:
+            out.setdefault(pid, DecisionState()).apply(kind, value, text, source)
         return out
 
     def photos_with_decisions(self) -> int:

@@ -32,6 +32,11 @@ class JobStore:
     def states(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT state FROM jobs ORDER BY id")]
 
+    def last_root(self) -> str | None:
+        """The folder the latest index ran on."""
+        row = self.conn.execute("SELECT root FROM jobs WHERE kind = 'index' ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
 
 class ThumbnailStore:
     """Which thumbnails exist on disk (files keyed by content hash, shared by copies)."""

@@ -133,6 +133,21 @@ def _v11(db: sqlite_utils.Database) -> None:
     db["features"].add_column("piqe", float)
 
 
+def _v12(db: sqlite_utils.Database) -> None:
+    """Decisions that leave the app: where each decision came from (the user, or a sidecar or
+    embedded XMP it was imported from); the state of each photo's sidecar when it was last read
+    or written (a sidecar changed on disk is read again); the pictures whose embedded XMP was
+    read; the journal of files sent to the system trash (so it can be undone)."""
+    db["decisions"].add_column("source", str)
+    db["sidecars"].create({"photo_id": int, "path": str, "mtime_ns": int, "size": int, "synced_at": str},
+                          pk="photo_id")
+    db["xmp_embedded"].create({"content_hash": str, "checked_at": str}, pk="content_hash")
+    db["trash_journal"].create({"id": int, "batch": int, "photo_id": int, "original": str, "trashed": str,
+                                "info": str, "content_hash": str, "size": int, "trashed_at": str,
+                                "restored_at": str}, pk="id")
+    db["trash_journal"].create_index(["batch"])
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
-                                                               _v11]
+                                                               _v11, _v12]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
                                QListWidgetItem, QVBoxLayout, QWidget)
 
 from app.core import paths
-from app.core.culling import decide
+from app.core.culling import decide, undo
 from app.core.focus import focus_point
 from app.core.library_grid import decision_marks
 from app.core.triage import ranked_bursts
@@ -261,8 +261,7 @@ class CullView(QWidget):
         self.decided.emit()
 
     def undo(self, redo: bool = False) -> None:
-        store = self.session.catalog.decisions
-        pid = store.redo() if redo else store.undo_last()
+        pid = undo(self.session.catalog, redo)
         b = self.burst
         if pid is not None and b is not None and pid in b.photo_ids:
             self.frame_index = b.photo_ids.index(pid)

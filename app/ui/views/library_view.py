@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QSpinBox, QVBoxLayout, QWidget
 
-from app.core.culling import decide
+from app.core.culling import decide, undo
 from app.core.library_grid import FILTERS, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
@@ -59,8 +59,7 @@ class LibraryGrid(QListView):
         text = event.text().lower()
         redo = undo_request(event)
         if redo is not None:
-            store = self.session.catalog.decisions
-            store.redo() if redo else store.undo_last()
+            undo(self.session.catalog, redo)
             self.model().refresh_states()
             self.decided.emit()
             return

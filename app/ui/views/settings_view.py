@@ -1,17 +1,20 @@
 """Settings: catalog location, models in use and where their weights come from, burst and
-duplicate thresholds, worker count. Interface preferences persist in QSettings; thresholds
+duplicate thresholds, worker count, XMP sidecars (written after each decision or not, naming,
+labels, the best frame's keyword). Interface preferences persist in QSettings; thresholds
 that change results are stored in the catalog so the CLI sees the same ones."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSpinBox, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from app.core import paths
 from app.core.bursts import settings_from_catalog
 from app.core.duplicates import CANDIDATE_SIMILARITY
 from app.core.library_models import embedding_model
 from app.core.models import registry
+from app.core.xmp.convention import COLOURS, Convention
+from app.core.xmp.sync import AUTO_WRITE, auto_write_on
 
 
 def qsettings() -> QSettings:
@@ -57,6 +60,24 @@ class SettingsView(QWidget):
         form.addRow("Burst: similarity between frames", self.similarity)
         form.addRow("Duplicates: candidate similarity", self.dup)
         form.addRow("Index worker threads", self.workers)
+        conv = Convention.from_settings(cat.settings)
+        self.xmp_auto = QCheckBox("after each decision (ratings, picks and rejects, the best frame)")
+        self.xmp_auto.setChecked(auto_write_on(cat))
+        self.xmp_naming = QComboBox()
+        self.xmp_naming.addItem("name.ext.xmp (darktable, digiKam)", "ext")
+        self.xmp_naming.addItem("name.xmp (Lightroom, Capture One)", "base")
+        self.xmp_naming.setCurrentIndex(0 if conv.naming == "ext" else 1)
+        colours = [c.capitalize() for c in COLOURS]
+        self.pick_label, self.reject_label = QComboBox(), QComboBox()
+        for box, value in ((self.pick_label, conv.pick_label), (self.reject_label, conv.reject_label)):
+            box.setEditable(True)                   # any label text Lightroom or digiKam uses
+            box.addItems(colours)
+            box.setCurrentText(value)
+        self.best_keyword = QLineEdit(conv.best_keyword)
+        form.addRow("Write XMP sidecars", self.xmp_auto)
+        form.addRow("Sidecar names", self.xmp_naming)
+        form.addRow("Label of a pick / a reject", self._pair(self.pick_label, self.reject_label))
+        form.addRow("Keyword of the best frame", self.best_keyword)
         save = QPushButton("Save")
         save.clicked.connect(self.save)
         self.saved = QLabel("")
@@ -65,6 +86,15 @@ class SettingsView(QWidget):
         row.addWidget(self.saved)
         row.addStretch(1)
         form.addRow(row)
+
+    @staticmethod
+    def _pair(a, b) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(a)
+        row.addWidget(QLabel("/"))
+        row.addWidget(b)
+        row.addStretch(1)
+        return row
 
     def _show_ranker(self) -> None:
         from app.core.learning import current_version
@@ -83,8 +113,12 @@ class SettingsView(QWidget):
             self.catalogs_dir.setText(folder)
 
     def save(self) -> None:
-        self.session.catalog.settings.set({"bursts.max_gap_s": self.gap.value(),
-                                           "bursts.min_similarity": self.similarity.value()})
+        self.session.catalog.settings.set({
+            "bursts.max_gap_s": self.gap.value(), "bursts.min_similarity": self.similarity.value(),
+            AUTO_WRITE: "1" if self.xmp_auto.isChecked() else "0", "xmp.naming": self.xmp_naming.currentData(),
+            "xmp.pick_label": self.pick_label.currentText().strip() or "Green",
+            "xmp.reject_label": self.reject_label.currentText().strip() or "Red",
+            "xmp.best_keyword": self.best_keyword.text().strip() or "PhotoTriage best"})
         s = qsettings()
         s.setValue("duplicates/threshold", self.dup.value())
         s.setValue("index/workers", self.workers.value())

@@ -1,0 +1,94 @@
+"""CLI commands that take decisions out of the app: ``xmp`` (sidecars written and read),
+``export`` (the picks copied or moved) and ``trash`` (rejects to the system trash, and back)."""
+from __future__ import annotations
+
+from typing import Any
+
+from app.cli_common import Failure, ProgressBar, open_catalog
+
+
+def add_parsers(sub, common) -> None:
+    p = sub.add_parser("xmp", help="write decisions to XMP sidecars, or read them from sidecars")
+    p.add_argument("action", choices=["write", "read"],
+                   help="write: merge every decided photo's decision into its sidecar; read: import "
+                        "ratings and picks from sidecars and embedded XMP (the newer side wins)")
+    p.add_argument("--naming", choices=["ext", "base"],
+                   help="sidecar names: ext = name.ext.xmp (darktable, digiKam), base = name.xmp (Lightroom); "
+                        "remembered for the library")
+    p.add_argument("--pick-label", help="label that marks a pick (default Green); remembered")
+    p.add_argument("--reject-label", help="label that marks a reject (default Red); remembered")
+    p.add_argument("--auto", choices=["on", "off"], help="also write the sidecar after each decision")
+    p.add_argument("--dry-run", action="store_true", help="list the sidecars that would be written")
+    common(p)
+    p.set_defaults(func=cmd_xmp)
+
+    p = sub.add_parser("export", help="copy (or move) the picked photos, with their sidecars")
+    p.add_argument("--picks", metavar="DEST", required=True, help="destination folder")
+    p.add_argument("--move", action="store_true", help="move instead of copy (the catalog follows)")
+    p.add_argument("--flat", action="store_true", help="all in DEST, not in the library's folder structure")
+    p.add_argument("--dry-run", action="store_true", help="list what would be exported")
+    common(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("trash", help="send rejected photos to the system trash, or put them back")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--rejected", action="store_true", help="trash the rejected photos and their sidecars")
+    g.add_argument("--undo", action="store_true", help="put the latest trashed batch back where it was")
+    p.add_argument("--dry-run", action="store_true", help="list what would happen")
+    common(p)
+    p.set_defaults(func=cmd_trash)
+
+
+def _run(job, args):
+    from app.core.jobs import drive
+
+    bar = ProgressBar(not args.json)
+    try:
+        return drive(job, bar)
+    finally:
+        bar.close()
+
+
+def cmd_xmp(args) -> Any:
+    from app.core.xmp.sync import AUTO_WRITE, import_xmp, write_sidecars
+
+    with open_catalog(args) as catalog:
+        values = {k: v for k, v in (("xmp.naming", args.naming), ("xmp.pick_label", args.pick_label),
+                                    ("xmp.reject_label", args.reject_label),
+                                    (AUTO_WRITE, {"on": "1", "off": "0", None: None}[args.auto])) if v is not None}
+        if values:
+            catalog.require_writable("changing the XMP settings")
+            catalog.settings.set(values)
+        if args.action == "read":
+            catalog.require_writable("importing decisions from XMP")
+            return {"action": "read", **_run(import_xmp(catalog), args).to_json()}
+        from app.core.triage import suggested_best
+
+        suggested = suggested_best(catalog)
+        return {"action": "write", **_run(write_sidecars(catalog, suggested=suggested, dry_run=args.dry_run),
+                                          args).to_json()}
+
+
+def cmd_export(args) -> Any:
+    from app.core.export import export_picks
+
+    with open_catalog(args) as catalog:
+        if args.move and not args.dry_run:
+            catalog.require_writable("moving photos")
+        try:
+            return _run(export_picks(catalog, args.picks, move=args.move, flat=args.flat, dry_run=args.dry_run),
+                        args).to_json()
+        except PermissionError as exc:
+            raise Failure(f"cannot write to {args.picks}: {exc.strerror}") from exc
+
+
+def cmd_trash(args) -> Any:
+    from app.core.trash import trash_rejected, undo_trash
+
+    with open_catalog(args) as catalog:
+        if not args.dry_run:
+            catalog.require_writable("trashing photos")
+        job = undo_trash(catalog, args.dry_run) if args.undo else trash_rejected(catalog, args.dry_run)
+        report = _run(job, args).to_json()
+        report["exit_code"] = 1 if report["failed"] else 0
+        return report

@@ -1,0 +1,126 @@
+"""Sidecar files of one photo: where they are (``name.ext.xmp`` as darktable and digiKam write
+them, ``name.xmp`` as Lightroom and Capture One do), reading them, and merging a decision into
+one atomically (a temp file beside it, then ``os.replace``; the original photo is never opened
+for writing). A malformed sidecar is reported and left untouched; so is one that is read-only
+or locked by another program."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..tempfiles import temp_path
+from .convention import Convention, XmpDecision, read_decision, write_decision
+from .document import XmpDocument, XmpError, find_packet
+
+EMBEDDED_SCAN_BYTES = 1 << 20      # embedded XMP sits near the start of JPEG, TIFF and DNG files
+
+
+class SidecarError(OSError):
+    """A sidecar that cannot be written (read-only folder or file, locked, malformed)."""
+
+
+def sidecar_names(photo: str | Path) -> dict[str, Path]:
+    p = Path(photo)
+    return {"ext": p.with_name(p.name + ".xmp"), "base": p.with_suffix(".xmp")}
+
+
+def sidecar_for(photo: str | Path, conv: Convention) -> Path:
+    """The sidecar to read and write: an existing one in the chosen naming, else an existing
+    one in the other naming (merged, not duplicated), else a new one in the chosen naming."""
+    names = sidecar_names(photo)
+    other = "base" if conv.naming == "ext" else "ext"
+    for key in (conv.naming, other):
+        if names[key].is_file():
+            return names[key]
+    return names[conv.naming]
+
+
+def existing_sidecars(photo: str | Path) -> list[Path]:
+    """Every sidecar of the photo on disk (both namings; a shared ``name.xmp`` counts)."""
+    return [p for p in dict.fromkeys(sidecar_names(photo).values()) if p.is_file()]
+
+
+@dataclass
+class ReadResult:
+    path: Path
+    decision: XmpDecision
+    mtime_ns: int
+    size: int
+
+
+def read_sidecar(path: Path, conv: Convention) -> ReadResult:
+    """Raises XmpError (malformed) or OSError (unreadable)."""
+    st = path.stat()
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return ReadResult(path, read_decision(XmpDocument(text), conv), st.st_mtime_ns, st.st_size)
+
+
+def read_embedded(photo: str | Path, conv: Convention) -> XmpDecision | None:
+    """The decision in XMP embedded in the photo itself (None when it has none)."""
+    with open(photo, "rb") as fh:
+        packet = find_packet(fh.read(EMBEDDED_SCAN_BYTES))
+    if packet is None:
+        return None
+    try:
+        return read_decision(XmpDocument(packet), conv)
+    except XmpError:
+        return None
+
+
+def _read_only(path: Path) -> bool:
+    """Not writable for us, or marked read-only for everyone (a mark even root respects here:
+    someone made it so on purpose)."""
+    return not os.access(path, os.W_OK) or not (path.stat().st_mode & 0o222)
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent
+    if _read_only(folder):
+        raise SidecarError(errno.EACCES, f"the folder is read-only, no sidecar written: {folder}")
+    if path.exists():
+        if _read_only(path):
+            raise SidecarError(errno.EACCES, f"the sidecar is read-only (locked?), left as it is: {path}")
+        with open(path, "rb") as fh:                  # another program holding a lock on it
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+            except OSError as exc:
+                raise SidecarError(errno.EBUSY, f"the sidecar is locked by another program: {path}") from exc
+
+
+def write_sidecar(photo: str | Path, state, best: bool, conv: Convention) -> tuple[Path, bool]:
+    """Merge a decision state into the photo's sidecar; returns (path, whether it changed).
+    Raises SidecarError without touching anything when it cannot be written safely."""
+    if not Path(photo).exists():
+        raise SidecarError(errno.ENOENT, f"the photo is gone, no sidecar written: {photo}")
+    path = sidecar_for(photo, conv)
+    _check_writable(path)
+    if path.exists():
+        raw = path.read_bytes()
+        try:
+            doc = XmpDocument(raw.decode("utf-8-sig"))
+        except (XmpError, UnicodeDecodeError) as exc:
+            raise SidecarError(errno.EINVAL, f"malformed sidecar left untouched: {path} ({exc})") from exc
+        bom = raw.startswith(b"\xef\xbb\xbf")
+    else:
+        doc, bom = XmpDocument.new(), False
+    if not write_decision(doc, state, best, conv) and path.exists():
+        return path, False
+    data = doc.serialize().encode("utf-8")
+    tmp = temp_path(path, per_thread=True)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write((b"\xef\xbb\xbf" if bom else b"") + data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            st = path.stat()
+            os.chmod(tmp, st.st_mode & 0o7777)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise SidecarError(exc.errno or errno.EIO, f"could not write the sidecar {path}: {exc.strerror or exc}") from exc
+    return path, True

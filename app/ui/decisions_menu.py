@@ -1,0 +1,150 @@
+"""The toolbar's Decisions menu: write XMP sidecars, export the picks, send the rejects to the
+system trash and put them back. Each action first runs its own dry run in a worker, then asks
+for confirmation stating counts and sizes, then runs for real in a worker (the core's jobs:
+app/core/xmp/sync.py, export.py, trash.py) and says in the status bar what happened."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QMessageBox
+
+from app.core.text import plural
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB"
+
+
+def _plan_text(kind: str, r: dict) -> str | None:
+    """The confirmation question for a dry run's report; None when there is nothing to do."""
+    if kind == "xmp":
+        n = r["written"]
+        return f"Write the decisions of {plural(n, 'photo')} into their XMP sidecars?\n" \
+               "Existing sidecars are merged: everything else in them is kept." if n else None
+    if kind == "export":
+        n = r["exported"]
+        return (f"Export {plural(n, 'picked photo')} ({_mib(r['bytes'])}) with their sidecars to\n{r['dest']}?"
+                + (f"\n{r['already_there']} already there." if r["already_there"] else "")) if n else None
+    if kind == "trash":
+        n = r["photos"]
+        return (f"Send {plural(n, 'rejected photo')} ({plural(len(r['files']), 'file')} with sidecars, "
+                f"{_mib(r['bytes'])}) to the system trash?\nUndo trash puts them back.") if n else None
+    n = len(r["files"])
+    return f"Put {plural(n, 'file')} ({_mib(r['bytes'])}) back from the trash where they were?" if n else None
+
+
+def _done_text(kind: str, r: dict) -> str:
+    failed = f"; {plural(len(r['failed']), 'failure')}: {r['failed'][0]['path']}: {r['failed'][0]['reason']}" \
+        if r.get("failed") else ""
+    if kind == "xmp":
+        return f"{plural(r['written'], 'sidecar')} written, {r['unchanged']} up to date" + failed
+    if kind == "export":
+        return f"{'moved' if r['move'] else 'copied'} {plural(r['exported'], 'photo')} to {r['dest']}" + failed
+    if kind == "trash":
+        return f"{plural(r['photos'], 'rejected photo')} sent to the trash (Decisions ▸ Undo trash)" + failed
+    return f"{plural(len(r['files']), 'file')} put back from the trash" + failed
+
+
+class DecisionsMenu(QObject):
+    changed = Signal()                     # files moved or trashed: views reload
+    message = Signal(str)
+
+    def __init__(self, window, session, workers) -> None:
+        super().__init__(window)
+        self.window, self.session, self.workers = window, session, workers
+        self.menu = QMenu("Decisions", window)
+        self.actions = {
+            "xmp": QAction("Write XMP sidecars", self, triggered=lambda: self.start("xmp")),
+            "export": QAction("Export picks…", self, triggered=self.choose_export),
+            "trash": QAction("Send rejects to trash…", self, triggered=lambda: self.start("trash")),
+            "undo": QAction("Undo trash", self, triggered=lambda: self.start("undo")),
+        }
+        tips = {"xmp": "Ratings, picks/rejects (labels) and the suggested best (keyword) into name.ext.xmp "
+                       "or name.xmp, merged with what other editors wrote",
+                "export": "Copy (or move) the picked and best photos with their sidecars",
+                "trash": "Rejected photos and their sidecars to the system trash (undoable)",
+                "undo": "Put the latest trashed photos back at their paths"}
+        for key, act in self.actions.items():
+            act.setToolTip(tips[key])
+            self.menu.addAction(act)
+        self.menu.setToolTipsVisible(True)
+        self.export_dest: str | None = None
+        self.export_move = False
+        self.export_flat = False
+        self.pending: QMessageBox | None = None
+
+    def _job(self, kind: str, dry_run: bool):
+        def run(cat, cancel):
+            if kind == "xmp":
+                from app.core.xmp.sync import write_sidecars
+
+                suggested = set()
+                if not dry_run:
+                    from app.core.triage import suggested_best
+
+                    suggested = suggested_best(cat)
+                report = yield from write_sidecars(cat, suggested=suggested, dry_run=dry_run, cancel=cancel)
+            elif kind == "export":
+                from app.core.export import export_picks
+
+                report = yield from export_picks(cat, self.export_dest, move=self.export_move, flat=self.export_flat,
+                                                 dry_run=dry_run, cancel=cancel)
+            elif kind == "trash":
+                from app.core.trash import trash_rejected
+
+                report = yield from trash_rejected(cat, dry_run=dry_run, cancel=cancel)
+            else:
+                from app.core.trash import undo_trash
+
+                report = yield from undo_trash(cat, dry_run=dry_run, cancel=cancel)
+            return report.to_json()
+        return self.session.run_in_worker(run)
+
+    def choose_export(self) -> None:
+        dest = QFileDialog.getExistingDirectory(self.window, "Export the picks to")
+        if dest:
+            self.export_dest = dest
+            self.start("export")
+
+    def start(self, kind: str) -> None:
+        """The dry run first; the confirmation follows when it reports."""
+        self.workers.start(self._job(kind, True), on_result=lambda r, k=kind: self.confirm(k, r),
+                           on_error=lambda m: self.message.emit(f"{kind} failed: {m.splitlines()[0]}"))
+
+    def confirm(self, kind: str, plan: dict) -> None:
+        text = _plan_text(kind, plan)
+        if text is None:
+            self.message.emit({"xmp": "no decided photos to write", "export": "no picked photos to export",
+                               "trash": "no rejected photos to trash", "undo": "nothing to put back"}[kind])
+            return
+        box = QMessageBox(QMessageBox.Question, "PhotoTriage", text, QMessageBox.Cancel, self.window)
+        go = box.addButton({"xmp": "Write", "export": "Copy", "trash": "Send to trash", "undo": "Put back"}[kind],
+                           QMessageBox.AcceptRole)
+        move = box.addButton("Move", QMessageBox.AcceptRole) if kind == "export" else None
+        if kind == "export":
+            flat = QCheckBox("all in one folder (not the library's folders)")
+            flat.setChecked(self.export_flat)
+            flat.toggled.connect(lambda on: setattr(self, "export_flat", on))   # read now: the box closes first
+            box.setCheckBox(flat)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+
+        def answered(button) -> None:
+            self.pending = None
+            if button not in (go, move):
+                return
+            if kind == "export":
+                self.export_move = button is move
+            self.run(kind)
+
+        box.buttonClicked.connect(answered)
+        self.pending = box
+        box.open()
+
+    def run(self, kind: str) -> None:
+        def done(report: dict) -> None:
+            self.message.emit(_done_text(kind, report))
+            if kind in ("trash", "undo") or (kind == "export" and report.get("move")):
+                self.changed.emit()
+
+        self.workers.start(self._job(kind, False), on_result=done,
+                           on_error=lambda m: self.message.emit(f"{kind} failed: {m.splitlines()[0]}"))

@@ -1,0 +1,75 @@
+"""The decision commands as a user runs them: index (sidecars of another editor imported),
+pick, `xmp write`, `export --picks`, `trash --rejected` and `trash --undo`; `--dry-run` changes
+nothing; originals' checksums unchanged through every command."""
+from __future__ import annotations
+
+import json
+import os
+
+from app.core.xmp.sidecars import sidecar_names
+from tests.decisions.fixtures import DARKTABLE
+from tests.decisions.helpers import checksums, library
+from tests.test_cli import cli
+
+
+def _json(*args):
+    r = cli(*args, "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_decisions_leave_the_app_through_the_cli(tmp_path):
+    files = library(tmp_path, ["a.jpg", "b.jpg", "sub/c.jpg"])
+    lib, db = str(tmp_path / "lib"), ["--db", str(tmp_path / "c.db")]
+    sidecar_names(files[2])["ext"].write_text(DARKTABLE)            # rated 2 in darktable before
+    originals = checksums(files)
+    doc = _json("index", lib, "--no-features", *db)
+    assert doc["xmp"]["imported"] == 1
+    assert _json("pick", str(files[0]), "--accept", *db)["pick"] == 1
+    assert _json("pick", str(files[1]), "--reject", *db)["pick"] == -1
+    r = cli("pick", str(files[2]), "--rating", "4", *db)
+    assert r.returncode == 0
+
+    planned = _json("xmp", "write", "--dry-run", *db)
+    assert planned["written"] == 3 and not sidecar_names(files[0])["ext"].exists()
+    r = cli("xmp", "write", *db)
+    assert r.returncode == 0 and "3 sidecars written" in r.stdout, r.stdout + r.stderr
+    assert "Rating=\"-1\"" in sidecar_names(files[1])["ext"].read_text()
+    assert "darktable:history" in sidecar_names(files[2])["ext"].read_text()    # darktable's stack kept
+
+    out = tmp_path / "picks"
+    assert _json("export", "--picks", str(out), "--dry-run", *db)["exported"] == 1 and not out.exists()
+    r = cli("export", "--picks", str(out), *db)
+    assert r.returncode == 0 and "copied 1 photo" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["a.jpg", "a.jpg.xmp"]
+
+    r = cli("trash", "--rejected", "--dry-run", *db)
+    assert r.returncode == 0 and "would send 1 rejected photo" in r.stdout and files[1].exists()
+    r = cli("trash", "--rejected", *db)
+    assert r.returncode == 0 and "trash --undo" in r.stdout and not files[1].exists()
+    r = cli("trash", "--undo", *db)
+    assert r.returncode == 0 and "put back 2 files" in r.stdout, r.stdout + r.stderr
+    assert checksums(files) == originals                              # byte-identical, every original
+    assert _json("index", lib, "--no-features", *db)["missing"] == 0
+
+
+def test_xmp_settings_are_remembered_and_lightroom_naming_used(tmp_path):
+    files = library(tmp_path, ["d.jpg"])
+    db = ["--db", str(tmp_path / "c.db")]
+    _json("index", str(tmp_path / "lib"), "--no-features", *db)
+    _json("pick", str(files[0]), "--accept", *db)
+    doc = _json("xmp", "write", "--naming", "base", "--pick-label", "Blue", *db)
+    side = sidecar_names(files[0])["base"]
+    assert doc["sidecars"] == [str(side)] and 'xmp:Label="Blue"' in side.read_text()
+    assert os.path.getsize(files[0]) > 0
+
+
+def test_export_to_a_read_only_destination_fails_in_one_line(tmp_path):
+    files = library(tmp_path, ["e.jpg"])
+    db = ["--db", str(tmp_path / "c.db")]
+    _json("index", str(tmp_path / "lib"), "--no-features", *db)
+    _json("pick", str(files[0]), "--accept", *db)
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    r = cli("export", "--picks", str(blocked / "out"), *db)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr

@@ -1,0 +1,111 @@
+"""Picks exported (copied or moved, with sidecars, structure kept or flat with collision-safe
+names) and rejects sent to the trash and brought back byte-identical; originals never changed."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.core.catalog import Catalog
+from app.core.culling import decide
+from app.core.export import export_picks
+from app.core.jobs import drive
+from app.core.trash import trash_rejected, undo_trash
+from app.core.xmp.sidecars import sidecar_names
+from tests.decisions.fixtures import DARKTABLE
+from tests.decisions.helpers import add_photo, checksums, digest, library
+
+
+@pytest.fixture
+def lib(tmp_path):
+    """Two folders whose photos share names; picks, a reject with a darktable sidecar."""
+    files = library(tmp_path, ["2024/a.jpg", "2024/b.jpg", "2025/a.jpg", "2025/c.jpg"])
+    sidecar_names(files[0])["ext"].write_text(DARKTABLE)
+    sidecar_names(files[3])["ext"].write_text(DARKTABLE)
+    cat = Catalog(tmp_path / "c.db")
+    ids = [add_photo(cat, p) for p in files]
+    decide(cat, ids[0], "pick", 1)
+    decide(cat, ids[2], "best", 1)
+    decide(cat, ids[1], "rating", 3)                  # rated, not picked: stays
+    decide(cat, ids[3], "pick", -1)
+    yield cat, files, ids
+    cat.close()
+
+
+def test_export_keeps_the_structure_with_sidecars_and_leaves_the_originals(lib, tmp_path):
+    cat, files, ids = lib
+    before = checksums(files)
+    report = drive(export_picks(cat, str(tmp_path / "out")))
+    out = tmp_path / "out"
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")
+                  if p.is_file()) == ["2024/a.jpg", "2024/a.jpg.xmp", "2025/a.jpg"]
+    assert digest(out / "2024/a.jpg") == digest(files[0]) and len(report.done) == 2
+    assert checksums(files) == before
+    again = drive(export_picks(cat, str(out)))                                # a second run adds nothing
+    assert len(again.done) == 0 and len(again.already) == 2
+
+
+def test_flat_export_gives_colliding_names_new_ones_and_the_sidecar_follows(lib, tmp_path):
+    cat, files, _ = lib
+    out = tmp_path / "flat"
+    out.mkdir()
+    (out / "a.jpg").write_bytes(b"something else already there")
+    report = drive(export_picks(cat, str(out), flat=True))
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["a (2).jpg", "a (2).jpg.xmp", "a (3).jpg", "a.jpg"], names
+    assert (out / "a.jpg").read_bytes() == b"something else already there"       # never overwritten
+    assert {Path(d).name for _, d in report.done} == {"a (2).jpg", "a (3).jpg"}
+
+
+def test_dry_run_lists_without_copying(lib, tmp_path):
+    cat, _, _ = lib
+    report = drive(export_picks(cat, str(tmp_path / "dry"), dry_run=True))
+    assert len(report.done) == 2 and not (tmp_path / "dry").exists()
+
+
+def test_move_takes_the_files_and_the_catalog_follows(lib, tmp_path):
+    cat, files, ids = lib
+    before = checksums([files[0]])[str(files[0])]
+    drive(export_picks(cat, str(tmp_path / "moved"), move=True))
+    moved = tmp_path / "moved/2024/a.jpg"
+    assert not files[0].exists() and digest(moved) == before
+    assert (tmp_path / "moved/2024/a.jpg.xmp").exists() and not sidecar_names(files[0])["ext"].exists()
+    assert cat.photos.get(ids[0])["path"] == str(moved) and cat.decisions.state(ids[0]).pick == 1
+
+
+def test_trash_then_undo_restores_byte_identical_files_at_their_paths(lib, tmp_path):
+    cat, files, ids = lib
+    reject, side = files[3], sidecar_names(files[3])["ext"]
+    before = checksums([reject, side])
+    plan = drive(trash_rejected(cat, dry_run=True))
+    assert plan.files == [str(reject), str(side)] and reject.exists()
+    report = drive(trash_rejected(cat))
+    assert report.photos == 1 and report.files == [str(reject), str(side)]
+    assert not reject.exists() and not side.exists()
+    trash = Path(os.environ["XDG_DATA_HOME"]) / "Trash"
+    assert any(p.name.startswith("c") for p in (trash / "files").iterdir())            # in the real trash, not deleted
+    assert cat.photos.get(ids[3])["status"] == "missing"
+    assert all(os.path.exists(f) for f in files[:3])                                   # nothing else touched
+    back = drive(undo_trash(cat))
+    assert sorted(back.files) == sorted([str(reject), str(side)]) and not back.failed
+    assert checksums([reject, side]) == before
+    assert cat.photos.get(ids[3])["status"] == "ok" and cat.decisions.state(ids[3]).pick == -1
+    assert drive(undo_trash(cat)).batch is None                                        # nothing more to put back
+
+
+def test_undo_never_overwrites_a_new_file_at_the_old_path(lib):
+    cat, files, _ = lib
+    drive(trash_rejected(cat))
+    files[3].write_bytes(b"a new photo with the old name")
+    report = drive(undo_trash(cat))
+    assert [p for p, _ in report.failed] == [str(files[3])]
+    assert files[3].read_bytes() == b"a new photo with the old name"
+
+
+def test_a_changed_file_is_not_trashed(lib):
+    cat, files, _ = lib
+    with open(files[3], "ab") as fh:
+        fh.write(b"edited after indexing")
+    report = drive(trash_rejected(cat))
+    assert report.photos == 0 and "index again" in report.failed[0][1] and files[3].exists()

@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64, help="files committed per transaction")
     p.add_argument("--no-features", action="store_true",
                    help="metadata and thumbnails only (no embeddings, quality or faces)")
+    p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)   # for the window
     p.add_argument("--rehash", action="store_true",
                    help="read every file in full to find changed content (default: a sampled hash "
                         "checks files whose size and mtime did not change)")
@@ -77,7 +78,7 @@ def cmd_index(args) -> dict[str, Any]:
         cancel.cancel()
 
     previous = signal.signal(signal.SIGINT, on_sigint)
-    bar = ProgressBar(not args.json)
+    bar = ProgressBar(not args.json, lines=args.progress_lines)
     try:
         with Catalog(catalog_path(args)) as catalog:
             features = None

@@ -91,15 +91,28 @@ def open_catalog(args):
     return Catalog(path)
 
 
-class ProgressBar:
-    """tqdm on stderr, only for an interactive terminal and not with --json."""
+PROGRESS_MARK = "PT-PROGRESS "
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+
+class ProgressBar:
+    """tqdm on stderr, only for an interactive terminal and not with --json; with ``lines``,
+    one JSON line per event on stderr instead (``PROGRESS_MARK`` first), for a parent process
+    that shows the progress itself (the window indexes through a child process)."""
+
+    def __init__(self, enabled: bool, lines: bool = False) -> None:
+        self.lines = lines
+        self.enabled = enabled and sys.stderr.isatty() and not lines
         self.bar = None
         self.phase = None
 
     def __call__(self, event) -> None:
+        if self.lines:
+            import json
+
+            print(PROGRESS_MARK + json.dumps({"phase": event.phase, "done": event.done, "total": event.total,
+                                              "current": event.current, "message": event.message}),
+                  file=sys.stderr, flush=True)
+            return
         if event.phase == "waiting" and event.message:      # said even without a terminal
             print(f"phototriage: {event.message}", file=sys.stderr, flush=True)
         if not self.enabled:

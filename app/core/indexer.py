@@ -56,6 +56,23 @@ class IndexSummary:
             "xmp": self.xmp.to_json() if self.xmp is not None else None,
         }
 
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> "IndexSummary":
+        """The summary back from its JSON (an index run in a child process)."""
+        from .xmp.sync import ImportReport
+
+        xmp = doc.get("xmp")
+        return cls(root=doc["root"], catalog=doc["catalog"], indexed=doc["indexed"], unchanged=doc["unchanged"],
+                   moved=doc["moved"], updated=doc["updated"],
+                   skipped=[(f["path"], f["reason"]) for f in doc["skipped_files"]],
+                   missing=list(doc["missing_files"]), featured=doc["featured"],
+                   decisions_moved=doc["decisions_moved"],
+                   feature_errors=[(f["path"], f["reason"]) for f in doc["feature_errors"]],
+                   cancelled=doc["cancelled"], seconds=doc["seconds"],
+                   xmp=None if xmp is None else ImportReport(
+                       imported=list(xmp["imported_photos"]), conflicts=[(c["path"], c["newer"]) for c in xmp["conflicts"]],
+                       failed=[(f["path"], f["reason"]) for f in xmp["failed"]]))
+
     def headline(self) -> str:
         """One line for a status bar: what changed, or that the library was already up to date."""
         counts = [(self.indexed, "new"), (self.updated, "updated"), (self.moved, "moved"),

@@ -25,20 +25,14 @@ class Session:
         return Catalog(self.catalog_path)
 
     def index_job(self, workers: int | None = None):
-        """A factory for the worker: index the folder with features, in the worker's thread."""
-        folder = self.folder
+        """A factory for the worker: index the folder with features in a child process
+        (app/core/index_process.py: the models never load into the window's process)."""
+        folder, catalog_path = self.folder, self.catalog_path
 
         def factory(cancel):
-            from app.core.indexer import index_library
-            from app.core.library_models import feature_pipeline
+            from app.core.index_process import index_in_child
 
-            cat = self.open_worker_catalog()
-            try:
-                features = feature_pipeline(cat)
-                summary = yield from index_library(cat, folder, cancel=cancel, workers=workers, features=features)
-                return summary
-            finally:
-                cat.close()
+            return (yield from index_in_child(catalog_path, folder, workers=workers, cancel=cancel))
         return factory
 
     def run_in_worker(self, fn):

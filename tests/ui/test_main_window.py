@@ -143,5 +143,5 @@ def test_event_loop_stays_responsive_while_indexing(qtbot, isolated_settings, tm
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     longest = max(gaps) * 1000
     print(f"longest event-loop stall while indexing {len(gaps)} ticks: {longest:.0f} ms")
-    assert longest < 500
+    assert longest < 150           # target 50 ms: the models load and run in the index's child process
     window.close()

@@ -21,7 +21,7 @@ from app.cli_output import human_lines
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="phototriage", description="Cull photo libraries locally.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("index", help="scan and index a folder (incremental)")
@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-features", action="store_true",
                    help="metadata and thumbnails only (no embeddings, quality or faces)")
     p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)   # for the window
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="run the per-file work on a Ray cluster (ADDRESS, or 'local' for one on this machine "
+                        "with --workers CPUs); needs pip install 'phototriage[cluster]'")
     p.add_argument("--rehash", action="store_true",
                    help="read every file in full to find changed content (default: a sampled hash "
                         "checks files whose size and mtime did not change)")
@@ -50,6 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_triage_parsers(sub, add_common)
     add_decision_parsers(sub, add_common)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata costs
+    about 45 ms of every command's start otherwise)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0,
+                         help=help or "show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
@@ -88,7 +104,7 @@ def cmd_index(args) -> dict[str, Any]:
                 features = feature_pipeline(catalog)
             summary = drive(index_library(catalog, folder, cancel=cancel, workers=args.workers,
                                           batch_size=max(1, args.batch_size), features=features,
-                                          rehash=args.rehash), bar)
+                                          rehash=args.rehash, ray=args.ray), bar)
     finally:
         bar.close()
         signal.signal(signal.SIGINT, previous)
@@ -150,10 +166,11 @@ def plain_reason(exc: Exception) -> str:
     if isinstance(exc, Failure):
         return str(exc)
     from app.core.catalog import CatalogError
+    from app.core.cluster import ClusterUnavailable
     from app.core.decode import DecodeError
     from app.core.models import ModelUnavailable
 
-    if isinstance(exc, (CatalogError, DecodeError, ModelUnavailable, OSError, sqlite3.Error)):
+    if isinstance(exc, (CatalogError, ClusterUnavailable, DecodeError, ModelUnavailable, OSError, sqlite3.Error)):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
 

@@ -72,6 +72,8 @@ def _search(hits: list) -> list[str]:
         return ["no matches"]
 
     def note(h: dict) -> str:
+        if h.get("verified"):
+            return "  (a copy of the query: verified on local features)"
         if h.get("same_person") is False:
             return "  (a different person: below the same-person threshold)"
         return f"  (face at {', '.join(f'{v:.0f}' for v in h['box'])})" if h.get("box") else ""

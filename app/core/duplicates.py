@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,8 +24,8 @@ from . import paths
 from .jobs import CancelToken, Job, Progress
 from .catalog.pair_checks import pair_key
 from .library_models import embedding_model
+from .local_features import prepared_pictures
 from .near_duplicate import Prepared, compare_prepared
-from .thumbnails import gray_thumbnail
 from .union_find import UnionFind, star_groups
 from .vector_index import VectorIndex, open_index
 
@@ -114,26 +113,26 @@ def _candidates(catalog, ids, vectors, threshold, rotations):
 
 
 class _PreparedCache:
-    """Thumbnails ready for verification, shared by the worker threads; bounded (a photo takes
-    part in a few pairs, mostly close together in the sorted pair list)."""
+    """Pictures ready for verification, bounded (a photo takes part in a few pairs, mostly close
+    together in the sorted pair list); filled a chunk of pairs at a time from the catalog's
+    stored local features (app/core/local_features.py), in the calling thread."""
 
     def __init__(self, catalog, rows, capacity: int = 4096) -> None:
         self.catalog, self.rows, self.capacity = catalog, rows, capacity
         self.items: OrderedDict[int, Prepared | None] = OrderedDict()
-        self.lock = threading.Lock()
+
+    def fill(self, pids) -> None:
+        missing = [p for p in dict.fromkeys(pids) if p not in self.items]
+        got = prepared_pictures(self.catalog, [self.rows[p]["hash"] for p in missing])
+        for pid in missing:
+            self.items[pid] = got.get(self.rows[pid]["hash"])
+        for pid in pids:
+            self.items.move_to_end(pid)             # this chunk's pictures are the last evicted
+        while len(self.items) > self.capacity:
+            self.items.popitem(last=False)
 
     def get(self, pid: int) -> Prepared | None:
-        with self.lock:
-            if pid in self.items:
-                self.items.move_to_end(pid)
-                return self.items[pid]
-        gray = gray_thumbnail(self.catalog.thumbs_dir, self.rows[pid]["hash"])
-        value = None if gray is None else Prepared.of(gray)
-        with self.lock:
-            self.items[pid] = value
-            while len(self.items) > self.capacity:
-                self.items.popitem(last=False)
-        return value
+        return self.items.get(pid)
 
 
 def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
@@ -162,6 +161,7 @@ def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
             if cancel.cancelled:
                 return None
             chunk = todo[start:start + 128]
+            cache.fill([p for pair in chunk for p in pair])
             results = list(pool.map(check, chunk))
             verified += [pair for pair, ok in zip(chunk, results) if ok]
             fresh = [(rows[a]["hash"], rows[b]["hash"], ok) for (a, b), ok in zip(chunk, results)

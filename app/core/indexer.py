@@ -6,6 +6,7 @@ at most the batch in flight and the next run skips what is already there.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import time
@@ -111,11 +112,13 @@ class _JobRow:
 
 def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = None,
                   workers: int | None = None, batch_size: int = 64, features=None,
-                  rehash: bool = False) -> Job[IndexSummary]:
+                  rehash: bool = False, ray: str | None = None) -> Job[IndexSummary]:
     """``features``: a :class:`~app.core.features.compute.FeaturePipeline` (None: metadata and
     thumbnails only). Photos whose stored features came from another pipeline are re-analysed.
     A file whose size and mtime did not change is checked by a sampled hash (``rehash``: by a
-    full hash). One index runs per library at a time; a second one waits for it."""
+    full hash). One index runs per library at a time; a second one waits for it. ``ray``: the
+    per-file work runs on a Ray cluster at that address ("local": one on this machine), the
+    writes stay here (app/core/cluster.py)."""
     started = time.monotonic()
     root = os.path.abspath(root)
     cancel = cancel or CancelToken()
@@ -131,27 +134,28 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
                 return summary
             time.sleep(0.2)
     try:
-        return (yield from _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash))
+        return (yield from _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash, ray))
     finally:
         lock.release()
 
 
-def _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash):
+def _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash, ray=None):
     job = _JobRow(catalog, root)
     try:
         sweep(catalog.thumbs_dir, recursive=True)
         entries = yield from _scan(root, summary)
         plan = _plan(catalog, root, entries, summary, features, rehash)
         yield from _verify(catalog, plan, summary, workers, cancel)
-        if features is not None and plan.todo:
+        if features is not None and plan.todo and not ray:
             features.prepare()                  # models load only when there is work for them
-        with _torch_threads(features if plan.todo else None, workers):
-            yield from _process(catalog, plan, summary, cancel, job, workers, batch_size, features)
+        with _torch_threads(features if plan.todo and not ray else None, workers):
+            yield from _process(catalog, plan, summary, cancel, job, workers, batch_size, features, ray)
         if not cancel.cancelled:
             _mark_missing(catalog, plan, summary)
             if summary.indexed or summary.updated or summary.missing:
                 catalog.pair_checks.prune()          # comparisons of pictures no longer here
                 catalog.detail_evidence.prune()
+                catalog.local_features.prune()
         summary.decisions_moved = catalog.decisions.reconcile()
         if not cancel.cancelled:
             from .xmp.sync import import_xmp
@@ -274,22 +278,55 @@ def _verify(catalog: Catalog, plan: _Plan, summary: IndexSummary, workers, cance
             catalog.photos.set_sample_hashes(fill)
 
 
-def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size, features=None):
+class _LocalPool:
+    """The per-file work in this process's threads."""
+
+    def __init__(self, workers: int, features) -> None:
+        self.workers, self.features = workers, features
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="index")
+
+    def submit(self, entry, thumbs_dir, expected, hashes) -> Future:
+        return self.pool.submit(analyze_file, entry, thumbs_dir, expected, hashes, features=self.features)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def _file_pool(workers, features, ray):
+    if ray:
+        from .cluster import RayPool
+
+        pool = RayPool(ray, features, num_cpus=workers)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(local=ray == "local")
+    else:
+        pool = _LocalPool(workers or min(4, os.cpu_count() or 1), features)
+        try:
+            yield pool
+        finally:
+            pool.shutdown()
+
+
+def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size, features=None, ray=None):
     total = len(plan.todo)
     if not total:
         return
-    workers = workers or min(4, os.cpu_count() or 1)
     movable = frozenset(plan.movable)
     pending: dict[Future, tuple[FileEntry, PhotoIdentity | None]] = {}
     queue = iter(plan.todo)
     batch: list[tuple[FileResult, PhotoIdentity | None]] = []
     done = 0
     throttle = Throttle()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="index") as pool:
+    with _file_pool(workers, features, ray) as pool:
+        workers = pool.workers
+
         def submit(entry, ident, hashes=movable):
             # A file back from 'missing' is analysed afresh, so its row gets its status back.
             expected = ident.content_hash if ident and ident.status != MISSING else None
-            fut = pool.submit(analyze_file, entry, catalog.thumbs_dir, expected, hashes, features=features)
+            fut = pool.submit(entry, catalog.thumbs_dir, expected, hashes)
             pending[fut] = (entry, ident)
 
         while True:

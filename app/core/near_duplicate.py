@@ -38,8 +38,11 @@ def prepare(gray: np.ndarray) -> np.ndarray:
 
 
 
-def _features(gray: np.ndarray):
-    orb = cv2.ORB_create(nfeatures=800, fastThreshold=10)
+FEATURES = 800           # ORB keypoints kept per stored picture
+
+
+def _features(gray: np.ndarray, n: int = FEATURES):
+    orb = cv2.ORB_create(nfeatures=n, fastThreshold=10)
     return orb.detectAndCompute(gray, None)
 
 
@@ -51,37 +54,46 @@ def _normalise(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.clip((x - lo) / max(hi - lo, 1e-3), 0, 1)
 
 
+def _points(gray: np.ndarray, n: int = FEATURES) -> tuple[np.ndarray, np.ndarray | None]:
+    """ORB keypoint positions (N, 2) and descriptors (N, 32), or None when there are none."""
+    keypoints, descriptors = _features(gray, n)
+    return np.float32([k.pt for k in keypoints]).reshape(-1, 2), descriptors
+
+
 @dataclass
 class Prepared:
     """A thumbnail ready for comparison: its ORB features (and its mirror image's, made on
-    first use) are computed once, however many pairs it takes part in."""
+    first use) are computed once, however many pairs it takes part in; the catalog keeps
+    them (app/core/local_features.py), so a search or a duplicates run reuses them."""
     gray: np.ndarray
-    keypoints: tuple
+    points: np.ndarray
     descriptors: np.ndarray | None
     _mirror: "Prepared | None" = None
+    n: int = FEATURES
 
     @classmethod
-    def of(cls, gray: np.ndarray) -> "Prepared":
+    def of(cls, gray: np.ndarray, n: int = FEATURES) -> "Prepared":
+        """``n``: keypoints kept (a search query needs fewer: matching costs n x FEATURES)."""
         g = prepare(gray)
-        return cls(g, *_features(g))
+        return cls(g, *_points(g, n), n=n)
 
     def mirror(self) -> "Prepared":
         if self._mirror is None:
             g = cv2.flip(self.gray, 1)
-            self._mirror = Prepared(g, *_features(g))
+            self._mirror = Prepared(g, *_points(g, self.n), n=self.n)
         return self._mirror
 
 
 def _try(a: Prepared, b: Prepared) -> Match | None:
-    ka, da, kb, db = a.keypoints, a.descriptors, b.keypoints, b.descriptors
+    ka, da, kb, db = a.points, a.descriptors, b.points, b.descriptors
     if da is None or db is None or len(ka) < 8 or len(kb) < 8:
         return None
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
     matches = matcher.match(da, db)
     if len(matches) < MIN_INLIERS:
         return Match(False, len(matches), 1.0, 0.0, False)
-    src = np.float32([kb[m.trainIdx].pt for m in matches])
-    dst = np.float32([ka[m.queryIdx].pt for m in matches])
+    src = kb[[m.trainIdx for m in matches]]
+    dst = ka[[m.queryIdx for m in matches]]
     M, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0, maxIters=2000)
     if M is None:
         return Match(False, 0, 1.0, 0.0, False)
@@ -107,7 +119,14 @@ def _try(a: Prepared, b: Prepared) -> Match | None:
     return Match(ok, inliers, residual, float(overlap), False, changed)
 
 
-def compare_prepared(a: Prepared, b: Prepared) -> Match:
+STRONG_FIT = 2 * MIN_INLIERS    # inliers of a fit so clear that a search need not try the mirror image
+
+
+def compare_prepared(a: Prepared, b: Prepared, quick: bool = False) -> Match:
+    """The unmirrored comparison, then the mirrored one. ``quick`` (search re-ranking): not the
+    mirrored one when the first aligned clearly. Duplicate verification tries both: a
+    symmetric subject (a face) can align unmirrored with many inliers and still be the mirror
+    copy (that cost 10 points of mirror recall in benchmarks/duplicates_speed.py)."""
     best = Match(False, 0, 1.0, 0.0, False)
     for mirrored in (False, True):
         m = _try(a, b.mirror() if mirrored else b)
@@ -118,6 +137,8 @@ def compare_prepared(a: Prepared, b: Prepared) -> Match:
             return m
         if m.residual < best.residual:
             best = m
+        if quick and not mirrored and m.inliers >= STRONG_FIT and m.overlap >= MIN_OVERLAP:
+            break
     return best
 
 

@@ -11,6 +11,7 @@ from .connection import (CatalogError, CatalogReadOnlyError, CatalogTooNewError,
 from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
 from .jobs import JobStore, ThumbnailStore
+from .local_features import LocalFeatureStore
 from .pair_checks import DetailEvidenceStore, PairCheckStore
 from .people import PeopleStore
 from .migrations import SCHEMA_VERSION
@@ -37,6 +38,7 @@ class Catalog:
         self.detail_evidence = DetailEvidenceStore(self.conn)
         self.people = PeopleStore(self.conn)
         self.sidecars = SidecarStore(self.conn)
+        self.local_features = LocalFeatureStore(self.conn)
         self.trash = TrashJournal(self.conn)
         self.last_xmp_report = None         # what the latest decision wrote to sidecars (app/core/culling.py)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)

@@ -148,6 +148,13 @@ def _v12(db: sqlite_utils.Database) -> None:
     db["trash_journal"].create_index(["batch"])
 
 
+def _v13(db: sqlite_utils.Database) -> None:
+    """Local features of each picture (ORB keypoints and descriptors of its thumbnail), kept so
+    that search re-ranking and duplicate verification compute them once per picture."""
+    db["local_features"].create({"content_hash": str, "version": int, "points": bytes, "descriptors": bytes},
+                                pk="content_hash")
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
-                                                               _v11, _v12]
+                                                               _v11, _v12, _v13]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +22,9 @@ def sha256_of(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 def download(url: str, dest: str | os.PathLike, sha256: str | None,
              progress: Callable[[int, int | None], None] | None = None, timeout: float = 30.0) -> Path:
     """Fetch ``url`` to ``dest``; the file appears only once complete and verified."""
+    import urllib.error            # here, not at the top: http and ssl cost every command 25 ms
+    import urllib.request
+
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")

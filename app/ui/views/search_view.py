@@ -100,7 +100,11 @@ class SearchView(QWidget):
         items = []
         for r in results:
             row = cat.photos.get(r.photo_id)
-            items.append((f"{r.similarity:.2f}  {os.path.basename(r.path)}", row and row["content_hash"], r.path))
+            mark = "  ✔ copy" if r.verified else ""
+            items.append((f"{r.similarity:.2f}  {os.path.basename(r.path)}{mark}", row and row["content_hash"], r.path))
         self.results.set_items(items)
-        self.status.setText(f"{len(results)} results for {self.query_label}, most similar first "
-                            "(cosine similarity; the same scene comes first)")
+        copies = sum(1 for r in results if r.verified)
+        self.status.setText(f"{len(results)} results for {self.query_label}: "
+                            + (f"{copies} verified {'copy' if copies == 1 else 'copies'} of it first (✔, checked on "
+                               "local features), then " if copies else "")
+                            + "the most similar (cosine similarity; the same scene comes first)")

@@ -142,8 +142,9 @@ def _trash(r: dict) -> list[str]:
     if r["action"] == "undo":
         head = ("would put back" if r["dry_run"] else "put back") + f" {plural(len(r['files']), 'file')}"             if r["batch"] is not None else "nothing to put back"
     else:
-        head = (("would send" if r["dry_run"] else "sent") + f" {plural(r['photos'], 'rejected photo')} "
-                f"({plural(len(r['files']), 'file')} with sidecars, {_mib(r['bytes'])}) to the trash")
+        sidecars = len(r["files"]) - r["photos"]
+        head = (("would send" if r["dry_run"] else "sent") + f" {plural(r['photos'], 'rejected photo')}"
+                + (f" and {plural(sidecars, 'sidecar')}" if sidecars else "") + f" ({_mib(r['bytes'])}) to the trash")
         if not r["dry_run"] and r["files"]:
             head += "; `phototriage trash --undo` puts them back"
     return [head] + [f"  {p}" for p in r["files"]] + _failures(r)

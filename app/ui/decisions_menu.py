@@ -27,8 +27,10 @@ def _plan_text(kind: str, r: dict) -> str | None:
                 + (f"\n{r['already_there']} already there." if r["already_there"] else "")) if n else None
     if kind == "trash":
         n = r["photos"]
-        return (f"Send {plural(n, 'rejected photo')} ({plural(len(r['files']), 'file')} with sidecars, "
-                f"{_mib(r['bytes'])}) to the system trash?\nUndo trash puts them back.") if n else None
+        sidecars = len(r["files"]) - n
+        also = f" and {plural(sidecars, 'sidecar')}" if sidecars else ""
+        return (f"Send {plural(n, 'rejected photo')}{also} ({_mib(r['bytes'])}) to the system trash?\n"
+                "Undo trash puts them back.") if n else None
     n = len(r["files"])
     return f"Put {plural(n, 'file')} ({_mib(r['bytes'])}) back from the trash where they were?" if n else None
 

@@ -118,18 +118,15 @@ def restore(trashed: str, info: str, original: str) -> None:
         pass
 
 
-def _files_of(photo: str, all_paths: set[str]) -> list[str]:
+def _files_of(photo: str, stems: dict[str, int]) -> list[str]:
     """The photo and its own sidecars (a ``name.xmp`` shared with another file of the same
-    name stays)."""
+    name stays). ``stems``: how many library files share each path without its extension."""
     files = [photo]
     names = sidecar_names(photo)
     if names["ext"].is_file():
         files.append(str(names["ext"]))
-    base = names["base"]
-    if base.is_file():
-        stem = str(Path(photo).with_suffix(""))
-        if not any(p != photo and str(Path(p).with_suffix("")) == stem for p in all_paths):
-            files.append(str(base))
+    if names["base"].is_file() and stems.get(str(Path(photo).with_suffix("")), 0) <= 1:
+        files.append(str(names["base"]))
     return files
 
 
@@ -146,7 +143,10 @@ def rejected_photos(catalog) -> list[tuple[int, dict]]:
 def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = None) -> Job[TrashReport]:
     report = TrashReport("trash", dry_run)
     todo = rejected_photos(catalog)
-    all_paths = {path for _i, path, _h, status, _t, _r in catalog.photos.grid() if status == "ok"}
+    from collections import Counter
+
+    stems = Counter(str(Path(path).with_suffix("")) for _i, path, _h, status, _t, _r in catalog.photos.grid()
+                    if status == "ok")
     report.batch = None if dry_run else catalog.trash.new_batch()
     for i, (pid, photo) in enumerate(todo):
         if cancel is not None and cancel.cancelled:
@@ -161,7 +161,7 @@ def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = 
         if (st.st_size, st.st_mtime_ns) != (photo.get("size"), photo.get("mtime_ns")):
             report.failed.append((path, "changed since it was indexed: index again before trashing it"))
             continue
-        files = _files_of(path, all_paths)
+        files = _files_of(path, stems)
         if dry_run:
             report.files += files
             report.photos += 1

@@ -51,9 +51,11 @@ class DecisionsMenu(QObject):
     changed = Signal()                     # files moved or trashed: views reload
     message = Signal(str)
 
-    def __init__(self, window, session, workers) -> None:
+    def __init__(self, window, session, workers, suggested=lambda: set()) -> None:
+        """``suggested()``: the photo ids the cull view shows as their burst's suggested best
+        (their keyword goes into the sidecars; the bursts are not ranked again for it)."""
         super().__init__(window)
-        self.window, self.session, self.workers = window, session, workers
+        self.window, self.session, self.workers, self.suggested = window, session, workers, suggested
         self.menu = QMenu("Decisions", window)
         self.actions = {
             "xmp": QAction("Write XMP sidecars", self, triggered=lambda: self.start("xmp")),
@@ -76,15 +78,12 @@ class DecisionsMenu(QObject):
         self.pending: QMessageBox | None = None
 
     def _job(self, kind: str, dry_run: bool):
+        suggested = set(self.suggested()) if kind == "xmp" else set()
+
         def run(cat, cancel):
             if kind == "xmp":
                 from app.core.xmp.sync import write_sidecars
 
-                suggested = set()
-                if not dry_run:
-                    from app.core.triage import suggested_best
-
-                    suggested = suggested_best(cat)
                 report = yield from write_sidecars(cat, suggested=suggested, dry_run=dry_run, cancel=cancel)
             elif kind == "export":
                 from app.core.export import export_picks

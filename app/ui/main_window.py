@@ -156,7 +156,8 @@ class MainWindow(QMainWindow):
         self.library.decided.connect(self.cull.refresh_marks)
         self.cull.decided.connect(self._xmp_feedback)
         self.library.decided.connect(self._xmp_feedback)
-        self.decisions = DecisionsMenu(self, s, self.workers)
+        self.decisions = DecisionsMenu(self, s, self.workers,
+                                       suggested=lambda: {b.best for b in self.cull.bursts if b.best is not None})
         self.decisions.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.decisions.changed.connect(self._files_changed)
         self.decisions_act.setMenu(self.decisions.menu)

@@ -109,3 +109,17 @@ def test_a_changed_file_is_not_trashed(lib):
         fh.write(b"edited after indexing")
     report = drive(trash_rejected(cat))
     assert report.photos == 0 and "index again" in report.failed[0][1] and files[3].exists()
+
+
+def test_a_name_xmp_shared_with_another_file_stays(tmp_path):
+    raw, jpg = library(tmp_path, ["shared/IMG_1.dng", "shared/IMG_1.jpg"])     # a raw+JPEG pair, one name.xmp
+    side = sidecar_names(jpg)["base"]
+    side.write_text(DARKTABLE)
+    with Catalog(tmp_path / "pair.db") as cat:
+        add_photo(cat, raw)
+        pid = add_photo(cat, jpg)
+        decide(cat, pid, "pick", -1)
+        report = drive(trash_rejected(cat))
+        assert report.files == [str(jpg)] and side.exists() and raw.exists()
+        drive(undo_trash(cat))
+    assert jpg.exists()

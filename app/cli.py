@@ -114,16 +114,11 @@ def cmd_index(args) -> dict[str, Any]:
 
 
 def cmd_check(args) -> dict[str, Any]:
-    from app.cli_common import open_catalog
+    from app.cli_common import open_catalog, run_job
     from app.core.consistency import check_catalog
-    from app.core.jobs import drive
 
     with open_catalog(args) as catalog:
-        bar = ProgressBar(not args.json)
-        try:
-            report = drive(check_catalog(catalog, repair=args.repair), bar)
-        finally:
-            bar.close()
+        report = run_job(check_catalog(catalog, repair=args.repair), args)
     result = report.to_json()
     result["exit_code"] = 0 if report.problems == 0 else 1
     return result

@@ -91,7 +91,15 @@ def open_catalog(args):
     return Catalog(path)
 
 
-PROGRESS_MARK = "PT-PROGRESS "
+def run_job(job, args):
+    """Drive a core job with the progress bar (none with --json); returns its result."""
+    from app.core.jobs import drive
+
+    bar = ProgressBar(not args.json)
+    try:
+        return drive(job, bar)
+    finally:
+        bar.close()
 
 
 class ProgressBar:
@@ -108,6 +116,8 @@ class ProgressBar:
     def __call__(self, event) -> None:
         if self.lines:
             import json
+
+            from app.core.index_process import PROGRESS_MARK
 
             print(PROGRESS_MARK + json.dumps({"phase": event.phase, "done": event.done, "total": event.total,
                                               "current": event.current, "message": event.message}),

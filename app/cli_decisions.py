@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.cli_common import Failure, ProgressBar, open_catalog
+from app.cli_common import Failure, open_catalog, run_job
 
 
 def add_parsers(sub, common) -> None:
@@ -39,16 +39,6 @@ def add_parsers(sub, common) -> None:
     p.set_defaults(func=cmd_trash)
 
 
-def _run(job, args):
-    from app.core.jobs import drive
-
-    bar = ProgressBar(not args.json)
-    try:
-        return drive(job, bar)
-    finally:
-        bar.close()
-
-
 def cmd_xmp(args) -> Any:
     from app.core.xmp.sync import AUTO_WRITE, import_xmp, write_sidecars
 
@@ -61,12 +51,12 @@ def cmd_xmp(args) -> Any:
             catalog.settings.set(values)
         if args.action == "read":
             catalog.require_writable("importing decisions from XMP")
-            return {"action": "read", **_run(import_xmp(catalog), args).to_json()}
+            return {"action": "read", **run_job(import_xmp(catalog), args).to_json()}
         from app.core.triage import suggested_best
 
         suggested = suggested_best(catalog)
-        return {"action": "write", **_run(write_sidecars(catalog, suggested=suggested, dry_run=args.dry_run),
-                                          args).to_json()}
+        return {"action": "write", **run_job(write_sidecars(catalog, suggested=suggested, dry_run=args.dry_run),
+                                             args).to_json()}
 
 
 def cmd_export(args) -> Any:
@@ -76,8 +66,8 @@ def cmd_export(args) -> Any:
         if args.move and not args.dry_run:
             catalog.require_writable("moving photos")
         try:
-            return _run(export_picks(catalog, args.picks, move=args.move, flat=args.flat, dry_run=args.dry_run),
-                        args).to_json()
+            return run_job(export_picks(catalog, args.picks, move=args.move, flat=args.flat,
+                                        dry_run=args.dry_run), args).to_json()
         except PermissionError as exc:
             raise Failure(f"cannot write to {args.picks}: {exc.strerror}") from exc
 
@@ -89,6 +79,6 @@ def cmd_trash(args) -> Any:
         if not args.dry_run:
             catalog.require_writable("trashing photos")
         job = undo_trash(catalog, args.dry_run) if args.undo else trash_rejected(catalog, args.dry_run)
-        report = _run(job, args).to_json()
+        report = run_job(job, args).to_json()
         report["exit_code"] = 1 if report["failed"] else 0
         return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.cli_common import Failure, ProgressBar, UsageError, open_catalog
+from app.cli_common import Failure, UsageError, open_catalog, run_job
 
 
 def add_parsers(sub, common) -> None:
@@ -55,15 +55,10 @@ def cmd_search(args) -> Any:
 
 def cmd_duplicates(args) -> Any:
     from app.core.duplicates import CANDIDATE_SIMILARITY, find_duplicates
-    from app.core.jobs import drive
 
     with open_catalog(args) as catalog:
-        bar = ProgressBar(not args.json)
-        try:
-            groups = drive(find_duplicates(catalog, threshold=args.threshold or CANDIDATE_SIMILARITY,
-                                           rotations=not args.no_rotations), bar)
-        finally:
-            bar.close()
+        groups = run_job(find_duplicates(catalog, threshold=args.threshold or CANDIDATE_SIMILARITY,
+                                         rotations=not args.no_rotations), args)
         return [g.to_json() for g in groups]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from app.core.text import plural
+from app.core.text import mib, plural
 
 
 def _index(r: dict) -> list[str]:
@@ -13,12 +13,10 @@ def _index(r: dict) -> list[str]:
              f"in {r['seconds']:.1f} s"]
     lines += [f"  skipped {item['path']}: {item['reason']}" for item in r["skipped_files"]]
     lines += [f"  missing {path}" for path in r["missing_files"]]
-    xmp = r.get("xmp") or {}
-    if xmp.get("imported"):
-        lines.append(f"  ratings and picks imported from XMP for {plural(xmp['imported'], 'photo')}")
-    lines += [f"  {c['path']}: sidecar and catalog disagreed; the {c['newer']} was newer and wins"
-              for c in xmp.get("conflicts", [])]
-    lines += [f"  {f['path']}: {f['reason']}" for f in xmp.get("failed", [])]
+    if r.get("xmp"):
+        from app.core.xmp.sync import import_lines
+
+        lines += [f"  {line}" for line in import_lines(r["xmp"])]
     return lines + [f"catalog: {r['catalog']}"]
 
 
@@ -115,16 +113,11 @@ def _failures(r: dict) -> list[str]:
     return [f"  failed {f['path']}: {f['reason']}" for f in r.get("failed", [])]
 
 
-def _mib(n: int) -> str:
-    return f"{n / 2**20:.1f} MiB"
-
-
 def _xmp(r: dict) -> list[str]:
     if r["action"] == "read":
-        lines = [f"imported ratings and picks from XMP for {plural(r['imported'], 'photo')}"]
-        lines += [f"  {c['path']}: sidecar and catalog disagreed; the {c['newer']} was newer and wins"
-                  for c in r["conflicts"]]
-        return lines + _failures(r)
+        from app.core.xmp.sync import import_lines
+
+        return import_lines(r) or ["no ratings or picks to import from XMP"]
     if r["dry_run"]:
         return [f"would write {plural(r['written'], 'sidecar')}"] + [f"  {p}" for p in r["sidecars"]]
     return ([f"{plural(r['written'], 'sidecar')} written, {r['unchanged']} already up to date"]
@@ -133,7 +126,7 @@ def _xmp(r: dict) -> list[str]:
 
 def _export(r: dict) -> list[str]:
     verb = ("would move" if r["move"] else "would copy") if r["dry_run"] else ("moved" if r["move"] else "copied")
-    lines = [f"{verb} {plural(r['exported'], 'photo')} ({_mib(r['bytes'])}) to {r['dest']}"
+    lines = [f"{verb} {plural(r['exported'], 'photo')} ({mib(r['bytes'])}) to {r['dest']}"
              + (f"; {r['already_there']} already there" if r["already_there"] else "")]
     return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _failures(r)
 
@@ -144,7 +137,7 @@ def _trash(r: dict) -> list[str]:
     else:
         sidecars = len(r["files"]) - r["photos"]
         head = (("would send" if r["dry_run"] else "sent") + f" {plural(r['photos'], 'rejected photo')}"
-                + (f" and {plural(sidecars, 'sidecar')}" if sidecars else "") + f" ({_mib(r['bytes'])}) to the trash")
+                + (f" and {plural(sidecars, 'sidecar')}" if sidecars else "") + f" ({mib(r['bytes'])}) to the trash")
         if not r["dry_run"] and r["files"]:
             head += "; `phototriage trash --undo` puts them back"
     return [head] + [f"  {p}" for p in r["files"]] + _failures(r)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.cli_common import Failure, ProgressBar, open_catalog
+from app.cli_common import Failure, open_catalog, run_job
 
 
 def add_parsers(sub, common) -> None:
@@ -78,7 +78,6 @@ def cmd_pick(args) -> Any:
 
 def cmd_train(args) -> Any:
     from app.core import learning
-    from app.core.jobs import drive
 
     with open_catalog(args) as catalog:
         if args.status:
@@ -90,8 +89,4 @@ def cmd_train(args) -> Any:
                 return {"current": learning.use_version(catalog, args.use)}
         except ValueError as exc:
             raise Failure(str(exc)) from exc
-        bar = ProgressBar(not args.json)
-        try:
-            return drive(learning.train_job(catalog), bar).to_json()
-        finally:
-            bar.close()
+        return run_job(learning.train_job(catalog), args).to_json()

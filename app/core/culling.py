@@ -69,6 +69,18 @@ def keep_one(catalog, keeper: int, others: Sequence[int]) -> int:
     return _apply(catalog, changes)
 
 
+def photos_where(catalog, keep) -> list[tuple[int, dict]]:
+    """(photo id, photo row) of the photos present in the library whose decision state
+    ``keep(state)`` accepts (the picks to export, the rejects to trash), by id."""
+    out = []
+    for pid, state in sorted(catalog.decisions.states().items()):
+        if keep(state):
+            photo = catalog.photos.get(pid)
+            if photo is not None and photo.get("status") == "ok":
+                out.append((pid, photo))
+    return out
+
+
 def burst_of(catalog, photo_id: int) -> list[int]:
     """The photo ids of the burst ``photo_id`` belongs to (empty when it is a single)."""
     for burst in find_bursts(catalog, settings_from_catalog(catalog)):

@@ -37,13 +37,10 @@ class ExportReport:
 
 def picked_photos(catalog) -> list[tuple[int, str, int]]:
     """(photo id, path, size) of the accepted and best photos present in the library."""
-    out = []
-    for pid, state in sorted(catalog.decisions.states().items()):
-        if state.pick == 1 or state.best:
-            photo = catalog.photos.get(pid)
-            if photo is not None and photo.get("status") == "ok":
-                out.append((pid, photo["path"], photo.get("size") or 0))
-    return out
+    from .culling import photos_where
+
+    return [(pid, photo["path"], photo.get("size") or 0)
+            for pid, photo in photos_where(catalog, lambda s: s.pick == 1 or s.best)]
 
 
 def library_root(catalog, files: list[str]) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .jobs import CancelToken, Job, Progress
 
-PROGRESS_MARK = "PT-PROGRESS "          # app/cli_common.py writes it
+PROGRESS_MARK = "PT-PROGRESS "          # before each progress line the child writes (app/cli_common.py)
 REPO = Path(__file__).resolve().parents[2]
 
 

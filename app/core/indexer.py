@@ -70,9 +70,7 @@ class IndexSummary:
                    decisions_moved=doc["decisions_moved"],
                    feature_errors=[(f["path"], f["reason"]) for f in doc["feature_errors"]],
                    cancelled=doc["cancelled"], seconds=doc["seconds"],
-                   xmp=None if xmp is None else ImportReport(
-                       imported=list(xmp["imported_photos"]), conflicts=[(c["path"], c["newer"]) for c in xmp["conflicts"]],
-                       failed=[(f["path"], f["reason"]) for f in xmp["failed"]]))
+                   xmp=None if xmp is None else ImportReport.from_json(xmp))
 
     def headline(self) -> str:
         """One line for a status bar: what changed, or that the library was already up to date."""

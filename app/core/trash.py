@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from .catalog.photos import iso_seconds
 from .fileio import ReadError, read_original
 from .jobs import CancelToken, Job, Progress
 from .xmp.sidecars import sidecar_names
@@ -33,13 +34,6 @@ class TrashReport:
         return {"action": self.action, "dry_run": self.dry_run, "batch": self.batch, "photos": self.photos,
                 "files": self.files, "bytes": self.bytes,
                 "failed": [{"path": p, "reason": r} for p, r in self.failed]}
-
-
-def _epoch(stamp: str) -> float:
-    from datetime import datetime, timezone
-
-    dt = datetime.fromisoformat(stamp)
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def _file_hash(path: str) -> str:
@@ -131,13 +125,9 @@ def _files_of(photo: str, stems: dict[str, int]) -> list[str]:
 
 
 def rejected_photos(catalog) -> list[tuple[int, dict]]:
-    out = []
-    for pid, state in sorted(catalog.decisions.states().items()):
-        if state.pick == -1:
-            photo = catalog.photos.get(pid)
-            if photo is not None and photo.get("status") == "ok":
-                out.append((pid, photo))
-    return out
+    from .culling import photos_where
+
+    return photos_where(catalog, lambda s: s.pick == -1)
 
 
 def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = None) -> Job[TrashReport]:
@@ -220,7 +210,7 @@ def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None
                     with catalog.transaction():
                         catalog.trash.restored(e["id"])      # it never left
                     continue
-                trashed, info = locate(e["original"], _epoch(e["trashed_at"]))
+                trashed, info = locate(e["original"], iso_seconds(e["trashed_at"]))
             restore(trashed, info, e["original"])
             if e["content_hash"] and _file_hash(e["original"]) != e["content_hash"]:
                 raise OSError(errno.EIO, f"restored, but its content differs from what was trashed: {e['original']}")

@@ -15,6 +15,12 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def iso_seconds(stamp: str) -> float:
+    """A time stamp ``now_iso`` wrote, as epoch seconds (whole seconds: that is all it keeps)."""
+    dt = datetime.fromisoformat(stamp)
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+
+
 @dataclass(frozen=True)
 class PhotoIdentity:
     id: int

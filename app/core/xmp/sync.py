@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from ..jobs import CancelToken, Job, Progress, Throttle
+from ..catalog.photos import iso_seconds
+from ..jobs import CancelToken, Job, Progress, Throttle, drive
 from ..tempfiles import sweep
 from .convention import Convention, XmpDecision
 from .document import XmpError
@@ -46,15 +46,24 @@ class ImportReport:
                 "conflicts": [{"path": p, "newer": w} for p, w in self.conflicts],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed]}
 
+    @classmethod
+    def from_json(cls, doc: dict) -> "ImportReport":
+        return cls(imported=list(doc["imported_photos"]), conflicts=[(c["path"], c["newer"]) for c in doc["conflicts"]],
+                   failed=[(f["path"], f["reason"]) for f in doc["failed"]])
+
     def lines(self) -> list[str]:
-        out = []
-        if self.imported:
-            out.append(f"ratings and picks imported from XMP for {len(self.imported)} photo(s)")
-        for path, newer in self.conflicts:
-            out.append(f"{path}: sidecar and catalog disagreed; the {newer} was newer and wins"
-                       + ("" if newer == "sidecar" else " (run `phototriage xmp write` to update the sidecar)"))
-        out += [f"{p}: {r}" for p, r in self.failed]
-        return out
+        return import_lines(self.to_json())
+
+
+def import_lines(doc: dict) -> list[str]:
+    """What an import told, for people (the CLI's index and `xmp read` outputs), from its JSON."""
+    from ..text import plural
+
+    out = [f"ratings and picks imported from XMP for {plural(doc['imported'], 'photo')}"] if doc["imported"] else []
+    for c in doc["conflicts"]:
+        out.append(f"{c['path']}: sidecar and catalog disagreed; the {c['newer']} was newer and wins"
+                   + ("" if c["newer"] == "sidecar" else " (run `phototriage xmp write` to update the sidecar)"))
+    return out + [f"{f['path']}: {f['reason']}" for f in doc["failed"]]
 
 
 def _decided_photos(catalog, photo_ids: Iterable[int] | None, suggested: set[int]) -> list[tuple[int, str]]:
@@ -124,21 +133,7 @@ def write_after_decision(catalog, photo_ids: Iterable[int]) -> WriteReport | Non
                 keep.add(pid)
         except (OSError, XmpError):
             pass
-    report = None
-    job = write_sidecars(catalog, list(photo_ids), suggested=keep)
-    try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        report = stop.value
-    return report
-
-
-def _iso_to_ns(stamp: str) -> int:
-    dt = datetime.fromisoformat(stamp)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return int(dt.timestamp() * 1e9)
+    return drive(write_sidecars(catalog, list(photo_ids), suggested=keep))
 
 
 def _changes(state, xd: XmpDecision, pid: int) -> list[tuple[int, str, int | None, str | None]]:
@@ -202,7 +197,7 @@ def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
         state = catalog.decisions.state(pid)
         changes = _changes(state, xd, pid)
         if changes:
-            decided_ns = _iso_to_ns(latest[pid]) if pid in latest else None
+            decided_ns = int(iso_seconds(latest[pid]) * 1e9) if pid in latest else None
             # the catalog keeps whole seconds: a sidecar is newer when it is past that second
             if decided_ns is None or source_ns >= decided_ns + 1_000_000_000:
                 catalog.decisions.apply(changes, source="xmp")

@@ -105,6 +105,10 @@ def cmd_index(args) -> dict[str, Any]:
             summary = drive(index_library(catalog, folder, cancel=cancel, workers=args.workers,
                                           batch_size=max(1, args.batch_size), features=features,
                                           rehash=args.rehash, ray=args.ray), bar)
+            if features is not None and not cancel.cancelled:
+                from app.core.learning import prepare_ranker
+
+                prepare_ranker(catalog)
     finally:
         bar.close()
         signal.signal(signal.SIGINT, previous)

@@ -84,16 +84,29 @@ def layout_views(v: np.ndarray) -> np.ndarray:
     return np.stack([v, r / max(float(np.linalg.norm(r)), 1e-6)])
 
 
+def layout_views_all(layouts: np.ndarray) -> np.ndarray:
+    """:func:`layout_views` of every row at once: (N, 2, D) float32."""
+    layouts = np.asarray(layouts, np.float32)
+    r = np.argsort(np.argsort(layouts, axis=1, kind="stable"), axis=1, kind="stable").astype(np.float32)
+    r -= r.mean(1, keepdims=True)
+    r /= np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-6)
+    return np.stack([layouts, r], axis=1)
+
+
 def layout_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """The larger of the linear and rank correlations (a 1-D vector is compared linearly only)."""
     return float(np.max(np.sum(a * b, axis=-1)))
+
+
+def _cos(va: np.ndarray, vb: np.ndarray) -> float:
+    return float(np.dot(va.astype(np.float32), vb.astype(np.float32)))
 
 
 def _looks_alike(a: Frame, b: Frame, vectors, layouts, loose: bool, settings: BurstSettings) -> bool:
     va, vb = vectors.get(a.id), vectors.get(b.id)
     if va is None or vb is None:
         return True
-    if float(va @ vb) >= (settings.quick_similarity if loose else settings.min_similarity):
+    if _cos(va, vb) >= (settings.quick_similarity if loose else settings.min_similarity):
         return True
     la, lb = (layouts or {}).get(a.id), (layouts or {}).get(b.id)
     return la is not None and lb is not None and \
@@ -105,7 +118,7 @@ def _alike_strictly(a: Frame, b: Frame, vectors, layouts, settings: BurstSetting
     la, lb = (layouts or {}).get(a.id), (layouts or {}).get(b.id)
     if va is None or vb is None or la is None or lb is None:
         return False
-    cos, layout = float(va @ vb), layout_similarity(la, lb)
+    cos, layout = _cos(va, vb), layout_similarity(la, lb)
     return (cos >= settings.min_similarity and layout >= settings.min_layout) or \
         (cos >= settings.quick_similarity and layout >= settings.same_layout)
 
@@ -166,10 +179,11 @@ def distinct_frames(catalog) -> list[Frame]:
 def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str | None = None) -> list[Burst]:
     from .library_models import embedding_model
 
-    ids, vecs = catalog.features.vectors(model or embedding_model(catalog))
-    vectors = {int(i): v for i, v in zip(ids, vecs)}
+    # half precision: a 100,000-photo library holds 250 MB here instead of 500 (cosines move by < 1e-3)
+    ids, vecs = catalog.features.vectors(model or embedding_model(catalog), dtype=np.float16)
+    vectors = dict(zip(ids.tolist(), vecs))
     ids, vecs = catalog.features.vectors("layout16")
-    layouts = {int(i): layout_views(v) for i, v in zip(ids, vecs)}
+    layouts = dict(zip(ids.tolist(), layout_views_all(vecs))) if len(ids) else {}
     bursts = []
     for frames in group(distinct_frames(catalog), vectors, settings, layouts):
         key = hashlib.blake2b(",".join(str(f.id) for f in frames).encode(), digest_size=6).hexdigest()

@@ -7,7 +7,8 @@ candidate pair is verified geometrically (:mod:`near_duplicate`): an edited copy
 matches everywhere; a burst frame of the same scene aligns but its subject moved, so it is
 not reported unless it is near-identical. Precision first: only verified pairs group, and
 groups do not chain (every member was verified against the group's centre). Frames of one
-burst belong to the burst, not to a duplicate group, unless their pixels are identical.
+burst belong to the burst, not to a duplicate group, unless their pixels are identical; two
+photos whose camera capture times differ are two shots, never copies, and are not verified.
 Verdicts are kept in the catalog by the pictures' content hashes: a re-run verifies only new
 pairs (on 980 photos: 0.4 s instead of minutes)."""
 from __future__ import annotations
@@ -27,11 +28,12 @@ from .library_models import embedding_model
 from .local_features import prepared_pictures
 from .near_duplicate import Prepared, compare_prepared
 from .union_find import UnionFind, star_groups
-from .vector_index import VectorIndex, open_index
+from .vector_index import SearchHit, VectorIndex, open_index
 
 CANDIDATE_SIMILARITY = 0.45     # loose on purpose: verification decides
 NEIGHBOURS = 3                  # on 980 photos with 184 copy pairs: 3 neighbours reach 181, 10 reach 183
 TURN_NEIGHBOURS = 2
+SEARCH_DEPTH = 10               # hits looked at per photo for those NEIGHBOURS (see _candidates)
 
 
 @dataclass
@@ -67,11 +69,25 @@ def numbered_sequence(path_a: str, path_b: str) -> bool:
                 and int(a.group(2)) != int(b.group(2)))
 
 
+DISTINCT_CAPTURE_S = 1.0       # whole-second EXIF times: a copy that lost its sub-seconds still matches
+
+
+def two_captures(ra: dict, rb: dict) -> bool:
+    """Two shutter releases, not a shot and its copy: both carry the camera's capture time and
+    the times differ by a second or more. An export, an edit, a resize or a crop keeps the
+    original's capture time; a messenger or a screenshot drops it (then verification decides).
+    In a library from cameras this leaves almost no pairs to verify (benchmarks/scale.py)."""
+    ta, tb = ra.get("captured_ts"), rb.get("captured_ts")
+    return ta is not None and tb is not None and abs(ta - tb) >= DISTINCT_CAPTURE_S
+
+
 def burst_frames(ra: dict, rb: dict) -> bool:
-    """Is this pair known to be two shots rather than a shot and its copy? Camera capture times
-    on both, or a numbered sequence of file names. Otherwise a burst made from file times is a
-    guess, and geometric verification decides."""
-    return (ra["capture_time"] and rb["capture_time"]) or numbered_sequence(ra["path"], rb["path"])
+    """Two frames of one burst, known to be two shots rather than a shot and its copy: their
+    camera capture times differ (sub-seconds count here), or their file names are a numbered
+    sequence. Otherwise (the same capture time, or a burst made from file times, which is a
+    guess) geometric verification decides."""
+    ta, tb = ra.get("captured_ts"), rb.get("captured_ts")
+    return (ta is not None and tb is not None and ta != tb) or numbered_sequence(ra["path"], rb["path"])
 
 
 TURN_LAYOUT = 0.9     # layout correlation of a turned or mirrored copy with its original (>= 0.97 measured)
@@ -87,29 +103,60 @@ def _turned_layouts(layouts: np.ndarray) -> list[np.ndarray]:
     return [np.ascontiguousarray(v.reshape(len(layouts), -1), np.float32) for v in views]
 
 
-def _candidates(catalog, ids, vectors, threshold, rotations):
+def _candidates(catalog, ids, rows, threshold, rotations, worth) -> set[tuple[int, int]]:
     """Pairs worth verifying: each photo's nearest neighbours by embedding (crops, colour edits,
     resizes, re-encodes, most mirror images), and by layout for its mirror image and quarter
-    turns (a turned photo's embedding moves too far)."""
+    turns (a turned photo's embedding moves too far). Neighbours that cannot be its copies
+    (``worth``: other frames of its burst, other shots, exact copies) do not take a place, so a
+    copy of one frame of a long tripod burst is still found. Vectors are read a chunk at a time."""
     candidates: set[tuple[int, int]] = set()
-    index = open_index(catalog, "photos", embedding_model(catalog))
+    model = embedding_model(catalog)
+    index = open_index(catalog, "photos", model)
 
-    def add(pid, hits, floor):
+    def add(pid, hits, floor, limit):
         for h in hits:
-            if h.id != pid and h.similarity >= floor:
+            if limit and h.id != pid and h.similarity >= floor and worth(pid, h.id):
                 candidates.add((min(pid, h.id), max(pid, h.id)))
+                limit -= 1
 
-    for start in range(0, len(ids), 256):
-        for pid, hits in zip(ids[start:start + 256], index.search(vectors[start:start + 256], NEIGHBOURS + 1)):
-            add(int(pid), hits, threshold)
+    for start in range(0, len(ids), 2048):
+        chunk_ids, chunk = catalog.features.vectors(model, ids[start:start + 2048].tolist())
+        for pid, hits in zip(chunk_ids, index.search(chunk, SEARCH_DEPTH)):
+            add(int(pid), hits, threshold, NEIGHBOURS)
     if rotations:
-        lids, layouts = catalog.features.vectors("layout16")
-        if len(lids):
-            layout_index = VectorIndex.build(lids, layouts.copy())
-            for view in _turned_layouts(layouts):
-                for pid, hits in zip(lids, layout_index.search(view, TURN_NEIGHBOURS + 1)):
-                    add(int(pid), hits, TURN_LAYOUT)
+        _turned_candidates(catalog, rows, add)
     return candidates
+
+
+def _turned_candidates(catalog, rows, add) -> None:
+    """Mirrored and turned copies, by the layouts of each photo's mirror image and quarter turns.
+    Only pairs that can be copies are searched (:func:`two_captures`): photos without a camera
+    capture time against every photo, and photos with one against those taken within the same
+    second; in a library from cameras that is a small share of the library (100,000 photos:
+    seconds instead of a search of every photo's four views)."""
+    lids, layouts = catalog.features.vectors("layout16")
+    if not len(lids):
+        return
+    ts = np.array([np.nan if rows.get(int(i), {}).get("captured_ts") is None else rows[int(i)]["captured_ts"]
+                   for i in lids], np.float64)
+    free = np.isnan(ts)
+    if free.any():
+        index = VectorIndex.build(lids, layouts.copy())
+        for view in _turned_layouts(layouts[free]):
+            for pid, hits in zip(lids[free], index.search(view, SEARCH_DEPTH)):
+                add(int(pid), hits, TURN_LAYOUT, TURN_NEIGHBOURS)
+    timed = np.flatnonzero(~free)
+    order = timed[np.argsort(ts[timed], kind="stable")]
+    breaks = np.flatnonzero(np.diff(ts[order]) >= DISTINCT_CAPTURE_S) + 1
+    for run in np.split(order, breaks):
+        if len(run) < 2:
+            continue
+        own = layouts[run] / np.maximum(np.linalg.norm(layouts[run], axis=1, keepdims=True), 1e-12)
+        for view in _turned_layouts(own):
+            sims = view @ own.T
+            for a, b in zip(*np.nonzero(sims >= TURN_LAYOUT)):
+                if a != b:
+                    add(int(lids[run[a]]), [SearchHit(int(lids[run[b]]), float(sims[a, b]))], TURN_LAYOUT, 1)
 
 
 class _PreparedCache:
@@ -187,29 +234,29 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
     for group in [g for g in by_hash.values() if len(g) > 1] + catalog.features.pixel_groups():
         for other in group[1:]:
             exact.union(group[0], other)
-    burst_of = {exact.find(pid): b.id for b in find_bursts(catalog) for pid in b.photo_ids}   # by exact group
-    model = embedding_model(catalog)
-    ids, vectors = catalog.features.vectors(model)
-    candidates = set()
-    if len(ids):
-        candidates = _candidates(catalog, ids, vectors, threshold, rotations)
+    root = {pid: exact.find(pid) for pid in rows}
+    burst_of = {root.get(pid, pid): b.id for b in find_bursts(catalog) for pid in b.photo_ids}   # by exact group
+
+    def worth(a: int, b: int) -> bool:
+        """Could this pair be a shot and its near copy (worth verifying)?"""
+        ra, rb = rows.get(a), rows.get(b)
+        if ra is None or rb is None or two_captures(ra, rb) or root[a] == root[b]:
+            return False
+        burst = burst_of.get(root[a])
+        # two frames of one burst (or exact copies of them): the cull view decides
+        return burst is None or burst != burst_of.get(root[b]) or not burst_frames(ra, rb)
+
+    ids = catalog.features.vector_ids(embedding_model(catalog))
+    pairs = sorted(_candidates(catalog, ids, rows, threshold, rotations, worth)) if len(ids) else []
     if cancel.cancelled:
         return []
-    pairs = []
-    for a, b in sorted(candidates):
-        if a not in rows or b not in rows or exact.find(a) == exact.find(b):
-            continue
-        burst = burst_of.get(exact.find(a))
-        if burst is not None and burst == burst_of.get(exact.find(b)) and burst_frames(rows[a], rows[b]):
-            continue                    # two frames of one burst (or exact copies of them): the cull view decides
-        pairs.append((a, b))
     verified = yield from _verify(catalog, pairs, rows, cancel)
     if verified is None:
         return []
     verified = [(exact.find(a), exact.find(b)) for a, b in verified]
     groups = []
     exact_groups = exact.groups()
-    members = {root: g for g in exact_groups for root in [exact.find(g[0])]}
+    members = {root[g[0]]: g for g in exact_groups}
     for g in exact_groups:
         groups.append(DuplicateGroup("exact", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
     for roots in star_groups(verified):

@@ -70,6 +70,18 @@ def load_current_ranker(catalog) -> BurstRanker:
     return BurstRanker(version_path(catalog, current_version(catalog)))
 
 
+def prepare_ranker(catalog) -> bool:
+    """Make the NumPy twin of the library's current ranker where PyTorch is loaded anyway (the
+    index process), so the window ranks bursts without loading it. Best effort."""
+    from .models import ModelUnavailable
+
+    try:
+        load_current_ranker(catalog)
+        return True
+    except (ModelUnavailable, OSError, RuntimeError, ValueError):
+        return False
+
+
 def list_versions(catalog) -> list[dict]:
     out = [{"version": "default", "current": current_version(catalog) == "default"}]
     folder = versions_dir(catalog)
@@ -153,9 +165,11 @@ def train_job(catalog, cancel: CancelToken | None = None, folds: int = FOLDS) ->
                            f"training needs {MIN_PAIRS} pairs from {MIN_BURSTS} bursts (accept, reject or mark "
                            f"the best frame in a few more bursts)")
         return outcome
+    import torch
+
     ranker = load_current_ranker(catalog)
     photo_ids = sorted({p.better for p in pairs} | {p.worse for p in pairs})
-    x, _ = ranker.features(catalog, photo_ids)
+    x = torch.from_numpy(ranker.features(catalog, photo_ids)[0])
     index = {pid: i for i, pid in enumerate(photo_ids)}
     k = min(folds, len(groups))
     parts = _folds(pairs, k)

@@ -6,15 +6,16 @@ leading frames are also compared with each other at native pixels (burst_detail.
 one frame lost against another shifts their pairwise logit."""
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
-import torch
 
 from models.face.detection import FACE_FEATURES
 from models.features.photo_features import RANKER_QUALITY_FEATURES
-from models.rankers.runtime import RankerRuntime, win_rates
+from models.rankers.portable import win_rates
 
 from .burst_detail import detail_evidence
 from .models import ModelUnavailable, registry
@@ -95,7 +96,7 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
     def margin(name: str, direction: int, spread: float = 1.0) -> float | None:
         if name not in explain[best] or not all(name in explain[o] for o in others):
             return None
-        rest = np.median([explain[o][name] for o in others])
+        rest = statistics.median([explain[o][name] for o in others])     # a few values: not numpy
         return direction * (explain[best][name] - rest) / spread
 
     scored = []
@@ -114,14 +115,54 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
     return [f"slightly {t}" for z, t in scored if z >= SLIGHT][:limit]
 
 
-class BurstRanker(RankerRuntime):
-    """The runtime ranker fed from the catalog's stored features."""
+def ranker_cache() -> Path:
+    """Where the rankers' NumPy twins are kept (beside the downloaded models)."""
+    from .models.registry import cache_dir
+
+    return cache_dir() / "rankers"
+
+
+class BurstRanker:
+    """The runtime ranker fed from the catalog's stored features. It scores with the NumPy twin
+    of its checkpoint (models/rankers/portable.py): ranking bursts loads no PyTorch once the
+    twin exists; the first use of a checkpoint makes it (with PyTorch). ``model`` and ``replay``
+    (fine-tuning) load the PyTorch checkpoint on first use."""
 
     def __init__(self, checkpoint: str | Path | None = None) -> None:
-        super().__init__(Path(checkpoint) if checkpoint else registry().path("default_ranker", allow_download=False))
+        from models.rankers.portable import load_twin, twin_path
+
+        self.path = Path(checkpoint) if checkpoint else registry().path("default_ranker", allow_download=False)
+        twin = twin_path(self.path, ranker_cache())
+        self.net = load_twin(twin)
+        self._runtime = None
+        if self.net is None:
+            from models.rankers.runtime import portable_twin
+
+            self.net = portable_twin(self.runtime, twin)
+        self.metadata: dict = self.net.metadata
+        self.blocks: list[str] = self.net.blocks
         self.embedding_model = self.metadata.get("embedding_model", "efficientnet_lite0")
 
-    def features(self, catalog, photo_ids: list[int]) -> tuple[torch.Tensor, dict[int, dict[str, float]]]:
+    @property
+    def runtime(self):
+        if self._runtime is None:
+            from models.rankers.runtime import RankerRuntime
+
+            self._runtime = RankerRuntime(self.path)
+        return self._runtime
+
+    @property
+    def model(self):
+        return self.runtime.model
+
+    @property
+    def replay(self):
+        return self.runtime.replay
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return self.net.scores(x)
+
+    def features(self, catalog, photo_ids: list[int]) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
         """(N, D) ranker inputs and the values used to explain a choice."""
         quality = catalog.features.quality(photo_ids)
         faces: dict[int, dict] = {}
@@ -141,20 +182,32 @@ class BurstRanker(RankerRuntime):
                          [1.0, face["size"], face["sharpness"], face["brightness"], face["eyes_open"]], np.float32)}
             rows.append(np.concatenate([parts[b] for b in self.blocks]))
             explain[pid] = _explain_values(q, face)
-        return torch.from_numpy(np.stack(rows)), explain
+        return np.stack(rows), explain
 
     def rank(self, catalog, photo_ids: list[int], relative: bool = True) -> RankedBurst:
         """``relative``: also compare the leading frames with each other at native pixels
         (decodes them the first time; the result is kept in the catalog)."""
-        x, explain = self.features(catalog, photo_ids)
+        return next(self.rank_many(catalog, [photo_ids], relative))
+
+    def rank_many(self, catalog, bursts: list[list[int]], relative: bool = True) -> Iterator[RankedBurst]:
+        """:meth:`rank` for several bursts, their features read and scored in one batch (a
+        library of 100,000 photos has tens of thousands of bursts); each burst is finished
+        (its native-pixel comparison) when it is taken, so a caller can stop between bursts."""
+        flat = [pid for ids in bursts for pid in ids]
+        x, explain = self.features(catalog, flat) if flat else (None, {})
+        s_all, start = self.scores(x) if flat else np.zeros(0, np.float32), 0
+        for ids in bursts:
+            yield self._ranked(catalog, ids, s_all[start:start + len(ids)], explain, relative)
+            start += len(ids)
+
+    def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool) -> RankedBurst:
         n = len(photo_ids)
-        s = self.scores(x)
         offsets = None
         if relative and n > 1:
-            lead = np.argsort(-s.numpy())[:CONTENDERS]
+            lead = np.argsort(-s)[:CONTENDERS]
             evidence = np.full((n, n), np.nan, np.float32)
             evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
-            offsets = torch.from_numpy(evidence_offsets(evidence).astype(np.float32))
+            offsets = evidence_offsets(evidence).astype(np.float32)
         mean_win = win_rates(s, offsets)
         order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
         scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}

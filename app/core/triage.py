@@ -19,23 +19,29 @@ class BurstView:
     reasons: list[str] = field(default_factory=list)
 
 
+RANK_BATCH = 200       # bursts whose features are read and scored together
+
+
 def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = True,
                   cancel: CancelToken | None = None) -> Job[list[BurstView]]:
     from .learning import load_current_ranker
 
     bursts = find_bursts(catalog, settings or settings_from_catalog(catalog))
     ranker = load_current_ranker(catalog) if rank and bursts else None
+    content_hash = catalog.photos.content_hashes() if bursts else {}
     out = []
-    for i, b in enumerate(bursts):
-        if cancel is not None and cancel.cancelled:
-            break
-        hashes = [catalog.photos.get(pid)["content_hash"] for pid in b.photo_ids]
-        view = BurstView(b.id, b.photo_ids, b.paths, hashes)
-        if ranker is not None:
-            r = ranker.rank(catalog, b.photo_ids)
-            view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
-        out.append(view)
-        yield Progress("ranking bursts", i + 1, len(bursts))
+    for start in range(0, len(bursts), RANK_BATCH):
+        chunk = bursts[start:start + RANK_BATCH]
+        ranked = ranker.rank_many(catalog, [b.photo_ids for b in chunk]) if ranker is not None else None
+        for b in chunk:
+            if cancel is not None and cancel.cancelled:
+                return out
+            view = BurstView(b.id, b.photo_ids, b.paths, [content_hash.get(pid) for pid in b.photo_ids])
+            if ranked is not None:
+                r = next(ranked)
+                view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
+            out.append(view)
+            yield Progress("ranking bursts", len(out), len(bursts))
     return out
 
 

@@ -38,11 +38,18 @@ class RankerRuntime:
         return self.model(x)
 
 
-def win_rates(s: torch.Tensor, offsets: torch.Tensor | None = None) -> list[float]:
-    """Each photo's mean probability of beating the others from its scores ``s`` (round robin,
-    P = sigmoid(s_i - s_j + offsets_ij); ``offsets``: antisymmetric (N, N) evidence from
-    outside the model)."""
-    logits = s[:, None] - s[None, :]
-    wins = torch.sigmoid(logits if offsets is None else logits + offsets)
-    n = len(s)
-    return ((wins.sum(1) - 0.5) / max(1, n - 1)).tolist()      # drop the self-comparison (0.5)
+def portable_twin(runtime: RankerRuntime, dest: Path):
+    """The NumPy twin of a loaded checkpoint, saved at ``dest`` for the processes that rank
+    without PyTorch (best effort: a read-only cache only costs the next process a rebuild)."""
+    import json
+
+    from .portable import PortableRanker, save_twin
+
+    arrays = {k: v.detach().cpu().numpy() for k, v in runtime.model.state_dict().items()}
+    metadata = json.loads(json.dumps(runtime.metadata, default=str))
+    twin = PortableRanker(arrays, metadata)
+    try:
+        save_twin(dest, arrays, metadata)
+    except OSError:
+        pass
+    return twin

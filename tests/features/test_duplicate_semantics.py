@@ -11,6 +11,16 @@ from benchmarks.triage_library import _save
 from tests.helpers import sample
 
 
+def _count_comparisons(monkeypatch) -> list:
+    """A list that grows by one for every pair the duplicates job compares."""
+    from app.core import duplicates
+
+    calls = []
+    real = duplicates.compare_prepared
+    monkeypatch.setattr(duplicates, "compare_prepared", lambda a, b: calls.append(1) or real(a, b))
+    return calls
+
+
 def _row(pixels, meta, mtime, sharp=2.0):
     return {"pixels": pixels, "meta": meta, "mtime_ns": mtime, "sharpness": sharp}
 
@@ -73,9 +83,7 @@ def test_copies_without_capture_times_are_duplicates_and_verdicts_are_kept(tmp_p
     shutil.copy2(sample("photos/scikit-image_chelsea.jpg"), root / "cat.jpg")
     for p in root.iterdir():
         os.utime(p, (1.7e9, 1.7e9))                  # one file time for all, as after a copy
-    calls = []
-    real = duplicates.compare_prepared
-    monkeypatch.setattr(duplicates, "compare_prepared", lambda a, b: calls.append(1) or real(a, b))
+    calls = _count_comparisons(monkeypatch)
     with Catalog(tmp_path / "c.db") as cat:
         drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
         first = drive(duplicates.find_duplicates(cat))
@@ -92,3 +100,40 @@ def test_copies_without_capture_times_are_duplicates_and_verdicts_are_kept(tmp_p
         assert len(calls) > verified                      # the new picture was verified, not looked up
         near = [sorted(os.path.basename(p) for p in g.paths) for g in third if g.kind == "near"]
         assert near == [["cliff-half.jpg", "cliff-small.jpg", "cliff.jpg"]]
+
+
+def test_two_capture_times_are_two_shots_a_copy_keeps_its_originals_time(tmp_path, monkeypatch):
+    """An export keeps the camera's capture time: it is verified and found. The same picture
+    with another capture time (the photographer pressed the shutter again) is a second shot:
+    never verified, never a duplicate, although its pixels would pass verification."""
+    from app.core import duplicates
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    src = Image.open(sample("photos/tuxpaint-data_cliff.jpg")).convert("RGB")
+    camera, t = ("Canon", "EOS R6"), 1.7e9
+    _save(src, root / "IMG_0001.jpg", t, camera)
+    _save(src.resize((src.width // 2, src.height // 2)), root / "IMG_0001-export.jpg", t, camera)
+    _save(src.point(lambda v: min(255, int(v * 1.1))), root / "IMG_0007.jpg", t + 30, camera)
+    calls = _count_comparisons(monkeypatch)
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+        groups = drive(duplicates.find_duplicates(cat))
+    near = [sorted(os.path.basename(p) for p in g.paths) for g in groups if g.kind == "near"]
+    assert near == [["IMG_0001-export.jpg", "IMG_0001.jpg"]]
+    assert len(calls) == 1                               # the second shot was never compared
+
+
+def test_two_captures_needs_both_camera_times_a_second_apart():
+    from app.core.duplicates import two_captures
+
+    def row(ts):
+        return {"captured_ts": ts}
+
+    assert two_captures(row(100.0), row(101.0))
+    assert not two_captures(row(100.0), row(100.6))     # a copy that lost its sub-seconds
+    assert not two_captures(row(100.0), row(None))      # a messenger stripped the time
+    assert not two_captures(row(None), row(None))

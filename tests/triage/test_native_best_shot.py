@@ -65,8 +65,6 @@ def test_the_whole_burst_suggests_the_clean_frame_with_truthful_reasons(slight_d
 
 
 def test_the_burst_relative_pass_is_kept_and_never_decodes_a_pair_twice(slight_defects, monkeypatch):
-    import torch
-
     from app.core import burst_detail
     from app.core.ranking import BurstRanker
 
@@ -84,7 +82,7 @@ def test_the_burst_relative_pass_is_kept_and_never_decodes_a_pair_twice(slight_d
     # the same comparison serves the ranking: the blurred frame does not win even where the
     # ranker alone slightly prefers it
     ranker = BurstRanker()
-    monkeypatch.setattr(ranker, "model", lambda x: torch.tensor([0.0, 0.5]))
+    monkeypatch.setattr(ranker, "scores", lambda x: np.array([0.0, 0.5], np.float32))
     assert ranker.rank(cat, pair).best == ids["clean"]
     assert ranker.rank(cat, pair, relative=False).best == ids["blur"]
     assert len(decoded) == 2

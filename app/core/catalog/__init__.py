@@ -40,6 +40,7 @@ class Catalog:
         self.sidecars = SidecarStore(self.conn)
         self.local_features = LocalFeatureStore(self.conn)
         self.trash = TrashJournal(self.conn)
+        self.open_indexes: dict = {}        # vector indexes held while the catalog is unchanged (app/core/vector_index.py)
         self.last_xmp_report = None         # what the latest decision wrote to sidecars (app/core/culling.py)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)
         if not self.readonly:

@@ -79,9 +79,7 @@ def layout_views(v: np.ndarray) -> np.ndarray:
     """A stored layout vector (zero-mean, unit norm) and its rank-transformed twin: monotonic
     tone changes (exposure, gamma, contrast) keep the ranks, so the rank correlation survives
     them even where clipping lowers the linear one."""
-    r = np.argsort(np.argsort(v, kind="stable"), kind="stable").astype(np.float32)
-    r -= r.mean()
-    return np.stack([v, r / max(float(np.linalg.norm(r)), 1e-6)])
+    return layout_views_all(np.asarray(v)[None, :])[0]
 
 
 def layout_views_all(layouts: np.ndarray) -> np.ndarray:

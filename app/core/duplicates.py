@@ -253,7 +253,7 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
     verified = yield from _verify(catalog, pairs, rows, cancel)
     if verified is None:
         return []
-    verified = [(exact.find(a), exact.find(b)) for a, b in verified]
+    verified = [(root[a], root[b]) for a, b in verified]
     groups = []
     exact_groups = exact.groups()
     members = {root[g[0]]: g for g in exact_groups}

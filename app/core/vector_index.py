@@ -5,7 +5,8 @@ commit and the save, a deleted file) it is rebuilt on open.
 
 Small spaces use exact inner-product search. From ``APPROX_THRESHOLD`` vectors on, an IVF
 index with half-precision codes (half the memory of float32, the same top-10 recall: 1M
-photo embeddings take 2.4 GB instead of 4.9, benchmarks/search_1m.py) is built whose ``nprobe`` is calibrated on the library's own vectors until top-10
+photo embeddings take 2.4 GB instead of 4.9, benchmarks/search_1m.py) is built whose
+``nprobe`` is calibrated on the library's own vectors until top-10
 recall against exact search reaches ``TARGET_RECALL`` (the measured value is kept in the
 manifest), within a latency budget: a query never scans more than ``SCAN_BUDGET`` vector
 components (about 15 ms on one core). Photo embeddings are clustered (bursts, series,

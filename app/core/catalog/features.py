@@ -126,10 +126,8 @@ class FeatureStore:
         return dict(self.conn.execute("SELECT model, COUNT(*) FROM embeddings GROUP BY model").fetchall())
 
     def quality(self, photo_ids: Iterable[int]) -> dict[int, dict[str, float]]:
-        ids = list(photo_ids)
         out = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for chunk in _chunks(list(photo_ids)):
             cur = self.conn.execute(f"SELECT * FROM features WHERE photo_id IN ({','.join('?' * len(chunk))})", chunk)
             names = [d[0] for d in cur.description]
             for row in cur:

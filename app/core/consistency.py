@@ -74,8 +74,9 @@ def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = No
 def _database(catalog, report: CheckReport) -> None:
     result, broken = catalog.integrity()
     if result != ["ok"]:
-        _add(report, "integrity", result,
-             f"the catalog file is damaged: restore a backup ({catalog.path.name}.v*.bak) or index into a new catalog")
+        from .catalog.connection import damage_advice
+
+        _add(report, "integrity", result, f"the catalog file is damaged: {damage_advice(catalog.path)}")
         return
     _add(report, "references", [f"{table} row {rowid}" for table, rowid, *_ in broken],
          "rows that point at rows which do not exist")

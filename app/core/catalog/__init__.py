@@ -6,8 +6,8 @@ from pathlib import Path
 
 from .. import paths
 from ..tempfiles import sweep
-from .connection import (CatalogError, CatalogReadOnlyError, CatalogTooNewError, open_connection, readonly_error,
-                         transaction)
+from .connection import (CatalogDamagedError, CatalogError, CatalogReadOnlyError, CatalogTooNewError, open_connection,
+                         readonly_error, transaction)
 from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
 from .jobs import JobStore, ThumbnailStore
@@ -19,7 +19,7 @@ from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
 from .sidecars import SidecarStore, TrashJournal
 
-__all__ = ["Catalog", "CatalogError", "CatalogTooNewError", "CatalogReadOnlyError", "SCHEMA_VERSION", "OK", "SKIPPED",
+__all__ = ["Catalog", "CatalogError", "CatalogDamagedError", "CatalogTooNewError", "CatalogReadOnlyError", "SCHEMA_VERSION", "OK", "SKIPPED",
            "MISSING", "PhotoIdentity", "DecisionState"]
 
 

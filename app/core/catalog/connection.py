@@ -14,6 +14,13 @@ from ..tempfiles import temp_path
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 30.0
+APPLICATION_ID = 0x50545249         # "PTRI" in the file header: this file is a PhotoTriage catalog
+OUR_TABLES = {"photos", "decisions", "jobs"}
+
+
+class CatalogConnection(sqlite3.Connection):
+    """A connection that can carry why it refuses writes (damage found when it was opened)."""
+    write_refused: str | None = None
 
 
 class CatalogError(Exception):
@@ -28,17 +35,15 @@ class CatalogReadOnlyError(CatalogError):
     pass
 
 
-def _connect(path: Path, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
-    if readonly:
-        query = "mode=ro" + ("&immutable=1" if immutable else "")
-        uri = f"file:{urllib.parse.quote(os.fspath(path))}?{query}"
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                               check_same_thread=False)
-    else:
-        conn = sqlite3.connect(os.fspath(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                               check_same_thread=False)
-        _retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
-        conn.execute("PRAGMA synchronous=NORMAL")
+class CatalogDamagedError(CatalogReadOnlyError):
+    """SQLite found damage in the catalog file: it is opened for reading only."""
+
+
+def _connect_readonly(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    query = "mode=ro" + ("&immutable=1" if immutable else "")
+    uri = f"file:{urllib.parse.quote(os.fspath(path))}?{query}"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                           factory=CatalogConnection)
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
 
@@ -74,6 +79,8 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
 
 def readonly_error(conn: sqlite3.Connection, what: str = "this command") -> CatalogReadOnlyError:
     path = conn.execute("PRAGMA database_list").fetchone()[2]
+    if write_refused(conn):
+        return CatalogDamagedError(f"{what} needs to write to the catalog, but {write_refused(conn)}")
     return CatalogReadOnlyError(f"catalog {path} is read-only (the file or its folder cannot be written): "
                                 f"{what} needs to write to it; reading commands still work")
 
@@ -103,9 +110,42 @@ def _check_version(current: int, path: Path) -> None:
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
-    """A SQLite file that is not a PhotoTriage catalog is never written into."""
-    if user_version(conn) == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
-        raise CatalogError(f"{path} is a database, but not a PhotoTriage catalog: choose another --db")
+    """A SQLite file that is not a PhotoTriage catalog is never written into (not even switched
+    to WAL): ours carry APPLICATION_ID, or (made before it was set) our tables; a new, empty
+    file is ours to fill."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app_id == 0 and (not tables or (user_version(conn) > 0 and OUR_TABLES <= tables)):
+        return
+    raise CatalogError(f"{path} is a database, but not a PhotoTriage catalog: it was left as it is; "
+                       f"choose another --db")
+
+
+def backups(path: Path) -> list[Path]:
+    """The backups made before migrations, newest schema first."""
+    found = [p for p in path.parent.glob(f"{path.name}.v*.bak") if p.name[len(path.name) + 2:-4].isdigit()]
+    return sorted(found, key=lambda p: int(p.name[len(path.name) + 2:-4]), reverse=True)
+
+
+def damage_advice(path: Path) -> str:
+    """What to do about a damaged catalog, naming only backups that exist."""
+    found = backups(path)
+    if found:
+        return (f"restore its newest backup ({found[0]}: copy it over {path.name} while PhotoTriage is closed) "
+                f"or index into a new catalog with --db")
+    return ("no backup of it exists: index the library into a new catalog with --db (decisions written to "
+            "XMP sidecars come back with it)")
+
+
+def _damage(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's quick check (every page read once: about 0.1 s per 100 MB); [] when sound."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
@@ -126,6 +166,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
             return []
         _check_ours(conn, path)
         db = sqlite_utils.Database(conn)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         for version in range(current, SCHEMA_VERSION):
             conn.execute(f"SAVEPOINT v{version + 1}")
             MIGRATIONS[version](db)
@@ -164,13 +205,17 @@ def _create(path: Path) -> None:
 
 
 def writable(path: Path) -> bool:
-    """Can this process write the file and create files beside it (SQLite's -wal and -shm)?
-    Tried rather than judged from the mode bits: those do not tell about read-only mounts,
-    immutable files or a superuser."""
+    """Can this process write the catalog and create files beside it (SQLite's -wal and -shm)?
+    Judged without opening the catalog file itself: closing any other descriptor of it would
+    drop the POSIX locks SQLite holds on it in this process. A read-only mount, the file's
+    permissions and a probe file in its folder tell; an immutable file shows when SQLite
+    first writes (the connection then opens read-only)."""
     try:
-        with open(path, "r+b"):
-            pass
-        probe = temp_path(path, "tmp")
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return False
+        if not os.access(path, os.R_OK | os.W_OK):
+            return False
+        probe = temp_path(path.with_name(path.name + ".probe"), "tmp")
         probe.touch()
         probe.unlink()
     except OSError:
@@ -180,7 +225,9 @@ def writable(path: Path) -> bool:
 
 def open_connection(path: str | os.PathLike, readonly: bool = False) -> tuple[sqlite3.Connection, list[int], bool]:
     """(connection, schema versions applied, read-only?). A catalog whose file or folder cannot
-    be written opens read-only: reading works, writing raises CatalogReadOnlyError."""
+    be written opens read-only: reading works, writing raises CatalogReadOnlyError. A file that
+    is not ours is refused before anything is written to it; a damaged one opens read-only
+    (CatalogDamagedError on every write, with what to do)."""
     path = Path(path)
     if path.is_dir():
         raise CatalogError(f"{path} is a folder, not a catalog file")
@@ -196,11 +243,47 @@ def open_connection(path: str | os.PathLike, readonly: bool = False) -> tuple[sq
             conn = _open_readonly(path)
             applied: list[int] = []
         else:
-            conn = _connect(path)
-            applied = migrate(conn, path)
+            conn, applied = _open_writable(path)
+            if conn is None:            # SQLite refused to write it (an immutable file, say)
+                conn, readonly = _open_readonly(path), True
+            elif write_refused(conn):
+                readonly = True
     except sqlite3.DatabaseError as exc:
         raise CatalogError(f"cannot open catalog {path}: {exc}") from exc
     return conn, applied, readonly
+
+
+def _open_writable(path: Path) -> tuple[sqlite3.Connection | None, list[int]]:
+    conn = sqlite3.connect(os.fspath(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                           factory=CatalogConnection)
+    try:
+        _check_ours(conn, path)
+        _check_version(user_version(conn), path)
+        damage = _damage(conn)
+        if damage:
+            conn.execute("PRAGMA query_only = ON")
+            conn.write_refused = (f"SQLite found damage in {path} ({damage[0]}): it is open for reading only; "
+                                    f"{damage_advice(path)}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            return conn, []
+        try:
+            _retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc):
+                raise
+            conn.close()
+            return None, []
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn, migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def write_refused(conn: sqlite3.Connection) -> str | None:
+    """Why this connection refuses writes although its file can be written (damage), or None."""
+    return getattr(conn, "write_refused", None)
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
@@ -209,12 +292,17 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
     falls back to the file alone where the -shm cannot be made)."""
     immutable = not Path(f"{path}-wal").exists()
     try:
-        conn = _connect(path, readonly=True, immutable=immutable)
+        conn = _connect_readonly(path, immutable=immutable)
         version = user_version(conn)
     except sqlite3.OperationalError:
-        conn = _connect(path, readonly=True, immutable=True)
+        conn = _connect_readonly(path, immutable=True)
         version = user_version(conn)
-    _check_version(version, path)
+    try:
+        _check_ours(conn, path)
+        _check_version(version, path)
+    except CatalogError:
+        conn.close()
+        raise
     if version < SCHEMA_VERSION:
         conn.close()
         raise CatalogReadOnlyError(

@@ -34,6 +34,8 @@ def add_parsers(sub, common) -> None:
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--rejected", action="store_true", help="trash the rejected photos and their sidecars")
     g.add_argument("--undo", action="store_true", help="put the latest trashed batch back where it was")
+    p.add_argument("--batch", type=int, metavar="N",
+                   help="with --undo: this batch (one that an earlier undo could not finish), not the latest")
     p.add_argument("--dry-run", action="store_true", help="list what would happen")
     common(p)
     p.set_defaults(func=cmd_trash)
@@ -60,16 +62,19 @@ def cmd_xmp(args) -> Any:
 
 
 def cmd_export(args) -> Any:
-    from app.core.export import export_picks
+    from app.core.export import ExportRefused, export_picks
+    from app.core.reasons import plain_reason
 
     with open_catalog(args) as catalog:
-        if args.move and not args.dry_run:
-            catalog.require_writable("moving photos")
+        if not args.dry_run:
+            catalog.require_writable("exporting (the catalog journals every file it copies or moves)")
         try:
             return run_job(export_picks(catalog, args.picks, move=args.move, flat=args.flat,
                                         dry_run=args.dry_run), args).to_json()
-        except PermissionError as exc:
-            raise Failure(f"cannot write to {args.picks}: {exc.strerror}") from exc
+        except ExportRefused as exc:
+            raise Failure(str(exc)) from exc
+        except OSError as exc:
+            raise Failure(f"cannot write to {args.picks}: {plain_reason(exc)}") from exc
 
 
 def cmd_trash(args) -> Any:
@@ -78,7 +83,7 @@ def cmd_trash(args) -> Any:
     with open_catalog(args) as catalog:
         if not args.dry_run:
             catalog.require_writable("trashing photos")
-        job = undo_trash(catalog, args.dry_run) if args.undo else trash_rejected(catalog, args.dry_run)
-        report = run_job(job, args).to_json()
-        report["exit_code"] = 1 if report["failed"] else 0
-        return report
+        if args.batch is not None and not args.undo:
+            raise Failure("--batch goes with --undo")
+        job = undo_trash(catalog, args.dry_run, batch=args.batch) if args.undo else trash_rejected(catalog, args.dry_run)
+        return run_job(job, args).to_json()

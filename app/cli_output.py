@@ -110,7 +110,11 @@ def _models(r: Any) -> list[str]:
 
 
 def _failures(r: dict) -> list[str]:
-    return [f"  failed {f['path']}: {f['reason']}" for f in r.get("failed", [])]
+    """What a killed earlier run left and this one finished, then each failure and their count."""
+    lines = [f"  {line}" for line in r.get("finished_from_before", [])]
+    failed = r.get("failed", [])
+    lines += [f"  failed {f['path']}: {f['reason']}" for f in failed]
+    return lines + ([f"{plural(len(failed), 'item')} failed"] if failed else [])
 
 
 def _xmp(r: dict) -> list[str]:
@@ -127,7 +131,8 @@ def _xmp(r: dict) -> list[str]:
 def _export(r: dict) -> list[str]:
     verb = ("would move" if r["move"] else "would copy") if r["dry_run"] else ("moved" if r["move"] else "copied")
     lines = [f"{verb} {plural(r['exported'], 'photo')} ({mib(r['bytes'])}) to {r['dest']}"
-             + (f"; {r['already_there']} already there" if r["already_there"] else "")]
+             + (f"; {r['already_there']} already there" if r["already_there"] else "")
+             + (f"; {r['failed_count']} failed" if r.get("failed_count") else "")]
     return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _failures(r)
 
 

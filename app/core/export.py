@@ -1,21 +1,31 @@
 """Hand the picks over: ``phototriage export --picks DEST`` copies (``--move``: moves) the
 accepted and best photos with their sidecars, keeping the library's folder structure or flat
-with collision-safe names. A copy is written beside its destination and renamed into place
-once complete, and checked against the original's size; a move is a rename on one file
-system, else a verified copy and then the original's removal. Nothing is overwritten: a file
-already at the destination with other content makes a new name ``name (2).ext``; one with the
-same bytes counts as exported already."""
+with collision-safe names.
+
+Each photo is one journaled operation (``catalog.file_ops``): planned and committed before a
+file moves, its photo and sidecars placed together or not at all (app/core/file_moves.py), a
+move's catalog row following in the same transaction that marks the files placed, the
+originals removed last. Every run first finishes or rolls back what a kill left
+(``finish_pending``). A re-run never duplicates: a picture already at its place in DEST (same
+bytes) counts as exported. DEST inside the library, or a sidecar in DEST that belongs to
+another picture, is refused with a reason. Nothing is overwritten."""
 from __future__ import annotations
 
-import filecmp
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import paths
+from .file_moves import place, remove_sources, rollback, same_content
 from .jobs import CancelToken, Job, Progress
-from .tempfiles import sweep, temp_path
-from .xmp.sidecars import existing_sidecars
+from .sidecar_owners import library_stems, own_sidecars
+from .tempfiles import sweep
+from .reasons import plain_reason
+from .xmp.sidecars import sidecar_names
+
+
+class ExportRefused(Exception):
+    """The export as asked would harm the library (the message says why); nothing was done."""
 
 
 @dataclass
@@ -26,120 +36,180 @@ class ExportReport:
     done: list[tuple[str, str]] = field(default_factory=list)       # (source, destination)
     already: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    finished: list[str] = field(default_factory=list)               # what a killed run left, finished now
     bytes: int = 0
 
     def to_json(self) -> dict:
-        return {"dest": self.dest, "move": self.move, "dry_run": self.dry_run, "exported": len(self.done),
-                "already_there": len(self.already), "bytes": self.bytes,
-                "files": [{"from": s, "to": d} for s, d in self.done],
-                "failed": [{"path": p, "reason": r} for p, r in self.failed]}
+        return {"dest": paths.display(self.dest), "move": self.move, "dry_run": self.dry_run,
+                "exported": len(self.done), "already_there": len(self.already), "failed_count": len(self.failed),
+                "bytes": self.bytes, "finished_from_before": self.finished,
+                "files": [{"from": paths.display(s), "to": paths.display(d)} for s, d in self.done],
+                "failed": [{"path": paths.display(p), "reason": r} for p, r in self.failed],
+                "exit_code": 1 if self.failed else 0}
 
 
-def picked_photos(catalog) -> list[tuple[int, str, int]]:
-    """(photo id, path, size) of the accepted and best photos present in the library."""
+def picked_photos(catalog) -> list[tuple[int, dict]]:
+    """(photo id, photo row) of the accepted and best photos present in the library."""
     from .culling import photos_where
 
-    return [(pid, photo["path"], photo.get("size") or 0)
-            for pid, photo in photos_where(catalog, lambda s: s.pick == 1 or s.best)]
+    return photos_where(catalog, lambda s: s.pick == 1 or s.best)
+
+
+def _under(path: str, folder: str) -> bool:
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def library_root(catalog, files: list[str]) -> str:
     """The folder the structure is kept from: the library folder last indexed when it holds
     every file, else the files' common folder."""
     root = catalog.jobs.last_root()
-    if root and all(f.startswith(root.rstrip(os.sep) + os.sep) for f in files):
+    if root and all(_under(f, root) for f in files):
         return root
     return os.path.commonpath([os.path.dirname(f) for f in files]) if files else ""
 
 
-def free_name(target: Path, taken: set[Path]) -> Path:
-    """``target`` or ``name (2).ext``, ``name (3).ext``... whichever is free on disk and not
-    planned for another file of this export."""
-    n, candidate = 1, target
-    while candidate in taken or candidate.exists():
+def check_destination(catalog, dest: Path) -> None:
+    """DEST must not be inside a library the catalog indexes (its copies would become photos of
+    the library, and the next export would nest)."""
+    for root in catalog.jobs.roots():
+        if _under(str(dest), root):
+            raise ExportRefused(f"{paths.display(str(dest))} is inside the library {paths.display(root)}: "
+                                f"choose a folder outside it")
+
+
+def _candidates(target: Path):
+    yield target
+    n = 2
+    while True:
+        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
         n += 1
-        candidate = target.with_name(f"{target.stem} ({n}){target.suffix}")
-    return candidate
 
 
-def _sidecar_target(photo_target: Path, photo: Path, sidecar: Path) -> Path:
+def _sidecar_target(photo_target: Path, sidecar: Path, photo: Path) -> Path:
     """The sidecar follows the photo's (possibly new) name, in the same convention."""
-    if sidecar.name == photo.name + ".xmp":
-        return photo_target.with_name(photo_target.name + ".xmp")
-    return photo_target.with_suffix(".xmp")
+    return sidecar_names(photo_target)["ext" if sidecar == sidecar_names(photo)["ext"] else "base"]
 
 
-def _copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(dst, "part")
-    try:
-        shutil.copy2(src, tmp)
-        if tmp.stat().st_size != src.stat().st_size:
-            raise OSError(f"incomplete copy of {src}")
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _foreign_sidecar(candidate: Path, sidecars: list[Path], photo: Path) -> Path | None:
+    """A sidecar at the candidate's names that is not this photo's own (by content)."""
+    for key, there in sidecar_names(candidate).items():
+        if os.path.lexists(there):
+            mine = sidecar_names(photo)[key]
+            if not (mine in sidecars and same_content(mine, there)):
+                return there
+    return None
 
 
-def _move(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)                  # never replaces an existing file (rename would)
-        os.unlink(src)
-    except OSError:
-        _copy(src, dst)
-        if not filecmp.cmp(src, dst, shallow=False):
-            dst.unlink()
-            raise OSError(f"the copy of {src} differs from the original: not moved")
-        os.unlink(src)
+def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: set[Path]) -> tuple[str, Path | str]:
+    """("already", path) | ("to", path) | ("refused", reason)."""
+    for candidate in _candidates(base):
+        if candidate in taken:
+            continue
+        if os.path.lexists(candidate):
+            if same_content(src, candidate):
+                return "already", candidate
+            continue
+        foreign = _foreign_sidecar(candidate, sidecars, src)
+        if foreign is not None:
+            return "refused", (f"{paths.display(str(foreign))} is a sidecar of another picture: move it away "
+                               f"or choose another DEST (the photo would take its decisions)")
+        return "to", candidate
+    raise AssertionError("unreachable")
+
+
+def carry_out(catalog, op: dict) -> None:
+    """Take one planned or placed operation to 'done', or roll it back and record 'failed'
+    (then raise the OSError)."""
+    move, files = op["kind"] == "move", op["files"]
+    if op["state"] == "planned":
+        try:
+            place(files, move)
+        except OSError as exc:
+            rollback(files)
+            with catalog.transaction():
+                catalog.file_ops.set_state(op["id"], "failed", plain_reason(exc))
+            raise
+        with catalog.transaction():
+            if move and op["photo_id"] is not None and catalog.photos.get(op["photo_id"]) is not None:
+                st = os.stat(files[0][1])
+                catalog.photos.move(op["photo_id"], files[0][1], st.st_size, st.st_mtime_ns)
+            catalog.file_ops.set_state(op["id"], "placed" if move else "done")
+    if move:
+        remove_sources(files)
+        with catalog.transaction():
+            catalog.file_ops.set_state(op["id"], "done")
+
+
+def finish_pending(catalog) -> list[str]:
+    """Finish (or roll back) every export operation a kill interrupted; says what it did."""
+    said = []
+    for op in catalog.file_ops.pending():
+        photo = paths.display(op["files"][0][0])
+        try:
+            carry_out(catalog, op)
+            said.append(f"finished the interrupted {op['kind']} of {photo}")
+        except OSError as exc:
+            said.append(f"rolled back the interrupted {op['kind']} of {photo}: {plain_reason(exc)}")
+    return said
 
 
 def export_picks(catalog, dest: str, move: bool = False, flat: bool = False, dry_run: bool = False,
                  cancel: CancelToken | None = None) -> Job[ExportReport]:
-    dest_dir = Path(dest).absolute()
+    dest_dir = Path(os.path.abspath(dest))
     report = ExportReport(str(dest_dir), move, dry_run)
+    check_destination(catalog, dest_dir)
+    if not dry_run and not catalog.readonly:
+        report.finished = finish_pending(catalog)
     photos = picked_photos(catalog)
-    root = library_root(catalog, [p for _, p, _ in photos])
+    already_in_dest = [(pid, p) for pid, p in photos if _under(p["path"], str(dest_dir))]
+    report.already += [p["path"] for _, p in already_in_dest]
+    photos = [(pid, p) for pid, p in photos if not _under(p["path"], str(dest_dir))]
+    root = library_root(catalog, [p["path"] for _, p in photos])
+    stems = library_stems(catalog) if move else {}
     if photos and not dry_run:
         dest_dir.mkdir(parents=True, exist_ok=True)
         if not os.access(dest_dir, os.W_OK):
-            raise OSError(f"cannot write to {dest_dir}")
+            raise PermissionError(13, "permission denied", str(dest_dir))
         sweep(dest_dir, recursive=True)        # partial copies of an export a kill interrupted
+    batch = catalog.file_ops.new_batch() if photos and not dry_run else 0
     taken: set[Path] = set()
-    for i, (pid, path, size) in enumerate(photos):
+    for i, (pid, photo) in enumerate(photos):
         if cancel is not None and cancel.cancelled:
             break
-        yield Progress("export", i, len(photos), current=path)
+        path = photo["path"]
+        yield Progress("export", i, len(photos), current=paths.display(path))
         src = Path(path)
         if not src.is_file():
             report.failed.append((path, "the file is gone"))
             continue
+        sidecars, shared = own_sidecars(path, stems) if move else (own_sidecars(path, {})[0], [])
         rel = Path(src.name) if flat else Path(os.path.relpath(src, root))
-        target = dest_dir / rel
-        if target.exists() and filecmp.cmp(src, target, shallow=False):
+        verdict, where = _plan_target(src, dest_dir / rel, sidecars + shared, taken)
+        if verdict == "already":
             report.already.append(path)
             continue
-        target = free_name(target, taken)
-        taken.add(target)
-        sidecars = [(s, _sidecar_target(target, src, s)) for s in existing_sidecars(src)]
-        report.done.append((path, str(target)))
-        report.bytes += size
+        if verdict == "refused":
+            report.failed.append((path, where))
+            continue
+        taken.add(where)
+        report.done.append((path, str(where)))
+        report.bytes += photo.get("size") or 0
         if dry_run:
             continue
+        files = [(path, str(where))] + [(str(s), str(_sidecar_target(where, s, src))) for s in sidecars]
+        with catalog.transaction():
+            op_id = catalog.file_ops.plan(batch, "move" if move else "copy", pid, photo.get("content_hash"),
+                                          str(dest_dir), files)
+        copies = [(str(s), str(_sidecar_target(where, s, src))) for s in shared]
         try:
-            (_move if move else _copy)(src, target)
-            for side, side_target in sidecars:
-                if side.exists() and not side_target.exists():
-                    (_move if move else _copy)(side, side_target)
+            place(copies, move=False)           # a name.xmp another photo of the library still uses: copied
+            carry_out(catalog, {"id": op_id, "kind": "move" if move else "copy", "photo_id": pid,
+                                "state": "planned", "files": files})
         except OSError as exc:
+            rollback(copies)
             report.done.pop()
-            report.failed.append((path, str(exc)))
-            continue
-        if move:
-            st = target.stat()
-            with catalog.transaction():
-                catalog.photos.move(pid, str(target), st.st_size, st.st_mtime_ns)
+            report.bytes -= photo.get("size") or 0
+            report.failed.append((path, plain_reason(exc)))
     yield Progress("export", len(photos), len(photos))
     return report
-

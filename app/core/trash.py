@@ -1,9 +1,15 @@
 """Rejects to the system trash, and back: ``phototriage trash --rejected`` sends rejected
 photos and their sidecars to the trash (send2trash: the freedesktop.org trash on Linux, the
-platform's own elsewhere) and writes each file into a journal in the catalog;
+platform's own elsewhere) and writes each file into a journal in the catalog first;
 ``phototriage trash --undo`` puts the latest batch back at the exact paths and checks that
 every file is byte-identical to what was trashed. Nothing is deleted permanently: emptying
-the trash stays the user's own act."""
+the trash stays the user's own act.
+
+A photo and its own sidecars are one unit: they go together (a failure puts back what went)
+and come back together (a sidecar is never put beside another picture). Every run first
+finishes what a kill interrupted (``finish_pending``), and each step can be run again:
+a file found at its original path under both names, or already back with its bytes, counts
+as restored."""
 from __future__ import annotations
 
 import errno
@@ -12,12 +18,14 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
+from . import paths
 from .catalog.photos import iso_seconds
 from .fileio import ReadError, read_original
 from .jobs import CancelToken, Job, Progress
-from .xmp.sidecars import sidecar_names
+from .reasons import plain_reason
+from .sidecar_owners import library_stems, own_sidecars
 
 
 @dataclass
@@ -28,12 +36,15 @@ class TrashReport:
     photos: int = 0
     bytes: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    finished: list[str] = field(default_factory=list)     # what a killed run left, finished now
     batch: int | None = None
 
     def to_json(self) -> dict:
         return {"action": self.action, "dry_run": self.dry_run, "batch": self.batch, "photos": self.photos,
-                "files": self.files, "bytes": self.bytes,
-                "failed": [{"path": p, "reason": r} for p, r in self.failed]}
+                "files": [paths.display(f) for f in self.files], "bytes": self.bytes,
+                "failed_count": len(self.failed), "finished_from_before": self.finished,
+                "failed": [{"path": paths.display(p), "reason": r} for p, r in self.failed],
+                "exit_code": 1 if self.failed else 0}
 
 
 def _file_hash(path: str) -> str:
@@ -54,9 +65,8 @@ def _trash_dirs(original: str) -> list[tuple[Path, Path | None]]:
     return out
 
 
-def locate(original: str, since: float) -> tuple[str, str]:
-    """The trashed file of ``original`` and its .trashinfo (trashed at ``since`` or later)."""
-    best = None
+def _infos_for(original: str, since: float):
+    """(info file, its trashed file, info mtime) in the trash for ``original``, trashed at ``since`` or later."""
     for trash, top in _trash_dirs(original):
         info_dir = trash / "info"
         if not info_dir.is_dir():
@@ -65,21 +75,34 @@ def locate(original: str, since: float) -> tuple[str, str]:
             try:
                 if info.stat().st_mtime < since - 2:
                     continue
-                lines = info.read_text(errors="replace").splitlines()
+                lines = info.read_bytes().splitlines()
             except OSError:
                 continue
-            path = next((unquote(line[5:]) for line in lines if line.startswith("Path=")), None)
-            if path is None:
+            raw = next((unquote_to_bytes(line[5:]) for line in lines if line.startswith(b"Path=")), None)
+            if raw is None:
                 continue
+            path = os.fsdecode(raw)
             full = path if os.path.isabs(path) or top is None else str(top / path)
             if os.path.normpath(full) == os.path.normpath(original):
-                trashed = trash / "files" / info.name[:-len(".trashinfo")]
-                mtime = info.stat().st_mtime
-                if trashed.exists() and (best is None or mtime > best[0]):
-                    best = (mtime, str(trashed), str(info))
-    if best is None:
-        raise OSError(errno.ENOENT, f"sent to the trash but not found there: {original}")
-    return best[1], best[2]
+                yield info, trash / "files" / info.name[:-len(".trashinfo")], info.stat().st_mtime
+
+
+def locate(original: str, since: float) -> tuple[str, str]:
+    """The trashed file of ``original`` and its .trashinfo (trashed at ``since`` or later)."""
+    found = [(mtime, str(trashed), str(info)) for info, trashed, mtime in _infos_for(original, since)
+             if trashed.exists()]
+    if not found:
+        raise OSError(errno.ENOENT, "sent to the trash but not found there", original)
+    _, trashed, info = max(found)
+    return trashed, info
+
+
+def drop_orphan_infos(original: str, since: float) -> None:
+    """A .trashinfo written for ``original`` whose file never reached the trash (a kill between
+    the two steps of send2trash)."""
+    for info, trashed, _ in list(_infos_for(original, since)):
+        if not trashed.exists():
+            info.unlink(missing_ok=True)
 
 
 def send_to_trash(path: str) -> tuple[str, str]:
@@ -91,37 +114,29 @@ def send_to_trash(path: str) -> tuple[str, str]:
     return locate(path, before)
 
 
-def restore(trashed: str, info: str, original: str) -> None:
-    """Put a trashed file back at its original path (never over another file)."""
+def restore(trashed: str, info: str | None, original: str, content_hash: str | None) -> None:
+    """Put a trashed file back at its original path (never over another file). Run again after
+    a kill at any point, it finishes: the same file under both names, or the file back with
+    its bytes and gone from the trash, counts as restored."""
     if os.path.lexists(original):
-        raise OSError(errno.EEXIST, f"another file is at {original} now: left in the trash")
-    if not os.path.exists(trashed):
-        raise OSError(errno.ENOENT, f"no longer in the trash (emptied?): {original}")
-    os.makedirs(os.path.dirname(original), exist_ok=True)
-    try:
-        os.link(trashed, original)               # a rename that can never replace a file
-        os.unlink(trashed)
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
-            raise
-        shutil.copy2(trashed, original)
-        os.unlink(trashed)
-    try:
-        os.unlink(info)
-    except FileNotFoundError:
-        pass
-
-
-def _files_of(photo: str, stems: dict[str, int]) -> list[str]:
-    """The photo and its own sidecars (a ``name.xmp`` shared with another file of the same
-    name stays). ``stems``: how many library files share each path without its extension."""
-    files = [photo]
-    names = sidecar_names(photo)
-    if names["ext"].is_file():
-        files.append(str(names["ext"]))
-    if names["base"].is_file() and stems.get(str(Path(photo).with_suffix("")), 0) <= 1:
-        files.append(str(names["base"]))
-    return files
+        if os.path.exists(trashed) and os.path.samefile(trashed, original):
+            os.unlink(trashed)                       # killed between the link and the unlink
+        elif os.path.exists(trashed) or not content_hash or _file_hash(original) != content_hash:
+            raise OSError(errno.EEXIST, "another file is at its place now: left in the trash", original)
+    elif not os.path.exists(trashed):
+        raise OSError(errno.ENOENT, "no longer in the trash (emptied?)", original)
+    else:
+        os.makedirs(os.path.dirname(original), exist_ok=True)
+        try:
+            os.link(trashed, original)               # a rename that can never replace a file
+            os.unlink(trashed)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
+                raise
+            shutil.copy2(trashed, original)
+            os.unlink(trashed)
+    if info:
+        Path(info).unlink(missing_ok=True)
 
 
 def rejected_photos(catalog) -> list[tuple[int, dict]]:
@@ -130,100 +145,161 @@ def rejected_photos(catalog) -> list[tuple[int, dict]]:
     return photos_where(catalog, lambda s: s.pick == -1)
 
 
+def finish_pending(catalog) -> list[str]:
+    """Entries a kill left between the journal and the trash: a file still at its place never
+    left (its orphan .trashinfo, if any, goes); a file gone is found in the trash and recorded.
+    Photo groups are settled together: a group is trashed whole or not at all."""
+    said: list[str] = []
+    groups: dict[int, list[dict]] = {}
+    for e in catalog.trash.unfinished():
+        groups.setdefault(e["owner"] or e["id"], []).append(e)
+    for entries in groups.values():
+        since = iso_seconds(entries[0]["trashed_at"])
+        photo = paths.display(entries[0]["original"])
+        if os.path.exists(entries[0]["original"]):
+            for e in entries:
+                drop_orphan_infos(e["original"], since)
+            _put_back_group(catalog, entries, since)
+            said.append(f"{photo}: its interrupted trashing was rolled back (it is still in the library)")
+            continue
+        with catalog.transaction():
+            for e in entries:
+                try:
+                    catalog.trash.trashed(e["id"], *locate(e["original"], since))
+                except OSError:
+                    if not os.path.exists(e["original"]):
+                        catalog.trash.undo_failed(e["id"], "neither at its place nor in the trash")
+            if entries[0]["photo_id"] is not None:
+                catalog.photos.mark_missing([entries[0]["photo_id"]])
+        said.append(f"{photo}: its interrupted trashing was finished (it is in the trash)")
+    return said
+
+
+def _put_back_group(catalog, entries: list[dict], since: float) -> None:
+    """Roll a group back: files that reached the trash come back, the journal forgets it."""
+    for e in entries:
+        if not os.path.exists(e["original"]):
+            try:
+                restore(*locate(e["original"], since), e["original"], e["content_hash"])
+            except OSError:
+                continue
+    with catalog.transaction():
+        catalog.trash.forget([e["id"] for e in entries])
+
+
+def _trash_group(catalog, batch: int, pid: int, photo: dict, files: list[str]) -> None:
+    """Trash a photo and its sidecars, all or none (raises OSError with the files put back)."""
+    hashed = [(f, photo["content_hash"] if n == 0 else _file_hash(f), os.path.getsize(f))
+              for n, f in enumerate(files)]
+    with catalog.transaction():             # the journal first: a kill after this keeps the way back
+        ids = catalog.trash.intend(batch, pid, hashed)
+    since = time.time()
+    sent = []
+    try:
+        for entry, f in zip(ids, files):
+            trashed, info = send_to_trash(f)
+            sent.append((entry, trashed, info))
+    except OSError:
+        for (entry, trashed, info), f, (_, digest, _) in zip(sent, files, hashed):
+            restore(trashed, info, f, digest)
+        for f in files[len(sent):]:
+            drop_orphan_infos(f, since)
+        with catalog.transaction():
+            catalog.trash.forget(ids)
+        raise
+    with catalog.transaction():
+        for entry, trashed, info in sent:
+            catalog.trash.trashed(entry, trashed, info)
+        catalog.photos.mark_missing([pid])
+
+
 def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = None) -> Job[TrashReport]:
     report = TrashReport("trash", dry_run)
+    if not dry_run:
+        report.finished = finish_pending(catalog)
     todo = rejected_photos(catalog)
-    from collections import Counter
-
-    stems = Counter(str(Path(path).with_suffix("")) for _i, path, _h, status, _t, _r in catalog.photos.grid()
-                    if status == "ok")
+    stems = library_stems(catalog)
     report.batch = None if dry_run else catalog.trash.new_batch()
     for i, (pid, photo) in enumerate(todo):
         if cancel is not None and cancel.cancelled:
             break
-        yield Progress("trash", i, len(todo), current=photo["path"])
         path = photo["path"]
+        yield Progress("trash", i, len(todo), current=paths.display(path))
         try:
             st = os.stat(path)
         except OSError:
-            report.failed.append((path, "the file is gone"))
+            report.failed.append((path, "the file is gone: index again to update the catalog"))
             continue
         if (st.st_size, st.st_mtime_ns) != (photo.get("size"), photo.get("mtime_ns")):
             report.failed.append((path, "changed since it was indexed: index again before trashing it"))
             continue
-        files = _files_of(path, stems)
-        if dry_run:
-            report.files += files
-            report.photos += 1
-            report.bytes += sum(os.path.getsize(f) for f in files)
-            continue
-        for n, f in enumerate(files):
+        files = [path] + [str(s) for s in own_sidecars(path, stems)[0]]
+        size = sum(os.path.getsize(f) for f in files)
+        if not dry_run:
             try:
-                digest, size = (photo["content_hash"] if n == 0 else _file_hash(f)), os.path.getsize(f)
+                _trash_group(catalog, report.batch, pid, photo, files)
             except (OSError, ReadError) as exc:
-                report.failed.append((f, f"not trashed: {exc}"))
-                if n == 0:
-                    break
+                report.failed.append((path, f"not trashed (nor its sidecars): {plain_reason(exc)}"))
                 continue
-            with catalog.transaction():         # the journal first: a kill after this keeps the way back
-                entry = catalog.trash.intend(report.batch, pid if n == 0 else None, f, digest, size)
-            try:
-                trashed, info = send_to_trash(f)
-            except OSError as exc:
-                if os.path.exists(f):
-                    with catalog.transaction():
-                        catalog.trash.forget(entry)
-                report.failed.append((f, f"not trashed: {exc}"))
-                if n == 0:
-                    break
-                continue
-            with catalog.transaction():
-                catalog.trash.trashed(entry, trashed, info)
-                if n == 0:
-                    catalog.photos.mark_missing([pid])
-            report.files.append(f)
-            report.bytes += size
-            report.photos += n == 0
+        report.files += files
+        report.photos += 1
+        report.bytes += size
     yield Progress("trash", len(todo), len(todo))
     return report
 
 
-def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None) -> Job[TrashReport]:
-    """Put the latest trashed batch back, byte-identical, at the exact paths."""
+def _restore_entry(catalog, e: dict) -> None:
+    trashed, info = e["trashed"], e["info"]
+    if trashed is None:                  # interrupted between the journal and the trash
+        if os.path.exists(e["original"]) and (not e["content_hash"] or _file_hash(e["original"]) == e["content_hash"]):
+            return                       # it never left
+        trashed, info = locate(e["original"], iso_seconds(e["trashed_at"]))
+    restore(trashed, info, e["original"], e["content_hash"])
+    if e["content_hash"] and _file_hash(e["original"]) != e["content_hash"]:
+        raise OSError(errno.EIO, "restored, but its content differs from what was trashed", e["original"])
+
+
+def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None,
+               batch: int | None = None) -> Job[TrashReport]:
+    """Put the latest trashed batch (or ``batch``) back, byte-identical, at the exact paths."""
     report = TrashReport("undo", dry_run)
-    report.batch = catalog.trash.last_batch()
+    if not dry_run:
+        report.finished = finish_pending(catalog)
+    report.batch = batch if batch is not None else catalog.trash.last_batch()
     entries = catalog.trash.entries(report.batch) if report.batch is not None else []
-    for i, e in enumerate(entries):
+    groups: dict[int, list[dict]] = {}
+    for e in entries:
+        groups.setdefault(e["owner"] or e["id"], []).append(e)
+    for i, group in enumerate(groups.values()):
         if cancel is not None and cancel.cancelled:
             break
-        yield Progress("undo trash", i, len(entries), current=e["original"])
-        if dry_run:
+        yield Progress("undo trash", i, len(groups), current=paths.display(group[0]["original"]))
+        for n, e in enumerate(group):
+            if dry_run:
+                report.files.append(e["original"])
+                report.bytes += e["size"] or 0
+                report.photos += e["photo_id"] is not None
+                continue
+            try:
+                _restore_entry(catalog, e)
+            except (OSError, ReadError) as exc:
+                reason = plain_reason(exc)
+                if n == 0 and len(group) > 1:
+                    reason += "; its sidecars stay in the trash with it"
+                with catalog.transaction():
+                    for left in (group if n == 0 else [e]):
+                        catalog.trash.undo_failed(left["id"], reason)
+                report.failed.append((e["original"], reason))
+                if n == 0:
+                    break                # never a sidecar beside another picture
+                continue
+            with catalog.transaction():
+                catalog.trash.restored(e["id"])
+                if e["photo_id"] is not None:
+                    st = os.stat(e["original"])
+                    catalog.photos.move(e["photo_id"], e["original"], st.st_size, st.st_mtime_ns)
             report.files.append(e["original"])
             report.bytes += e["size"] or 0
             report.photos += e["photo_id"] is not None
-            continue
-        try:
-            trashed, info = e["trashed"], e["info"]
-            if trashed is None:                  # interrupted between the journal and the trash
-                if os.path.exists(e["original"]) and (not e["content_hash"] or
-                                                      _file_hash(e["original"]) == e["content_hash"]):
-                    with catalog.transaction():
-                        catalog.trash.restored(e["id"])      # it never left
-                    continue
-                trashed, info = locate(e["original"], iso_seconds(e["trashed_at"]))
-            restore(trashed, info, e["original"])
-            if e["content_hash"] and _file_hash(e["original"]) != e["content_hash"]:
-                raise OSError(errno.EIO, f"restored, but its content differs from what was trashed: {e['original']}")
-        except (OSError, ReadError) as exc:
-            report.failed.append((e["original"], str(exc)))
-            continue
-        with catalog.transaction():
-            catalog.trash.restored(e["id"])
-            if e["photo_id"] is not None:
-                st = os.stat(e["original"])
-                catalog.photos.move(e["photo_id"], e["original"], st.st_size, st.st_mtime_ns)
-        report.files.append(e["original"])
-        report.bytes += e["size"] or 0
-        report.photos += e["photo_id"] is not None
-    yield Progress("undo trash", len(entries), len(entries))
+    yield Progress("undo trash", len(groups), len(groups))
     return report

@@ -10,6 +10,7 @@ from .connection import (CatalogDamagedError, CatalogError, CatalogReadOnlyError
                          readonly_error, transaction)
 from .decisions import DecisionState, DecisionStore
 from .features import FeatureStore
+from .file_ops import FileOpJournal
 from .jobs import JobStore, ThumbnailStore
 from .local_features import LocalFeatureStore
 from .pair_checks import DetailEvidenceStore, PairCheckStore
@@ -17,7 +18,8 @@ from .people import PeopleStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
-from .sidecars import SidecarStore, TrashJournal
+from .sidecars import SidecarStore
+from .trash_journal import TrashJournal
 
 __all__ = ["Catalog", "CatalogError", "CatalogDamagedError", "CatalogTooNewError", "CatalogReadOnlyError", "SCHEMA_VERSION", "OK", "SKIPPED",
            "MISSING", "PhotoIdentity", "DecisionState"]
@@ -40,6 +42,7 @@ class Catalog:
         self.sidecars = SidecarStore(self.conn)
         self.local_features = LocalFeatureStore(self.conn)
         self.trash = TrashJournal(self.conn)
+        self.file_ops = FileOpJournal(self.conn)
         self.open_indexes: dict = {}        # vector indexes held while the catalog is unchanged (app/core/vector_index.py)
         self.last_xmp_report = None         # what the latest decision wrote to sidecars (app/core/culling.py)
         self.thumbs_dir = paths.thumbs_dir_for(self.path)

@@ -37,6 +37,10 @@ class JobStore:
         row = self.conn.execute("SELECT root FROM jobs WHERE kind = 'index' ORDER BY id DESC LIMIT 1").fetchone()
         return row[0] if row else None
 
+    def roots(self) -> list[str]:
+        """Every folder an index ran on."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT root FROM jobs WHERE kind = 'index' AND root IS NOT NULL")]
+
 
 class ThumbnailStore:
     """Which thumbnails exist on disk (files keyed by content hash, shared by copies)."""

@@ -155,6 +155,19 @@ def _v13(db: sqlite_utils.Database) -> None:
                                 pk="content_hash")
 
 
+def _v14(db: sqlite_utils.Database) -> None:
+    """File operations as journaled transactions: each export of a photo (copy or move, with
+    its sidecars) is planned in ``file_ops`` before a file moves and finished or rolled back by
+    the next run; a trashed sidecar names the photo entry it goes with (``owner``) so the two
+    come back together or not at all, and an entry undo could not restore says why."""
+    db["file_ops"].create({"id": int, "batch": int, "kind": str, "photo_id": int, "content_hash": str,
+                           "dest_root": str, "files": str, "state": str, "reason": str, "created_at": str,
+                           "updated_at": str}, pk="id", not_null={"kind", "files", "state"})
+    db["file_ops"].create_index(["state"])
+    db["trash_journal"].add_column("owner", int)
+    db["trash_journal"].add_column("undo_failed", str)
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
-                                                               _v11, _v12, _v13]
+                                                               _v11, _v12, _v13, _v14]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,25 @@
+"""Which sidecars go with a photo when it leaves its folder: its own ``name.ext.xmp``, and a
+``name.xmp`` unless another photo of the library shares that base name (a raw + JPEG pair):
+that one stays for the other photo."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from .xmp.sidecars import sidecar_names
+
+
+def library_stems(catalog) -> Counter:
+    """How many present photos share each path without its extension."""
+    return Counter(str(Path(path).with_suffix("")) for _i, path, _h, status, _t, _r in catalog.photos.grid()
+                   if status == "ok")
+
+
+def own_sidecars(photo: str, stems: Counter | dict) -> tuple[list[Path], list[Path]]:
+    """(the photo's own sidecars on disk, a shared ``name.xmp`` on disk)."""
+    names = sidecar_names(photo)
+    own = [names["ext"]] if names["ext"].is_file() else []
+    shared = []
+    if names["base"].is_file() and names["base"] != names["ext"]:
+        (shared if stems.get(str(Path(photo).with_suffix("")), 0) > 1 else own).append(names["base"])
+    return own, shared

@@ -64,6 +64,7 @@ def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = No
     _vectors(catalog, report, repair)
     yield Progress("check", 3, 4, current="files")
     _debris(catalog, report, repair)
+    _interrupted(catalog, report, repair)
     _vanished(catalog, report)
     report.photos = catalog.photos.counts().get("ok", 0)
     report.waiting_decisions = catalog.decisions.waiting()
@@ -80,6 +81,17 @@ def _database(catalog, report: CheckReport) -> None:
         return
     _add(report, "references", [f"{table} row {rowid}" for table, rowid, *_ in broken],
          "rows that point at rows which do not exist")
+
+
+def _interrupted(catalog, report: CheckReport, repair: bool) -> None:
+    """Exports and trashings a kill interrupted (each later export, trash or index finishes them too)."""
+    from .recovery import finish_interrupted, interrupted
+
+    finding = _add(report, "interrupted file operations", interrupted(catalog),
+                   "copies, moves or trashings a kill interrupted: check --repair finishes or rolls them back")
+    if finding and repair:
+        finish_interrupted(catalog)
+        finding.repaired = finding.count - len(interrupted(catalog))
 
 
 def _thumbnails(catalog, report: CheckReport, repair: bool, cancel: CancelToken):

@@ -159,8 +159,10 @@ def export_picks(catalog, dest: str, move: bool = False, flat: bool = False, dry
     dest_dir = Path(os.path.abspath(dest))
     report = ExportReport(str(dest_dir), move, dry_run)
     check_destination(catalog, dest_dir)
-    if not dry_run and not catalog.readonly:
-        report.finished = finish_pending(catalog)
+    if not dry_run:
+        from .recovery import finish_interrupted
+
+        report.finished = finish_interrupted(catalog)
     photos = picked_photos(catalog)
     already_in_dest = [(pid, p) for pid, p in photos if _under(p["path"], str(dest_dir))]
     report.already += [p["path"] for _, p in already_in_dest]

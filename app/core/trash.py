@@ -216,7 +216,9 @@ def _trash_group(catalog, batch: int, pid: int, photo: dict, files: list[str]) -
 def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = None) -> Job[TrashReport]:
     report = TrashReport("trash", dry_run)
     if not dry_run:
-        report.finished = finish_pending(catalog)
+        from .recovery import finish_interrupted
+
+        report.finished = finish_interrupted(catalog)
     todo = rejected_photos(catalog)
     stems = library_stems(catalog)
     report.batch = None if dry_run else catalog.trash.new_batch()
@@ -264,7 +266,9 @@ def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None
     """Put the latest trashed batch (or ``batch``) back, byte-identical, at the exact paths."""
     report = TrashReport("undo", dry_run)
     if not dry_run:
-        report.finished = finish_pending(catalog)
+        from .recovery import finish_interrupted
+
+        report.finished = finish_interrupted(catalog)
     report.batch = batch if batch is not None else catalog.trash.last_batch()
     entries = catalog.trash.entries(report.batch) if report.batch is not None else []
     groups: dict[int, list[dict]] = {}

@@ -171,3 +171,19 @@ def test_copies_in_dest_are_not_the_library(tmp_path):
     again = drive(export_picks(cat, str(tmp_path / "P")))
     assert again.already == [str(tmp_path / "P" / "a" / "x.jpg")] and not again.done
     assert not (tmp_path / "P" / "P").exists() and not list((tmp_path / "P").rglob("picks"))
+
+
+def test_check_reports_an_interrupted_move_and_repair_finishes_it(tmp_path, monkeypatch):
+    from app.core.consistency import check_catalog
+
+    cat, files, ids = _lib(tmp_path, ["a/x.jpg"])
+    digests = {str(f): digest(f) for f in files}
+    with pytest.MonkeyPatch.context() as mp:
+        kill_at(mp, os, "unlink", 1, when=lambda p, *a, **k: not os.path.basename(p).startswith("."))
+        with pytest.raises(Killed):
+            drive(export_picks(cat, str(tmp_path / "P"), move=True))
+    found = {f.kind: f.count for f in drive(check_catalog(cat)).findings}
+    assert found["interrupted file operations"] == 1           # (no thumbnails: these photos were never indexed)
+    drive(check_catalog(cat, repair=True))
+    _assert_once_with_sidecar(cat, ids, files, digests, tmp_path)
+    assert "interrupted file operations" not in {f.kind for f in drive(check_catalog(cat)).findings}

@@ -1,0 +1,24 @@
+"""File operations a kill interrupted (an export's copy or move, a trashing): what is
+pending, and finishing or rolling it back. Export, trash, undo, index and ``check --repair``
+all start here, so nothing is left in two places or none."""
+from __future__ import annotations
+
+from . import paths
+
+
+def interrupted(catalog) -> list[str]:
+    """One line for each operation a kill left unfinished."""
+    ops = [f"{op['kind']} of {paths.display(op['files'][0][0])} ({op['state']})" for op in catalog.file_ops.pending()]
+    trashed = [f"trashing of {paths.display(e['original'])}" for e in catalog.trash.unfinished() if e["owner"] is None]
+    return ops + trashed
+
+
+def finish_interrupted(catalog) -> list[str]:
+    """Finish or roll back every interrupted operation; says what it did. Nothing on a
+    read-only catalog (it cannot record what it did)."""
+    if catalog.readonly:
+        return []
+    from .export import finish_pending as finish_exports
+    from .trash import finish_pending as finish_trash
+
+    return finish_exports(catalog) + finish_trash(catalog)

@@ -145,7 +145,8 @@ def _trash(r: dict) -> list[str]:
                 + (f" and {plural(sidecars, 'sidecar')}" if sidecars else "") + f" ({mib(r['bytes'])}) to the trash")
         if not r["dry_run"] and r["files"]:
             head += "; `phototriage trash --undo` puts them back"
-    return [head] + [f"  {p}" for p in r["files"]] + _failures(r)
+    gone = [f"  already gone (deleted outside PhotoTriage): {p}" for p in r.get("already_gone", [])]
+    return [head] + [f"  {p}" for p in r["files"]] + gone + _failures(r)
 
 
 FORMATTERS: dict[str, Callable[[Any], list[str]]] = {

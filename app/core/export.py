@@ -188,9 +188,9 @@ def export_picks(catalog, dest: str, move: bool = False, flat: bool = False, dry
         sidecars, shared = own_sidecars(path, stems) if move else (own_sidecars(path, {})[0], [])
         rel = Path(src.name) if flat else Path(os.path.relpath(src, root))
         verdict, where = _plan_target(src, dest_dir / rel, sidecars + shared, taken)
-        if verdict == "already":
+        if verdict == "already" and not move:
             report.already.append(path)
-            continue
+            continue                            # (a move still takes the original away: its bytes are there)
         if verdict == "refused":
             report.failed.append((path, where))
             continue

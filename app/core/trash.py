@@ -36,6 +36,7 @@ class TrashReport:
     photos: int = 0
     bytes: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)         # rejects deleted outside PhotoTriage already
     finished: list[str] = field(default_factory=list)     # what a killed run left, finished now
     batch: int | None = None
 
@@ -43,6 +44,7 @@ class TrashReport:
         return {"action": self.action, "dry_run": self.dry_run, "batch": self.batch, "photos": self.photos,
                 "files": [paths.display(f) for f in self.files], "bytes": self.bytes,
                 "failed_count": len(self.failed), "finished_from_before": self.finished,
+                "already_gone": [paths.display(p) for p in self.gone],
                 "failed": [{"path": paths.display(p), "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
 
@@ -229,8 +231,11 @@ def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = 
         yield Progress("trash", i, len(todo), current=paths.display(path))
         try:
             st = os.stat(path)
-        except OSError:
-            report.failed.append((path, "the file is gone: index again to update the catalog"))
+        except FileNotFoundError:           # deleted outside PhotoTriage: what the user wanted is done
+            report.gone.append(path)
+            if not dry_run:
+                with catalog.transaction():
+                    catalog.photos.mark_missing([pid])
             continue
         if (st.st_size, st.st_mtime_ns) != (photo.get("size"), photo.get("mtime_ns")):
             report.failed.append((path, "changed since it was indexed: index again before trashing it"))

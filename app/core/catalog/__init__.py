@@ -18,6 +18,7 @@ from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
 from .sidecars import SidecarStore, TrashJournal
+from .xmp_base import XmpBaseStore
 
 __all__ = ["Catalog", "CatalogError", "CatalogTooNewError", "CatalogReadOnlyError", "SCHEMA_VERSION", "OK", "SKIPPED",
            "MISSING", "PhotoIdentity", "DecisionState"]
@@ -38,6 +39,7 @@ class Catalog:
         self.detail_evidence = DetailEvidenceStore(self.conn)
         self.people = PeopleStore(self.conn)
         self.sidecars = SidecarStore(self.conn)
+        self.xmp_base = XmpBaseStore(self.conn)
         self.local_features = LocalFeatureStore(self.conn)
         self.trash = TrashJournal(self.conn)
         self.open_indexes: dict = {}        # vector indexes held while the catalog is unchanged (app/core/vector_index.py)

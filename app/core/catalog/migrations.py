@@ -155,6 +155,15 @@ def _v13(db: sqlite_utils.Database) -> None:
                                 pk="content_hash")
 
 
+def _v14_xmp_base(db: sqlite_utils.Database) -> None:
+    """The base of the three-way XMP merge: per photo and source (its sidecar, or the XMP
+    embedded in the file), the managed fields as PhotoTriage last wrote or read them, the
+    decision the catalog held then, the labels PhotoTriage wrote itself, and the hash of the
+    sidecar's bytes (or the photo's content hash) at that moment (app/core/catalog/xmp_base.py)."""
+    db["xmp_base"].create({"photo_id": int, "source": str, "path": str, "file_hash": str, "fields": str,
+                           "decision": str, "ours": str, "synced_at": str}, pk=("photo_id", "source"))
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
-                                                               _v11, _v12, _v13]
+                                                               _v11, _v12, _v13, _v14_xmp_base]
 SCHEMA_VERSION = len(MIGRATIONS)

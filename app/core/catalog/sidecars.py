@@ -15,12 +15,16 @@ class SidecarStore:
 
     def known(self) -> dict[int, tuple[str, int, int]]:
         """photo id -> (sidecar path, mtime_ns, size) when last read or written."""
-        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute(
+        from ..paths import from_db
+
+        return {r[0]: (from_db(r[1]), r[2], r[3]) for r in self.conn.execute(
             "SELECT photo_id, path, mtime_ns, size FROM sidecars")}
 
     def remember(self, photo_id: int, path: str, mtime_ns: int, size: int) -> None:
+        from ..paths import to_db
+
         self.conn.execute("INSERT OR REPLACE INTO sidecars (photo_id, path, mtime_ns, size, synced_at) "
-                          "VALUES (?, ?, ?, ?, ?)", (photo_id, path, mtime_ns, size, now_iso()))
+                          "VALUES (?, ?, ?, ?, ?)", (photo_id, to_db(path), mtime_ns, size, now_iso()))
 
     def embedded_checked(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT content_hash FROM xmp_embedded")}

@@ -136,7 +136,9 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
     if conv.labels:
         want = conv.pick_label if state.pick == 1 else conv.reject_label if state.pick == -1 else None
         label = doc.get(XMP, "Label")
-        if label is None or (ours.label is not None and label == ours.label):
+        users_colours = [c for c in doc.get_list(DARKTABLE, "colorlabels") if c != ours.colour]
+        # darktable shows xmp:Label instead of its own colour labels: none is added over the user's
+        if (label is None and not users_colours) or (ours.label is not None and label == ours.label):
             if label != want:
                 doc.set(XMP, "Label", want)
             new_ours.label = want

@@ -103,7 +103,7 @@ def _check_writable(path: Path) -> None:
         raise SidecarError(errno.EACCES, f"the folder is read-only, no sidecar written: {folder}")
     if path.exists() or path.is_symlink():
         if not path.is_file():
-            raise SidecarError(errno.EISDIR, f"not a file (a folder has the sidecar's name), skipped: {path}")
+            raise SidecarError(errno.EISDIR, "not a file (a folder has the sidecar's name), skipped")
         if _read_only(path):
             raise SidecarError(errno.EACCES, f"the sidecar is read-only (locked?), left as it is: {path}")
         with open(path, "rb") as fh:                  # another program holding a lock on it

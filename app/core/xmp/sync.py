@@ -133,7 +133,7 @@ def _sidecar_side(catalog, pid: int, side: Path, conv: Convention):
     if not side.exists():
         return None, None
     if not side.is_file():
-        raise SidecarError(21, f"not a file (a folder has the sidecar's name), skipped: {display(str(side))}")
+        raise SidecarError(21, "not a file (a folder has the sidecar's name), skipped")
     res = read_sidecar(side, conv)
     base = catalog.xmp_base.get(pid, SIDECAR)
     if base is not None and base.file_hash == res.file_hash and base.path == str(side):

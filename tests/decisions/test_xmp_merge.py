@@ -185,3 +185,20 @@ def test_dry_run_tells_written_skipped_and_up_to_date(tmp_path):
             assert "Errno" not in report.failed[0][1]
         finally:
             os.chmod(sidecar_names(c)["ext"], 0o644)
+
+
+def test_darktables_own_sidecars_read_as_darktable_shows_them(tmp_path):
+    """darktable 4.2.1's rewrites: rejected, and rated 3 with its Green label (a colour, not a pick)."""
+    rej, rated = library(tmp_path, ["rej.jpg", "rated.jpg"])
+    data = os.path.join(os.path.dirname(__file__), "data", "darktable-4.2.1")
+    shutil.copy(os.path.join(data, "rejected.jpg.xmp"), sidecar_names(rej)["ext"])
+    shutil.copy(os.path.join(data, "rated3-green.jpg.xmp"), sidecar_names(rated)["ext"])
+    with Catalog(tmp_path / "c.db") as cat:
+        ir, ia = add_photo(cat, rej), add_photo(cat, rated)
+        drive(import_xmp(cat))
+        assert (cat.decisions.state(ir).pick, cat.decisions.state(ia).pick, cat.decisions.state(ia).rating) == (-1, 0, 3)
+        decide(cat, ia, "pick", -1)
+        drive(write_sidecars(cat))
+        d = _doc(sidecar_names(rated)["ext"])
+        assert d.get(XMP, "Label") == "Green" and d.get_list(DARKTABLE, "colorlabels") == ["2"]
+        assert d.get(XMP, "Rating") == "-1" and d.get_list("http://darktable.sf.net/", "history")  # its stack kept

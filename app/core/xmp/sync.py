@@ -219,7 +219,17 @@ def write_after_decision(catalog, photo_ids: Iterable[int]) -> WriteReport | Non
     failure is reported, never raised: the decision itself is already safe in the catalog."""
     if not auto_write_on(catalog) or catalog.readonly:
         return None
-    return drive(write_sidecars(catalog, list(photo_ids)))
+    conv = Convention.from_settings(catalog.settings)
+    keep = set()
+    for pid in photo_ids:                 # a suggestion keyword already there stays (when that is on)
+        photo = catalog.photos.get(pid)
+        try:
+            if photo is not None and conv.suggested_keyword and read_sidecar(sidecar_for(photo["path"], conv),
+                                                                             conv).fields.suggested:
+                keep.add(pid)
+        except (OSError, XmpError):
+            pass
+    return drive(write_sidecars(catalog, list(photo_ids), suggested=keep))
 
 
 def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:

@@ -1,10 +1,8 @@
 """What the catalog knows about XMP outside it: each photo's sidecar as last read or written
-(so a sidecar changed on disk is read again, and one we wrote ourselves is not re-imported),
-and the pictures whose embedded XMP was read already."""
+(so a sidecar unchanged on disk is not read again); what was synced lives in xmp_base.py."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterable
 
 from .photos import now_iso
 
@@ -25,14 +23,6 @@ class SidecarStore:
 
         self.conn.execute("INSERT OR REPLACE INTO sidecars (photo_id, path, mtime_ns, size, synced_at) "
                           "VALUES (?, ?, ?, ?, ?)", (photo_id, to_db(path), mtime_ns, size, now_iso()))
-
-    def embedded_checked(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT content_hash FROM xmp_embedded")}
-
-    def mark_embedded(self, hashes: Iterable[str]) -> None:
-        stamp = now_iso()
-        self.conn.executemany("INSERT OR IGNORE INTO xmp_embedded (content_hash, checked_at) VALUES (?, ?)",
-                              [(h, stamp) for h in hashes])
 
     def latest_decision_at(self) -> dict[int, str]:
         """photo id -> when its latest decision in effect was made (ISO time)."""

@@ -79,18 +79,6 @@ def read_embedded_fields(photo: str | Path, conv: Convention) -> Fields | None:
         return None
 
 
-def read_embedded(photo: str | Path, conv: Convention) -> XmpDecision | None:
-    """The decision in XMP embedded in the photo itself (None when it has none)."""
-    with open(photo, "rb") as fh:
-        packet = find_packet(fh.read(EMBEDDED_SCAN_BYTES))
-    if packet is None:
-        return None
-    try:
-        return read_decision(XmpDocument(packet), conv)
-    except XmpError:
-        return None
-
-
 def _read_only(path: Path) -> bool:
     """Not writable for us, or marked read-only for everyone (a mark even root respects here:
     someone made it so on purpose)."""

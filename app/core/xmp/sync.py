@@ -5,6 +5,7 @@ app/core/xmp/merge.py: a field changed only in the XMP is imported, one changed 
 catalog is written, one changed on both sides takes the newer, and the user is told."""
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,7 @@ def _sidecar_side(catalog, pid: int, side: Path, conv: Convention):
     if not side.exists():
         return None, None
     if not side.is_file():
-        raise SidecarError(21, "not a file (a folder has the sidecar's name), skipped")
+        raise SidecarError(errno.EISDIR, "not a file (a folder has the sidecar's name), skipped")
     res = read_sidecar(side, conv)
     base = catalog.xmp_base.get(pid, SIDECAR)
     if base is not None and base.file_hash == res.file_hash and base.path == str(side):

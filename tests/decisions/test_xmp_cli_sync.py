@@ -109,6 +109,12 @@ def test_xmp_write_goes_past_an_undecodable_name_and_a_folder_named_like_a_sidec
     assert sidecar_names(a)["ext"].is_file() and sidecar_names(odd)["ext"].is_file()
     doc = json.loads(cli("xmp", "write", *db, "--json").stdout)
     assert doc["unchanged"] == 2 and [f["path"] for f in doc["failed"]] == [str(sidecar_names(c)["ext"])]
+    os.chmod(sidecar_names(odd)["ext"], 0o444)                      # now the odd name's sidecar fails too
+    subprocess.run([sys.executable, "-m", "app.cli", "pick", odd, "--reject", *db], cwd=REPO,
+                   env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, check=True)
+    r = cli("xmp", "write", *db)
+    assert r.returncode == 1 and "0 sidecars written, 1 already up to date, 2 failed" in r.stdout, r.stdout + r.stderr
+    assert "\ufffd.jpg.xmp: the sidecar is read-only" in r.stdout and "Errno" not in r.stdout
 
 
 def test_xmp_write_refuses_a_read_only_catalog_before_any_sidecar(tmp_path):

@@ -53,9 +53,9 @@ class WriteReport:
     def to_json(self) -> dict:
         return {"dry_run": self.dry_run, "written": len(self.written), "unchanged": self.unchanged,
                 "sidecars": [display(p) for p in self.written],
-                "failed": [{"path": display(p), "reason": r} for p, r in self.failed],
-                "skipped": [{"path": display(p), "reason": r} for p, r in self.skipped],
-                "conflicts": [{"path": display(p), "reason": r} for p, r in self.conflicts],
+                "failed": [{"path": display(p), "reason": display(r)} for p, r in self.failed],
+                "skipped": [{"path": display(p), "reason": display(r)} for p, r in self.skipped],
+                "conflicts": [{"path": display(p), "reason": display(r)} for p, r in self.conflicts],
                 "imported": [display(p) for p in self.imported],
                 "exit_code": 1 if self.failed else 0}
 
@@ -71,7 +71,7 @@ class ImportReport:
         return {"imported": len(self.imported), "imported_photos": [display(p) for p in self.imported],
                 "conflicts": [{"path": display(p), "newer": w, "fields": self.conflict_fields.get(p, [])}
                               for p, w in self.conflicts],
-                "failed": [{"path": display(p), "reason": r} for p, r in self.failed]}
+                "failed": [{"path": display(p), "reason": display(r)} for p, r in self.failed]}
 
     @classmethod
     def from_json(cls, doc: dict) -> "ImportReport":

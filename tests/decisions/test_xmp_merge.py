@@ -202,3 +202,19 @@ def test_darktables_own_sidecars_read_as_darktable_shows_them(tmp_path):
         d = _doc(sidecar_names(rated)["ext"])
         assert d.get(XMP, "Label") == "Green" and d.get_list(DARKTABLE, "colorlabels") == ["2"]
         assert d.get(XMP, "Rating") == "-1" and d.get_list("http://darktable.sf.net/", "history")  # its stack kept
+
+
+def test_the_migration_keeps_embedded_xmp_read_before_from_being_read_again():
+    import sqlite3
+
+    import sqlite_utils
+
+    from app.core.catalog import migrations
+
+    db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    for step in migrations.MIGRATIONS[:13]:
+        step(db)
+    db.execute("INSERT INTO photos (path, content_hash, status) VALUES ('/a.jpg', 'h1', 'ok'), ('/b.jpg', 'h2', 'ok')")
+    db.execute("INSERT INTO xmp_embedded VALUES ('h1', '2026-01-01T00:00:00')")
+    migrations.MIGRATIONS[13](db)
+    assert list(db.execute("SELECT photo_id, source, file_hash, fields FROM xmp_base")) == [(1, "embedded", "h1", "{}")]

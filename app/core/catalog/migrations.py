@@ -162,6 +162,10 @@ def _v14_xmp_base(db: sqlite_utils.Database) -> None:
     sidecar's bytes (or the photo's content hash) at that moment (app/core/catalog/xmp_base.py)."""
     db["xmp_base"].create({"photo_id": int, "source": str, "path": str, "file_hash": str, "fields": str,
                            "decision": str, "ours": str, "synced_at": str}, pk=("photo_id", "source"))
+    # embedded XMP read before: not read again until the file changes (what it said is in the log)
+    db.execute("INSERT INTO xmp_base (photo_id, source, path, file_hash, fields, decision, ours, synced_at) "
+               "SELECT p.id, 'embedded', NULL, p.content_hash, '{}', '{}', '{}', e.checked_at "
+               "FROM photos p JOIN xmp_embedded e ON e.content_hash = p.content_hash")
 
 
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,

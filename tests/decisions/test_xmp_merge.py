@@ -196,7 +196,8 @@ def test_darktables_own_sidecars_read_as_darktable_shows_them(tmp_path):
     with Catalog(tmp_path / "c.db") as cat:
         ir, ia = add_photo(cat, rej), add_photo(cat, rated)
         drive(import_xmp(cat))
-        assert (cat.decisions.state(ir).pick, cat.decisions.state(ia).pick, cat.decisions.state(ia).rating) == (-1, 0, 3)
+        s_rej, s_rated = cat.decisions.state(ir), cat.decisions.state(ia)
+        assert (s_rej.pick, s_rated.pick, s_rated.rating) == (-1, 0, 3)
         decide(cat, ia, "pick", -1)
         drive(write_sidecars(cat))
         d = _doc(sidecar_names(rated)["ext"])

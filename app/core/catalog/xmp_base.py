@@ -32,7 +32,8 @@ class XmpBaseStore:
             return None
         from ..paths import from_db
 
-        return Base(None if row[0] is None else from_db(row[0]), row[1], json.loads(row[2] or "{}"), json.loads(row[3] or "{}"), json.loads(row[4] or "{}"))
+        path = None if row[0] is None else from_db(row[0])
+        return Base(path, row[1], *(json.loads(text or "{}") for text in row[2:]))
 
     def hashes(self, source: str) -> dict[int, str | None]:
         """photo id -> the file hash of its base (which photos need no new look)."""

@@ -64,7 +64,8 @@ def read_sidecar(path: Path, conv: Convention) -> ReadResult:
     st = path.stat()
     raw = path.read_bytes()
     doc = XmpDocument(raw.decode("utf-8-sig", errors="replace"))
-    return ReadResult(path, read_decision(doc, conv), st.st_mtime_ns, st.st_size, read_fields(doc, conv), file_hash(raw))
+    return ReadResult(path, read_decision(doc, conv), st.st_mtime_ns, st.st_size, read_fields(doc, conv),
+                      file_hash(raw))
 
 
 def read_embedded_fields(photo: str | Path, conv: Convention) -> Fields | None:

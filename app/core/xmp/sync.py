@@ -97,7 +97,8 @@ def import_lines(doc: dict) -> list[str]:
 
 def _decided_photos(catalog, photo_ids: Iterable[int] | None, suggested: set[int]) -> list[tuple[int, str]]:
     states = catalog.decisions.states()
-    wanted = set(photo_ids) if photo_ids is not None else set(states) | suggested | set(catalog.xmp_base.hashes(SIDECAR))
+    synced = set(catalog.xmp_base.hashes(SIDECAR))           # a decision cleared since: its sidecar follows
+    wanted = set(photo_ids) if photo_ids is not None else set(states) | suggested | synced
     out = []
     for pid in sorted(wanted):
         photo = catalog.photos.get(pid)

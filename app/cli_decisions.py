@@ -18,7 +18,14 @@ def add_parsers(sub, common) -> None:
     p.add_argument("--pick-label", help="label that marks a pick (default Green); remembered")
     p.add_argument("--reject-label", help="label that marks a reject (default Red); remembered")
     p.add_argument("--auto", choices=["on", "off"], help="also write the sidecar after each decision")
-    p.add_argument("--dry-run", action="store_true", help="list the sidecars that would be written")
+    p.add_argument("--labels", choices=["on", "off"],
+                   help="also write pick/reject as xmp:Label and darktable colour labels (default off; a label "
+                        "you set yourself is never replaced); remembered")
+    p.add_argument("--suggested-keyword", choices=["on", "off"],
+                   help="mark the ranker's unconfirmed best with the keyword 'PhotoTriage suggested best' "
+                        "(default off; 'PhotoTriage best' marks your own best only); remembered")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say what would be written, skipped (and why) and already up to date")
     common(p)
     p.set_defaults(func=cmd_xmp)
 
@@ -41,13 +48,19 @@ def add_parsers(sub, common) -> None:
     p.set_defaults(func=cmd_trash)
 
 
+def _on(value: str | None) -> str | None:
+    return {"on": "1", "off": "0", None: None}[value]
+
+
 def cmd_xmp(args) -> Any:
+    from app.core.xmp.convention import LABELS, SUGGESTED
     from app.core.xmp.sync import AUTO_WRITE, import_xmp, write_sidecars
 
     with open_catalog(args) as catalog:
         values = {k: v for k, v in (("xmp.naming", args.naming), ("xmp.pick_label", args.pick_label),
                                     ("xmp.reject_label", args.reject_label),
-                                    (AUTO_WRITE, {"on": "1", "off": "0", None: None}[args.auto])) if v is not None}
+                                    (AUTO_WRITE, _on(args.auto)), (LABELS, _on(args.labels)),
+                                    (SUGGESTED, _on(args.suggested_keyword))) if v is not None}
         if values:
             catalog.require_writable("changing the XMP settings")
             catalog.settings.set(values)
@@ -56,6 +69,8 @@ def cmd_xmp(args) -> Any:
             return {"action": "read", **run_job(import_xmp(catalog), args).to_json()}
         from app.core.triage import suggested_best
 
+        if not args.dry_run:
+            catalog.require_writable("writing XMP sidecars")     # before any sidecar is written
         suggested = suggested_best(catalog)
         return {"action": "write", **run_job(write_sidecars(catalog, suggested=suggested, dry_run=args.dry_run),
                                              args).to_json()}

@@ -52,7 +52,7 @@ def cmd_bursts(args) -> Any:
             item = {"id": b.id, "photos": [paths.display(p) for p in b.paths]}
             if b.best is not None:
                 path_of = dict(zip(b.photo_ids, b.paths))
-                item.update({"best": paths.display(path_of[b.best]),
+                item.update({"best": paths.display(path_of[b.best]), "best_is_users": b.confirmed,
                              "scores": {paths.display(path_of[i]): s for i, s in b.scores.items()},
                              "order": [paths.display(path_of[i]) for i in b.order], "reasons": b.reasons})
             out.append(item)

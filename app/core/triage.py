@@ -13,7 +13,9 @@ class BurstView:
     photo_ids: list[int]                    # capture order
     paths: list[str]
     hashes: list[str | None]
-    best: int | None = None
+    best: int | None = None                 # the user's best when they marked one, else the ranker's suggestion
+    suggested: int | None = None            # the ranker's suggestion
+    confirmed: bool = False                 # ``best`` is the user's own
     order: list[int] = field(default_factory=list)
     scores: dict[int, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
@@ -29,6 +31,7 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
     bursts = find_bursts(catalog, settings or settings_from_catalog(catalog))
     ranker = load_current_ranker(catalog) if rank and bursts else None
     content_hash = catalog.photos.content_hashes() if bursts else {}
+    user_best = {pid for pid, s in catalog.decisions.states().items() if s.best} if bursts else set()
     out = []
     for start in range(0, len(bursts), RANK_BATCH):
         chunk = bursts[start:start + RANK_BATCH]
@@ -40,18 +43,22 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
             if ranked is not None:
                 r = next(ranked)
                 view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
+            view.suggested = view.best
+            mine = [pid for pid in b.photo_ids if pid in user_best]
+            if mine:                                   # one best per burst: the user's replaces the suggestion
+                view.best, view.confirmed = mine[-1], True
             out.append(view)
             yield Progress("ranking bursts", len(out), len(bursts))
     return out
 
 
 def suggested_best(catalog) -> set[int]:
-    """The frames the ranker suggests as their burst's best (none when no ranker can run, e.g.
-    a library indexed without features)."""
+    """The frames the ranker suggests as their burst's best where the user marked no best in
+    that burst (none when no ranker can run, e.g. a library indexed without features)."""
     from .jobs import drive
     from .models import ModelUnavailable
 
     try:
-        return {b.best for b in drive(ranked_bursts(catalog)) if b.best is not None}
+        return {b.best for b in drive(ranked_bursts(catalog)) if b.best is not None and not b.confirmed}
     except ModelUnavailable:
         return set()

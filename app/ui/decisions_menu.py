@@ -59,8 +59,8 @@ class DecisionsMenu(QObject):
             "trash": QAction("Send rejects to trash…", self, triggered=lambda: self.start("trash")),
             "undo": QAction("Undo trash", self, triggered=lambda: self.start("undo")),
         }
-        tips = {"xmp": "Ratings, picks/rejects (labels) and the suggested best (keyword) into name.ext.xmp "
-                       "or name.xmp, merged with what other editors wrote",
+        tips = {"xmp": "Ratings, picks/rejects and your best frame (keyword) into name.ext.xmp or name.xmp, "
+                       "merged field by field with what other editors wrote",
                 "export": "Copy (or move) the picked and best photos with their sidecars",
                 "trash": "Rejected photos and their sidecars to the system trash (undoable)",
                 "undo": "Put the latest trashed photos back at their paths"}

@@ -37,3 +37,18 @@ def library(tmp_path: Path, names: list[str]) -> list[Path]:
 
 def checksums(paths) -> dict[str, str]:
     return {str(p): digest(p) for p in paths}
+
+
+def make_readonly(path: Path):
+    """Make a file or folder unwritable even for the superuser (chmod for a user, the immutable
+    attribute for root); returns the function that undoes it. Skips where neither works."""
+    import subprocess
+
+    import pytest
+
+    if os.geteuid() != 0:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        return lambda: path.chmod(0o755 if path.is_dir() else 0o644)
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)]).returncode != 0:
+        pytest.skip("cannot make a file read-only for the superuser here")
+    return lambda: subprocess.run(["chattr", "-i", str(path)], check=True)

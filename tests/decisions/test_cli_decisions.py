@@ -58,7 +58,7 @@ def test_xmp_settings_are_remembered_and_lightroom_naming_used(tmp_path):
     db = ["--db", str(tmp_path / "c.db")]
     _json("index", str(tmp_path / "lib"), "--no-features", *db)
     _json("pick", str(files[0]), "--accept", *db)
-    doc = _json("xmp", "write", "--naming", "base", "--pick-label", "Blue", *db)
+    doc = _json("xmp", "write", "--naming", "base", "--pick-label", "Blue", "--labels", "on", *db)
     side = sidecar_names(files[0])["base"]
     assert doc["sidecars"] == [str(side)] and 'xmp:Label="Blue"' in side.read_text()
     assert os.path.getsize(files[0]) > 0

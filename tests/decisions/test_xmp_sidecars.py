@@ -15,7 +15,7 @@ import pytest
 from app.core.catalog import DecisionState
 from app.core.xmp.convention import Convention, read_decision
 from app.core.xmp.document import DARKTABLE, DC, XMP, XmpDocument, XmpError
-from app.core.xmp.sidecars import SidecarError, read_sidecar, sidecar_names, write_sidecar
+from app.core.xmp.sidecars import SidecarError, read_sidecar, sidecar_names, sync_sidecar, write_sidecar
 from tests.decisions.fixtures import DARKTABLE as DT_SIDECAR, LIGHTROOM as LR_SIDECAR
 from tests.decisions.helpers import checksums, library
 
@@ -24,6 +24,7 @@ needs_exiftool = pytest.mark.skipif(
     EXIFTOOL is None and not os.environ.get("PHOTOTRIAGE_REQUIRE_XVFB"),
     reason="exiftool is not installed (Debian: libimage-exiftool-perl)")
 CONV = Convention()
+LABELS = Convention(labels=True)          # the setting that also writes pick/reject as labels
 MANAGED = {f"{{{XMP}}}Rating", f"{{{XMP}}}Label", "{http://www.digikam.org/ns/1.0/}PickLabel",
            f"{{{DARKTABLE}}}colorlabels", f"{{{DC}}}subject"}
 
@@ -52,13 +53,19 @@ def test_a_decision_round_trips_through_a_new_sidecar_as_exiftool_reads_it(tmp_p
     before = checksums([photo])
     side, changed = write_sidecar(photo, DecisionState(pick=1, rating=4), True, CONV)
     assert changed and side == sidecar_names(photo)["ext"] and side.name == "a.jpg.xmp"
+    tags = exif(side)                                                       # by default: no label of the user's touched
+    assert tags["XMP-xmp:Rating"] == 4 and tags["XMP-digiKam:PickLabel"] == 3
+    assert "XMP-xmp:Label" not in tags and "XMP-darktable:Colorlabels" not in tags
+    side.unlink()
+    first = sync_sidecar(photo, DecisionState(pick=1, rating=4), True, LABELS)
+    side, changed = first.path, first.changed
     tags = exif(side)
     assert tags["XMP-xmp:Rating"] == 4 and tags["XMP-xmp:Label"] == "Green"
     assert tags["XMP-digiKam:PickLabel"] == 3 and "PhotoTriage best" in str(tags["XMP-dc:Subject"])
     assert tags["XMP-darktable:Colorlabels"] == [2]
     got = read_sidecar(side, CONV).decision
     assert (got.pick, got.rating, got.best) == (1, 4, True)
-    write_sidecar(photo, DecisionState(pick=-1, rating=4), False, CONV)     # rejected: -1, red
+    sync_sidecar(photo, DecisionState(pick=-1, rating=4), False, LABELS, ours=first.ours)   # rejected: -1, red
     tags = exif(side)
     assert tags["XMP-xmp:Rating"] == -1 and tags["XMP-xmp:Label"] == "Red"
     assert "XMP-dc:Subject" not in tags and tags["XMP-darktable:Colorlabels"] == [0]
@@ -79,7 +86,7 @@ def test_darktable_sidecar_keeps_its_history_and_tags_after_a_rating_update(tmp_
     assert after["XMP-darktable:History"] == before["XMP-darktable:History"]     # the whole stack, as exiftool reads it
     assert after["XMP-lr:HierarchicalSubject"] == before["XMP-lr:HierarchicalSubject"]
     assert after["XMP-dc:Subject"] == ["holiday"]                                # the user's tag kept
-    assert sorted(after["XMP-darktable:Colorlabels"]) == [2, 3]                  # blue kept, green added
+    assert after["XMP-darktable:Colorlabels"] == [3]                             # blue kept, no label added by default
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed <= {"XMP-xmp:Rating", "XMP-xmp:Label", "XMP-digiKam:PickLabel", "XMP-darktable:Colorlabels",
                        "System:FileModifyDate", "System:FileAccessDate", "System:FileInodeChangeDate",
@@ -97,7 +104,7 @@ def test_lightroom_sidecar_named_name_xmp_keeps_its_develop_settings(tmp_path):
     path, _ = write_sidecar(photo, DecisionState(pick=-1), False, CONV)          # merged into name.xmp, not a second file
     assert path == side and not sidecar_names(photo)["ext"].exists()
     after = exif(side)
-    assert after["XMP-xmp:Rating"] == -1 and after["XMP-xmp:Label"] == "Red"
+    assert after["XMP-xmp:Rating"] == -1 and after["XMP-xmp:Label"] == "Yellow"    # the user's label kept
     for key in [k for k in before if k.startswith("XMP-crs:")]:
         assert after[key] == before[key], key
     assert _without_managed(side.read_text()) == _without_managed(LR_SIDECAR)
@@ -169,15 +176,19 @@ def test_a_vanished_photo_gets_no_sidecar(tmp_path):
 
 
 def test_unflagging_takes_back_only_what_phototriage_wrote():
-    doc = XmpDocument(LR_SIDECAR)                            # the user's own Yellow label
-    from app.core.xmp.convention import write_decision
+    from app.core.xmp.fields import Ours, write_fields
 
-    write_decision(doc, DecisionState(pick=0), False, CONV)
-    assert doc.get(XMP, "Label") == "Yellow"
-    write_decision(doc, DecisionState(pick=-1), False, CONV)
-    write_decision(doc, DecisionState(pick=0), False, CONV)
+    doc = XmpDocument(LR_SIDECAR)                            # the user's own Yellow label
+    ours = Ours()
+    for pick, colours in ((1, ["2"]), (-1, ["0"]), (0, [])):  # even with labels on, Yellow stays
+        ours = write_fields(doc, DecisionState(pick=pick), False, False, LABELS, ours)
+        assert doc.get(XMP, "Label") == "Yellow" and doc.get_list(DARKTABLE, "colorlabels") == colours
+    doc.set(XMP, "Label", None)
+    ours = write_fields(doc, DecisionState(pick=-1), False, False, LABELS, ours)
+    assert doc.get(XMP, "Label") == "Red" and ours.label == "Red" and ours.colour == "0"
+    write_fields(doc, DecisionState(pick=0), False, False, LABELS, ours)
     assert doc.get(XMP, "Label") is None and doc.get(XMP, "Rating") == "0"
-    assert read_decision(doc, CONV).empty
+    assert doc.get_list(DARKTABLE, "colorlabels") == [] and read_decision(doc, CONV).empty
 
 
 EXIV2 = shutil.which("exiv2")
@@ -204,7 +215,7 @@ def test_exiv2_as_darktable_and_digikam_read_it(tmp_path):
     write_sidecar(photo, DecisionState(pick=-1), False, CONV)
     after = exiv2_props(side)
     assert after["Xmp.xmp.Rating"] == "-1" and after["Xmp.digiKam.PickLabel"] == "1"
-    assert after["Xmp.xmp.Label"] == "Red" and sorted(after["Xmp.darktable.colorlabels"].split(", ")) == ["0", "3"]
+    assert "Xmp.xmp.Label" not in after and after["Xmp.darktable.colorlabels"] == "3"    # the user's blue only
     history = {k: v for k, v in before.items() if k.startswith("Xmp.darktable.history")}
     assert len(history) >= 18 and all(after[k] == v for k, v in history.items())    # the whole stack, entry by entry
     untouched = set(before) - {"Xmp.xmp.Rating", "Xmp.darktable.colorlabels"}

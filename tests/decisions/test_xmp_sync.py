@@ -10,7 +10,7 @@ import time
 from app.core.catalog import Catalog
 from app.core.culling import decide, undo
 from app.core.jobs import drive
-from app.core.xmp.convention import Convention
+from app.core.xmp.convention import LABELS, Convention
 from app.core.xmp.document import XMP, XmpDocument
 from app.core.xmp.sidecars import read_sidecar, sidecar_names
 from app.core.xmp.sync import AUTO_WRITE, import_xmp, write_sidecars
@@ -37,6 +37,7 @@ def test_sidecars_of_other_editors_are_imported_and_marked_as_imported(tmp_path)
     sidecar_names(dt)["ext"].write_text(DARKTABLE)                          # rated 2 in darktable
     sidecar_names(lr)["base"].write_text(LIGHTROOM.replace('xmp:Label="Yellow"', 'xmp:Label="Red"'))  # rejected in Lightroom
     with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({LABELS: "1"})                                     # labels read as picks: a setting
         ids = [add_photo(cat, p) for p in (dt, lr, plain)]
         report = drive(import_xmp(cat))
         assert sorted(os.path.basename(p) for p in report.imported) == ["dt.jpg", "lr.jpg"]
@@ -68,13 +69,21 @@ def test_a_sidecar_changed_on_disk_is_read_again_and_the_newer_side_wins(tmp_pat
         decide(cat, pid, "rating", 3)
         drive(write_sidecars(cat))
         side = sidecar_names(photo)["ext"]
-        # edited in another program later: the sidecar is newer and wins
+        # edited in another program only: imported, no conflict
         doc = XmpDocument(side.read_text())
         doc.set(XMP, "Rating", "5")
         side.write_text(doc.serialize())
         _age(side, 5)
         report = drive(import_xmp(cat))
-        assert report.conflicts == [(str(photo), "sidecar")] and cat.decisions.state(pid).rating == 5
+        assert report.conflicts == [] and cat.decisions.state(pid).rating == 5
+        # changed on both sides, the sidecar later: the sidecar wins, the user is told
+        time.sleep(1.1)
+        decide(cat, pid, "rating", 2)
+        doc.set(XMP, "Rating", "3")
+        side.write_text(doc.serialize())
+        _age(side, 5)
+        report = drive(import_xmp(cat))
+        assert report.conflicts == [(str(photo), "sidecar")] and cat.decisions.state(pid).rating == 3
         assert any("sidecar was newer" in line for line in report.lines())
         # then decided in PhotoTriage after an older edit of the sidecar: the catalog wins, the user is told
         doc.set(XMP, "Rating", "1")

@@ -109,10 +109,11 @@ def test_xmp_settings_are_saved_in_the_catalog(qtbot, tmp_path, isolated_setting
     view.xmp_auto.setChecked(True)
     view.xmp_naming.setCurrentIndex(1)
     view.pick_label.setCurrentText("Blue")
+    view.xmp_labels.setChecked(True)                   # labels are the user's unless this is on
     view.save()
     cat = session.catalog
     assert cat.settings.get(AUTO_WRITE) == "1" and cat.settings.get("xmp.naming") == "base"
-    assert cat.settings.get("xmp.pick_label") == "Blue"
+    assert cat.settings.get("xmp.pick_label") == "Blue" and cat.settings.get("xmp.labels") == "1"
     decide(cat, pid, "pick", 1)                        # now each decision writes the sidecar
     assert 'xmp:Label="Blue"' in sidecar_names(files[0])["base"].read_text()
     session.close()

@@ -20,6 +20,7 @@ from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
 from .settings import SettingsStore
 from .sidecars import SidecarStore
 from .trash_journal import TrashJournal
+from .xmp_base import XmpBaseStore
 
 __all__ = ["Catalog", "CatalogError", "CatalogDamagedError", "CatalogTooNewError", "CatalogReadOnlyError", "SCHEMA_VERSION", "OK", "SKIPPED",
            "MISSING", "PhotoIdentity", "DecisionState"]
@@ -40,6 +41,7 @@ class Catalog:
         self.detail_evidence = DetailEvidenceStore(self.conn)
         self.people = PeopleStore(self.conn)
         self.sidecars = SidecarStore(self.conn)
+        self.xmp_base = XmpBaseStore(self.conn)
         self.local_features = LocalFeatureStore(self.conn)
         self.trash = TrashJournal(self.conn)
         self.file_ops = FileOpJournal(self.conn)

@@ -168,6 +168,19 @@ def _v14(db: sqlite_utils.Database) -> None:
     db["trash_journal"].add_column("undo_failed", str)
 
 
+def _v15_xmp_base(db: sqlite_utils.Database) -> None:
+    """The base of the three-way XMP merge: per photo and source (its sidecar, or the XMP
+    embedded in the file), the managed fields as PhotoTriage last wrote or read them, the
+    decision the catalog held then, the labels PhotoTriage wrote itself, and the hash of the
+    sidecar's bytes (or the photo's content hash) at that moment (app/core/catalog/xmp_base.py)."""
+    db["xmp_base"].create({"photo_id": int, "source": str, "path": str, "file_hash": str, "fields": str,
+                           "decision": str, "ours": str, "synced_at": str}, pk=("photo_id", "source"))
+    # embedded XMP read before: not read again until the file changes (what it said is in the log)
+    db.execute("INSERT INTO xmp_base (photo_id, source, path, file_hash, fields, decision, ours, synced_at) "
+               "SELECT p.id, 'embedded', NULL, p.content_hash, '{}', '{}', '{}', e.checked_at "
+               "FROM photos p JOIN xmp_embedded e ON e.content_hash = p.content_hash")
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
-                                                               _v11, _v12, _v13, _v14]
+                                                               _v11, _v12, _v13, _v14, _v15_xmp_base]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,10 +1,8 @@
 """What the catalog knows about XMP outside it: each photo's sidecar as last read or written
-(so a sidecar changed on disk is read again, and one we wrote ourselves is not re-imported),
-and the pictures whose embedded XMP was read already."""
+(so a sidecar unchanged on disk is not read again); what was synced lives in xmp_base.py."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterable
 
 from .photos import now_iso
 
@@ -15,20 +13,16 @@ class SidecarStore:
 
     def known(self) -> dict[int, tuple[str, int, int]]:
         """photo id -> (sidecar path, mtime_ns, size) when last read or written."""
-        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute(
+        from ..paths import from_db
+
+        return {r[0]: (from_db(r[1]), r[2], r[3]) for r in self.conn.execute(
             "SELECT photo_id, path, mtime_ns, size FROM sidecars")}
 
     def remember(self, photo_id: int, path: str, mtime_ns: int, size: int) -> None:
+        from ..paths import to_db
+
         self.conn.execute("INSERT OR REPLACE INTO sidecars (photo_id, path, mtime_ns, size, synced_at) "
-                          "VALUES (?, ?, ?, ?, ?)", (photo_id, path, mtime_ns, size, now_iso()))
-
-    def embedded_checked(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT content_hash FROM xmp_embedded")}
-
-    def mark_embedded(self, hashes: Iterable[str]) -> None:
-        stamp = now_iso()
-        self.conn.executemany("INSERT OR IGNORE INTO xmp_embedded (content_hash, checked_at) VALUES (?, ?)",
-                              [(h, stamp) for h in hashes])
+                          "VALUES (?, ?, ?, ?, ?)", (photo_id, to_db(path), mtime_ns, size, now_iso()))
 
     def latest_decision_at(self) -> dict[int, str]:
         """photo id -> when its latest decision in effect was made (ISO time)."""

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..tempfiles import temp_path
-from .convention import Convention, XmpDecision, read_decision, write_decision
+from .convention import Convention, XmpDecision, read_decision
 from .document import XmpDocument, XmpError, find_packet
+from .fields import Fields, Ours, read_fields, write_fields
 
 EMBEDDED_SCAN_BYTES = 1 << 20      # embedded XMP sits near the start of JPEG, TIFF and DNG files
 
@@ -43,29 +45,37 @@ def existing_sidecars(photo: str | Path) -> list[Path]:
     return [p for p in dict.fromkeys(sidecar_names(photo).values()) if p.is_file()]
 
 
+def file_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 @dataclass
 class ReadResult:
     path: Path
-    decision: XmpDecision
+    decision: XmpDecision            # what it says on first sight
     mtime_ns: int
     size: int
+    fields: Fields                   # the managed properties, as they are
+    file_hash: str
 
 
 def read_sidecar(path: Path, conv: Convention) -> ReadResult:
     """Raises XmpError (malformed) or OSError (unreadable)."""
     st = path.stat()
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    return ReadResult(path, read_decision(XmpDocument(text), conv), st.st_mtime_ns, st.st_size)
+    raw = path.read_bytes()
+    doc = XmpDocument(raw.decode("utf-8-sig", errors="replace"))
+    return ReadResult(path, read_decision(doc, conv), st.st_mtime_ns, st.st_size, read_fields(doc, conv),
+                      file_hash(raw))
 
 
-def read_embedded(photo: str | Path, conv: Convention) -> XmpDecision | None:
-    """The decision in XMP embedded in the photo itself (None when it has none)."""
+def read_embedded_fields(photo: str | Path, conv: Convention) -> Fields | None:
+    """The managed properties of the XMP embedded in the photo itself (None when it has none)."""
     with open(photo, "rb") as fh:
         packet = find_packet(fh.read(EMBEDDED_SCAN_BYTES))
     if packet is None:
         return None
     try:
-        return read_decision(XmpDocument(packet), conv)
+        return read_fields(XmpDocument(packet), conv)
     except XmpError:
         return None
 
@@ -80,7 +90,9 @@ def _check_writable(path: Path) -> None:
     folder = path.parent
     if _read_only(folder):
         raise SidecarError(errno.EACCES, f"the folder is read-only, no sidecar written: {folder}")
-    if path.exists():
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            raise SidecarError(errno.EISDIR, "not a file (a folder has the sidecar's name), skipped")
         if _read_only(path):
             raise SidecarError(errno.EACCES, f"the sidecar is read-only (locked?), left as it is: {path}")
         with open(path, "rb") as fh:                  # another program holding a lock on it
@@ -91,13 +103,25 @@ def _check_writable(path: Path) -> None:
                 raise SidecarError(errno.EBUSY, f"the sidecar is locked by another program: {path}") from exc
 
 
-def write_sidecar(photo: str | Path, state, best: bool, conv: Convention) -> tuple[Path, bool]:
-    """Merge a decision state into the photo's sidecar; returns (path, whether it changed).
-    Raises SidecarError without touching anything when it cannot be written safely."""
+@dataclass
+class WriteResult:
+    path: Path
+    changed: bool                    # written (or, in a dry run, would be)
+    fields: Fields                   # the managed properties as they are now (would be)
+    ours: Ours                       # the labels PhotoTriage owns now
+    file_hash: str | None            # of the bytes written or found (None in a dry run that would write)
+
+
+def sync_sidecar(photo: str | Path, state, best: bool, conv: Convention, suggested: bool = False,
+                 ours: Ours | None = None, path: Path | None = None, dry_run: bool = False) -> WriteResult:
+    """Merge a decision state into the photo's sidecar, changing only the managed properties
+    whose value differs. Raises SidecarError without touching anything when it cannot be
+    written safely (checked in a dry run too)."""
     if not Path(photo).exists():
         raise SidecarError(errno.ENOENT, f"the photo is gone, no sidecar written: {photo}")
-    path = sidecar_for(photo, conv)
+    path = path or sidecar_for(photo, conv)
     _check_writable(path)
+    raw = b""
     if path.exists():
         raw = path.read_bytes()
         try:
@@ -107,13 +131,19 @@ def write_sidecar(photo: str | Path, state, best: bool, conv: Convention) -> tup
         bom = raw.startswith(b"\xef\xbb\xbf")
     else:
         doc, bom = XmpDocument.new(), False
-    if not write_decision(doc, state, best, conv) and path.exists():
-        return path, False
-    data = doc.serialize().encode("utf-8")
+    before = doc.serialize()
+    new_ours = write_fields(doc, state, best, suggested, conv, ours or Ours())
+    text = doc.serialize()
+    fields = read_fields(doc, conv)
+    if text == before and path.exists():
+        return WriteResult(path, False, fields, new_ours, file_hash(raw))
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    if dry_run:
+        return WriteResult(path, True, fields, new_ours, None)
     tmp = temp_path(path, per_thread=True)
     try:
         with open(tmp, "wb") as fh:
-            fh.write((b"\xef\xbb\xbf" if bom else b"") + data)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():
@@ -123,4 +153,10 @@ def write_sidecar(photo: str | Path, state, best: bool, conv: Convention) -> tup
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise SidecarError(exc.errno or errno.EIO, f"could not write the sidecar {path}: {exc.strerror or exc}") from exc
-    return path, True
+    return WriteResult(path, True, fields, new_ours, file_hash(data))
+
+
+def write_sidecar(photo: str | Path, state, best: bool, conv: Convention) -> tuple[Path, bool]:
+    """``sync_sidecar`` for one photo with nothing synced before; returns (path, whether it changed)."""
+    res = sync_sidecar(photo, state, best, conv)
+    return res.path, res.changed

@@ -1,20 +1,26 @@
 """XMP for a whole library: write every decided photo's sidecar (``phototriage xmp write``, or
 after each decision when the user turns it on) and import what sidecars and embedded XMP say
-(at the end of each index). Between a sidecar and the catalog the newer one wins, and the
-user is told."""
+(at the end of each index, and by ``xmp read``). Both go through the three-way merge of
+app/core/xmp/merge.py: a field changed only in the XMP is imported, one changed only in the
+catalog is written, one changed on both sides takes the newer, and the user is told."""
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..catalog.photos import iso_seconds
+from ..catalog.xmp_base import EMBEDDED, SIDECAR, Base
 from ..jobs import CancelToken, Job, Progress, Throttle, drive
+from ..paths import display
 from ..tempfiles import sweep
-from .convention import Convention, XmpDecision
+from .convention import Convention
 from .document import XmpError
-from .sidecars import SidecarError, read_embedded, read_sidecar, sidecar_for, write_sidecar
+from .fields import Fields, Ours
+from .merge import Side, catalog_values, import_rows, resolve
+from .sidecars import SidecarError, read_embedded_fields, read_sidecar, sidecar_for, sync_sidecar
 
 AUTO_WRITE = "xmp.auto_write"
 
@@ -23,16 +29,35 @@ def auto_write_on(catalog) -> bool:
     return (catalog.settings.get(AUTO_WRITE) or "0") == "1"
 
 
+def plain(exc: BaseException) -> str:
+    """A reason in words: no errno numbers, no bytes reprs."""
+    if isinstance(exc, OSError):
+        text = exc.strerror or str(exc)
+        name = getattr(exc, "filename", None)
+        return f"{text}: {display(os.fsdecode(name))}" if name and display(os.fsdecode(name)) not in text else text
+    if isinstance(exc, UnicodeError):
+        return "the file name cannot be stored or shown as text"
+    return str(exc)
+
+
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)        # a dry run: would fail, and why
+    conflicts: list[tuple[str, str]] = field(default_factory=list)      # (sidecar or photo, what was decided)
+    imported: list[str] = field(default_factory=list)                   # merged in from sidecars first
     dry_run: bool = False
 
     def to_json(self) -> dict:
         return {"dry_run": self.dry_run, "written": len(self.written), "unchanged": self.unchanged,
-                "sidecars": self.written, "failed": [{"path": p, "reason": r} for p, r in self.failed]}
+                "sidecars": [display(p) for p in self.written],
+                "failed": [{"path": display(p), "reason": display(r)} for p, r in self.failed],
+                "skipped": [{"path": display(p), "reason": display(r)} for p, r in self.skipped],
+                "conflicts": [{"path": display(p), "reason": display(r)} for p, r in self.conflicts],
+                "imported": [display(p) for p in self.imported],
+                "exit_code": 1 if self.failed else 0}
 
 
 @dataclass
@@ -40,16 +65,19 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)            # photos whose decisions came from XMP
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (photo, "sidecar" | "catalog": which won)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    conflict_fields: dict[str, list[str]] = field(default_factory=dict)  # photo -> the fields both sides changed
 
     def to_json(self) -> dict:
-        return {"imported": len(self.imported), "imported_photos": self.imported,
-                "conflicts": [{"path": p, "newer": w} for p, w in self.conflicts],
-                "failed": [{"path": p, "reason": r} for p, r in self.failed]}
+        return {"imported": len(self.imported), "imported_photos": [display(p) for p in self.imported],
+                "conflicts": [{"path": display(p), "newer": w, "fields": self.conflict_fields.get(p, [])}
+                              for p, w in self.conflicts],
+                "failed": [{"path": display(p), "reason": display(r)} for p, r in self.failed]}
 
     @classmethod
     def from_json(cls, doc: dict) -> "ImportReport":
         return cls(imported=list(doc["imported_photos"]), conflicts=[(c["path"], c["newer"]) for c in doc["conflicts"]],
-                   failed=[(f["path"], f["reason"]) for f in doc["failed"]])
+                   failed=[(f["path"], f["reason"]) for f in doc["failed"]],
+                   conflict_fields={c["path"]: c.get("fields", []) for c in doc["conflicts"]})
 
     def lines(self) -> list[str]:
         return import_lines(self.to_json())
@@ -61,14 +89,16 @@ def import_lines(doc: dict) -> list[str]:
 
     out = [f"ratings and picks imported from XMP for {plural(doc['imported'], 'photo')}"] if doc["imported"] else []
     for c in doc["conflicts"]:
-        out.append(f"{c['path']}: sidecar and catalog disagreed; the {c['newer']} was newer and wins"
+        what = f" ({', '.join(c['fields'])})" if c.get("fields") else ""
+        out.append(f"{c['path']}: sidecar and catalog disagreed{what}; the {c['newer']} was newer and wins"
                    + ("" if c["newer"] == "sidecar" else " (run `phototriage xmp write` to update the sidecar)"))
     return out + [f"{f['path']}: {f['reason']}" for f in doc["failed"]]
 
 
 def _decided_photos(catalog, photo_ids: Iterable[int] | None, suggested: set[int]) -> list[tuple[int, str]]:
     states = catalog.decisions.states()
-    wanted = set(photo_ids) if photo_ids is not None else set(states) | suggested
+    synced = set(catalog.xmp_base.hashes(SIDECAR))           # a decision cleared since: its sidecar follows
+    wanted = set(photo_ids) if photo_ids is not None else set(states) | suggested | synced
     out = []
     for pid in sorted(wanted):
         photo = catalog.photos.get(pid)
@@ -77,43 +107,113 @@ def _decided_photos(catalog, photo_ids: Iterable[int] | None, suggested: set[int
     return out
 
 
+def _decided_ns(catalog) -> dict[int, int]:
+    return {pid: int(iso_seconds(at) * 1e9) for pid, at in catalog.sidecars.latest_decision_at().items()}
+
+
+def _merge(catalog, pid: int, path: str, sides: list[Side], decided: dict[int, int], conv: Convention,
+           imported: list[str], conflicts: list, apply: bool):
+    """Resolve one photo against its XMP sides; import (unless ``apply`` is False); returns the
+    state after it (in a dry run: as it would be)."""
+    state = catalog.decisions.state(pid)
+    imports, fields_in_conflict = resolve(state, sides, decided.get(pid), conv)
+    if fields_in_conflict:
+        conflicts.append((path, fields_in_conflict))
+    if imports:
+        imported.append(path)
+        if apply:
+            catalog.decisions.apply(import_rows(catalog, pid, imports), source="xmp")
+            return catalog.decisions.state(pid)
+        for f, v in imports.items():
+            state.apply(f, int(v), None, "xmp")
+    return state
+
+
+def _sidecar_side(catalog, pid: int, side: Path, conv: Convention):
+    """(Side, ReadResult) of a sidecar that changed since its base, (None, ReadResult) when it
+    did not, (None, None) when there is none. Raises XmpError or OSError."""
+    if not side.exists():
+        return None, None
+    if not side.is_file():
+        raise SidecarError(errno.EISDIR, "not a file (a folder has the sidecar's name), skipped")
+    res = read_sidecar(side, conv)
+    base = catalog.xmp_base.get(pid, SIDECAR)
+    if base is not None and base.file_hash == res.file_hash and base.path == str(side):
+        return None, res
+    return Side(base if base is not None and base.path == str(side) else None, res.fields, res.mtime_ns), res
+
+
 def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: Iterable[int] = (),
                    dry_run: bool = False, cancel: CancelToken | None = None) -> Job[WriteReport]:
-    """Merge the decisions of ``photo_ids`` (default: every decided photo) into their sidecars.
-    ``suggested``: photos suggested as their burst's best (keyword), unless the user marked
-    another frame best or rejected them."""
+    """Merge the decisions of ``photo_ids`` (default: every decided photo) into their sidecars,
+    after importing what changed in them since the last sync. ``suggested``: the ranker's
+    unconfirmed suggestions (their keyword is written only when the user turned it on).
+    Photos that share one sidecar (a raw + JPEG pair with ``name.xmp``) get one entry: the
+    newer decision when theirs differ, and the report says so."""
+    if not dry_run:
+        catalog.require_writable("writing XMP sidecars")   # before any sidecar, not after the first
     conv = Convention.from_settings(catalog.settings)
     report = WriteReport(dry_run=dry_run)
     suggested = set(suggested)
-    todo = _decided_photos(catalog, photo_ids, suggested)
+    groups: dict[Path, list[tuple[int, str]]] = {}
+    for pid, path in _decided_photos(catalog, photo_ids, suggested):
+        groups.setdefault(sidecar_for(path, conv), []).append((pid, path))
     if not dry_run:
-        for folder in {os.path.dirname(p) for _, p in todo}:
-            sweep(Path(folder))               # temp files of a write a kill interrupted
+        for folder in {side.parent for side in groups}:
+            sweep(folder)                     # temp files of a write a kill interrupted
+    decided = _decided_ns(catalog)
     throttle = Throttle()
-    for i, (pid, path) in enumerate(todo):
+    for i, (side, members) in enumerate(groups.items()):
         if cancel is not None and cancel.cancelled:
             break
         if throttle.ready():
-            yield Progress("xmp", i, len(todo), current=path)
-        state = catalog.decisions.state(pid)
-        best = state.best or (pid in suggested and state.pick != -1)
-        if dry_run:
-            report.written.append(str(sidecar_for(path, conv)))
-            continue
+            yield Progress("xmp", i, len(groups), current=display(str(side)))
         try:
-            side, changed = write_sidecar(path, state, best, conv)
+            _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)
         except SidecarError as exc:
-            report.failed.append((path, exc.strerror or str(exc)))
-            continue
-        if changed:
-            report.written.append(str(side))
-        else:
-            report.unchanged += 1
-        st = side.stat()
-        with catalog.transaction():
-            catalog.sidecars.remember(pid, str(side), st.st_mtime_ns, st.st_size)
-    yield Progress("xmp", len(todo), len(todo))
+            (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
+        except (OSError, XmpError, UnicodeError) as exc:
+            (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
+    yield Progress("xmp", len(groups), len(groups))
     return report
+
+
+def _write_group(catalog, side: Path, members, suggested, decided, conv, report: WriteReport, dry_run: bool) -> None:
+    new_side, res = _sidecar_side(catalog, members[0][0], side, conv)
+    states = {}
+    for pid, path in members:
+        if pid != members[0][0]:
+            new_side, _ = _sidecar_side(catalog, pid, side, conv)
+        conflicts: list = []
+        states[pid] = _merge(catalog, pid, path, [new_side] if new_side else [], decided, conv,
+                             report.imported, conflicts, apply=not dry_run)
+        for p, fields in conflicts:
+            report.conflicts.append((p, ", ".join(f"{f}: the {w} was newer and wins" for f, w in fields)))
+    pid = members[0][0]
+    if len({tuple(catalog_values(s).items()) for s in states.values()}) > 1:
+        pid = max(states, key=lambda k: (decided.get(k, 0), k))
+        names = " and ".join(os.path.basename(display(p)) for _, p in members)
+        report.conflicts.append((str(side), f"{names} share this sidecar but their decisions differ; "
+                                 f"wrote the newer one, of {os.path.basename(display(dict(members)[pid]))}"))
+    state = states[pid]
+    base = catalog.xmp_base.get(pid, SIDECAR)
+    ours = Ours.from_json(base.ours) if base is not None else Ours()
+    out = sync_sidecar(dict(members)[pid], state, bool(state.best), conv,
+                       suggested=pid in suggested and not state.best and state.pick != -1,
+                       ours=ours, path=side, dry_run=dry_run)
+    if out.changed:
+        report.written.append(str(side))
+    else:
+        report.unchanged += 1
+    if dry_run:
+        return
+    st = side.stat()
+    with catalog.transaction():
+        for member, _path in members:
+            catalog.xmp_base.put(member, SIDECAR, Base(str(side), out.file_hash, out.fields.to_json(),
+                                                      catalog_values(catalog.decisions.state(member)),
+                                                      out.ours.to_json()))
+            catalog.sidecars.remember(member, str(side), st.st_mtime_ns, st.st_size)
 
 
 def write_after_decision(catalog, photo_ids: Iterable[int]) -> WriteReport | None:
@@ -123,96 +223,71 @@ def write_after_decision(catalog, photo_ids: Iterable[int]) -> WriteReport | Non
         return None
     conv = Convention.from_settings(catalog.settings)
     keep = set()
-    for pid in photo_ids:                 # a suggested-best keyword already there stays unless rejected
+    for pid in photo_ids:                 # a suggestion keyword already there stays (when that is on)
         photo = catalog.photos.get(pid)
-        if photo is None:
-            continue
         try:
-            res = read_sidecar(sidecar_for(photo["path"], conv), conv)
-            if res.decision.best:
+            if photo is not None and conv.suggested_keyword and read_sidecar(sidecar_for(photo["path"], conv),
+                                                                             conv).fields.suggested:
                 keep.add(pid)
         except (OSError, XmpError):
             pass
     return drive(write_sidecars(catalog, list(photo_ids), suggested=keep))
 
 
-def _changes(state, xd: XmpDecision, pid: int) -> list[tuple[int, str, int | None, str | None]]:
-    out = []
-    if xd.best and not state.best:
-        out.append((pid, "best", 1, None))
-    elif not xd.best and state.best:
-        out.append((pid, "best", 0, None))
-    pick = 1 if xd.best else xd.pick
-    if pick != state.pick and not (xd.best and state.pick == 1):
-        out.append((pid, "pick", pick, None))
-    rating = xd.rating or 0
-    if rating != (state.rating or 0):
-        out.append((pid, "rating", rating, None))
-    return out
-
-
 def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
-    """Read sidecars that are new or changed on disk since last read or written, and XMP
-    embedded in photos not looked at yet; import what they say where it is newer than the
-    catalog's own decision."""
+    """Merge what sidecars and embedded XMP changed since PhotoTriage last wrote or read them
+    into the catalog (the three-way merge of app/core/xmp/merge.py). A sidecar unchanged on
+    disk since then is not read; embedded XMP is read again when the file's content changed."""
     conv = Convention.from_settings(catalog.settings)
     report = ImportReport()
     known = catalog.sidecars.known()
-    checked = catalog.sidecars.embedded_checked()
-    latest = catalog.sidecars.latest_decision_at()
+    embedded_hash = catalog.xmp_base.hashes(EMBEDDED)
+    decided = _decided_ns(catalog)
     rows = [(pid, path, h) for pid, path, h, status, _t, _r in catalog.photos.grid() if status == "ok"]
     throttle = Throttle()
-    embedded_seen = []
     for i, (pid, path, content_hash) in enumerate(rows):
         if cancel is not None and cancel.cancelled:
             break
         if throttle.ready():
-            yield Progress("xmp import", i, len(rows), current=path)
+            yield Progress("xmp import", i, len(rows), current=display(path))
+        sides, embedded, read = [], None, None
+        if content_hash and embedded_hash.get(pid, "") != content_hash:
+            try:
+                embedded = read_embedded_fields(path, conv) or Fields()
+                sides.append(Side(catalog.xmp_base.get(pid, EMBEDDED), embedded, os.stat(path).st_mtime_ns))
+            except OSError:
+                embedded = None
         side = sidecar_for(path, conv)
         try:
             st = side.stat()
         except OSError:
             st = None
-        xd, source_ns, side_path = None, None, None
-        if st is not None:
-            if known.get(pid) == (str(side), st.st_mtime_ns, st.st_size):
-                continue                   # as last read or written
+        if st is not None and known.get(pid) != (str(side), st.st_mtime_ns, st.st_size):
             try:
-                res = read_sidecar(side, conv)
+                new_side, read = _sidecar_side(catalog, pid, side, conv)
             except (XmpError, OSError) as exc:
-                report.failed.append((str(side), f"sidecar not read: {exc}"))
-                continue
-            xd, source_ns, side_path = res.decision, res.mtime_ns, side
-        elif content_hash and content_hash not in checked:
-            embedded_seen.append(content_hash)
-            if pid in latest:
-                continue                   # the user decided in PhotoTriage already
-            try:
-                xd = read_embedded(path, conv)
-            except OSError:
-                xd = None
-            source_ns = os.stat(path).st_mtime_ns if xd is not None else None
-        if xd is None:
+                report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
+                new_side = None
+            if new_side is not None:
+                sides.append(new_side)
+        if embedded is None and read is None:
             continue
-        state = catalog.decisions.state(pid)
-        changes = _changes(state, xd, pid)
-        if changes:
-            decided_ns = int(iso_seconds(latest[pid]) * 1e9) if pid in latest else None
-            # the catalog keeps whole seconds: a sidecar is newer when it is past that second
-            if decided_ns is None or source_ns >= decided_ns + 1_000_000_000:
-                catalog.decisions.apply(changes, source="xmp")
-                report.imported.append(path)
-                if decided_ns is not None:
-                    report.conflicts.append((path, "sidecar"))
-            else:
-                report.conflicts.append((path, "catalog"))
-        if side_path is not None:
-            with catalog.transaction():
-                catalog.sidecars.remember(pid, str(side_path), st.st_mtime_ns, st.st_size)
-    if embedded_seen:
+        conflicts: list = []
+        state = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=True)
+        for p, fields in conflicts:
+            report.conflicts.append((p, "sidecar" if any(w == "sidecar" for _f, w in fields) else "catalog"))
+            report.conflict_fields[p] = [f for f, _w in fields]
+        values = catalog_values(state)
         with catalog.transaction():
-            catalog.sidecars.mark_embedded(embedded_seen)
+            if embedded is not None:
+                old = catalog.xmp_base.get(pid, EMBEDDED)
+                catalog.xmp_base.put(pid, EMBEDDED, Base(path, content_hash, embedded.to_json(), values,
+                                                         old.ours if old else {}))
+            if read is not None and any(s.fields is read.fields for s in sides):
+                old = catalog.xmp_base.get(pid, SIDECAR)
+                catalog.xmp_base.put(pid, SIDECAR, Base(str(side), read.file_hash, read.fields.to_json(), values,
+                                                        old.ours if old else {}))
+            if read is not None:
+                catalog.sidecars.remember(pid, str(side), st.st_mtime_ns, st.st_size)
     yield Progress("xmp import", len(rows), len(rows))
     return report
-
-

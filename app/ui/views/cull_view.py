@@ -187,7 +187,8 @@ class CullView(QWidget):
         best_reason = ", ".join(b.reasons) if b.reasons else "frames nearly alike; the ranker's overall preference"
         if b.best is not None:
             score = b.scores.get(self.current_photo(), 0.0)
-            self.reasons.setText(f"Suggested best: {paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]}"
+            name = paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]
+            self.reasons.setText(f"{'Your best' if b.confirmed else 'Suggested best'}: {name}"
                                  f" ({best_reason}) — this frame scores {score:.2f}")
         focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
         shown = self.shown_ids()

@@ -13,7 +13,7 @@ from app.core.bursts import settings_from_catalog
 from app.core.duplicates import CANDIDATE_SIMILARITY
 from app.core.library_models import embedding_model
 from app.core.models import registry
-from app.core.xmp.convention import COLOURS, Convention
+from app.core.xmp.convention import COLOURS, LABELS, Convention
 from app.core.xmp.sync import AUTO_WRITE, auto_write_on
 
 
@@ -73,9 +73,12 @@ class SettingsView(QWidget):
             box.setEditable(True)                   # any label text Lightroom or digiKam uses
             box.addItems(colours)
             box.setCurrentText(value)
+        self.xmp_labels = QCheckBox("also as labels (off: your labels and colours are never touched)")
+        self.xmp_labels.setChecked(conv.labels)
         self.best_keyword = QLineEdit(conv.best_keyword)
         form.addRow("Write XMP sidecars", self.xmp_auto)
         form.addRow("Sidecar names", self.xmp_naming)
+        form.addRow("Picks and rejects", self.xmp_labels)
         form.addRow("Label of a pick / a reject", self._pair(self.pick_label, self.reject_label))
         form.addRow("Keyword of the best frame", self.best_keyword)
         save = QPushButton("Save")
@@ -118,7 +121,8 @@ class SettingsView(QWidget):
             AUTO_WRITE: "1" if self.xmp_auto.isChecked() else "0", "xmp.naming": self.xmp_naming.currentData(),
             "xmp.pick_label": self.pick_label.currentText().strip() or "Green",
             "xmp.reject_label": self.reject_label.currentText().strip() or "Red",
-            "xmp.best_keyword": self.best_keyword.text().strip() or "PhotoTriage best"})
+            "xmp.best_keyword": self.best_keyword.text().strip() or "PhotoTriage best",
+            LABELS: "1" if self.xmp_labels.isChecked() else "0"})
         s = qsettings()
         s.setValue("duplicates/threshold", self.dup.value())
         s.setValue("index/workers", self.workers.value())

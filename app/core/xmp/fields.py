@@ -1,0 +1,164 @@
+"""The XMP properties PhotoTriage manages, one by one, as they sit in a packet (``Fields``):
+read them, tell what an editor changed since a base (``external_changes``) and write only the
+ones whose value has to change (``write_fields``). See docs/xmp-sync.md.
+
+- ``xmp:Rating``: 0-5, -1 rejected. A rating is a rating, never a pick: an editor's default
+  1 star is "rated 1". A rating that goes from -1 to 0-5 is an un-reject (darktable).
+- ``digiKam:PickLabel``: 1 rejected, 3 accepted, 0 none.
+- ``xmp:Label`` and ``darktable:colorlabels``: the user's own unless the label setting is on;
+  even then only a label PhotoTriage wrote itself is ever replaced or removed.
+- ``dc:subject``: the best keyword marks the user's best frame only; a distinct keyword marks
+  an unconfirmed suggestion when the user turns that on.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .convention import COLOURS, Convention
+from .document import DARKTABLE, DC, DIGIKAM, XMP, XmpDocument
+
+
+@dataclass(frozen=True)
+class Fields:
+    rating: int | None = None            # xmp:Rating as written (-1 rejected); None when absent
+    pick_label: str | None = None        # digiKam:PickLabel
+    label: str | None = None             # xmp:Label
+    colours: tuple[str, ...] = ()        # darktable:colorlabels, sorted
+    best: bool = False                   # the best keyword in dc:subject
+    suggested: bool = False              # the suggestion keyword in dc:subject
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "colours": list(self.colours)}
+
+    @classmethod
+    def from_json(cls, doc: dict | None) -> "Fields | None":
+        if doc is None:
+            return None
+        return cls(doc.get("rating"), doc.get("pick_label"), doc.get("label"), tuple(doc.get("colours") or ()),
+                   bool(doc.get("best")), bool(doc.get("suggested")))
+
+
+@dataclass
+class Ours:
+    """The label and colour PhotoTriage wrote itself (the only ones it may replace or remove)."""
+    label: str | None = None
+    colour: str | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, doc: dict | None) -> "Ours":
+        return cls(**(doc or {}))
+
+
+def _rating(text: str | None) -> int | None:
+    if text in (None, ""):
+        return None
+    try:
+        value = int(float(text))
+    except ValueError:
+        return None
+    return max(-1, min(5, value))
+
+
+def read_fields(doc: XmpDocument, conv: Convention) -> Fields:
+    keywords = doc.get_list(DC, "subject")
+    return Fields(_rating(doc.get(XMP, "Rating")), doc.get(DIGIKAM, "PickLabel"), doc.get(XMP, "Label"),
+                  tuple(sorted(c.strip() for c in doc.get_list(DARKTABLE, "colorlabels"))),
+                  conv.best_keyword in keywords, bool(conv.suggested_keyword) and conv.suggested_keyword in keywords)
+
+
+def _label_pick(label: str | None, conv: Convention) -> int | None:
+    text = (label or "").strip().lower()
+    return {conv.reject_label.lower(): -1, conv.pick_label.lower(): 1}.get(text) if text else None
+
+
+def _colour_pick(colours: tuple[str, ...], conv: Convention) -> int | None:
+    reject, pick = COLOURS.get(conv.reject_label.lower()), COLOURS.get(conv.pick_label.lower())
+    if reject is not None and str(reject) in colours:
+        return -1
+    if pick is not None and str(pick) in colours:
+        return 1
+    return None
+
+
+def external_changes(base: Fields | None, cur: Fields, conv: Convention) -> dict:
+    """What the editor changed since ``base`` (None: never seen; every value set is a change),
+    in PhotoTriage's terms: {"pick": -1/0/1, "rating": 0-5, "best": bool}, only the fields
+    that changed."""
+    b = base or Fields()
+    out: dict = {}
+    if cur.rating != b.rating:
+        if cur.rating is not None and cur.rating < 0:
+            out["pick"] = -1
+        else:
+            if b.rating is not None and b.rating < 0:
+                out["pick"] = 0                          # un-rejected (darktable)
+            out["rating"] = max(cur.rating or 0, 0)
+    if cur.pick_label != b.pick_label:
+        value = {"3": 1, "1": -1}.get((cur.pick_label or "").strip(), 0)
+        if value or b.pick_label in ("1", "3"):
+            if out.get("pick") != -1 or value == -1:
+                out["pick"] = value
+    if conv.labels and "pick" not in out:
+        for changed, before, after in ((cur.label != b.label, _label_pick(b.label, conv), _label_pick(cur.label, conv)),
+                                       (cur.colours != b.colours, _colour_pick(b.colours, conv),
+                                        _colour_pick(cur.colours, conv))):
+            if changed and after != before:
+                out["pick"] = after or 0
+                break
+    if cur.best != b.best:
+        out["best"] = cur.best
+    return out
+
+
+def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Convention, ours: Ours) -> Ours:
+    """Set in ``doc`` the managed properties whose value differs from the decision state;
+    nothing else is touched. Returns what PhotoTriage now owns of the labels."""
+    current = _rating(doc.get(XMP, "Rating"))
+    if state.pick == -1:
+        rating = -1
+    elif state.rating is not None:
+        rating = state.rating
+    elif current is not None and current < 0:
+        rating = 0                                       # no longer rejected
+    else:
+        rating = current                                 # a rating set elsewhere stays
+    if rating != current:
+        doc.set(XMP, "Rating", None if rating is None else str(rating))
+    pick_label = {1: "3", -1: "1"}.get(state.pick)
+    if pick_label is None and doc.get(DIGIKAM, "PickLabel") in ("1", "3"):
+        pick_label = "0"
+    if pick_label is not None and doc.get(DIGIKAM, "PickLabel") != pick_label:
+        doc.set(DIGIKAM, "PickLabel", pick_label)
+    new_ours = Ours()
+    if conv.labels:
+        want = conv.pick_label if state.pick == 1 else conv.reject_label if state.pick == -1 else None
+        label = doc.get(XMP, "Label")
+        users_colours = [c for c in doc.get_list(DARKTABLE, "colorlabels") if c != ours.colour]
+        # darktable shows xmp:Label instead of its own colour labels: none is added over the user's
+        if (label is None and not users_colours) or (ours.label is not None and label == ours.label):
+            if label != want:
+                doc.set(XMP, "Label", want)
+            new_ours.label = want
+        colours = doc.get_list(DARKTABLE, "colorlabels")
+        kept = [c for c in colours if c != ours.colour]
+        colour = COLOURS.get(want.lower()) if want else None
+        if colour is not None and str(colour) not in kept:
+            kept.append(str(colour))
+            new_ours.colour = str(colour)
+        elif colour is not None and str(colour) == ours.colour:
+            new_ours.colour = ours.colour
+        if kept != colours:
+            doc.set_list(DARKTABLE, "colorlabels", kept, kind="Seq")
+    keywords = doc.get_list(DC, "subject")
+    wanted = [k for k in keywords if k not in (conv.best_keyword, conv.suggested_keyword)]
+    if best:
+        wanted.append(conv.best_keyword)
+    elif suggested and conv.suggested_keyword:
+        wanted.append(conv.suggested_keyword)
+    if sorted(wanted) != sorted(keywords):
+        doc.set_list(DC, "subject", wanted, kind="Bag")
+    return new_ours
+

@@ -1,0 +1,153 @@
+"""Issue 27: a library state never makes ``index`` fail, and the catalog passes ``check`` after
+every index, whatever renames, deletes, replacements, re-saves, copies, trashes and undos the
+user did between the runs."""
+import os
+import random
+import shutil
+
+import pytest
+from PIL import Image
+
+from app.core.catalog import Catalog
+from app.core.consistency import check_catalog
+from app.core.culling import decide
+from app.core.indexer import index_library
+from app.core.jobs import drive
+from tests.helpers import sample
+
+SOURCES = ["scikit-image_chelsea.jpg", "opencv-doc_fruits.jpg", "pillow_fujifilm.jpg", "opencv-doc_baboon.jpg"]
+NAMES = ["a.jpg", "b.jpg", "c.jpg", "sub/d.jpg"]
+
+
+@pytest.fixture
+def pictures(tmp_path):
+    """Four different small pictures (small, so that hundreds of index runs stay quick)."""
+    out = []
+    for i, name in enumerate(SOURCES):
+        img = Image.open(sample(f"photos/{name}")).convert("RGB")
+        img.thumbnail((96, 96))
+        path = tmp_path / f"src{i}.jpg"
+        img.save(path, quality=90)
+        out.append(path)
+    return out
+
+
+def index(catalog, root):
+    summary = drive(index_library(catalog, str(root)))
+    report = drive(check_catalog(catalog))
+    assert report.problems == 0, report.to_json()
+    return summary
+
+
+def test_trashed_name_taken_by_a_rename_indexes_cleanly(tmp_path, pictures):
+    """index {a,b}; pick a --reject; trash --rejected; mv b a; index: was `UNIQUE constraint
+    failed: photos.path` on every later run."""
+    from app.core.trash import trash_rejected, undo_trash
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    shutil.copy(pictures[0], root / "a.jpg")
+    shutil.copy(pictures[1], root / "b.jpg")
+    with Catalog(tmp_path / "c.db") as catalog:
+        index(catalog, root)
+        decide(catalog, catalog.photos.id_for_path(str(root / "a.jpg")), "pick", -1)
+        assert not drive(trash_rejected(catalog)).failed
+        os.replace(root / "b.jpg", root / "a.jpg")
+        first = index(catalog, root)
+        assert (first.moved, first.indexed) == (1, 0)
+        again = index(catalog, root)
+        assert again.unchanged == 1 and not again.skipped
+        rows = {p: i.status for p, i in catalog.photos.identities().items()}
+        assert rows == {str(root / "a.jpg"): "ok"}
+        assert catalog.decisions.states() == {}          # the reject waits for its own picture
+        assert catalog.decisions.waiting() == 1
+        # the trashed picture comes back under another name: its reject goes with it
+        os.replace(root / "a.jpg", root / "c.jpg")
+        undo = drive(undo_trash(catalog))
+        assert not undo.failed
+        index(catalog, root)
+        a = catalog.photos.id_for_path(str(root / "a.jpg"))
+        assert catalog.decisions.state(a).pick == -1
+
+
+def test_deleted_name_taken_by_a_rename_indexes_cleanly(tmp_path, pictures):
+    """rm a; index; mv b a; index: was `FOREIGN KEY constraint failed`."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    shutil.copy(pictures[0], root / "a.jpg")
+    shutil.copy(pictures[1], root / "b.jpg")
+    with Catalog(tmp_path / "c.db") as catalog:
+        index(catalog, root)
+        b_id = catalog.photos.id_for_path(str(root / "b.jpg"))
+        decide(catalog, b_id, "pick", 1)
+        catalog.conn.execute("INSERT INTO embeddings (photo_id, model, dim, vector) VALUES (?, 'm', 1, x'00')",
+                             (catalog.photos.id_for_path(str(root / "a.jpg")),))
+        catalog.conn.commit()
+        os.remove(root / "a.jpg")
+        assert index(catalog, root).missing == [str(root / "a.jpg")]
+        os.replace(root / "b.jpg", root / "a.jpg")
+        summary = index(catalog, root)
+        assert summary.moved == 1
+        assert catalog.photos.id_for_path(str(root / "a.jpg")) == b_id
+        assert catalog.decisions.state(b_id).pick == 1
+        assert index(catalog, root).unchanged == 1
+
+
+def _resave(path):
+    """The same picture written again (new bytes: other quality)."""
+    img = Image.open(path)
+    img.load()
+    img.save(path, quality=random.Random(str(path)).randint(60, 85))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_library_histories_always_index_and_check_cleanly(tmp_path, pictures, seed):
+    from app.core.trash import trash_rejected, undo_trash
+
+    rng = random.Random(seed)
+    root = tmp_path / "lib"
+    (root / "sub").mkdir(parents=True)
+    for name, src in zip(NAMES, pictures):
+        shutil.copy(src, root / name)
+    log = []
+    with Catalog(tmp_path / "c.db") as catalog:
+        index(catalog, root)
+        for step in range(14):
+            present = [n for n in NAMES if (root / n).exists()]
+            op = rng.choice(["rename", "delete", "replace", "resave", "copy", "decide", "trash", "undo",
+                             "swap"])
+            a, b = rng.choice(NAMES), rng.choice(NAMES)
+            if op in ("rename", "copy", "delete", "resave", "decide") and not present:
+                op = "replace"
+            if op in ("rename", "copy", "delete", "resave", "decide"):
+                a = rng.choice(present)
+            log.append((op, a, b))
+            if op == "rename" and a != b:
+                os.replace(root / a, root / b)
+            elif op == "swap" and (root / a).exists() and (root / b).exists() and a != b:
+                os.replace(root / a, root / "tmp.swp")
+                os.replace(root / b, root / a)
+                os.replace(root / "tmp.swp", root / b)
+            elif op == "delete":
+                os.remove(root / a)
+            elif op == "replace":
+                shutil.copy(rng.choice(pictures), root / b)
+            elif op == "resave":
+                _resave(root / a)
+            elif op == "copy" and a != b:
+                shutil.copy2(root / a, root / b)
+            elif op == "decide":
+                pid = catalog.photos.id_for_path(str(root / a))
+                if pid is not None:
+                    decide(catalog, pid, "pick", rng.choice([-1, 1]))
+            elif op == "trash":
+                drive(trash_rejected(catalog))
+            elif op == "undo":
+                drive(undo_trash(catalog))
+            try:
+                summary = index(catalog, root)
+            except Exception as exc:
+                raise AssertionError(f"seed {seed}, history {log}: {type(exc).__name__}: {exc}") from exc
+            on_disk = {str(root / n) for n in NAMES if (root / n).exists()}
+            ok = {p for p, i in catalog.photos.identities().items() if i.status == "ok"}
+            assert ok == on_disk, (seed, log, summary.to_json())

@@ -9,6 +9,17 @@ from typing import Any, Iterable
 from .. import paths
 
 OK, SKIPPED, MISSING = "ok", "skipped", "missing"
+
+
+def _bind_text(value: str) -> str | bytes:
+    """Every str bound into SQLite, in every table: a file name that is not UTF-8 (Python holds
+    its bytes as lone surrogates, which SQLite's text cannot take) is stored as a BLOB of its
+    bytes, as :func:`paths.to_db` does for photo paths; read it back with :func:`paths.from_db`.
+    Without this, such a name made any write naming it fail half way (trash journal, sidecars)."""
+    return value if value.isascii() else paths.to_db(value)
+
+
+sqlite3.register_adapter(str, _bind_text)
 # rows made from a photo row's content, dropped with the row (decisions are never dropped)
 DERIVED_TABLES = ("features", "embeddings", "faces", "sidecars")
 

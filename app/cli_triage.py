@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.cli_common import Failure, open_catalog, run_job
+from app.cli_common import SECONDS, SIMILARITY, Failure, open_catalog, run_job
 
 
 def add_parsers(sub, common) -> None:
     p = sub.add_parser("bursts", help="bursts with the suggested best frame and scores")
-    p.add_argument("--max-gap", type=float, default=None, help="seconds between frames of one burst (default 10)")
-    p.add_argument("--min-similarity", type=float, default=None, help="embedding cosine between frames (default 0.75)")
+    p.add_argument("--max-gap", type=SECONDS, default=None, help="seconds between frames of one burst (default 10)")
+    p.add_argument("--min-similarity", type=SIMILARITY, default=None,
+                   help="embedding cosine between frames, 0 to 1 (default 0.75)")
     p.add_argument("--no-rank", action="store_true", help="group only")
     common(p)
     p.set_defaults(func=cmd_bursts)

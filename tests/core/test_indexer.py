@@ -162,7 +162,7 @@ def test_bad_input_is_reported_and_never_stops_the_scan(catalog, tmp_path):
     st = statuses(catalog)
     assert st[str(root / os.fsdecode(b"caf\xe9-latin1.jpg"))] == "ok"
     assert st[str(root / "zero.jpg")] == "skipped"
-    # A rescan reports the still-skipped files again (as skipped, not as unchanged) but does not retry them.
+    # A rescan reports the still-skipped (broken) files again (as skipped, not as unchanged) but does not retry them.
     again, _ = run(catalog, root)
     assert again.unchanged == 7 and {os.path.basename(p) for p, _ in again.skipped} == set(reasons)
     assert dict((os.path.basename(p), r) for p, r in again.skipped) == reasons
@@ -188,8 +188,17 @@ def test_unreadable_file_is_skipped_with_reason(catalog, tmp_path, monkeypatch):
 
         monkeypatch.setattr("builtins.open", guarded_open)
     summary, _ = run(catalog, root)
-    assert summary.indexed == 1
-    assert summary.skipped == [(str(locked), "permission denied")]
+    assert summary.indexed == 1 and summary.skipped == []
+    assert summary.failed == [(str(locked), "permission denied")]
+    assert summary.to_json()["failed_files"] == [{"path": str(locked), "reason": "permission denied"}]
+    again, _ = run(catalog, root, rehash=True)
+    assert again.failed == [(str(locked), "permission denied")] and again.indexed == 0
+    # readable again (chmod does not change the mtime): the next index takes it
+    locked.chmod(0o644)
+    monkeypatch.undo()
+    fixed, _ = run(catalog, root)
+    assert fixed.indexed == 1 and fixed.failed == [] and fixed.unchanged == 1
+    assert statuses(catalog) == {str(root / "ok.jpg"): "ok", str(locked): "ok"}
 
 
 def test_file_deleted_during_the_scan(catalog, library, monkeypatch):

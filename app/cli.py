@@ -114,6 +114,9 @@ def cmd_index(args) -> dict[str, Any]:
         signal.signal(signal.SIGINT, previous)
     result = summary.to_json()
     remember_library(result["catalog"], folder)
+    # exit 1: a file or folder could not be read, or a photo got no features (it cannot be
+    # searched); broken files (skipped) and cancelling are not failures
+    result["exit_code"] = 1 if result["feature_errors"] else 0
     return result
 
 

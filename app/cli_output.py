@@ -14,6 +14,7 @@ def _index(r: dict) -> list[str]:
              f"in {r['seconds']:.1f} s"]
     lines += [f"  skipped {item['path']}: {item['reason']}" for item in r["skipped_files"]]
     lines += [f"  failed {item['path']}: {item['reason']}" for item in r.get("failed_files", [])]
+    lines += [f"  no features for {item['path']}: {item['reason']}" for item in r.get("feature_errors", [])]
     lines += [f"  missing {path}" for path in r["missing_files"]]
     if r.get("xmp"):
         from app.core.xmp.sync import import_lines

@@ -36,7 +36,6 @@ def add_parsers(sub, common) -> None:
 
 
 def cmd_bursts(args) -> Any:
-    from app.core import paths
     from app.core.bursts import settings_from_catalog
     from app.core.jobs import drive
     from app.core.triage import ranked_bursts
@@ -50,12 +49,12 @@ def cmd_bursts(args) -> Any:
             min_similarity=args.min_similarity if args.min_similarity is not None else base.min_similarity)
         out = []
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
-            item = {"id": b.id, "photos": [paths.display(p) for p in b.paths]}
+            item = {"id": b.id, "photos": list(b.paths)}
             if b.best is not None:
                 path_of = dict(zip(b.photo_ids, b.paths))
-                item.update({"best": paths.display(path_of[b.best]),
-                             "scores": {paths.display(path_of[i]): s for i, s in b.scores.items()},
-                             "order": [paths.display(path_of[i]) for i in b.order], "reasons": b.reasons})
+                item.update({"best": path_of[b.best],
+                             "scores": {path_of[i]: s for i, s in b.scores.items()},
+                             "order": [path_of[i] for i in b.order], "reasons": b.reasons})
             out.append(item)
         return out
 

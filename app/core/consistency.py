@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 
-from . import paths
 from .jobs import CancelToken, Job, Progress, Throttle
 from .tempfiles import is_debris, sweep
 from .thumbnails import thumb_path, thumbnail_size
@@ -88,7 +87,7 @@ def _thumbnails(catalog, report: CheckReport, repair: bool, cancel: CancelToken)
     missing = [(p, h) for p, h in listing if not thumb_path(catalog.thumbs_dir, h).exists()]
     unrecorded = sorted(h for h in needed - rows if thumb_path(catalog.thumbs_dir, h).exists())
     dangling = sorted(h for h in rows if not thumb_path(catalog.thumbs_dir, h).exists())
-    f_missing = _add(report, "thumbnails missing", [paths.display(p) for p, _ in missing],
+    f_missing = _add(report, "thumbnails missing", [p for p, _ in missing],
                      "present photos without a thumbnail file")
     f_unrec = _add(report, "thumbnails unrecorded", unrecorded, "thumbnail files the catalog does not list")
     missing_hashes = {h for _, h in missing}
@@ -171,5 +170,5 @@ def _debris(catalog, report: CheckReport, repair: bool) -> None:
 
 def _vanished(catalog, report: CheckReport) -> None:
     """Not a disagreement inside the catalog: the next index marks them missing."""
-    report.files_gone = [paths.display(p) for p, _, status in catalog.photos.listing()
+    report.files_gone = [p for p, _, status in catalog.photos.listing()
                          if status == "ok" and not os.path.exists(p)]

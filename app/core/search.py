@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import paths
 from .decode import decode
 from .fileio import read_original
 from .library_models import embedding_model
@@ -37,7 +36,7 @@ class Result:
     verified: bool | None = None           # search by example: a verified copy of the query (local evidence)
 
     def to_json(self) -> dict:
-        out = {"path": paths.display(self.path), "similarity": round(self.similarity, 4)}
+        out = {"path": self.path, "similarity": round(self.similarity, 4)}
         if self.verified is not None:
             out["verified"] = self.verified
         if self.box is not None:

@@ -5,6 +5,7 @@ import os
 import random
 import shutil
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -151,3 +152,40 @@ def test_random_library_histories_always_index_and_check_cleanly(tmp_path, pictu
             on_disk = {str(root / n) for n in NAMES if (root / n).exists()}
             ok = {p for p, i in catalog.photos.identities().items() if i.status == "ok"}
             assert ok == on_disk, (seed, log, summary.to_json())
+
+
+def test_check_repair_mends_every_row_that_points_nowhere(tmp_path, pictures):
+    """What `check` reports as broken references, `check --repair` mends, keeping decisions."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    shutil.copy(pictures[0], root / "a.jpg")
+    shutil.copy(pictures[1], root / "b.jpg")
+    with Catalog(tmp_path / "c.db") as catalog:
+        index(catalog, root)
+        a = catalog.photos.id_for_path(str(root / "a.jpg"))
+        a_hash = catalog.photos.get(a)["content_hash"]
+        conn = catalog.conn
+        conn.execute("PRAGMA foreign_keys=OFF")      # rows a crash of another tool or an old version left
+        conn.execute("INSERT INTO people (id, name) VALUES (7, 'gone soon')")
+        unit = (np.ones(128, np.float32) / np.sqrt(128)).tobytes()
+        conn.execute("INSERT INTO faces (photo_id, x, y, w, h, person_id, model, embedding, landmarks) "
+                     "VALUES (?, 1, 1, 5, 5, 7, 'sface', ?, ?)", (a, unit, np.zeros(10, np.float32).tobytes()))
+        conn.execute("DELETE FROM people WHERE id = 7")
+        conn.execute("INSERT INTO embeddings (photo_id, model, dim, vector) VALUES (999, 'm', 1, x'00')")
+        conn.executemany("INSERT INTO decisions (photo_id, kind, value, created_at, content_hash, action_id) "
+                         "VALUES (?, 'pick', ?, '2026-01-01T00:00:00+00:00', ?, ?)",
+                         [(555, -1, a_hash, 1), (556, 1, "f" * 32, 2), (556, 1, "f" * 32, 3)])
+        conn.commit()
+        conn.execute("PRAGMA foreign_keys=ON")
+        before = drive(check_catalog(catalog))
+        assert [(f.kind, f.count) for f in before.findings if f.kind == "references"] == [("references", 5)]
+        repaired = drive(check_catalog(catalog, repair=True))
+        assert repaired.problems == 0 and repaired.findings[0].repaired == 5
+        assert drive(check_catalog(catalog)).findings == []
+        assert catalog.decisions.state(a).pick == -1                        # found its picture
+        assert conn.execute("SELECT person_id FROM faces").fetchall() == [(None,)]
+        assert conn.execute("SELECT COUNT(*) FROM embeddings WHERE photo_id = 999").fetchone() == (0,)
+        lost = conn.execute("SELECT id, status FROM photos WHERE content_hash = ?", ("f" * 32,)).fetchall()
+        assert len(lost) == 1 and lost[0][1] == "missing"
+        assert catalog.decisions.waiting() == 2                              # the two wait for their picture
+        index(catalog, root)                                                 # and the index takes them

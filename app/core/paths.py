@@ -2,7 +2,9 @@
 
 Linux file names are bytes; Python maps undecodable bytes to lone surrogates
 (``surrogateescape``), which SQLite's UTF-8 text cannot hold. Such paths are
-stored as BLOBs holding the raw bytes; every other path is stored as TEXT.
+stored as BLOBs holding the raw bytes; every other path is stored as TEXT (``to_db``; any str
+bound into the catalog goes through it, see catalog/photos.py). Read back with ``from_db``:
+in Python a path is always the str ``os.fsdecode`` gives.
 """
 from __future__ import annotations
 
@@ -29,8 +31,11 @@ def from_db(value: str | bytes) -> str:
 
 
 def display(path: str) -> str:
-    """A printable form of a path (undecodable bytes shown as U+FFFD)."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """A printable form of a path for people: bytes that are not UTF-8 shown as ``\\xNN``
+    (text.readable; JSON documents carry the exact path instead)."""
+    from .text import readable
+
+    return readable(path)
 
 
 def data_dir() -> Path:

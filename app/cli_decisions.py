@@ -69,7 +69,9 @@ def cmd_export(args) -> Any:
             return run_job(export_picks(catalog, args.picks, move=args.move, flat=args.flat,
                                         dry_run=args.dry_run), args).to_json()
         except PermissionError as exc:
-            raise Failure(f"cannot write to {args.picks}: {exc.strerror}") from exc
+            from app.core.text import reason
+
+            raise Failure(f"cannot write to {args.picks}: {reason(exc)}") from exc
 
 
 def cmd_trash(args) -> Any:

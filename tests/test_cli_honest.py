@@ -134,3 +134,15 @@ def test_names_that_are_not_utf8_work_in_every_command(tmp_path):
     assert ok_json("check")["consistent"] is True
     human = run_cli("duplicates", "--db", db)
     assert human.returncode == 0 and f"{root}/caf\\xe9.jpg".encode() in human.stdout
+
+
+def test_a_query_that_is_not_a_picture_is_said_in_words(tmp_path, capsys):
+    root = _library(tmp_path)
+    db = str(tmp_path / "c.db")
+    assert cli.main(["index", str(root), "--db", db, "--no-features"]) == 0
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"junk")
+    capsys.readouterr()
+    assert cli.main(["search", str(junk), "--db", db]) == 1
+    assert capsys.readouterr().err == (f"phototriage: error: cannot read the query image {junk}: "
+                                       "not a recognisable image (wrong extension or corrupt header)\n")

@@ -136,7 +136,7 @@ def _thumbnails(catalog, report: CheckReport, repair: bool, cancel: CancelToken)
             with catalog.transaction():
                 catalog.thumbnails.record(digest, size)
             f_missing.repaired += 1
-        elif not os.path.exists(path):          # the file is gone: marked missing, as an index would
+        elif not os.path.isfile(path):          # the file is gone: marked missing, as an index would
             with catalog.transaction():
                 catalog.photos.mark_missing([catalog.photos.id_for_path(path)])
             f_missing.repaired += 1
@@ -206,4 +206,4 @@ def _debris(catalog, report: CheckReport, repair: bool) -> None:
 def _vanished(catalog, report: CheckReport) -> None:
     """Not a disagreement inside the catalog: the next index marks them missing."""
     report.files_gone = [p for p, _, status in catalog.photos.listing()
-                         if status == "ok" and not os.path.exists(p)]
+                         if status == "ok" and not os.path.isfile(p)]

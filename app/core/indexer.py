@@ -419,7 +419,7 @@ def _keep_decisions(catalog: Catalog, ident: PhotoIdentity, result: FileResult) 
 
 
 def _mark_missing(catalog: Catalog, plan: _Plan, summary: IndexSummary) -> None:
-    gone = [i for i in plan.vanished.values() if i.status != MISSING and not os.path.exists(i.path)]
+    gone = [i for i in plan.vanished.values() if i.status != MISSING and not os.path.isfile(i.path)]
     with catalog.transaction():
         catalog.photos.mark_missing(i.id for i in gone)
     summary.missing.extend(i.path for i in gone)

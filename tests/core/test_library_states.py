@@ -114,18 +114,27 @@ def test_random_library_histories_always_index_and_check_cleanly(tmp_path, pictu
     with Catalog(tmp_path / "c.db") as catalog:
         index(catalog, root)
         for step in range(14):
-            present = [n for n in NAMES if (root / n).exists()]
+            present = [n for n in NAMES if (root / n).is_file()]
             op = rng.choice(["rename", "delete", "replace", "resave", "copy", "decide", "trash", "undo",
-                             "swap", "undo decision"])
+                             "swap", "undo decision", "folder"])
             a, b = rng.choice(NAMES), rng.choice(NAMES)
             if op in ("rename", "copy", "delete", "resave", "decide") and not present:
                 op = "replace"
             if op in ("rename", "copy", "delete", "resave", "decide"):
                 a = rng.choice(present)
+            if (root / b).is_dir() and op != "decide":
+                op = "remove folder"                # a folder named like the photo goes first
             log.append((op, a, b))
-            if op == "rename" and a != b:
+            if op == "remove folder":
+                shutil.rmtree(root / b)
+            elif op == "folder":                    # the photo's name now a folder holding a photo
+                if (root / b).exists():
+                    os.remove(root / b)
+                (root / b).mkdir()
+                shutil.copy(rng.choice(pictures), root / b / "inside.jpg")
+            elif op == "rename" and a != b:
                 os.replace(root / a, root / b)
-            elif op == "swap" and (root / a).exists() and (root / b).exists() and a != b:
+            elif op == "swap" and (root / a).is_file() and (root / b).is_file() and a != b:
                 os.replace(root / a, root / "tmp.swp")
                 os.replace(root / b, root / a)
                 os.replace(root / "tmp.swp", root / b)
@@ -151,7 +160,7 @@ def test_random_library_histories_always_index_and_check_cleanly(tmp_path, pictu
                 summary = index(catalog, root)
             except Exception as exc:
                 raise AssertionError(f"seed {seed}, history {log}: {type(exc).__name__}: {exc}") from exc
-            on_disk = {str(root / n) for n in NAMES if (root / n).exists()}
+            on_disk = {str(root / n) for n in NAMES if (root / n).is_file()}
             ok = {p for p, i in catalog.photos.identities().items() if i.status == "ok"}
             assert ok == on_disk, (seed, log, summary.to_json())
 
@@ -191,3 +200,21 @@ def test_check_repair_mends_every_row_that_points_nowhere(tmp_path, pictures):
         assert len(lost) == 1 and lost[0][1] == "missing"
         assert catalog.decisions.waiting() == 2                              # the two wait for their picture
         index(catalog, root)                                                 # and the index takes them
+
+
+def test_a_photo_whose_name_became_a_folder_is_missing_and_the_folder_is_reported(tmp_path, pictures):
+    root = tmp_path / "lib"
+    root.mkdir()
+    shutil.copy(pictures[0], root / "a.jpg")
+    shutil.copy(pictures[1], root / "b.jpg")
+    with Catalog(tmp_path / "c.db") as catalog:
+        index(catalog, root)
+        os.remove(root / "a.jpg")
+        (root / "a.jpg").mkdir()
+        shutil.copy(pictures[2], root / "a.jpg" / "inside.jpg")
+        summary = index(catalog, root)
+        assert summary.missing == [str(root / "a.jpg")]
+        assert summary.skipped == [(str(root / "a.jpg"), "a folder named like a photo or a sidecar: not looked into")]
+        assert summary.failed == []
+        assert {p: i.status for p, i in catalog.photos.identities().items()} == {
+            str(root / "a.jpg"): "missing", str(root / "b.jpg"): "ok"}

@@ -233,12 +233,14 @@ def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexS
     for e in entries:
         ident = known.get(e.path)
         if ident and ident.status != MISSING and (ident.size, ident.mtime_ns) == (e.size, e.mtime_ns):
-            if ident.status == UNREADABLE and not rehash and ident.content_hash:
-                # read, but not a usable image: the same bytes are reported again, not "unchanged"
-                summary.skipped.append((e.path, ident.status_reason or "could not be read"))
-                continue
-            if ident.status == UNREADABLE:          # never read (permission, disk): tried again every run
-                todo.append((e, ident))
+            if ident.status == UNREADABLE:
+                if ident.content_hash and not rehash:
+                    # read, but not a usable image: the same bytes are reported again, not "unchanged"
+                    summary.skipped.append((e.path, ident.status_reason or "could not be read"))
+                    continue
+                # never read (permission, disk error): tried again by every run; --rehash decodes
+                # broken files again too
+                todo.append((e, dataclasses.replace(ident, content_hash=None)))
                 continue
             if rehash:                              # read whole: unchanged bytes come back TOUCHED
                 todo.append((e, ident))

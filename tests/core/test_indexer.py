@@ -166,6 +166,8 @@ def test_bad_input_is_reported_and_never_stops_the_scan(catalog, tmp_path):
     again, _ = run(catalog, root)
     assert again.unchanged == 7 and {os.path.basename(p) for p, _ in again.skipped} == set(reasons)
     assert dict((os.path.basename(p), r) for p, r in again.skipped) == reasons
+    rehashed, _ = run(catalog, root, rehash=True)          # decoded again: still broken, still skipped
+    assert dict((os.path.basename(p), r) for p, r in rehashed.skipped) == reasons and rehashed.failed == []
     json_out = again.to_json()
     assert json_out["skipped"] == 4 and all("reason" in s for s in json_out["skipped_files"])
 

@@ -47,7 +47,9 @@ def default_catalog_path(library_root: str | os.PathLike, catalogs_dir: str | os
     catalogs dir defaults to ``<data dir>/libraries``."""
     root = os.path.abspath(os.fspath(library_root))
     digest = hashlib.sha1(os.fsencode(root)).hexdigest()[:10]
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", display(os.path.basename(root)) or "root")[:40]
+    # U+FFFD for bytes that are not UTF-8 (then "_"): the folder names catalogs already have
+    readable_name = os.fsencode(os.path.basename(root)).decode("utf-8", "replace")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", readable_name or "root")[:40]
     base = Path(catalogs_dir) if catalogs_dir else data_dir() / "libraries"
     return base / f"{name}-{digest}" / "catalog.db"
 

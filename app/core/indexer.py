@@ -148,7 +148,7 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
     job = _JobRow(catalog, root)
     try:
         sweep(catalog.thumbs_dir, recursive=True)
-        entries = yield from _scan(root, summary)
+        entries = yield from _scan(root, summary, [catalog.thumbs_dir, *catalog.derived_dirs()])
         plan = _plan(catalog, root, entries, summary, features, rehash)
         yield from _verify(catalog, plan, summary, workers, cancel)
         if features is not None and plan.todo and not ray:
@@ -180,10 +180,10 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
     return summary
 
 
-def _scan(root: str, summary: IndexSummary):
+def _scan(root: str, summary: IndexSummary, own=()):
     entries: list[FileEntry] = []
     throttle = Throttle()
-    for item in walk(root):
+    for item in walk(root, own):
         if isinstance(item, ScanError):
             (summary.failed if item.failed else summary.skipped).append((item.path, item.reason))
             continue

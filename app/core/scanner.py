@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .formats import is_photo
 from .text import reason
@@ -43,8 +43,9 @@ def _photo_like(name: str) -> bool:
     return is_photo(name) or name.lower().endswith(".xmp")
 
 
-def walk(root: str) -> Iterator[FileEntry | ScanError]:
-    """Yield every photo under ``root`` (depth-first, sorted) and every unreadable folder."""
+def walk(root: str, own: Iterable[str | os.PathLike] = ()) -> Iterator[FileEntry | ScanError]:
+    """Yield every photo under ``root`` (depth-first, sorted) and every unreadable folder.
+    ``own``: the catalog's folders (thumbnails...), never entered when they lie in the library."""
     root = os.path.abspath(root)
     try:
         st = os.stat(root)
@@ -52,6 +53,12 @@ def walk(root: str) -> Iterator[FileEntry | ScanError]:
         yield ScanError(root, f"cannot open the folder: {reason(exc)}")
         return
     seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
+    for folder in own:
+        try:
+            ost = os.stat(folder)
+            seen.add((ost.st_dev, ost.st_ino))
+        except OSError:
+            pass
     stack = [root]
     while stack:
         folder = stack.pop()

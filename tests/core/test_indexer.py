@@ -209,8 +209,8 @@ def test_file_deleted_during_the_scan(catalog, library, monkeypatch):
     os.utime(victim, ns=(5, 5))  # changed, so it will be re-read ...
     real_walk = indexer.walk
 
-    def walk_then_delete(root):
-        yield from real_walk(root)
+    def walk_then_delete(root, own=()):
+        yield from real_walk(root, own)
         victim.unlink()             # ... but it is gone by the time a worker reads it
         yield FileEntry(str(library / "never-existed.jpg"), 10, 10)
 

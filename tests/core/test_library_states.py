@@ -229,3 +229,16 @@ def test_a_photo_whose_name_became_a_folder_is_missing_and_the_folder_is_reporte
         assert summary.failed == []
         assert {p: i.status for p, i in catalog.photos.identities().items()} == {
             str(root / "a.jpg"): "missing", str(root / "b.jpg"): "ok"}
+
+
+def test_a_catalog_inside_its_library_does_not_index_its_own_thumbnails(tmp_path, pictures):
+    """--db LIBRARY/c.db: the thumbnails beside it were indexed as photos, one more per run."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    shutil.copy(pictures[0], root / "a.jpg")
+    with Catalog(root / "c.db") as catalog:
+        assert index(catalog, root).indexed == 1
+        assert list(catalog.thumbs_dir.rglob("*.jpg"))                  # they are in the library
+        again = index(catalog, root)
+        assert (again.indexed, again.unchanged) == (0, 1)
+        assert list(catalog.photos.identities()) == [str(root / "a.jpg")]

@@ -155,11 +155,13 @@ def main(argv: list[str] | None = None) -> int:
             emit(real_stdout, json.dumps({"error": reason}, ensure_ascii=False), as_json=True)
         print(f"phototriage: error: {reason}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+    from app.core.text import readable
+
     code = exit_code(result)
     if args.json:
         emit(real_stdout, json.dumps(result, ensure_ascii=False, indent=2), as_json=True)
     else:
-        emit(real_stdout, "\n".join(human_lines(args.command, result)), as_json=False)
+        emit(real_stdout, "\n".join(map(readable, human_lines(args.command, result))), as_json=False)
     return code
 
 
@@ -175,10 +177,9 @@ def exit_code(result: Any) -> int:
 def emit(stream, text: str, as_json: bool) -> None:
     """The answer on stdout. A file name that is not UTF-8 reaches it escaped: in JSON as
     ``\\udcNN`` escapes of its exact Python path (``json.loads`` then ``os.fsencode`` give the
-    bytes back), for people as ``\\xNN``."""
-    from app.core.text import readable
-
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8") if as_json else readable(text)
+    bytes back); for people each line went through text.readable (``\\xNN``)."""
+    if as_json:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     try:
         stream.write(text + "\n")
         stream.flush()
@@ -205,7 +206,7 @@ def plain_reason(exc: Exception) -> str:
     from app.core.text import reason, readable
 
     if isinstance(exc, Failure):
-        return " ".join(readable(str(exc)).split())
+        return readable(" ".join(str(exc).split()))
     if isinstance(exc, OSError):
         return reason(exc, with_path=True)
     from app.core.catalog import CatalogError

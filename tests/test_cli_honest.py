@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from app import cli
-from app.core.text import reason
+from app.core.text import readable, reason
 from tests.helpers import REPO, sample
 
 CAFE = os.fsdecode(b"caf\xe9.jpg")            # a Latin-1 name: not UTF-8
@@ -51,6 +51,8 @@ def test_reasons_are_plain_words_with_a_readable_path():
     assert reason(OSError(errno.EIO, "could not write the sidecar /a.xmp: Input/output error")) == \
         "could not write the sidecar /a.xmp: Input/output error"
     assert reason(ValueError("bad\n value")) == "bad value"
+    # a name with a newline or a terminal escape is one readable line
+    assert readable(os.fsdecode(b"/p/new\nline \x1b[31mred\xe9.jpg")) == "/p/new\\x0aline \\x1b[31mred\\xe9.jpg"
 
 
 def test_a_command_failing_on_the_system_says_so_in_words(monkeypatch, tmp_path, capsys):

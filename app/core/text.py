@@ -21,7 +21,7 @@ _ERRNO_WORDS = {
     errno.ESTALE: "the network file is no longer there", errno.ENODEV: "the device is gone",
     errno.ENXIO: "the device is gone", errno.ETIMEDOUT: "timed out", errno.ECONNREFUSED: "connection refused",
 }
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def mib(n: int) -> str:
@@ -33,13 +33,18 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def _escape(match: re.Match) -> str:
+    code = ord(match[0])
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"
+
+
 def readable(text: str) -> str:
-    """``text`` printable on any terminal: the bytes of a file name that are not UTF-8 (held
-    by Python as lone surrogates, see app/core/paths.py) shown as ``\\xNN``."""
-    if text.isascii():
-        return text
-    return _SURROGATE.sub(lambda m: f"\\x{ord(m[0]) - 0xdc00:02x}" if 0xdc80 <= ord(m[0]) <= 0xdcff
-                          else f"\\u{ord(m[0]):04x}", text)
+    """One line of ``text`` printable on any terminal: the bytes of a file name that are not
+    UTF-8 (held by Python as lone surrogates, see app/core/paths.py) and control characters
+    (a newline or an escape sequence in a name) shown as ``\\xNN``."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def _name(value) -> str:
@@ -60,5 +65,5 @@ def reason(exc: BaseException, with_path: bool = False) -> str:
         if with_path and exc.filename is not None:
             words += f": {_name(exc.filename)}" + (f" -> {_name(exc.filename2)}" if exc.filename2 else "")
         return words
-    message = " ".join(readable(str(exc)).split())
+    message = readable(" ".join(str(exc).split()))
     return message or type(exc).__name__

@@ -15,7 +15,7 @@ import signal
 import sys
 from typing import Any, Callable
 
-from app.cli_common import Failure, ProgressBar, UsageError, add_common, catalog_path, remember_library
+from app.cli_common import Failure, ProgressBar, UsageError, add_common, catalog_path, count, remember_library
 from app.cli_output import human_lines
 
 
@@ -27,8 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="scan and index a folder (incremental)")
     p.add_argument("folder")
     add_common(p)
-    p.add_argument("--workers", type=int, default=None, help="decoding threads (default: cores, max 4)")
-    p.add_argument("--batch-size", type=int, default=64, help="files committed per transaction")
+    p.add_argument("--workers", type=count(1), default=None, help="decoding threads (default: cores, max 4)")
+    p.add_argument("--batch-size", type=count(1), default=64, help="files committed per transaction")
     p.add_argument("--no-features", action="store_true",
                    help="metadata and thumbnails only (no embeddings, quality or faces)")
     p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)   # for the window
@@ -103,7 +103,7 @@ def cmd_index(args) -> dict[str, Any]:
 
                 features = feature_pipeline(catalog)
             summary = drive(index_library(catalog, folder, cancel=cancel, workers=args.workers,
-                                          batch_size=max(1, args.batch_size), features=features,
+                                          batch_size=args.batch_size, features=features,
                                           rehash=args.rehash, ray=args.ray), bar)
             if features is not None and not cancel.cancelled:
                 from app.core.learning import prepare_ranker
@@ -114,6 +114,9 @@ def cmd_index(args) -> dict[str, Any]:
         signal.signal(signal.SIGINT, previous)
     result = summary.to_json()
     remember_library(result["catalog"], folder)
+    # exit 1: a file or folder could not be read, or a photo got no features (it cannot be
+    # searched); broken files (skipped) and cancelling are not failures
+    result["exit_code"] = 1 if result["feature_errors"] else 0
     return result
 
 
@@ -129,6 +132,10 @@ def cmd_check(args) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit status: 0 when every item was done (or was already done), 1 when anything failed
+    (the command as a whole, or any one item its report lists under "failed"), 2 for bad
+    arguments (argparse, and UsageError), 130 when interrupted. A reader that closes the pipe
+    early (``phototriage bursts | head -1``) ends the command quietly."""
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], Any] = args.func
@@ -143,35 +150,73 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one line for the user; details only with PHOTOTRIAGE_DEBUG
         if os.environ.get("PHOTOTRIAGE_DEBUG"):
             raise
-        reason = " ".join(plain_reason(exc).split())
+        reason = plain_reason(exc)
         if args.json:
-            print(json.dumps({"error": reason}), file=real_stdout)
+            emit(real_stdout, json.dumps({"error": reason}, ensure_ascii=False), as_json=True)
         print(f"phototriage: error: {reason}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
-    code = result.pop("exit_code", 0) if isinstance(result, dict) else 0
+    from app.core.text import readable
+
+    code = exit_code(result)
     if args.json:
-        json.dump(result, real_stdout, ensure_ascii=False, indent=2)
-        real_stdout.write("\n")
+        emit(real_stdout, json.dumps(result, ensure_ascii=False, indent=2), as_json=True)
     else:
-        print("\n".join(human_lines(args.command, result)), file=real_stdout)
+        emit(real_stdout, "\n".join(map(readable, human_lines(args.command, result))), as_json=False)
     return code
 
 
+def exit_code(result: Any) -> int:
+    """1 when the report says an item failed ("failed": a count or a list), else the code the
+    command set (``exit_code``, taken out of the document), else 0."""
+    if not isinstance(result, dict):
+        return 0
+    code = result.pop("exit_code", 0)
+    return 1 if result.get("failed") else code
+
+
+def emit(stream, text: str, as_json: bool) -> None:
+    """The answer on stdout. A file name that is not UTF-8 reaches it escaped: in JSON as
+    ``\\udcNN`` escapes of its exact Python path (``json.loads`` then ``os.fsencode`` give the
+    bytes back); for people each line went through text.readable (``\\xNN``)."""
+    if as_json:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        stream.write(text + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        _closed_pipe(stream)
+
+
+def _closed_pipe(stream) -> None:
+    """The reader went away: say nothing more, and keep Python from complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def plain_reason(exc: Exception) -> str:
-    """The reason in words: our own failures as they are, others without Python class names
-    (except for errors we did not foresee, where the name is the only clue)."""
+    """The reason in words, on one line: our own failures as they are, an OSError in plain words
+    with its file (app.core.text.reason), others without Python class names (except for errors
+    we did not foresee, where the name is the only clue)."""
     import sqlite3
 
+    from app.core.text import reason, readable
+
     if isinstance(exc, Failure):
-        return str(exc)
+        return readable(" ".join(str(exc).split()))
+    if isinstance(exc, OSError):
+        return reason(exc, with_path=True)
     from app.core.catalog import CatalogError
     from app.core.cluster import ClusterUnavailable
     from app.core.decode import DecodeError
     from app.core.models import ModelUnavailable
 
-    if isinstance(exc, (CatalogError, ClusterUnavailable, DecodeError, ModelUnavailable, OSError, sqlite3.Error)):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, (CatalogError, ClusterUnavailable, DecodeError, ModelUnavailable, sqlite3.Error)):
+        return reason(exc)
+    return f"{type(exc).__name__}: {reason(exc)}"
 
 
 if __name__ == "__main__":

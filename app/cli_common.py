@@ -17,6 +17,45 @@ class UsageError(Failure):
     """The command line itself is wrong or incomplete: exit code 2."""
 
 
+def count(minimum: int = 1):
+    """An argparse type: a whole number ``>= minimum`` (``-k 0`` and ``-k -5`` are usage errors)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+    parse.__name__ = "count"
+    return parse
+
+
+def number(low: float | None = None, high: float | None = None):
+    """An argparse type: a finite number in [low, high] (``nan``, ``inf`` and values out of range
+    are usage errors)."""
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, not {text!r}")
+        if (low is not None and value < low) or (high is not None and value > high):
+            span = (f"between {low:g} and {high:g}" if low is not None and high is not None
+                    else f"{low:g} or more" if low is not None else f"{high:g} or less")
+            raise argparse.ArgumentTypeError(f"must be {span}, not {value:g}")
+        return value
+    parse.__name__ = "number"
+    return parse
+
+
+SIMILARITY = number(0.0, 1.0)          # thresholds on a cosine similarity
+SECONDS = number(0.0)
+
+
 def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="PATH", help="catalog file (default: the library of the current folder, "
                                                 "else the last indexed one)")

@@ -78,7 +78,7 @@ def cmd_xmp(args) -> Any:
 
 def cmd_export(args) -> Any:
     from app.core.export import ExportRefused, export_picks
-    from app.core.reasons import plain_reason
+    from app.core.text import reason
 
     with open_catalog(args) as catalog:
         if not args.dry_run:
@@ -89,7 +89,7 @@ def cmd_export(args) -> Any:
         except ExportRefused as exc:
             raise Failure(str(exc)) from exc
         except OSError as exc:
-            raise Failure(f"cannot write to {args.picks}: {plain_reason(exc)}") from exc
+            raise Failure(f"cannot write to {args.picks}: {reason(exc)}") from exc
 
 
 def cmd_trash(args) -> Any:

@@ -4,27 +4,28 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.cli_common import Failure, UsageError, open_catalog, run_job
+from app.cli_common import SIMILARITY, Failure, UsageError, count, open_catalog, run_job
 
 
 def add_parsers(sub, common) -> None:
     p = sub.add_parser("search", help="photos similar to an image (or to a text / a face)")
     p.add_argument("image", nargs="?", help="query image (inside or outside the library)")
-    p.add_argument("-k", type=int, default=20, help="number of results")
+    p.add_argument("-k", type=count(1), default=20, help="number of results")
     p.add_argument("--text", help="text query (needs an OpenCLIP embedding model)")
     p.add_argument("--face", metavar="PATH", help="photos of the person whose face is in PATH")
     common(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("duplicates", help="exact and near-duplicate groups")
-    p.add_argument("--threshold", type=float, default=None,
-                   help="embedding similarity for candidates (default 0.45; every pair is verified)")
+    p.add_argument("--threshold", type=SIMILARITY, default=None,
+                   help="embedding similarity for candidates, 0 to 1 (default 0.45; every pair is verified)")
     p.add_argument("--no-rotations", action="store_true", help="skip looking for rotated copies (faster)")
     common(p)
     p.set_defaults(func=cmd_duplicates)
 
     p = sub.add_parser("faces", help="faces grouped by person")
-    p.add_argument("--threshold", type=float, default=None, help="same-person cosine (default: SFace's 0.363)")
+    p.add_argument("--threshold", type=SIMILARITY, default=None,
+                   help="same-person cosine, 0 to 1 (default: SFace's 0.363)")
     common(p)
     p.set_defaults(func=cmd_faces)
 
@@ -57,7 +58,7 @@ def cmd_duplicates(args) -> Any:
     from app.core.duplicates import CANDIDATE_SIMILARITY, find_duplicates
 
     with open_catalog(args) as catalog:
-        groups = run_job(find_duplicates(catalog, threshold=args.threshold or CANDIDATE_SIMILARITY,
+        groups = run_job(find_duplicates(catalog, threshold=CANDIDATE_SIMILARITY if args.threshold is None else args.threshold,
                                          rotations=not args.no_rotations), args)
         return [g.to_json() for g in groups]
 
@@ -67,7 +68,7 @@ def cmd_faces(args) -> Any:
     from models.face.detection import SFACE_SAME_PERSON
 
     with open_catalog(args) as catalog:
-        return [p.to_json() for p in people(catalog, args.threshold or SFACE_SAME_PERSON)]
+        return [p.to_json() for p in people(catalog, SFACE_SAME_PERSON if args.threshold is None else args.threshold)]
 
 
 def cmd_models(args) -> Any:

@@ -8,10 +8,13 @@ from app.core.text import mib, plural
 
 
 def _index(r: dict) -> list[str]:
+    failed = f", {r['failed']} could not be read" if r.get("failed") else ""
     lines = [f"{r['root']}: {r['indexed']} indexed, {r['unchanged']} unchanged, {r['moved']} moved, "
-             f"{r['skipped']} skipped, {r['missing']} missing{' (cancelled)' if r['cancelled'] else ''} "
+             f"{r['skipped']} skipped, {r['missing']} missing{failed}{' (cancelled)' if r['cancelled'] else ''} "
              f"in {r['seconds']:.1f} s"]
     lines += [f"  skipped {item['path']}: {item['reason']}" for item in r["skipped_files"]]
+    lines += [f"  failed {item['path']}: {item['reason']}" for item in r.get("failed_files", [])]
+    lines += [f"  no features for {item['path']}: {item['reason']}" for item in r.get("feature_errors", [])]
     lines += [f"  missing {path}" for path in r["missing_files"]]
     if r.get("xmp"):
         from app.core.xmp.sync import import_lines

@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.cli_common import Failure, open_catalog, run_job
+from app.cli_common import SECONDS, SIMILARITY, Failure, open_catalog, run_job
 
 
 def add_parsers(sub, common) -> None:
     p = sub.add_parser("bursts", help="bursts with the suggested best frame and scores")
-    p.add_argument("--max-gap", type=float, default=None, help="seconds between frames of one burst (default 10)")
-    p.add_argument("--min-similarity", type=float, default=None, help="embedding cosine between frames (default 0.75)")
+    p.add_argument("--max-gap", type=SECONDS, default=None, help="seconds between frames of one burst (default 10)")
+    p.add_argument("--min-similarity", type=SIMILARITY, default=None,
+                   help="embedding cosine between frames, 0 to 1 (default 0.75)")
     p.add_argument("--no-rank", action="store_true", help="group only")
     common(p)
     p.set_defaults(func=cmd_bursts)
@@ -35,7 +36,6 @@ def add_parsers(sub, common) -> None:
 
 
 def cmd_bursts(args) -> Any:
-    from app.core import paths
     from app.core.bursts import settings_from_catalog
     from app.core.jobs import drive
     from app.core.triage import ranked_bursts
@@ -49,12 +49,12 @@ def cmd_bursts(args) -> Any:
             min_similarity=args.min_similarity if args.min_similarity is not None else base.min_similarity)
         out = []
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
-            item = {"id": b.id, "photos": [paths.display(p) for p in b.paths]}
+            item = {"id": b.id, "photos": list(b.paths)}
             if b.best is not None:
                 path_of = dict(zip(b.photo_ids, b.paths))
-                item.update({"best": paths.display(path_of[b.best]), "best_is_users": b.confirmed,
-                             "scores": {paths.display(path_of[i]): s for i, s in b.scores.items()},
-                             "order": [paths.display(path_of[i]) for i in b.order], "reasons": b.reasons})
+                item.update({"best": path_of[b.best], "best_is_users": b.confirmed,
+                             "scores": {path_of[i]: s for i, s in b.scores.items()},
+                             "order": [path_of[i] for i in b.order], "reasons": b.reasons})
             out.append(item)
         return out
 

@@ -9,6 +9,7 @@ from typing import Any
 from .decode import WORK_SIZE, DecodeError, decode
 from .fileio import ReadError, Vanished, read_original, sample_hash, sample_hash_of
 from .scanner import FileEntry
+from .text import reason
 from .thumbnails import gray_thumbnail, thumb_path, thumbnail_size, write_thumbnail
 
 INDEXED, TOUCHED, MOVED, SKIPPED, VANISHED = "indexed", "touched", "moved", "skipped", "vanished"
@@ -77,7 +78,7 @@ def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None =
         try:
             result.features = features.compute(decoded)
         except Exception as exc:  # a model failing on one odd image must not stop the scan
-            result.features_error = f"features failed: {type(exc).__name__}: {exc}"
+            result.features_error = f"features failed: {type(exc).__name__}: {reason(exc)}"
     return result
 
 

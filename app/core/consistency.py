@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 
-from . import paths
 from .jobs import CancelToken, Job, Progress, Throttle
 from .tempfiles import is_debris, sweep
 from .thumbnails import thumb_path, thumbnail_size
@@ -56,7 +55,7 @@ def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = No
     if repair:
         catalog.require_writable("--repair (check without it works)")
     yield Progress("check", 0, 4, current="database")
-    _database(catalog, report)
+    _database(catalog, report, repair)
     if any(f.kind == "integrity" for f in report.findings):
         return report                   # nothing else can be trusted; restore a backup
     yield from _thumbnails(catalog, report, repair, cancel)
@@ -72,15 +71,46 @@ def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = No
     return report
 
 
-def _database(catalog, report: CheckReport) -> None:
+def _database(catalog, report: CheckReport, repair: bool = False) -> None:
     result, broken = catalog.integrity()
     if result != ["ok"]:
         from .catalog.connection import damage_advice
 
         _add(report, "integrity", result, f"the catalog file is damaged: {damage_advice(catalog.path)}")
         return
-    _add(report, "references", [f"{table} row {rowid}" for table, rowid, *_ in broken],
-         "rows that point at rows which do not exist")
+    finding = _add(report, "references", [f"{table} row {rowid}" for table, rowid, *_ in broken],
+                   "rows that point at rows which do not exist")
+    if finding and repair:
+        with catalog.transaction():
+            for table, rowid, parent, _fk in broken:
+                _mend_reference(catalog.conn, table, rowid, parent)
+        finding.repaired = finding.count - len(catalog.integrity()[1])
+
+
+def _mend_reference(conn, table: str, rowid: int, parent: str) -> None:
+    """A row pointing at a row that is gone. A decision goes to the photo row that holds its
+    picture, else to a row kept for the lost picture (missing, with its content hash: an index
+    that finds the picture under any name claims the row, as for a moved file). A face whose
+    person is gone is unassigned. Anything else was derived from a photo (features, vectors,
+    faces): it goes, and the next index computes it again."""
+    if table == "decisions":
+        old, digest = conn.execute("SELECT photo_id, content_hash FROM decisions WHERE rowid = ?",
+                                   (rowid,)).fetchone()
+        if conn.execute("SELECT 1 FROM photos WHERE id = ?", (old,)).fetchone():
+            return                      # mended with another decision of the same photo
+        heir = conn.execute("SELECT id FROM photos WHERE content_hash = ? ORDER BY status != 'ok', id LIMIT 1",
+                            (digest,)).fetchone() if digest else None
+        if heir is None:
+            from .catalog.photos import now_iso
+
+            heir = conn.execute("INSERT INTO photos (path, content_hash, status, missing_since) "
+                                "VALUES (?, ?, 'missing', ?) RETURNING id",
+                                (f"lost picture {digest or ''} (row {old})", digest, now_iso())).fetchone()
+        conn.execute("UPDATE decisions SET photo_id = ? WHERE photo_id = ?", (heir[0], old))
+    elif parent == "people":
+        conn.execute(f"UPDATE {table} SET person_id = NULL WHERE rowid = ?", (rowid,))
+    else:
+        conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
 
 
 def _interrupted(catalog, report: CheckReport, repair: bool) -> None:
@@ -101,7 +131,7 @@ def _thumbnails(catalog, report: CheckReport, repair: bool, cancel: CancelToken)
     missing = [(p, h) for p, h in listing if not thumb_path(catalog.thumbs_dir, h).exists()]
     unrecorded = sorted(h for h in needed - rows if thumb_path(catalog.thumbs_dir, h).exists())
     dangling = sorted(h for h in rows if not thumb_path(catalog.thumbs_dir, h).exists())
-    f_missing = _add(report, "thumbnails missing", [paths.display(p) for p, _ in missing],
+    f_missing = _add(report, "thumbnails missing", [p for p, _ in missing],
                      "present photos without a thumbnail file")
     f_unrec = _add(report, "thumbnails unrecorded", unrecorded, "thumbnail files the catalog does not list")
     missing_hashes = {h for _, h in missing}
@@ -118,6 +148,10 @@ def _thumbnails(catalog, report: CheckReport, repair: bool, cancel: CancelToken)
         if size is not None:
             with catalog.transaction():
                 catalog.thumbnails.record(digest, size)
+            f_missing.repaired += 1
+        elif not os.path.isfile(path):          # the file is gone: marked missing, as an index would
+            with catalog.transaction():
+                catalog.photos.mark_missing([catalog.photos.id_for_path(path)])
             f_missing.repaired += 1
         if throttle.ready():
             yield Progress("thumbnails", i + 1, len(missing), current=path)
@@ -184,5 +218,5 @@ def _debris(catalog, report: CheckReport, repair: bool) -> None:
 
 def _vanished(catalog, report: CheckReport) -> None:
     """Not a disagreement inside the catalog: the next index marks them missing."""
-    report.files_gone = [paths.display(p) for p, _, status in catalog.photos.listing()
-                         if status == "ok" and not os.path.exists(p)]
+    report.files_gone = [p for p, _, status in catalog.photos.listing()
+                         if status == "ok" and not os.path.isfile(p)]

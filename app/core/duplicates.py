@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import paths
 from .jobs import CancelToken, Job, Progress
 from .catalog.pair_checks import pair_key
 from .library_models import embedding_model
@@ -46,7 +45,7 @@ class DuplicateGroup:
 
     def to_json(self) -> dict:
         keep = self.paths[self.photo_ids.index(self.keeper)]
-        return {"kind": self.kind, "photos": [paths.display(p) for p in self.paths], "keeper": paths.display(keep)}
+        return {"kind": self.kind, "photos": [p for p in self.paths], "keeper": keep}
 
 
 def suggest_keeper(ids: list[int], rows: dict[int, dict]) -> int:

@@ -20,7 +20,7 @@ from .file_moves import place, remove_sources, rollback, same_content
 from .jobs import CancelToken, Job, Progress
 from .sidecar_owners import library_stems, own_sidecars
 from .tempfiles import sweep
-from .reasons import plain_reason
+from .text import reason
 from .xmp.sidecars import sidecar_names
 
 
@@ -40,11 +40,11 @@ class ExportReport:
     bytes: int = 0
 
     def to_json(self) -> dict:
-        return {"dest": paths.display(self.dest), "move": self.move, "dry_run": self.dry_run,
+        return {"dest": self.dest, "move": self.move, "dry_run": self.dry_run,
                 "exported": len(self.done), "already_there": len(self.already), "failed_count": len(self.failed),
                 "bytes": self.bytes, "finished_from_before": self.finished,
-                "files": [{"from": paths.display(s), "to": paths.display(d)} for s, d in self.done],
-                "failed": [{"path": paths.display(p), "reason": r} for p, r in self.failed],
+                "files": [{"from": s, "to": d} for s, d in self.done],
+                "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
 
 
@@ -128,7 +128,7 @@ def carry_out(catalog, op: dict) -> None:
         except OSError as exc:
             rollback(files)
             with catalog.transaction():
-                catalog.file_ops.set_state(op["id"], "failed", plain_reason(exc))
+                catalog.file_ops.set_state(op["id"], "failed", reason(exc, with_path=True))
             raise
         with catalog.transaction():
             if move and op["photo_id"] is not None and catalog.photos.get(op["photo_id"]) is not None:
@@ -150,7 +150,7 @@ def finish_pending(catalog) -> list[str]:
             carry_out(catalog, op)
             said.append(f"finished the interrupted {op['kind']} of {photo}")
         except OSError as exc:
-            said.append(f"rolled back the interrupted {op['kind']} of {photo}: {plain_reason(exc)}")
+            said.append(f"rolled back the interrupted {op['kind']} of {photo}: {reason(exc, with_path=True)}")
     return said
 
 
@@ -212,6 +212,6 @@ def export_picks(catalog, dest: str, move: bool = False, flat: bool = False, dry
             rollback(copies)
             report.done.pop()
             report.bytes -= photo.get("size") or 0
-            report.failed.append((path, plain_reason(exc)))
+            report.failed.append((path, reason(exc, with_path=True)))
     yield Progress("export", len(photos), len(photos))
     return report

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import os
 
+from .text import reason
+
 LARGE_FILE = 512 * 1024 * 1024   # above this, hash by streaming and decode lazily from disk
 _CHUNK = 4 * 1024 * 1024
 
@@ -33,12 +35,8 @@ def read_original(path: str, size_hint: int) -> tuple[bytes | None, str]:
             return None, h.hexdigest()
     except FileNotFoundError as exc:
         raise Vanished("file disappeared during the scan") from exc
-    except PermissionError as exc:
-        raise ReadError("permission denied") from exc
-    except IsADirectoryError as exc:
-        raise ReadError("is a folder") from exc
     except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
+        raise ReadError(reason(exc)) from exc
 
 
 SAMPLES = 8            # chunks read by the sampled hash: the first, the last and six between
@@ -84,4 +82,4 @@ def sample_hash(path: str) -> str:
     except FileNotFoundError as exc:
         raise Vanished("file disappeared during the scan") from exc
     except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
+        raise ReadError(reason(exc)) from exc

@@ -84,9 +84,19 @@ def index_in_child(catalog_path: str | os.PathLike, folder: str, workers: int | 
     finally:
         proc.stdout.close()
         proc.stderr.close()
-    if code != 0:
+    doc = _summary_document(out)
+    if code != 0 and not (code == 1 and doc is not None):   # 1 with a summary: some files failed, listed in it
         reason = next((e.split("error: ", 1)[1] for e in reversed(errors) if "error: " in e), None)
         raise IndexFailed(reason or (errors[-1] if errors else f"the index process ended with code {code}"))
     from .indexer import IndexSummary
 
-    return IndexSummary.from_json(json.loads(out))
+    return IndexSummary.from_json(doc)
+
+
+def _summary_document(out: str) -> dict | None:
+    """The child's index summary, or None when it printed an error instead (or nothing)."""
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) and "root" in doc else None

@@ -35,7 +35,8 @@ class IndexSummary:
     unchanged: int = 0
     moved: int = 0
     updated: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # not usable photos: broken, empty, too large
+    failed: list[tuple[str, str]] = field(default_factory=list)    # could not be read (the system refused)
     missing: list[str] = field(default_factory=list)
     featured: int = 0
     decisions_moved: int = 0
@@ -45,14 +46,18 @@ class IndexSummary:
     xmp: Any = None                       # an ImportReport (app/core/xmp/sync.py)
 
     def to_json(self) -> dict[str, Any]:
+        """Paths as they are (a name that is not UTF-8 keeps its surrogates: the CLI's JSON writer
+        escapes them, see app/cli.py)."""
         return {
-            "root": paths.display(self.root), "catalog": str(self.catalog),
+            "root": self.root, "catalog": str(self.catalog),
             "indexed": self.indexed, "unchanged": self.unchanged, "moved": self.moved,
-            "updated": self.updated, "skipped": len(self.skipped), "missing": len(self.missing),
-            "skipped_files": [{"path": paths.display(p), "reason": r} for p, r in self.skipped],
-            "missing_files": [paths.display(p) for p in self.missing],
+            "updated": self.updated, "skipped": len(self.skipped), "failed": len(self.failed),
+            "missing": len(self.missing),
+            "skipped_files": [{"path": p, "reason": r} for p, r in self.skipped],
+            "failed_files": [{"path": p, "reason": r} for p, r in self.failed],
+            "missing_files": list(self.missing),
             "featured": self.featured, "decisions_moved": self.decisions_moved,
-            "feature_errors": [{"path": paths.display(p), "reason": r} for p, r in self.feature_errors],
+            "feature_errors": [{"path": p, "reason": r} for p, r in self.feature_errors],
             "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
             "xmp": self.xmp.to_json() if self.xmp is not None else None,
         }
@@ -66,6 +71,7 @@ class IndexSummary:
         return cls(root=doc["root"], catalog=doc["catalog"], indexed=doc["indexed"], unchanged=doc["unchanged"],
                    moved=doc["moved"], updated=doc["updated"],
                    skipped=[(f["path"], f["reason"]) for f in doc["skipped_files"]],
+                   failed=[(f["path"], f["reason"]) for f in doc.get("failed_files", [])],
                    missing=list(doc["missing_files"]), featured=doc["featured"],
                    decisions_moved=doc["decisions_moved"],
                    feature_errors=[(f["path"], f["reason"]) for f in doc["feature_errors"]],
@@ -75,7 +81,8 @@ class IndexSummary:
     def headline(self) -> str:
         """One line for a status bar: what changed, or that the library was already up to date."""
         counts = [(self.indexed, "new"), (self.updated, "updated"), (self.moved, "moved"),
-                  (len(self.skipped), "skipped (unreadable)"), (len(self.missing), "missing")]
+                  (len(self.skipped), "skipped (unreadable)"), (len(self.failed), "could not be read"),
+                  (len(self.missing), "missing")]
         changes = [f"{n} {word}" for n, word in counts if n]
         if self.xmp is not None and self.xmp.imported:
             changes.append(f"{len(self.xmp.imported)} with ratings from XMP")
@@ -141,7 +148,7 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
     job = _JobRow(catalog, root)
     try:
         sweep(catalog.thumbs_dir, recursive=True)
-        entries = yield from _scan(root, summary)
+        entries = yield from _scan(root, summary, [catalog.thumbs_dir, *catalog.derived_dirs()])
         plan = _plan(catalog, root, entries, summary, features, rehash)
         yield from _verify(catalog, plan, summary, workers, cancel)
         if features is not None and plan.todo and not ray:
@@ -173,12 +180,12 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
     return summary
 
 
-def _scan(root: str, summary: IndexSummary):
+def _scan(root: str, summary: IndexSummary, own=()):
     entries: list[FileEntry] = []
     throttle = Throttle()
-    for item in walk(root):
+    for item in walk(root, own):
         if isinstance(item, ScanError):
-            summary.skipped.append((item.path, item.reason))
+            (summary.failed if item.failed else summary.skipped).append((item.path, item.reason))
             continue
         entries.append(item)
         if throttle.ready():
@@ -226,8 +233,14 @@ def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexS
     for e in entries:
         ident = known.get(e.path)
         if ident and ident.status != MISSING and (ident.size, ident.mtime_ns) == (e.size, e.mtime_ns):
-            if ident.status == UNREADABLE:          # still unreadable: reported again, not "unchanged"
-                summary.skipped.append((e.path, ident.status_reason or "could not be read"))
+            if ident.status == UNREADABLE:
+                if ident.content_hash and not rehash:
+                    # read, but not a usable image: the same bytes are reported again, not "unchanged"
+                    summary.skipped.append((e.path, ident.status_reason or "could not be read"))
+                    continue
+                # never read (permission, disk error): tried again by every run; --rehash decodes
+                # broken files again too
+                todo.append((e, dataclasses.replace(ident, content_hash=None)))
                 continue
             if rehash:                              # read whole: unchanged bytes come back TOUCHED
                 todo.append((e, ident))
@@ -387,7 +400,8 @@ def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: 
                 photos.upsert(e.path, {"size": e.size, "mtime_ns": e.mtime_ns,
                                        "content_hash": result.content_hash, "status": "skipped",
                                        "status_reason": result.reason})
-                summary.skipped.append((e.path, result.reason))
+                # not read at all is a failure; read but not an image is a broken file, skipped
+                (summary.failed if result.content_hash is None else summary.skipped).append((e.path, result.reason))
             elif result.outcome == VANISHED:
                 if ident is not None:
                     photos.mark_missing([ident.id])
@@ -407,7 +421,7 @@ def _keep_decisions(catalog: Catalog, ident: PhotoIdentity, result: FileResult) 
 
 
 def _mark_missing(catalog: Catalog, plan: _Plan, summary: IndexSummary) -> None:
-    gone = [i for i in plan.vanished.values() if i.status != MISSING and not os.path.exists(i.path)]
+    gone = [i for i in plan.vanished.values() if i.status != MISSING and not os.path.isfile(i.path)]
     with catalog.transaction():
         catalog.photos.mark_missing(i.id for i in gone)
     summary.missing.extend(i.path for i in gone)

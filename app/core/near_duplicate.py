@@ -54,8 +54,15 @@ def _normalise(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.clip((x - lo) / max(hi - lo, 1e-3), 0, 1)
 
 
+MIN_SIDE = 2 * 31 + 1     # ORB's border (edgeThreshold = patchSize = 31) on both sides of a keypoint
+
+
 def _points(gray: np.ndarray, n: int = FEATURES) -> tuple[np.ndarray, np.ndarray | None]:
-    """ORB keypoint positions (N, 2) and descriptors (N, 32), or None when there are none."""
+    """ORB keypoint positions (N, 2) and descriptors (N, 32), or None when there are none. A
+    picture thinner than ORB's border (a 1000 x 2 strip) has none: OpenCV would fail on the
+    empty levels of its pyramid."""
+    if min(gray.shape[:2]) < MIN_SIDE:
+        return np.empty((0, 2), np.float32), None
     keypoints, descriptors = _features(gray, n)
     return np.float32([k.pt for k in keypoints]).reshape(-1, 2), descriptors
 

@@ -2,7 +2,9 @@
 
 Linux file names are bytes; Python maps undecodable bytes to lone surrogates
 (``surrogateescape``), which SQLite's UTF-8 text cannot hold. Such paths are
-stored as BLOBs holding the raw bytes; every other path is stored as TEXT.
+stored as BLOBs holding the raw bytes; every other path is stored as TEXT (``to_db``; any str
+bound into the catalog goes through it, see catalog/photos.py). Read back with ``from_db``:
+in Python a path is always the str ``os.fsdecode`` gives.
 """
 from __future__ import annotations
 
@@ -29,8 +31,11 @@ def from_db(value: str | bytes) -> str:
 
 
 def display(path: str) -> str:
-    """A printable form of a path (undecodable bytes shown as U+FFFD)."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """A printable form of a path for people: bytes that are not UTF-8 shown as ``\\xNN``
+    (text.readable; JSON documents carry the exact path instead)."""
+    from .text import readable
+
+    return readable(path)
 
 
 def data_dir() -> Path:
@@ -42,7 +47,9 @@ def default_catalog_path(library_root: str | os.PathLike, catalogs_dir: str | os
     catalogs dir defaults to ``<data dir>/libraries``."""
     root = os.path.abspath(os.fspath(library_root))
     digest = hashlib.sha1(os.fsencode(root)).hexdigest()[:10]
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", display(os.path.basename(root)) or "root")[:40]
+    # U+FFFD for bytes that are not UTF-8 (then "_"): the folder names catalogs already have
+    readable_name = os.fsencode(os.path.basename(root)).decode("utf-8", "replace")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", readable_name or "root")[:40]
     base = Path(catalogs_dir) if catalogs_dir else data_dir() / "libraries"
     return base / f"{name}-{digest}" / "catalog.db"
 

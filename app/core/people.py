@@ -9,7 +9,6 @@ import numpy as np
 
 from models.face.detection import SFACE_SAME_PERSON
 
-from . import paths
 
 
 def average_linkage(embeddings: np.ndarray, threshold: float = SFACE_SAME_PERSON) -> np.ndarray:
@@ -50,7 +49,7 @@ class Person:
 
     def to_json(self) -> dict:
         return {"person": self.label,
-                "faces": [{"path": paths.display(f["path"]), "box": [round(v, 1) for v in (f["x"], f["y"], f["w"], f["h"])]}
+                "faces": [{"path": f["path"], "box": [round(v, 1) for v in (f["x"], f["y"], f["w"], f["h"])]}
                           for f in self.faces]}
 
 

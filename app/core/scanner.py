@@ -3,15 +3,18 @@
 Rules: hidden entries (dot names) are skipped; folders holding a
 ``.phototriageignore`` file, and well-known system/cache folders, are skipped;
 symlinked folders are followed once (a loop, or a second path to a folder
-already walked, is not entered again).
+already walked, is not entered again); a folder named like a photo or a sidecar
+(``X.jpg``, ``X.jpg.xmp``) is not entered and is reported, since a sidecar or an
+export would be written over its name.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .formats import is_photo
+from .text import reason
 
 IGNORE_MARKER = ".phototriageignore"
 IGNORED_DIRS = frozenset({
@@ -29,19 +32,33 @@ class FileEntry:
 
 @dataclass(frozen=True)
 class ScanError:
+    """A folder or file not taken: ``failed`` when the system refused it (an index that met
+    one exits 1), not when the scanner left it out on purpose."""
     path: str
     reason: str
+    failed: bool = True
 
 
-def walk(root: str) -> Iterator[FileEntry | ScanError]:
-    """Yield every photo under ``root`` (depth-first, sorted) and every unreadable folder."""
+def _photo_like(name: str) -> bool:
+    return is_photo(name) or name.lower().endswith(".xmp")
+
+
+def walk(root: str, own: Iterable[str | os.PathLike] = ()) -> Iterator[FileEntry | ScanError]:
+    """Yield every photo under ``root`` (depth-first, sorted) and every unreadable folder.
+    ``own``: the catalog's folders (thumbnails...), never entered when they lie in the library."""
     root = os.path.abspath(root)
     try:
         st = os.stat(root)
     except OSError as exc:
-        yield ScanError(root, f"cannot open folder: {exc.strerror or exc}")
+        yield ScanError(root, f"cannot open the folder: {reason(exc)}")
         return
     seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
+    for folder in own:
+        try:
+            ost = os.stat(folder)
+            seen.add((ost.st_dev, ost.st_ino))
+        except OSError:
+            pass
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -49,7 +66,7 @@ def walk(root: str) -> Iterator[FileEntry | ScanError]:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield ScanError(folder, f"cannot read folder: {exc.strerror or exc}")
+            yield ScanError(folder, f"cannot read the folder: {reason(exc)}")
             continue
         if any(e.name == IGNORE_MARKER for e in entries):
             continue
@@ -60,6 +77,10 @@ def walk(root: str) -> Iterator[FileEntry | ScanError]:
             try:
                 if entry.is_dir(follow_symlinks=True):
                     if entry.name in IGNORED_DIRS:
+                        continue
+                    if _photo_like(entry.name):
+                        yield ScanError(entry.path, "a folder named like a photo or a sidecar: not looked into",
+                                        failed=False)
                         continue
                     dst = entry.stat(follow_symlinks=True)
                     key = (dst.st_dev, dst.st_ino)
@@ -73,7 +94,7 @@ def walk(root: str) -> Iterator[FileEntry | ScanError]:
             except FileNotFoundError:
                 continue  # vanished (or a dangling link) between listing and stat
             except OSError as exc:
-                yield ScanError(entry.path, f"cannot stat: {exc.strerror or exc}")
+                yield ScanError(entry.path, f"cannot look at the file: {reason(exc)}")
                 continue
             yield FileEntry(entry.path, fst.st_size, fst.st_mtime_ns)
         stack.extend(reversed(subdirs))

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import paths
-from .decode import decode
-from .fileio import read_original
+from .decode import DecodeError, decode
+from .fileio import ReadError, read_original
 from .library_models import embedding_model
 from .vector_index import open_index
 
@@ -37,7 +36,7 @@ class Result:
     verified: bool | None = None           # search by example: a verified copy of the query (local evidence)
 
     def to_json(self) -> dict:
-        out = {"path": paths.display(self.path), "similarity": round(self.similarity, 4)}
+        out = {"path": self.path, "similarity": round(self.similarity, 4)}
         if self.verified is not None:
             out["verified"] = self.verified
         if self.box is not None:
@@ -52,8 +51,11 @@ def load_query(path: str):
 
     if not os.path.isfile(path):
         raise SearchError(f"query image not found: {path}")
-    data, _ = read_original(path, os.path.getsize(path))
-    return decode(data, path)
+    try:
+        data, _ = read_original(path, os.path.getsize(path))
+        return decode(data, path)
+    except (OSError, ReadError, DecodeError) as exc:
+        raise SearchError(f"cannot read the query image {path}: {exc}") from exc
 
 
 def _photo_results(catalog, scored: dict[int, float], k: int) -> list[Result]:

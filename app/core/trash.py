@@ -24,7 +24,7 @@ from . import paths
 from .catalog.photos import iso_seconds
 from .fileio import ReadError, read_original
 from .jobs import CancelToken, Job, Progress
-from .reasons import plain_reason
+from .text import reason
 from .sidecar_owners import library_stems, own_sidecars
 
 
@@ -42,10 +42,10 @@ class TrashReport:
 
     def to_json(self) -> dict:
         return {"action": self.action, "dry_run": self.dry_run, "batch": self.batch, "photos": self.photos,
-                "files": [paths.display(f) for f in self.files], "bytes": self.bytes,
+                "files": list(self.files), "bytes": self.bytes,
                 "failed_count": len(self.failed), "finished_from_before": self.finished,
-                "already_gone": [paths.display(p) for p in self.gone],
-                "failed": [{"path": paths.display(p), "reason": r} for p, r in self.failed],
+                "already_gone": list(self.gone),
+                "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
 
 
@@ -246,7 +246,7 @@ def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = 
             try:
                 _trash_group(catalog, report.batch, pid, photo, files)
             except (OSError, ReadError) as exc:
-                report.failed.append((path, f"not trashed (nor its sidecars): {plain_reason(exc)}"))
+                report.failed.append((path, f"not trashed (nor its sidecars): {reason(exc, with_path=True)}"))
                 continue
         report.files += files
         report.photos += 1
@@ -292,13 +292,13 @@ def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None
             try:
                 _restore_entry(catalog, e)
             except (OSError, ReadError) as exc:
-                reason = plain_reason(exc)
+                why = reason(exc, with_path=True)
                 if n == 0 and len(group) > 1:
-                    reason += "; its sidecars stay in the trash with it"
+                    why += "; its sidecars stay in the trash with it"
                 with catalog.transaction():
                     for left in (group if n == 0 else [e]):
-                        catalog.trash.undo_failed(left["id"], reason)
-                report.failed.append((e["original"], reason))
+                        catalog.trash.undo_failed(left["id"], why)
+                report.failed.append((e["original"], why))
                 if n == 0:
                     break                # never a sidecar beside another picture
                 continue

@@ -211,7 +211,10 @@ def is_current(catalog, space: str, model: str) -> bool:
 
 
 def sync_indexes(catalog, model: str):
-    """Index-job stage: bring the photo and face indexes in line with the catalog."""
+    """Index-job stage: bring the photo and face indexes in line with the catalog. What this
+    process held is checked again: the job's writes can leave the cheap signature as it was
+    (a vector deleted and another stored under the freed row id)."""
+    catalog.open_indexes.clear()
     for i, space in enumerate(("photos", "faces")):
         yield Progress("vectors", i, 2, current=space)
         open_index(catalog, space, "sface" if space == "faces" else model)

@@ -152,6 +152,8 @@ def fine_energy(gray: np.ndarray, sigma: float) -> float:
 def coarse_energy(gray: np.ndarray, sigma: float) -> float:
     """The same one octave coarser (2x2 averages: the noise sigma halves)."""
     h, w = gray.shape[0] // 2 * 2, gray.shape[1] // 2 * 2
+    if not (h and w):                   # a crop one pixel thin (a 3000 x 1 strip) has no coarser octave
+        return 0.0
     half = gray[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
     lap = cv2.Laplacian(half, cv2.CV_32F, ksize=1)[1:-1, 1:-1]
     energy = float((lap * lap).mean()) if lap.size else 0.0

@@ -162,10 +162,12 @@ def test_bad_input_is_reported_and_never_stops_the_scan(catalog, tmp_path):
     st = statuses(catalog)
     assert st[str(root / os.fsdecode(b"caf\xe9-latin1.jpg"))] == "ok"
     assert st[str(root / "zero.jpg")] == "skipped"
-    # A rescan reports the still-skipped files again (as skipped, not as unchanged) but does not retry them.
+    # A rescan reports the still-skipped (broken) files again (as skipped, not as unchanged) but does not retry them.
     again, _ = run(catalog, root)
     assert again.unchanged == 7 and {os.path.basename(p) for p, _ in again.skipped} == set(reasons)
     assert dict((os.path.basename(p), r) for p, r in again.skipped) == reasons
+    rehashed, _ = run(catalog, root, rehash=True)          # decoded again: still broken, still skipped
+    assert dict((os.path.basename(p), r) for p, r in rehashed.skipped) == reasons and rehashed.failed == []
     json_out = again.to_json()
     assert json_out["skipped"] == 4 and all("reason" in s for s in json_out["skipped_files"])
 
@@ -188,8 +190,17 @@ def test_unreadable_file_is_skipped_with_reason(catalog, tmp_path, monkeypatch):
 
         monkeypatch.setattr("builtins.open", guarded_open)
     summary, _ = run(catalog, root)
-    assert summary.indexed == 1
-    assert summary.skipped == [(str(locked), "permission denied")]
+    assert summary.indexed == 1 and summary.skipped == []
+    assert summary.failed == [(str(locked), "permission denied")]
+    assert summary.to_json()["failed_files"] == [{"path": str(locked), "reason": "permission denied"}]
+    again, _ = run(catalog, root, rehash=True)
+    assert again.failed == [(str(locked), "permission denied")] and again.indexed == 0
+    # readable again (chmod does not change the mtime): the next index takes it
+    locked.chmod(0o644)
+    monkeypatch.undo()
+    fixed, _ = run(catalog, root)
+    assert fixed.indexed == 1 and fixed.failed == [] and fixed.unchanged == 1
+    assert statuses(catalog) == {str(root / "ok.jpg"): "ok", str(locked): "ok"}
 
 
 def test_file_deleted_during_the_scan(catalog, library, monkeypatch):
@@ -198,8 +209,8 @@ def test_file_deleted_during_the_scan(catalog, library, monkeypatch):
     os.utime(victim, ns=(5, 5))  # changed, so it will be re-read ...
     real_walk = indexer.walk
 
-    def walk_then_delete(root):
-        yield from real_walk(root)
+    def walk_then_delete(root, own=()):
+        yield from real_walk(root, own)
         victim.unlink()             # ... but it is gone by the time a worker reads it
         yield FileEntry(str(library / "never-existed.jpg"), 10, 10)
 

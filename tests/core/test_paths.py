@@ -15,3 +15,13 @@ def test_catalog_paths_per_library_and_a_custom_catalogs_folder(tmp_path, monkey
     a.write_bytes(b"")
     assert paths.find_catalog_path(lib_a, custom) == a
     assert paths.find_catalog_path(lib_a, None) == a
+
+
+def test_a_library_name_that_is_not_utf8_keeps_its_catalog_folder_name(tmp_path):
+    """The catalog folder of a library whose name is not UTF-8 is where earlier versions put it
+    (the odd byte became "_"), whatever the way paths are shown to people."""
+    import os
+
+    root = tmp_path / os.fsdecode(b"caf\xe9 2024")
+    assert paths.default_catalog_path(root, tmp_path).parent.name.startswith("caf_2024-")
+    assert paths.display(str(root)).endswith("caf\\xe9 2024")

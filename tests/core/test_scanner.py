@@ -43,3 +43,37 @@ def test_entries_carry_stat_identity(tmp_path):
     p.write_bytes(b"12345")
     (entry,) = list(walk(str(tmp_path)))
     assert entry.size == 5 and entry.mtime_ns == os.stat(p).st_mtime_ns
+
+
+def test_a_folder_named_like_a_photo_or_a_sidecar_is_not_entered_and_is_reported(tmp_path):
+    for name in ("X.jpg.xmp", "Y.xmp", "Z.JPG"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "inside.jpg").write_bytes(b"1")
+    (tmp_path / "X.jpg").write_bytes(b"1")
+    items = list(walk(str(tmp_path)))
+    assert [os.path.basename(i.path) for i in items if isinstance(i, FileEntry)] == ["X.jpg"]
+    reported = {os.path.basename(i.path): (i.reason, i.failed) for i in items if isinstance(i, ScanError)}
+    said = ("a folder named like a photo or a sidecar: not looked into", False)
+    assert reported == {"X.jpg.xmp": said, "Y.xmp": said, "Z.JPG": said}
+
+
+def test_a_folder_the_system_refuses_is_a_failure_in_plain_words(tmp_path, monkeypatch):
+    import errno
+
+    from app.core import scanner
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.jpg").write_bytes(b"1")
+    (tmp_path / "y.jpg").write_bytes(b"1")
+    real = os.scandir
+
+    def refuse(path):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsencode(path))
+        return real(path)
+
+    monkeypatch.setattr(scanner.os, "scandir", refuse)
+    items = list(walk(str(tmp_path)))
+    assert [i for i in items if isinstance(i, ScanError)] == [
+        ScanError(str(tmp_path / "locked"), "cannot read the folder: permission denied", failed=True)]
+    assert _files(tmp_path) == ["y.jpg"]

@@ -175,4 +175,4 @@ def test_non_utf8_names_go_to_the_trash_and_come_back(tmp_path):
         assert cat.trash.entries(report.batch)[0]["original"] == str(photo)
         back = drive(undo_trash(cat))
         assert not back.failed and photo.exists() and sidecar_names(photo)["ext"].exists()
-        assert trash_mod.TrashReport("x", files=[str(photo)]).to_json()["files"] == [str(folder / "caf\ufffd.jpg")]
+        assert trash_mod.TrashReport("x", files=[str(photo)]).to_json()["files"] == [str(photo)]     # exact, for JSON

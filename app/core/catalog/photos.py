@@ -11,6 +11,19 @@ from .. import paths
 OK, SKIPPED, MISSING = "ok", "skipped", "missing"
 
 
+def _bind_text(value: str) -> str | bytes:
+    """Every str bound into SQLite, in every table: a file name that is not UTF-8 (Python holds
+    its bytes as lone surrogates, which SQLite's text cannot take) is stored as a BLOB of its
+    bytes, as :func:`paths.to_db` does for photo paths; read it back with :func:`paths.from_db`.
+    Without this, such a name made any write naming it fail half way (trash journal, sidecars)."""
+    return value if value.isascii() else paths.to_db(value)
+
+
+sqlite3.register_adapter(str, _bind_text)
+# rows made from a photo row's content, dropped with the row (decisions are never dropped)
+DERIVED_TABLES = ("features", "embeddings", "faces", "sidecars")
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -80,18 +93,34 @@ class PhotoStore:
             [key, *values.values()])
         return cur.fetchone()[0]
 
-    def move(self, photo_id: int, new_path: str, size: int, mtime_ns: int, sample_hash: str | None = None) -> None:
-        """A renamed/moved file: same row, new path. A stale row at the new path is dropped."""
+    def move(self, photo_id: int, new_path: str, size: int, mtime_ns: int, sample_hash: str | None = None) -> bool:
+        """A renamed/moved file: same row, new path. A row still at the new path gives it up
+        (:meth:`_vacate`). False (and nothing changed) when the row is no longer there."""
+        if self.conn.execute("SELECT 1 FROM photos WHERE id = ?", (photo_id,)).fetchone() is None:
+            return False
         key = paths.to_db(new_path)
-        stale = self.conn.execute("SELECT id FROM photos WHERE path = ? AND id != ?",
-                                  (key, photo_id)).fetchone()
-        if stale:
-            self.conn.execute("DELETE FROM photos WHERE id = ? AND NOT EXISTS "
-                              "(SELECT 1 FROM decisions WHERE photo_id = ?)", (stale[0], stale[0]))
+        self._vacate(key, photo_id)
         self.conn.execute(
             "UPDATE photos SET path = ?, size = ?, mtime_ns = ?, sample_hash = COALESCE(?, sample_hash), "
             "status = 'ok', status_reason = NULL, missing_since = NULL, indexed_at = ? WHERE id = ?",
             (key, size, mtime_ns, sample_hash, now_iso(), photo_id))
+        return True
+
+    def _vacate(self, key: str | bytes, heir: int) -> None:
+        """The row at ``key`` whose file is gone or now holds photo ``heir``'s picture: its
+        decisions go to ``heir``, where they wait for their own picture (they record its content
+        hash; see DecisionStore.reconcile), what was derived from its content goes with the row.
+        A library state (a trash, a delete, then a rename onto the name) never blocks a move."""
+        row = self.conn.execute("SELECT id, content_hash FROM photos WHERE path = ? AND id != ?",
+                                (key, heir)).fetchone()
+        if row is None:
+            return
+        stale, digest = row
+        self.conn.execute("UPDATE decisions SET photo_id = ?, content_hash = COALESCE(content_hash, ?) "
+                          "WHERE photo_id = ?", (heir, digest, stale))
+        for table in DERIVED_TABLES:
+            self.conn.execute(f"DELETE FROM {table} WHERE photo_id = ?", (stale,))
+        self.conn.execute("DELETE FROM photos WHERE id = ?", (stale,))
 
     def touch(self, photo_id: int, size: int, mtime_ns: int, sample_hash: str | None = None) -> None:
         self.conn.execute("UPDATE photos SET size = ?, mtime_ns = ?, sample_hash = COALESCE(?, sample_hash) "

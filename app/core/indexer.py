@@ -139,6 +139,9 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
                 return summary
             time.sleep(0.2)
     try:
+        from .recovery import finish_interrupted
+
+        finish_interrupted(catalog)     # a move or trashing a kill cut short: before files are judged missing
         return (yield from _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash, ray))
     finally:
         lock.release()

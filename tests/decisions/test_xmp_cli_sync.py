@@ -114,7 +114,7 @@ def test_xmp_write_goes_past_an_undecodable_name_and_a_folder_named_like_a_sidec
                    env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, check=True)
     r = cli("xmp", "write", *db)
     assert r.returncode == 1 and "0 sidecars written, 1 already up to date, 2 failed" in r.stdout, r.stdout + r.stderr
-    assert "\ufffd.jpg.xmp: the sidecar is read-only" in r.stdout and "Errno" not in r.stdout
+    assert "read-only" in r.stdout and "\\xff.jpg.xmp" in r.stdout and "Errno" not in r.stdout   # bytes shown as \xNN
 
 
 def test_xmp_write_refuses_a_read_only_catalog_before_any_sidecar(tmp_path):

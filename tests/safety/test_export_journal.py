@@ -187,3 +187,19 @@ def test_check_reports_an_interrupted_move_and_repair_finishes_it(tmp_path, monk
     drive(check_catalog(cat, repair=True))
     _assert_once_with_sidecar(cat, ids, files, digests, tmp_path)
     assert "interrupted file operations" not in {f.kind for f in drive(check_catalog(cat)).findings}
+
+
+def test_index_finishes_an_interrupted_move_before_judging_files_missing(tmp_path):
+    """A kill between the move and the catalog update: the next index, not only the next
+    export, finishes it, so the photo is never marked missing."""
+    from app.core.indexer import index_library
+
+    cat, files, ids = _lib(tmp_path, ["a/x.jpg"])
+    digests = {str(f): digest(f) for f in files}
+    with pytest.MonkeyPatch.context() as mp:
+        kill_at(mp, os, "unlink", 1, when=lambda p, *a, **k: not os.path.basename(p).startswith("."))
+        with pytest.raises(Killed):
+            drive(export_picks(cat, str(tmp_path / "P"), move=True))
+    drive(index_library(cat, str(tmp_path / "lib")))
+    _assert_once_with_sidecar(cat, ids, files, digests, tmp_path)
+    assert cat.photos.get(ids[0])["status"] == "ok" and cat.decisions.state(ids[0]).pick == 1

@@ -6,7 +6,8 @@ flat), trash and undo, and kills in the middle of a command followed by the comm
 After every step, against a small model of what the user did:
 
 - each picture's bytes exist exactly once among library, DEST (a move) and trash (copies the
-  user asked for aside), with its sidecar beside it;
+  user asked for aside), with its sidecar beside it; after ``xmp write`` the sidecar says the
+  decision, and an editor's rating or reject in it comes back through ``xmp read`` or ``index``;
 - no decision differs from the model, read by a third connection;
 - at most one best per burst; ``check`` finds nothing; no command fails.
 
@@ -19,6 +20,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +44,7 @@ SIDECAR = ('<?xml version="1.0" encoding="UTF-8"?>\n<x:xmpmeta xmlns:x="adobe:ns
            '   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\n'
            '  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n')
 FILE_CALLS = ("link", "unlink", "rename", "replace")
+WRITTEN = "<written by PhotoTriage>"       # a sidecar whose text the model does not follow
 EXAMPLES = int(os.environ.get("PHOTOTRIAGE_MACHINE_EXAMPLES", "12"))
 
 
@@ -60,6 +63,7 @@ class Pic:
     rating: int = 0
     best: bool = False
     before_trash: str = "lib"
+    synced: bool = True            # the sidecar says what the catalog says (nothing decided since the last sync)
 
     def state(self) -> tuple[int, int, bool]:
         return self.pick, self.rating, self.best
@@ -198,6 +202,7 @@ class DecisionMachine(RuleBasedStateMachine):
         return [j for j, p in enumerate(self.pics) if p.path in members and p.loc in ("lib", "dest")]
 
     def model_decide(self, i: int, kind: str, value: int) -> None:
+        self.unsync([i])
         action = Action()
         touched = {i: self.pics[i].state()}
         p = self.pics[i]
@@ -212,10 +217,16 @@ class DecisionMachine(RuleBasedStateMachine):
                     self.pics[j].best = False
             p.best, p.pick = True, 1
         action.changes = {j: (before, self.pics[j].state()) for j, before in touched.items()}
+        self.unsync(touched)
         self.undo_stack.append(action)
         self.redo_stack.clear()
 
+    def unsync(self, ids) -> None:
+        for j in ids:
+            self.pics[j].synced = False
+
     def restore(self, action: Action, which: int) -> None:
+        self.unsync(action.changes)
         for j, states in action.changes.items():
             self.pics[j].pick, self.pics[j].rating, self.pics[j].best = states[which]
 
@@ -295,9 +306,10 @@ class DecisionMachine(RuleBasedStateMachine):
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=90)
         Path(p.path).write_bytes(buf.getvalue())
+        if p.sidecar is not None:               # the tool that saved over the picture takes its sidecar away
+            os.unlink(f"{p.path}.xmp")
         p.loc = "gone"
-        self.pics.append(Pic(p.path, _digest(buf.getvalue()), p.sidecar, dirty=True))
-        p.sidecar = None
+        self.pics.append(Pic(p.path, _digest(buf.getvalue()), None, dirty=True))
         self.forget_undo()
 
     @precondition(lambda self: self.in_lib())
@@ -371,6 +383,70 @@ class DecisionMachine(RuleBasedStateMachine):
             self.pics[i].loc = self.pics[i].before_trash
         self.forget_undo()
 
+    # -- rules: XMP with the user's editor ---------------------------------------------------
+    @precondition(lambda self: self.clean())
+    @rule(kill=st.none() | st.integers(1, 10))
+    def xmp_write(self, kill):
+        if kill is None:
+            self.cli("xmp", "write")
+        else:
+            self.cli_killed(kill, "xmp", "write")
+        for p in self.pics:
+            if p.loc in ("lib", "dest"):
+                if p.sidecar is not None or p.pick or p.rating or p.best:
+                    p.sidecar = WRITTEN
+                p.synced = True
+        self.forget_undo()
+        self.check_sidecar_fields()
+
+    def sidecar_rating(self, p: Pic) -> int | None:
+        m = re.search(r'xmp:Rating="(-?\d)"', Path(f"{p.path}.xmp").read_text())
+        return int(m.group(1)) if m else None
+
+    def synced_with_sidecar(self) -> list[int]:
+        return [i for i in self.present() if self.pics[i].synced and self.pics[i].sidecar is not None]
+
+    @precondition(lambda self: self.clean() and self.synced_with_sidecar())
+    @rule(data=st.data(), rating=st.sampled_from([-1, 0, 1, 3, 5]), then=st.sampled_from(["xmp read", "index"]))
+    def editor_sets_rating(self, data, rating, then):
+        """darktable, Lightroom or Bridge rate (or reject: -1) the photo in its sidecar."""
+        i = data.draw(st.sampled_from(self.synced_with_sidecar()))
+        p = self.pics[i]
+        side = Path(f"{p.path}.xmp")
+        text, was = side.read_text(), self.sidecar_rating(p)
+        if was == rating:
+            return
+        if was is None:
+            text = text.replace('<rdf:Description rdf:about=""',
+                                f'<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+                                f'xmp:Rating="{rating}"', 1)
+        else:
+            text = re.sub(r'xmp:Rating="-?\d"', f'xmp:Rating="{rating}"', text, count=1)
+        side.write_text(text)
+        later = time.time() + 2
+        os.utime(side, (later, later))
+        if p.sidecar is not WRITTEN:
+            p.sidecar = text
+        self.cli(*then.split(), *([str(self.lib), "--no-features"] if then == "index" else []))
+        if rating == -1:
+            p.pick, p.best = -1, False
+        elif was == -1:
+            p.pick, p.rating = 0, rating                    # un-rejected in the editor, rated
+        else:
+            p.rating = rating
+        for q in self.pics:
+            q.dirty = False if then == "index" else q.dirty
+        self.forget_undo()
+
+    def check_sidecar_fields(self):
+        for p in self.pics:
+            if p.loc in ("lib", "dest") and p.sidecar is WRITTEN:
+                got = self.sidecar_rating(p)
+                if p.pick == -1:
+                    assert got == -1, (p, got)
+                elif p.rating:
+                    assert got == p.rating, (p, got)
+
     # -- invariants --------------------------------------------------------------------------
     def files(self, folder: Path) -> dict[str, list[Path]]:
         out: dict[str, list[Path]] = {}
@@ -394,9 +470,11 @@ class DecisionMachine(RuleBasedStateMachine):
             assert len(where["lib"]) == (p.loc == "lib"), (p, where)
             if p.loc in ("lib", "dest"):
                 assert str(Path(p.path)) in {str(f) for f in where[p.loc]}, (p, where)
-                if p.sidecar is not None:
+                if p.sidecar is WRITTEN:
+                    assert Path(f"{p.path}.xmp").is_file(), p
+                elif p.sidecar is not None:
                     assert Path(f"{p.path}.xmp").read_text() == p.sidecar, p
-            elif p.sidecar is not None:
+            elif p.sidecar is not None and p.sidecar is not WRITTEN:
                 assert p.sidecar in trashed_sidecars, p
 
     def check_decisions(self):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -171,8 +171,11 @@ class DecisionMachine(RuleBasedStateMachine):
         try:
             for name in FILE_CALLS:
                 setattr(os, name, make(name))
-            with contextlib.suppress(Killed):
+            try:
                 self.cli(*argv)
+                event(f"{argv[0]}: ended before the kill point")
+            except Killed:
+                event(f"{argv[0]}: killed")
         finally:
             for name, fn in real.items():
                 setattr(os, name, fn)
@@ -322,7 +325,7 @@ class DecisionMachine(RuleBasedStateMachine):
         self.forget_undo()
 
     # -- rules: commands -------------------------------------------------------------------
-    @rule(kill=st.none() | st.integers(1, 12))
+    @rule(kill=st.none() | st.integers(1, 6))
     def index(self, kill):
         if kill is None:
             self.cli("index", str(self.lib), "--no-features")
@@ -333,7 +336,7 @@ class DecisionMachine(RuleBasedStateMachine):
         self.forget_undo()
 
     @precondition(lambda self: self.clean())
-    @rule(how=st.sampled_from(["copy", "move", "flat", "flat-move"]), kill=st.none() | st.integers(1, 12))
+    @rule(how=st.sampled_from(["copy", "move", "flat", "flat-move"]), kill=st.none() | st.integers(1, 6))
     def export(self, how, kill):
         argv = ["export", "--picks", str(self.dest)] + (["--move"] if "move" in how else []) + \
             (["--flat"] if "flat" in how else [])
@@ -359,7 +362,7 @@ class DecisionMachine(RuleBasedStateMachine):
         return known[0]
 
     @precondition(lambda self: self.clean())
-    @rule(kill=st.none() | st.integers(1, 8))
+    @rule(kill=st.none() | st.integers(1, 6))
     def trash(self, kill):
         if kill is None:
             self.cli("trash", "--rejected")
@@ -373,7 +376,7 @@ class DecisionMachine(RuleBasedStateMachine):
         self.forget_undo()
 
     @precondition(lambda self: self.clean() and self.batches)
-    @rule(kill=st.none() | st.integers(1, 8))
+    @rule(kill=st.none() | st.integers(1, 6))
     def undo_trash(self, kill):
         if kill is None:
             self.cli("trash", "--undo")
@@ -385,7 +388,7 @@ class DecisionMachine(RuleBasedStateMachine):
 
     # -- rules: XMP with the user's editor ---------------------------------------------------
     @precondition(lambda self: self.clean())
-    @rule(kill=st.none() | st.integers(1, 10))
+    @rule(kill=st.none() | st.integers(1, 6))
     def xmp_write(self, kill):
         if kill is None:
             self.cli("xmp", "write")

@@ -140,10 +140,14 @@ class DecisionMachine(RuleBasedStateMachine):
         self.window = Window(self.db)
 
     def teardown(self) -> None:
-        if self.window is not None:
-            self.window.close()
-        _set_trash(None, self.saved_trash)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            if self.window is not None:
+                self.window.close()
+                if self.pics:
+                    self.check_decisions()          # every decision still there once all have closed
+        finally:
+            _set_trash(None, self.saved_trash)
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- running commands --------------------------------------------------------------------
     def cli(self, *argv: str, expect: int = 0) -> str:

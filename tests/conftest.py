@@ -4,9 +4,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import sample
+from tests.helpers import TESTDATA, missing_testdata, sample
+from tests.skip_policy import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401 (hooks)
 
 HOME_VARS = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+
+
+def pytest_sessionstart(session):
+    """Missing test data is an error of the checkout, never a reason to skip: the run stops."""
+    missing = missing_testdata()
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        pytest.exit(f"test data missing from {TESTDATA}: {shown} (tests/data is part of the repository)",
+                    returncode=pytest.ExitCode.USAGE_ERROR)
+    # the training code reads ${TESTDATA} from here: the tests use the repository's photos only
+    os.environ["PHOTOTRIAGE_TESTDATA"] = str(TESTDATA)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,15 +1,12 @@
-"""Smoke runs of every training pipeline on real photos from ../shared/testdata: a few
+"""Smoke runs of every training pipeline on real photos from tests/data: a few
 steps each, the training loss goes down, and the evaluation command reads the checkpoint."""
 import copy
 
 import pytest
 
-from tests.helpers import TESTDATA
 from training import train_face_verification, train_frozen, train_retrieval, train_siamese_e2e
 from training.config import load_config
 from training.evaluate import evaluate_checkpoint
-
-pytestmark = pytest.mark.skipif(not (TESTDATA / "photos").is_dir(), reason="needs ../shared/testdata")
 
 
 def _cfg(module, name, tmp_path, **overrides):

@@ -40,21 +40,42 @@ def skip_reason(report) -> str:
     return text.removeprefix("Skipped: ")
 
 
-def _enforce(report) -> None:
+_REFUSED_MODULES: list[str] = []     # whole modules skipped where they had to run
+
+
+def _refused(report) -> str | None:
     if report.skipped and not hasattr(report, "wasxfail"):
-        why = refusal(skip_reason(report))
-        if why:
-            report.outcome = "failed"
-            report.longrepr = why
+        return refusal(skip_reason(report))
+    return None
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    _enforce(outcome.get_result())
+    report = outcome.get_result()
+    why = _refused(report)
+    if why:
+        report.outcome, report.longrepr = "failed", why
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_make_collect_report(collector):
+    """A module skipped as a whole stays listed as skipped (a collection error would stop the
+    run); the run fails at its end, which names the module."""
     outcome = yield
-    _enforce(outcome.get_result())
+    report = outcome.get_result()
+    why = _refused(report)
+    if why:
+        _REFUSED_MODULES.append(f"{report.nodeid}: {why}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _REFUSED_MODULES:
+        terminalreporter.section("modules skipped where every test must run", sep="=", red=True)
+        for line in _REFUSED_MODULES:
+            terminalreporter.line(line)
+
+
+def pytest_sessionfinish(session):
+    if _REFUSED_MODULES and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -137,8 +137,10 @@ def _make_readonly(path: Path):
     if os.geteuid() != 0:
         path.chmod(0o555 if path.is_dir() else 0o444)
         return lambda: path.chmod(0o755 if path.is_dir() else 0o644)
-    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)]).returncode != 0:
-        pytest.skip("cannot make a file read-only for the superuser here")
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed (Debian: e2fsprogs)")
+    if subprocess.run(["chattr", "+i", str(path)]).returncode != 0:
+        pytest.skip("the superuser cannot make a file immutable here (chattr +i): run the tests as a normal user")
     return lambda: subprocess.run(["chattr", "-i", str(path)], check=True)
 
 

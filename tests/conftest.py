@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import TESTDATA, missing_testdata, sample
-from tests.skip_policy import (pytest_make_collect_report, pytest_runtest_makereport,  # noqa: F401 (hooks)
-                               pytest_sessionfinish, pytest_terminal_summary)
+from tests.skip_policy import (pytest_collection_modifyitems, pytest_make_collect_report,  # noqa: F401 (hooks)
+                               pytest_runtest_makereport, pytest_sessionfinish, pytest_terminal_summary)
 
 HOME_VARS = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
 

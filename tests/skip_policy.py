@@ -1,4 +1,8 @@
-"""When a test may skip (pytest hooks, imported by tests/conftest.py).
+"""Which tests run, and when a test may skip (pytest hooks, imported by tests/conftest.py).
+
+The slow end-to-end tests (``@pytest.mark.slow``: bundle build, Ray, long training, fault
+injection) run only when a marker expression is given: ``./test.sh -m slow`` runs them, CI
+runs them in a step of their own; a plain ``./test.sh`` lists how many it left out.
 
 A test skips only for a reason a user can act on, and ``-ra`` lists every skip with it. Where
 everything must run (``CI=true`` or ``PHOTOTRIAGE_REQUIRE_ALL=1``: ``.ci/run``), a skip is a
@@ -69,7 +73,23 @@ def pytest_make_collect_report(collector):
         _REFUSED_MODULES.append(f"{report.nodeid}: {why}")
 
 
+_SLOW_LEFT_OUT: list[int] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.option.markexpr:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+        _SLOW_LEFT_OUT.append(len(slow))
+
+
 def pytest_terminal_summary(terminalreporter):
+    if _SLOW_LEFT_OUT:
+        terminalreporter.line(f"{sum(_SLOW_LEFT_OUT)} slow end-to-end tests deselected: "
+                              "./test.sh -m slow runs them (CI runs both)")
     if _REFUSED_MODULES:
         terminalreporter.section("modules skipped where every test must run", sep="=", red=True)
         for line in _REFUSED_MODULES:

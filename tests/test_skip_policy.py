@@ -34,14 +34,16 @@ SUITE = {
     "test_import.py": "import pytest\npytest.importorskip('no_such_module_here')\n\ndef test_b():\n    pass\n",
     "test_runtime.py": "import pytest\n\ndef test_c():\n    pytest.skip('the author did not feel like it')\n",
     "test_xfail.py": "import pytest\n\n@pytest.mark.xfail(reason='known')\ndef test_d():\n    assert False\n",
+    "test_slow.py": "import pytest\n\n@pytest.mark.slow\ndef test_e():\n    pass\n",
+    "pytest.ini": "[pytest]\nmarkers = slow: end to end\n",
 }
 
 
-def _run(tmp_path, **env):
+def _run(tmp_path, *args, **env):
     for name, text in SUITE.items():
         (tmp_path / name).write_text(text)
     base = {k: v for k, v in os.environ.items() if k not in ("CI", "PHOTOTRIAGE_REQUIRE_ALL", "PHOTOTRIAGE_REQUIRE_XVFB")}
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", "-p", "no:cacheprovider", str(tmp_path)],
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", "-p", "no:cacheprovider", *args, str(tmp_path)],
                           cwd=tmp_path, env={**base, "PYTHONPATH": str(REPO), **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -51,7 +53,13 @@ def test_skips_are_listed_with_their_reasons(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     for reason in (EXTRA, "could not import 'no_such_module_here'", "the author did not feel like it"):
         assert reason in out.stdout
-    assert "3 skipped, 1 xfailed" in out.stdout
+    assert "3 skipped, 1 deselected, 1 xfailed" in out.stdout
+    assert "1 slow end-to-end tests deselected: ./test.sh -m slow runs them" in out.stdout
+
+
+def test_the_slow_tests_run_when_asked_for(tmp_path):
+    out = _run(tmp_path, "-m", "slow")
+    assert out.returncode == 0 and "1 passed, 1 skipped, 3 deselected" in out.stdout, out.stdout + out.stderr
 
 
 def test_a_required_run_fails_on_a_skip_that_is_not_allowed(tmp_path):

@@ -56,7 +56,7 @@ def _ci(tmp_path: Path, repo: Path, *args: str) -> subprocess.CompletedProcess:
 def test_the_committed_tree_passes_and_an_uncommitted_file_is_not_there(tmp_path, checkout):
     (checkout / PROBE).write_text("def test_probe():\n    assert True\n")
     out = _ci(tmp_path, checkout, PROBE)
-    assert out.returncode != 0 and "file or directory not found" in out.stdout, out.stdout + out.stderr
+    assert out.returncode != 0 and "file or directory not found: tests/test_ci_probe.py" in out.stderr, out.stdout + out.stderr
     _commit(checkout, "a probe")
     out = _ci(tmp_path, checkout, PROBE)
     assert out.returncode == 0 and "1 passed" in out.stdout, out.stdout + out.stderr

@@ -36,7 +36,7 @@ def _commit(repo: Path, message: str) -> None:
 
 def _venv(tmp_path: Path, repo: Path) -> Path:
     venv = tmp_path / "venv"
-    (venv / "bin").mkdir(parents=True)
+    (venv / "bin").mkdir(parents=True, exist_ok=True)
     python = venv / "bin" / "python"
     python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     python.chmod(0o755)

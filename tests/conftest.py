@@ -9,6 +9,7 @@ from tests.skip_policy import (pytest_collection_modifyitems, pytest_make_collec
                                pytest_runtest_makereport, pytest_sessionfinish, pytest_terminal_summary)
 
 HOME_VARS = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+collect_ignore = ["data"]      # the test photos: no tests in there
 
 
 def pytest_sessionstart(session):

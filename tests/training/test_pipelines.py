@@ -54,7 +54,8 @@ def test_siamese_e2e_pipeline_learns(tmp_path):
 
 @pytest.mark.parametrize("config,steps", [("face_backbone.yaml", {"batches_per_epoch": 4}),
                                           # a pair classifier on 12-face batches: a smaller step keeps 9 noisy steps monotone
-                                          ("face_siamese_v2.yaml", {"batches_per_epoch": 3, "p": 4, "k": 3, "lr": 0.0003})])
+                                          pytest.param("face_siamese_v2.yaml", {"batches_per_epoch": 3, "p": 4, "k": 3, "lr": 0.0003},
+                                                       marks=pytest.mark.slow)])     # long training
 def test_face_verification_pipeline_learns(tmp_path, config, steps):
     cfg = _cfg(train_face_verification, config, tmp_path, train={"epochs": 3, "patience": 5, **steps})
     summary, losses = _run_collect(train_face_verification, cfg)
@@ -65,6 +66,7 @@ def test_face_verification_pipeline_learns(tmp_path, config, steps):
     assert report["roc_auc"] == pytest.approx(summary["test"]["roc_auc"])
 
 
+@pytest.mark.slow      # long training
 def test_retrieval_pipeline_learns(tmp_path):
     cfg = _cfg(train_retrieval, "retrieval.yaml", tmp_path, data={"fraction": 0.4, "views": 4},
                model={"input_size": 96}, train={"epochs": 3, "batches_per_epoch": 4, "patience": 5})

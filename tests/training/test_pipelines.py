@@ -66,7 +66,6 @@ def test_face_verification_pipeline_learns(tmp_path, config, steps):
     assert report["roc_auc"] == pytest.approx(summary["test"]["roc_auc"])
 
 
-@pytest.mark.slow      # long training
 def test_retrieval_pipeline_learns(tmp_path):
     cfg = _cfg(train_retrieval, "retrieval.yaml", tmp_path, data={"fraction": 0.4, "views": 4},
                model={"input_size": 96}, train={"epochs": 3, "batches_per_epoch": 4, "patience": 5})

@@ -13,8 +13,6 @@ from app.core.jobs import drive
 from benchmarks.triage_library import _save
 from tests.helpers import TESTDATA, sample
 
-pytestmark = pytest.mark.slow     # long training: two fine-tunings with cross-validation (./test.sh -m slow)
-
 GAINS = (0.55, 0.75, 1.0, 1.25)
 TRAIN_BURSTS, HELD_BURSTS = 30, 18
 

@@ -7,12 +7,12 @@ import pytest
 # PyTorch's OpenMP threads wait for each other by spinning: on a busy 2-core machine (other jobs,
 # the index subprocesses of these tests) a spinning thread holds the core its partner needs, and
 # a training step takes 5-10 times as long (test_siamese_e2e_pipeline_learns: 35-44 s against
-# 7 s at a load of 4-5). Waiting passively costs nothing measurable here. Set before any test
-# imports torch; subprocesses inherit it.
+# 7 s at a load of 4-5; measured only on a busy machine). Set before any test imports torch;
+# subprocesses inherit it.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from tests.helpers import TESTDATA, missing_testdata, sample
-from tests.skip_policy import (pytest_collection_modifyitems, pytest_make_collect_report,  # noqa: F401 (hooks)
+from tests.helpers import TESTDATA, missing_testdata, sample  # noqa: E402
+from tests.skip_policy import (pytest_collection_modifyitems, pytest_make_collect_report,  # noqa: E402,F401 (hooks)
                                pytest_runtest_makereport, pytest_sessionfinish, pytest_terminal_summary)
 
 HOME_VARS = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")

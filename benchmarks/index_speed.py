@@ -22,8 +22,9 @@ from PIL import Image
 from app.core.catalog import Catalog
 from app.core.indexer import index_library
 from app.core.jobs import drive
+from training.config import testdata_root
 
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+TESTDATA = testdata_root()     # tests/data, or the library PHOTOTRIAGE_TESTDATA names
 
 
 def make_camera_jpegs(dest: Path, n: int, size=(4000, 3000)) -> list[Path]:

@@ -112,6 +112,10 @@ def _models(r: Any) -> list[str]:
     return [f"{k}: {v}" for k, v in r.items()]
 
 
+def _gone(r: dict) -> list[str]:
+    return [f"  already gone (deleted outside PhotoTriage): {p}" for p in r.get("already_gone", [])]
+
+
 def _failures(r: dict) -> list[str]:
     """What a killed earlier run left and this one finished, then each failure and their count."""
     lines = [f"  {line}" for line in r.get("finished_from_before", [])]
@@ -142,7 +146,7 @@ def _export(r: dict) -> list[str]:
     lines = [f"{verb} {plural(r['exported'], 'photo')} ({mib(r['bytes'])}) to {r['dest']}"
              + (f"; {r['already_there']} already there" if r["already_there"] else "")
              + (f"; {r['failed_count']} failed" if r.get("failed_count") else "")]
-    return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _failures(r)
+    return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _gone(r) + _failures(r)
 
 
 def _trash(r: dict) -> list[str]:
@@ -154,8 +158,7 @@ def _trash(r: dict) -> list[str]:
                 + (f" and {plural(sidecars, 'sidecar')}" if sidecars else "") + f" ({mib(r['bytes'])}) to the trash")
         if not r["dry_run"] and r["files"]:
             head += "; `phototriage trash --undo` puts them back"
-    gone = [f"  already gone (deleted outside PhotoTriage): {p}" for p in r.get("already_gone", [])]
-    return [head] + [f"  {p}" for p in r["files"]] + gone + _failures(r)
+    return [head] + [f"  {p}" for p in r["files"]] + _gone(r) + _failures(r)
 
 
 FORMATTERS: dict[str, Callable[[Any], list[str]]] = {

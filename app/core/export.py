@@ -37,12 +37,13 @@ class ExportReport:
     already: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     finished: list[str] = field(default_factory=list)               # what a killed run left, finished now
+    gone: list[str] = field(default_factory=list)                   # picks deleted outside PhotoTriage
     bytes: int = 0
 
     def to_json(self) -> dict:
         return {"dest": self.dest, "move": self.move, "dry_run": self.dry_run,
                 "exported": len(self.done), "already_there": len(self.already), "failed_count": len(self.failed),
-                "bytes": self.bytes, "finished_from_before": self.finished,
+                "bytes": self.bytes, "finished_from_before": self.finished, "already_gone": list(self.gone),
                 "files": [{"from": s, "to": d} for s, d in self.done],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
@@ -182,8 +183,14 @@ def export_picks(catalog, dest: str, move: bool = False, flat: bool = False, dry
         path = photo["path"]
         yield Progress("export", i, len(photos), current=paths.display(path))
         src = Path(path)
+        if not os.path.lexists(src):        # deleted outside PhotoTriage: nothing left to hand over
+            report.gone.append(path)
+            if not dry_run:
+                with catalog.transaction():
+                    catalog.photos.mark_missing([pid])
+            continue
         if not src.is_file():
-            report.failed.append((path, "the file is gone"))
+            report.failed.append((path, "not a file any more"))
             continue
         sidecars, shared = own_sidecars(path, stems) if move else (own_sidecars(path, {})[0], [])
         rel = Path(src.name) if flat else Path(os.path.relpath(src, root))

@@ -11,6 +11,7 @@ public test photos unless --folder is given.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -23,7 +24,7 @@ from app.core.catalog import Catalog
 from app.core.indexer import index_library
 from app.core.jobs import drive
 
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+TESTDATA = Path(os.environ.get("PHOTOTRIAGE_TESTDATA", Path(__file__).resolve().parents[2] / "shared" / "testdata"))
 
 
 def make_camera_jpegs(dest: Path, n: int, size=(4000, 3000)) -> list[Path]:

@@ -17,11 +17,11 @@ METHOD_VERSION = 1       # bump when models/features/relative.py changes what it
 
 def _native_gray(path: str) -> np.ndarray | None:
     try:
-        native = decode(None, path, native=True).native
+        native = decode(None, path, native=True).native_view
     except (DecodeError, OSError) as exc:
         log.info("burst comparison skips %s: %s", path, exc)
         return None
-    return np.asarray(native.convert("L"), np.float32) if native is not None else None
+    return native.gray() if native is not None else None
 
 
 def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from models.features.shrink import WORK_SIZE, work_image
+from models.features.upright import TRANSPOSES, UprightView
 
 from . import exif as exif_mod
 from .formats import HEIF, extension, is_raw
@@ -30,15 +31,6 @@ if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < PIXEL_LIMIT:
     Image.MAX_IMAGE_PIXELS = PIXEL_LIMIT
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
-_TRANSPOSE = {
-    2: [Image.Transpose.FLIP_LEFT_RIGHT],
-    3: [Image.Transpose.ROTATE_180],
-    4: [Image.Transpose.FLIP_TOP_BOTTOM],
-    5: [Image.Transpose.TRANSPOSE],
-    6: [Image.Transpose.ROTATE_270],
-    7: [Image.Transpose.TRANSVERSE],
-    8: [Image.Transpose.ROTATE_90],
-}
 
 
 class DecodeError(Exception):
@@ -53,7 +45,14 @@ class Decoded:
     format: str
     meta: exif_mod.PhotoMeta = field(default_factory=exif_mod.PhotoMeta)
     frames: int = 1
-    native: Image.Image | None = None   # RGB, upright, full resolution (when asked for): quality at 100 %
+    # RGB, full resolution (when asked for): quality at 100 %. Kept as stored and seen upright
+    # through the view, so a portrait frame is never turned whole (the analysis reads crops).
+    native_view: UprightView | None = None
+
+    @property
+    def native(self) -> Image.Image | None:
+        """The full-resolution picture turned upright (a copy for a turned frame)."""
+        return None if self.native_view is None else self.native_view.upright()
 
 
 _heif_ready = False
@@ -92,7 +91,7 @@ def to_rgb(im: Image.Image) -> Image.Image:
 
 
 def orient(im: Image.Image, orientation: int) -> Image.Image:
-    for op in _TRANSPOSE.get(orientation, []):
+    for op in TRANSPOSES.get(orientation, ()):
         im = im.transpose(op)
     return im
 
@@ -136,9 +135,8 @@ def _decode_pillow(source, work_size: int, pixel_limit: int, native: bool) -> De
     size = _upright_size(im.size, meta.orientation)
     fmt = im.format or "unknown"
     image, full = _reduce(im, work_size, native)
-    upright = orient(image, meta.orientation)
-    return Decoded(upright, size[0], size[1], fmt, meta, frames,
-                   None if full is None else (upright if full is image else orient(full, meta.orientation)))
+    return Decoded(orient(image, meta.orientation), size[0], size[1], fmt, meta, frames,
+                   None if full is None else UprightView(full, meta.orientation))
 
 
 def _decode_raw(data: bytes, work_size: int, pixel_limit: int, native: bool) -> Decoded:
@@ -170,9 +168,8 @@ def _decode_raw(data: bytes, work_size: int, pixel_limit: int, native: bool) -> 
         orientation = {3: 3, 5: 8, 6: 6}.get(int(sizes.flip), 1)
         meta.orientation = orientation
     w, h = _upright_size((sizes.width, sizes.height), orientation)
-    upright = orient(image, orientation)
-    return Decoded(upright, w, h, "RAW", meta,
-                   native=None if full is None else (upright if full is image else orient(full, orientation)))
+    return Decoded(orient(image, orientation), w, h, "RAW", meta,
+                   native_view=None if full is None else UprightView(full, orientation))
 
 
 def decode(data: bytes | None, path: str, work_size: int = WORK_SIZE,

@@ -97,7 +97,7 @@ class FeaturePipeline:
         image = decoded.image
         scale = decoded.width / image.width if image.width else 1.0
         period = int(round(8 / scale)) if scale > 0 else 8
-        native = decoded.native if decoded.native is not None else image
+        native = decoded.native_view if decoded.native_view is not None else image
         feats = self.prepare().extract_one(native, image, block_period=period)
         faces = [FaceRecord(tuple(v * scale for v in f.box), f.score, f.landmarks * scale, f.embedding, f.quality)
                  for f in feats.faces]

@@ -27,17 +27,36 @@ from app.core.jobs import drive
 TESTDATA = Path(os.environ.get("PHOTOTRIAGE_TESTDATA", Path(__file__).resolve().parents[2] / "shared" / "testdata"))
 
 
-def make_camera_jpegs(dest: Path, n: int, size=(4000, 3000)) -> list[Path]:
-    """12 MP JPEGs with camera-like detail: real photos upscaled, plus sensor-like noise."""
+GRAINS = ("mono", "camera")
+
+
+def make_camera_jpegs(dest: Path, n: int, size=(4000, 3000), grain: str = "mono", quality: int = 92) -> list[Path]:
+    """12 MP JPEGs with camera-like detail: real photos upscaled, plus sensor-like noise.
+    ``grain``: "mono" is one gray noise (sigma 6) on all channels; "camera" is what a camera's
+    JPEG engine leaves of sensor noise: luminance grain correlated over about a pixel (the
+    demosaic), plus blotchy chroma noise at half resolution, per channel. Camera grain costs
+    the entropy decoder more than upscaled (smooth) pictures do, as real files do."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain is one of {GRAINS}")
+    import cv2
+
     dest.mkdir(parents=True, exist_ok=True)
     sources = sorted((TESTDATA / "photos").glob("*.jpg"))
     rng = np.random.default_rng(0)
     out = []
+    w, h = size
     for i in range(n):
         src = Image.open(sources[i % len(sources)]).convert("RGB").resize(size, Image.Resampling.BICUBIC)
-        arr = np.asarray(src, dtype=np.int16) + rng.normal(0, 6, (size[1], size[0], 1)).astype(np.int16)
+        arr = np.asarray(src, dtype=np.float32)
+        if grain == "mono":
+            arr = arr + rng.normal(0, 6, (h, w, 1)).astype(np.int16)
+        else:
+            luma = cv2.GaussianBlur(rng.standard_normal((h, w), dtype=np.float32), (0, 0), 0.7) * 9.0
+            chroma = cv2.resize(rng.standard_normal((h // 2, w // 2, 3), dtype=np.float32) * 3.0, size,
+                                interpolation=cv2.INTER_LINEAR)
+            arr = arr + luma[..., None] + chroma
         path = dest / f"IMG_{i:04d}.jpg"
-        Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).save(path, "JPEG", quality=92)
+        Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).save(path, "JPEG", quality=quality)
         out.append(path)
     return out
 

@@ -17,7 +17,9 @@ METHOD_VERSION = 1       # bump when models/features/relative.py changes what it
 
 def _native_gray(path: str) -> np.ndarray | None:
     try:
-        native = decode(None, path, native=True).native_view
+        # a RAW file whose preview is small is developed in full: the frames compared here
+        # are the burst's leading ones, judged at the sensor's own pixels
+        native = decode(None, path, native=True, raw_develop="full").native_view
     except (DecodeError, OSError) as exc:
         log.info("burst comparison skips %s: %s", path, exc)
         return None

@@ -99,9 +99,30 @@ def test_sony_arw_is_judged_on_a_development(arw):
 
 
 def test_the_burst_pass_compares_raw_frames_at_full_resolution(arw, tmp_path):
-    from app.core.burst_detail import _native_gray
+    from app.core.burst_detail import _native_gray, native_sigma
+    from app.core.features.compute import FeaturePipeline
 
     path = tmp_path / "_DSC2164.ARW"
     path.write_bytes(arw)
     gray = _native_gray(str(path))
+    sigma = native_sigma(gray)
     assert gray.shape == (3464, 5184) and gray.dtype == np.float32
+    # its noise is measured on the full development, not taken from the index's half-size one:
+    # the two differ (a linear demosaic interpolates two colours of three, which smooths the
+    # finest noise; a half-size pixel is one raw sample per colour)
+    half = FeaturePipeline(faces=False, iqa=False).compute(decode(arw, str(path), native=True)).quality["noise_native"]
+    assert sigma > 0 and half > 0 and abs(np.log(sigma / half)) > 0.2
+
+
+def test_the_burst_pass_measures_noise_as_the_index_does():
+    from app.core.burst_detail import native_sigma
+    from models.features.native import native_features
+    from models.features.quality import analysis_image, luminance
+    from tests.helpers import mosaic_2048
+
+    rng = np.random.default_rng(3)
+    arr = np.asarray(mosaic_2048(), np.float32) + rng.normal(0, 4, (1700, 2048, 1))
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    index = native_features(img, luminance(analysis_image(img.reduce(2))))["noise_native"]
+    again = native_sigma(np.asarray(img.convert("L"), np.float32))
+    assert index > 2 and abs(again / index - 1) < 0.15

@@ -9,7 +9,9 @@ in its own process: before/after ratios that one machine's load cannot skew apar
 
 1. The full index pipeline (decode, thumbnail, quality at native resolution, faces, embedding;
    both cores) on 2 MP and on 12 MP camera-sized JPEGs against a plain single-threaded Pillow
-   full decode of the same files (ratio; targets: <= 4 at 2 MP, <= 1.5 at 12 MP).
+   full decode of the same files (ratio; targets: <= 4 at 2 MP, <= 1.0 at 12 MP). The 12 MP
+   libraries come with gray noise ("mono") and with camera grain ("camera": grain over about
+   a pixel plus blotchy chroma noise), whose entropy decoding costs what real files' does.
 2. In-process search latency with the automatic index (exact below the threshold, calibrated
    IVF above) on random and on clustered unit vectors, with top-10 recall vs exact search.
 3. End-to-end `phototriage search` CLI latency on a warm cache (second run).

@@ -1,6 +1,6 @@
 """Index speed vs a plain Pillow full decode of the same files, measured in one run.
 
-    python -m benchmarks.index_speed [--photos N] [--rescan N] [--folder DIR]
+    python -m benchmarks.index_speed [--photos N] [--rescan N] [--folder DIR] [--grain mono|camera]
 
 Prints photos/second for scan+EXIF+thumbnails (fresh catalog), the time a
 plain single-threaded full decode (``Image.open().convert('RGB')``) of the same
@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("--photos", type=int, default=24, help="12 MP JPEGs to generate")
     ap.add_argument("--rescan", type=int, default=1000, help="library size for the rescan timing")
     ap.add_argument("--folder", type=Path, help="use these photos instead of generated ones")
+    ap.add_argument("--grain", default="camera", choices=GRAINS, help="noise of the generated 12 MP photos")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -103,7 +104,7 @@ def main() -> None:
             compare("given", args.folder, files, work)
         else:
             cam = work / "camera"
-            compare("12MP", cam, make_camera_jpegs(cam, args.photos), work)
+            compare("12MP", cam, make_camera_jpegs(cam, args.photos, grain=args.grain), work)
             small = work / "small"
             shutil.copytree(TESTDATA / "photos", small)
             compare("small", small, sorted(small.glob("*.jpg")), work)

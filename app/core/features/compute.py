@@ -14,7 +14,7 @@ import numpy as np
 from models.features.iqa import IqaScorer, default_iqa
 from models.features.photo_features import FEATURES_VERSION, PhotoFeatureExtractor
 
-from .embedders import default_embedding_model, load_embedder
+from .embedders import default_embedding_model, load_query_embedder
 
 
 @dataclass
@@ -78,7 +78,7 @@ class FeaturePipeline:
                     from models.face.detection import FaceAnalyzer
 
                     faces = FaceAnalyzer()
-                self._extractor = PhotoFeatureExtractor(load_embedder(self.model, self.allow_download), faces,
+                self._extractor = PhotoFeatureExtractor(load_query_embedder(self.model, self.allow_download), faces,
                                                         self.iqa)
             return self._extractor
 

@@ -4,7 +4,7 @@ the single writer's own rate (what bounds any number of machines).
 
     python -m benchmarks.cluster_speed [--photos N]
 
-The library: copies of the public test photos (../shared/testdata), each file distinct."""
+The library: copies of the public test photos (tests/data), each file distinct."""
 from __future__ import annotations
 
 import argparse
@@ -16,7 +16,9 @@ from pathlib import Path
 
 from PIL import Image
 
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+from training.config import testdata_root
+
+TESTDATA = testdata_root()     # tests/data, or the library PHOTOTRIAGE_TESTDATA names
 
 
 def build(root: Path, n: int) -> None:

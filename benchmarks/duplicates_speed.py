@@ -4,7 +4,7 @@ recall of the pairs it reports against a known truth; and the unchanged rescan.
 
     python -m benchmarks.duplicates_speed [--sources N] [--keep DIR]
 
-The library is built from the public test photos (../shared/testdata):
+The library is built from the public test photos (tests/data):
 - edited copies (the positives): a source photo with one or two of resize, re-encode, crop,
   mirror, rotate by 90 degrees, grayscale, colour edit;
 - distinct pictures (the negatives): non-overlapping tiles of other sources (similar content,
@@ -23,7 +23,9 @@ from pathlib import Path
 
 from PIL import Image, ImageEnhance, ImageOps
 
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+from training.config import testdata_root
+
+TESTDATA = testdata_root()     # tests/data, or the library PHOTOTRIAGE_TESTDATA names
 EDITS = ["resize", "reencode", "crop", "mirror", "rotate", "grayscale", "colour"]
 
 

@@ -11,7 +11,6 @@ public test photos unless --folder is given.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import tempfile
 import time
@@ -23,8 +22,9 @@ from PIL import Image
 from app.core.catalog import Catalog
 from app.core.indexer import index_library
 from app.core.jobs import drive
+from training.config import testdata_root
 
-TESTDATA = Path(os.environ.get("PHOTOTRIAGE_TESTDATA", Path(__file__).resolve().parents[2] / "shared" / "testdata"))
+TESTDATA = testdata_root()     # tests/data, or the library PHOTOTRIAGE_TESTDATA names
 
 
 GRAINS = ("mono", "camera")

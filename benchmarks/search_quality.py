@@ -4,7 +4,7 @@ re-ranked on local evidence) next to the embedding-only search, in the same run.
 
     python -m benchmarks.search_quality [--keep DIR] [--cli-queries N]
 
-Library: the duplicates benchmark's library built from ../shared/testdata (about 1,000 photos:
+Library: the duplicates benchmark's library built from tests/data (about 1,000 photos:
 distinct photos, tiles, edited copies, and every public burst: frames a fraction of a second
 apart). Queries (outside the library): each burst frame edited five ways, as the issue's test
 did: a 70 % crop, +30 % brightness, grayscale, 1/3 size, mirror. Reports recall@1 and @5 by

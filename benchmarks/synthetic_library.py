@@ -1,7 +1,7 @@
 """Generated photo libraries with the feature distributions of real photos, for benchmarks at
 sizes no test folder has (issue 17: 10^5 photos in a catalog, 10^6 vectors in a search index).
 
-The source is real: the public test photos (../shared/testdata) indexed by the product itself
+The source is real: the public test photos (tests/data) indexed by the product itself
 into a catalog (``real_sample``), which gives real embeddings, layouts, quality features and
 faces. Generated photos are drawn around those real ones with the structure a photo library has:
 
@@ -26,8 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from training.config import testdata_root
+
 REPO = Path(__file__).resolve().parents[1]
-TESTDATA = Path(os.environ.get("PHOTOTRIAGE_TESTDATA", REPO.parent / "shared" / "testdata"))
+TESTDATA = testdata_root()     # tests/data, or the library PHOTOTRIAGE_TESTDATA names
 EMBEDDING_MODEL = "efficientnet_lite0"
 
 EVENT_JITTER = 0.3        # log-normal sigma of an event around its real source photo

@@ -1,4 +1,4 @@
-"""A generated triage library with known answers, from ../shared/testdata (burst grouping):
+"""A generated triage library with known answers, from tests/data (burst grouping):
 
 - every burst folder becomes a burst (frames 0.4 s apart, or 4 s apart for slow ones); one
   frame, chosen at random, stays clean (the known best); the others get one degradation each;

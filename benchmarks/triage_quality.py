@@ -3,7 +3,7 @@
     python -m benchmarks.triage_quality [--sources N] [--checkpoint PATH] [--grouping]
 
 Held out of training:
-- **sources**: the first frame of every burst in ../shared/testdata/bursts (never used in
+- **sources**: the first frame of every burst in tests/data/bursts (never used in
   training) and the photos/faces that ``training/configs/default_ranker.yaml`` holds out by
   name (``holdout_fraction``; the same hash split, so the list matches the checkpoint's
   ``heldout_sources``);

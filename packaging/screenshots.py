@@ -2,8 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen python packaging/screenshots.py OUT_DIR [FOLDER]
 
-FOLDER defaults to a copy of two bursts, singles and faces from ../shared/testdata (or the
-bundled demo photos when that is absent). The library is indexed first, then each tab is
+FOLDER defaults to a copy of two bursts, singles and faces from the public test photos in
+tests/data. The library is indexed first, then each tab is
 shown and grabbed to OUT_DIR/<view>.png."""
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ sys.path.insert(0, str(REPO))
 
 
 def sample_library(dest: Path) -> Path:
-    testdata = REPO.parent / "shared" / "testdata"
-    if not testdata.is_dir():
-        return REPO / "resources" / "demo"
+    testdata = REPO / "tests" / "data"
     for burst in ("hamilton-burst01_t1s", "tree-burst01_frame60", "visp-cube-burst02_from0040"):
         shutil.copytree(testdata / "bursts" / burst, dest / "bursts" / burst)
     for person in ("deepface_P01", "deepface_P02", "Kit_Harington"):

@@ -4,9 +4,30 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import sample
+# PyTorch's OpenMP threads wait for each other by spinning: on a busy 2-core machine (other jobs,
+# the index subprocesses of these tests) a spinning thread holds the core its partner needs, and
+# a training step takes 5-10 times as long (test_siamese_e2e_pipeline_learns: 35-44 s against
+# 7 s at a load of 4-5; measured only on a busy machine). Set before any test imports torch;
+# subprocesses inherit it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from tests.helpers import TESTDATA, missing_testdata, sample  # noqa: E402
+from tests.skip_policy import (pytest_collection_modifyitems, pytest_make_collect_report,  # noqa: E402,F401 (hooks)
+                               pytest_runtest_makereport, pytest_sessionfinish, pytest_terminal_summary)
 
 HOME_VARS = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+collect_ignore = ["data"]      # the test photos: no tests in there
+
+
+def pytest_sessionstart(session):
+    """Missing test data is an error of the checkout, never a reason to skip: the run stops."""
+    missing = missing_testdata()
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        pytest.exit(f"test data missing from {TESTDATA}: {shown} (tests/data is part of the repository)",
+                    returncode=pytest.ExitCode.USAGE_ERROR)
+    # the training code reads ${TESTDATA} from here: the tests use the repository's photos only
+    os.environ["PHOTOTRIAGE_TESTDATA"] = str(TESTDATA)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,19 +1,32 @@
 """Shared test helpers: where the public test data lives, hashing a tree."""
 import hashlib
-import os
 from pathlib import Path
 
-import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-TESTDATA = Path(os.environ.get("PHOTOTRIAGE_TESTDATA", REPO.parent / "shared" / "testdata"))
+TESTDATA = REPO / "tests" / "data"       # the public test photos, in the repository (MANIFEST.tsv)
+
+
+class MissingTestData(RuntimeError):
+    """The repository's test data is incomplete: an error of the checkout, never a skip."""
+
+
+def missing_testdata() -> list[str]:
+    """The files MANIFEST.tsv lists that are not in ``tests/data`` (all of them when the
+    manifest itself is missing)."""
+    manifest = TESTDATA / "MANIFEST.tsv"
+    if not manifest.is_file():
+        return [str(manifest.relative_to(REPO))]
+    rows = manifest.read_text(encoding="utf-8").splitlines()[1:]
+    return [rel for rel in (row.split("\t", 1)[0] for row in rows if row.strip()) if not (TESTDATA / rel).is_file()]
 
 
 def sample(rel: str) -> Path:
-    """A file or folder of ../shared/testdata (the test is skipped when it is absent)."""
+    """A file or folder of the public test data (``tests/data``); an error when it is absent."""
     path = TESTDATA / rel
     if not path.exists():
-        pytest.skip(f"public test data not found at {TESTDATA}")
+        raise MissingTestData(f"test data not found: {path} (tests/data is part of the repository: "
+                              "is the checkout complete?)")
     return path
 
 

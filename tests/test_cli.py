@@ -49,13 +49,17 @@ def test_newer_catalog_is_refused_with_a_clear_message(tmp_path):
 
 
 def _readme_demo_lines() -> list[str]:
-    text = (REPO / "README.md").read_text()
-    block = text.split("<!-- cli-demo -->", 1)[1].split("<!-- /cli-demo -->", 1)[0]
-    return [line.strip() for line in block.splitlines() if line.strip().startswith(".venv/bin/phototriage")]
+    """The command lines of every ``<!-- cli-demo -->`` block of the README and the docs pages."""
+    lines = []
+    for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        for block in page.read_text().split("<!-- cli-demo -->")[1:]:
+            block = block.split("<!-- /cli-demo -->", 1)[0]
+            lines += [line.strip() for line in block.splitlines() if line.strip().startswith(".venv/bin/phototriage")]
+    return lines
 
 
 def test_every_readme_command_line_runs_as_written_on_the_demo_library(tmp_path):
-    """The README's demo lines, verbatim (``.venv/bin/phototriage`` is this interpreter's
+    """The demo lines of the README and the docs (docs/cli.md), verbatim (``.venv/bin/phototriage`` is this interpreter's
     ``-m app.cli``), from the repository root, in a fresh data folder: commands after `index`
     find the library without --db, print lines for people (not JSON) and exit 0."""
     import shlex

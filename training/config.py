@@ -12,8 +12,13 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "training" / "configs"
 
 
+TESTDATA = REPO / "tests" / "data"      # the public test photos in the repository (MANIFEST.tsv)
+
+
 def testdata_root() -> Path:
-    return Path(os.environ.get("PHOTOTRIAGE_TESTDATA", REPO.parent / "shared" / "testdata"))
+    """``${TESTDATA}``: the repository's test photos, or the folder ``PHOTOTRIAGE_TESTDATA``
+    names (a larger library of the same layout: photos/, bursts/, faces/)."""
+    return Path(os.environ.get("PHOTOTRIAGE_TESTDATA") or TESTDATA)
 
 
 def _merge(base: dict, over: dict) -> dict:

@@ -12,13 +12,13 @@ are left out (they belong to the duplicates view).
 Photos without a capture time in their metadata use their file time, which says little (a
 copy, an export or a messenger gives a whole folder one time): such a frame joins a burst only
 inside the same folder (in file-name order), when both the embedding and the scene layout
-agree (on ../shared/testdata burst frames: cosine >= 0.84 and layout >= 0.88; different photos
+agree (on tests/data burst frames: cosine >= 0.84 and layout >= 0.88; different photos
 of one person in one folder reach one or the other, never both; a blurred or noisy frame whose
 embedding moved still has a layout >= 0.95, which different photos never reach), when it still looks like the
 burst's first frame, loosely (no chaining from scene to scene; a panning burst drifts), and, where both
 frames show a face, when it is the same person (SFace). Singletons are not bursts.
 
-Defaults were measured on ../shared/testdata: consecutive burst frames have cosine 0.84-0.997,
+Defaults were measured on tests/data: consecutive burst frames have cosine 0.84-0.997,
 different photos at most 0.63 (EfficientNet-Lite0 embeddings).
 """
 from __future__ import annotations

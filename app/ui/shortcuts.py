@@ -1,5 +1,5 @@
 """The keyboard, in one table: the cull view's keys, the help overlay (``?``), the toolbar's
-tooltips and the README's list all read it (a test checks the README against it)."""
+tooltips and docs/keyboard.md's list all read it (a test checks that page against it)."""
 from __future__ import annotations
 
 # (keys as shown, what they do)

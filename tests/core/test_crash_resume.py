@@ -8,7 +8,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.helpers import REPO, sample
+
+pytestmark = pytest.mark.slow     # end to end: a real index process killed, then a full re-run
 
 COLUMNS = "path, size, mtime_ns, content_hash, status, status_reason, width, height, captured_ts"
 

@@ -33,6 +33,15 @@ def pictures(tmp_path):
     return out
 
 
+def _ab_library(tmp_path, pictures):
+    """lib/a.jpg and lib/b.jpg, two different pictures."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    shutil.copy(pictures[0], root / "a.jpg")
+    shutil.copy(pictures[1], root / "b.jpg")
+    return root
+
+
 def index(catalog, root, features=None):
     summary = drive(index_library(catalog, str(root), features=features, workers=1))
     report = drive(check_catalog(catalog))
@@ -45,10 +54,7 @@ def test_trashed_name_taken_by_a_rename_indexes_cleanly(tmp_path, pictures):
     failed: photos.path` on every later run."""
     from app.core.trash import trash_rejected, undo_trash
 
-    root = tmp_path / "lib"
-    root.mkdir()
-    shutil.copy(pictures[0], root / "a.jpg")
-    shutil.copy(pictures[1], root / "b.jpg")
+    root = _ab_library(tmp_path, pictures)
     with Catalog(tmp_path / "c.db") as catalog:
         index(catalog, root)
         decide(catalog, catalog.photos.id_for_path(str(root / "a.jpg")), "pick", -1)
@@ -73,10 +79,7 @@ def test_trashed_name_taken_by_a_rename_indexes_cleanly(tmp_path, pictures):
 
 def test_deleted_name_taken_by_a_rename_indexes_cleanly(tmp_path, pictures):
     """rm a; index; mv b a; index: was `FOREIGN KEY constraint failed`."""
-    root = tmp_path / "lib"
-    root.mkdir()
-    shutil.copy(pictures[0], root / "a.jpg")
-    shutil.copy(pictures[1], root / "b.jpg")
+    root = _ab_library(tmp_path, pictures)
     with Catalog(tmp_path / "c.db") as catalog:
         index(catalog, root)
         b_id = catalog.photos.id_for_path(str(root / "b.jpg"))
@@ -178,10 +181,7 @@ def test_random_library_histories_always_index_and_check_cleanly(tmp_path, pictu
 
 def test_check_repair_mends_every_row_that_points_nowhere(tmp_path, pictures):
     """What `check` reports as broken references, `check --repair` mends, keeping decisions."""
-    root = tmp_path / "lib"
-    root.mkdir()
-    shutil.copy(pictures[0], root / "a.jpg")
-    shutil.copy(pictures[1], root / "b.jpg")
+    root = _ab_library(tmp_path, pictures)
     with Catalog(tmp_path / "c.db") as catalog:
         index(catalog, root)
         a = catalog.photos.id_for_path(str(root / "a.jpg"))
@@ -214,10 +214,7 @@ def test_check_repair_mends_every_row_that_points_nowhere(tmp_path, pictures):
 
 
 def test_a_photo_whose_name_became_a_folder_is_missing_and_the_folder_is_reported(tmp_path, pictures):
-    root = tmp_path / "lib"
-    root.mkdir()
-    shutil.copy(pictures[0], root / "a.jpg")
-    shutil.copy(pictures[1], root / "b.jpg")
+    root = _ab_library(tmp_path, pictures)
     with Catalog(tmp_path / "c.db") as catalog:
         index(catalog, root)
         os.remove(root / "a.jpg")

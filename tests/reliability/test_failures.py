@@ -121,10 +121,8 @@ def test_new_content_behind_the_same_size_and_mtime_is_noticed(tmp_path):
     a, b = lib / "set0" / "opencv-doc_baboon.jpg", lib / "set0" / "opencv-doc_box.jpg"
     st = a.stat()
     data = b.read_bytes()
-    data = (data + b"\0" * st.st_size)[:st.st_size] if len(data) < st.st_size else None
-    if data is None:
-        pytest.skip("the replacement must be smaller than the original")
-    a.write_bytes(data)                                # another picture, padded to the same size
+    assert len(data) < st.st_size                      # the replacement fits: pad it to the same size
+    a.write_bytes((data + b"\0" * st.st_size)[:st.st_size])                                # another picture, padded to the same size
     os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert (a.stat().st_size, a.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
     out = cli_json("index", lib, "--db", db)
@@ -139,8 +137,10 @@ def _make_readonly(path: Path):
     if os.geteuid() != 0:
         path.chmod(0o555 if path.is_dir() else 0o444)
         return lambda: path.chmod(0o755 if path.is_dir() else 0o644)
-    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)]).returncode != 0:
-        pytest.skip("cannot make a file read-only for the superuser here")
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed (Debian: e2fsprogs)")
+    if subprocess.run(["chattr", "+i", str(path)]).returncode != 0:
+        pytest.skip("the superuser cannot make a file immutable here (chattr +i): run the tests as a normal user")
     return lambda: subprocess.run(["chattr", "-i", str(path)], check=True)
 
 

@@ -20,13 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.safety.kills import NEUTRAL_SIDECAR
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo"
-SIDECAR = ('<?xml version="1.0" encoding="UTF-8"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-           ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-           '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
-           '   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\n'
-           '  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n')
 PICKS, REJECTS, RATED = (0, 2, 4, 6), (1, 5, 8), (3, 9)
 
 
@@ -63,7 +60,7 @@ def make_base(root: Path) -> tuple[Library, dict]:
         dest = lib.lib / ("a" if i % 2 else "b") / f"p{i:02}.jpg"
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dest)
-        Path(f"{dest}.xmp").write_text(SIDECAR.format(title=f"photo {i}"))
+        Path(f"{dest}.xmp").write_text(NEUTRAL_SIDECAR.format(title=f"photo {i}"))
     lib.home.mkdir()
     assert lib.run(0, "index", str(lib.lib), "--no-features").returncode == 0
     files = sorted(lib.lib.rglob("*.jpg"))

@@ -4,6 +4,14 @@ they were at that instant (uncommitted rows are lost, as with SIGKILL)."""
 from __future__ import annotations
 
 
+# a sidecar as an editor leaves it before any decision: a title, no rating or label
+NEUTRAL_SIDECAR = ('<?xml version="1.0" encoding="UTF-8"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+                   ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+                   '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+                   '   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\n'
+                   '  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n')
+
+
 class Killed(BaseException):
     pass
 

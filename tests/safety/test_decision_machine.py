@@ -34,15 +34,10 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from tests.safety.kills import Killed
+from tests.safety.kills import NEUTRAL_SIDECAR, Killed
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo"
-SIDECAR = ('<?xml version="1.0" encoding="UTF-8"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-           ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-           '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
-           '   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\n'
-           '  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n')
 FILE_CALLS = ("link", "unlink", "rename", "replace")
 WRITTEN = "<written by PhotoTriage>"       # a sidecar whose text the model does not follow
 EXAMPLES = int(os.environ.get("PHOTOTRIAGE_MACHINE_EXAMPLES", "12"))
@@ -132,7 +127,7 @@ class DecisionMachine(RuleBasedStateMachine):
             dest = self.lib / ("burst" if "tree" in str(src) else "singles") / src.name
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest)
-            sidecar = SIDECAR.format(title=f"photo {i}") if i in with_sidecars else None
+            sidecar = NEUTRAL_SIDECAR.format(title=f"photo {i}") if i in with_sidecars else None
             if sidecar:
                 Path(f"{dest}.xmp").write_text(sidecar)
             self.pics.append(Pic(str(dest), _digest(dest.read_bytes()), sidecar))
@@ -140,10 +135,14 @@ class DecisionMachine(RuleBasedStateMachine):
         self.window = Window(self.db)
 
     def teardown(self) -> None:
-        if self.window is not None:
-            self.window.close()
-        _set_trash(None, self.saved_trash)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            if self.window is not None:
+                self.window.close()
+                if self.pics:
+                    self.check_decisions()          # every decision still there once all have closed
+        finally:
+            _set_trash(None, self.saved_trash)
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- running commands --------------------------------------------------------------------
     def cli(self, *argv: str, expect: int = 0) -> str:

@@ -173,15 +173,21 @@ def test_copies_in_dest_are_not_the_library(tmp_path):
     assert not (tmp_path / "P" / "P").exists() and not list((tmp_path / "P").rglob("picks"))
 
 
-def test_check_reports_an_interrupted_move_and_repair_finishes_it(tmp_path, monkeypatch):
-    from app.core.consistency import check_catalog
-
+def _move_killed_before_the_originals_go(tmp_path):
+    """A move killed at its first removal of an original (photo and sidecar already in DEST)."""
     cat, files, ids = _lib(tmp_path, ["a/x.jpg"])
     digests = {str(f): digest(f) for f in files}
     with pytest.MonkeyPatch.context() as mp:
         kill_at(mp, os, "unlink", 1, when=lambda p, *a, **k: not os.path.basename(p).startswith("."))
         with pytest.raises(Killed):
             drive(export_picks(cat, str(tmp_path / "P"), move=True))
+    return cat, files, ids, digests
+
+
+def test_check_reports_an_interrupted_move_and_repair_finishes_it(tmp_path):
+    from app.core.consistency import check_catalog
+
+    cat, files, ids, digests = _move_killed_before_the_originals_go(tmp_path)
     found = {f.kind: f.count for f in drive(check_catalog(cat)).findings}
     assert found["interrupted file operations"] == 1           # (no thumbnails: these photos were never indexed)
     drive(check_catalog(cat, repair=True))
@@ -194,12 +200,7 @@ def test_index_finishes_an_interrupted_move_before_judging_files_missing(tmp_pat
     export, finishes it, so the photo is never marked missing."""
     from app.core.indexer import index_library
 
-    cat, files, ids = _lib(tmp_path, ["a/x.jpg"])
-    digests = {str(f): digest(f) for f in files}
-    with pytest.MonkeyPatch.context() as mp:
-        kill_at(mp, os, "unlink", 1, when=lambda p, *a, **k: not os.path.basename(p).startswith("."))
-        with pytest.raises(Killed):
-            drive(export_picks(cat, str(tmp_path / "P"), move=True))
+    cat, files, ids, digests = _move_killed_before_the_originals_go(tmp_path)
     drive(index_library(cat, str(tmp_path / "lib")))
     _assert_once_with_sidecar(cat, ids, files, digests, tmp_path)
     assert cat.photos.get(ids[0])["status"] == "ok" and cat.decisions.state(ids[0]).pick == 1

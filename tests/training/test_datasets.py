@@ -42,7 +42,7 @@ def test_quality_pair_split_does_not_depend_on_where_the_data_lives():
         return {k: sorted((p.series, p.kind) for p in v)
                 for k, v in series_split(pairs, {"train": 0.7, "val": 0.3}, seed=0).items()}
 
-    here, there = split_of("/work/shared/testdata"), split_of("/tmp/elsewhere/testdata")
+    here, there = split_of("/home/someone/testdata"), split_of("/tmp/elsewhere/testdata")
     assert here == there and here["val"] and here["train"]
 
 

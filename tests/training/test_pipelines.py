@@ -1,15 +1,12 @@
-"""Smoke runs of every training pipeline on real photos from ../shared/testdata: a few
+"""Smoke runs of every training pipeline on real photos from tests/data: a few
 steps each, the training loss goes down, and the evaluation command reads the checkpoint."""
 import copy
 
 import pytest
 
-from tests.helpers import TESTDATA
 from training import train_face_verification, train_frozen, train_retrieval, train_siamese_e2e
 from training.config import load_config
 from training.evaluate import evaluate_checkpoint
-
-pytestmark = pytest.mark.skipif(not (TESTDATA / "photos").is_dir(), reason="needs ../shared/testdata")
 
 
 def _cfg(module, name, tmp_path, **overrides):
@@ -57,7 +54,8 @@ def test_siamese_e2e_pipeline_learns(tmp_path):
 
 @pytest.mark.parametrize("config,steps", [("face_backbone.yaml", {"batches_per_epoch": 4}),
                                           # a pair classifier on 12-face batches: a smaller step keeps 9 noisy steps monotone
-                                          ("face_siamese_v2.yaml", {"batches_per_epoch": 3, "p": 4, "k": 3, "lr": 0.0003})])
+                                          pytest.param("face_siamese_v2.yaml", {"batches_per_epoch": 3, "p": 4, "k": 3, "lr": 0.0003},
+                                                       marks=pytest.mark.slow)])     # long training
 def test_face_verification_pipeline_learns(tmp_path, config, steps):
     cfg = _cfg(train_face_verification, config, tmp_path, train={"epochs": 3, "patience": 5, **steps})
     summary, losses = _run_collect(train_face_verification, cfg)

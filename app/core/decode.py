@@ -57,7 +57,6 @@ class Decoded:
     # RGB, full resolution (when asked for): quality at 100 %. Kept as stored and seen upright
     # through the view, so a portrait frame is never turned whole (the analysis reads crops).
     native_view: UprightView | None = None
-
     native_source: str = ""             # "decode", "preview", "raw-half" or "raw-full": what native_view holds
     develop_seconds: float = 0.0        # time spent developing the RAW file for native_view
 
@@ -177,10 +176,9 @@ def _decode_raw(data: bytes, work_size: int, pixel_limit: int, native: bool, raw
             sizes = raw.sizes
             thumb = raw.extract_thumb()
             preview_size = _thumb_size(thumb, rawpy)
-            if native and needs_develop(preview_size, (sizes.width, sizes.height)):
-                if sizes.width * sizes.height > pixel_limit:
-                    raise DecodeError(f"too large: {sizes.width}x{sizes.height} sensor exceeds the "
-                                      f"{pixel_limit / 1e6:.0f} MP limit")
+            # a sensor past the pixel limit (none is) keeps the preview rather than refusing the file
+            if native and needs_develop(preview_size, (sizes.width, sizes.height)) \
+                    and sizes.width * sizes.height <= pixel_limit:
                 t = time.perf_counter()
                 try:
                     developed = develop(raw, raw_develop == "full")

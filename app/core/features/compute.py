@@ -92,8 +92,8 @@ class FeaturePipeline:
         return f"{self.model}/features-v{FEATURES_VERSION}/faces-{'on' if self.faces_on else 'off'}{iqa}"
 
     def compute(self, decoded) -> FeatureRecord:
-        """``decoded.native`` (the full-resolution picture) is analysed where the decoder kept
-        it; otherwise the reduced image stands in for it."""
+        """``decoded.native_view`` (the full-resolution picture, seen upright: no copy) is
+        analysed where the decoder kept it; otherwise the reduced image stands in for it."""
         image = decoded.image
         scale = decoded.width / image.width if image.width else 1.0
         period = int(round(8 / scale)) if scale > 0 else 8

@@ -1,11 +1,17 @@
 """Features and indexes, measured in one run:
 
     python -m benchmarks.features_speed [--photos N] [--vectors 10000,1000000] [--data random,clustered]
-                                        [--no-pipeline]
+                                        [--no-pipeline] [--grain mono,camera] [--trees DIR,DIR] [--repeat N]
+
+``--trees`` times the pipeline of other source trees (say, ``git archive main`` unpacked) on
+the same files in the same run, interleaved with this tree's and with the plain decode, each
+in its own process: before/after ratios that one machine's load cannot skew apart.
 
 1. The full index pipeline (decode, thumbnail, quality at native resolution, faces, embedding;
    both cores) on 2 MP and on 12 MP camera-sized JPEGs against a plain single-threaded Pillow
-   full decode of the same files (ratio; targets: <= 4 at 2 MP, <= 1.5 at 12 MP).
+   full decode of the same files (ratio; targets: <= 4 at 2 MP, <= 1.0 at 12 MP). The 12 MP
+   libraries come with gray noise ("mono") and with camera grain ("camera": grain over about
+   a pixel plus blotchy chroma noise), whose entropy decoding costs what real files' does.
 2. In-process search latency with the automatic index (exact below the threshold, calibrated
    IVF above) on random and on clustered unit vectors, with top-10 recall vs exact search.
 3. End-to-end `phototriage search` CLI latency on a warm cache (second run).
@@ -43,6 +49,61 @@ def pipeline_seconds(folder: Path, db: Path, workers: int) -> tuple[float, dict]
         t = time.perf_counter()
         summary = drive(index_library(cat, str(folder), workers=workers, features=pipeline))
         return time.perf_counter() - t, summary.to_json()
+
+
+_TIMED = """
+import json, sys, time
+from app.core.catalog import Catalog
+from app.core.features.compute import FeaturePipeline
+from app.core.indexer import index_library
+from app.core.jobs import drive
+pipeline = FeaturePipeline()
+pipeline.prepare()
+with Catalog(sys.argv[2]) as cat:
+    t, cpu = time.perf_counter(), time.process_time()
+    summary = drive(index_library(cat, sys.argv[1], workers=int(sys.argv[3]), features=pipeline))
+    print(json.dumps({"seconds": time.perf_counter() - t, "cpu_seconds": time.process_time() - cpu,
+                      "featured": summary.to_json()["featured"]}))
+"""
+
+
+def tree_pipeline_seconds(tree: Path, folder: Path, db: Path, workers: int) -> tuple[float, float]:
+    """The same timing as :func:`pipeline_seconds`, of the code in ``tree``, in a child process:
+    (wall seconds, CPU seconds of all its threads)."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "XDG_DATA_HOME": str(db.parent / "data")}
+    out = subprocess.run([sys.executable, "-c", _TIMED, str(folder), str(db), str(workers)], cwd=tree, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    res = json.loads(out.strip().splitlines()[-1])
+    return res["seconds"], res["cpu_seconds"]
+
+
+def compare_trees(tmp: Path, photos: int, trees: list[Path], grain: str, repeat: int, workers: int = 2) -> dict:
+    """Pipeline / plain-decode ratio of each tree on one library of 12 MP ``grain`` JPEGs,
+    rounds interleaved (decode, tree 1, tree 2, ...); the best round of each is kept."""
+    folder = tmp / f"cmp-{grain}"
+    files = make_camera_jpegs(folder, photos, size=SIZES[12], grain=grain)
+    decode, cpu_decode, runs = [], [], {str(t): [] for t in trees}
+
+    def plain() -> None:
+        cpu = time.process_time()
+        decode.append(full_decode_seconds(files))
+        cpu_decode.append(time.process_time() - cpu)
+
+    for r in range(repeat):
+        plain()
+        for t in trees:
+            runs[str(t)].append(tree_pipeline_seconds(t, folder, tmp / f"cmp-{grain}-{r}-{t.name}.db", workers))
+    plain()
+    d, cd = min(decode), min(cpu_decode)
+    mb = sum(f.stat().st_size for f in files) / len(files) / 1e6
+    return {"photos": len(files), "grain": grain, "mean_file_mb": round(mb, 2), "workers": workers,
+            "full_decode_s": round(d, 2), "full_decode_rounds_s": [round(v, 2) for v in decode],
+            "full_decode_cpu_s": round(cd, 2),
+            "trees": {t: {"pipeline_s": round(min(w for w, _ in v), 2), "rounds_s": [round(w, 2) for w, _ in v],
+                          "ratio": round(min(w for w, _ in v) / d, 2),
+                          "photos_per_s": round(len(files) / min(w for w, _ in v), 1),
+                          "cpu_s": round(min(c for _, c in v), 2), "cpu_ratio": round(min(c for _, c in v) / cd, 2)}
+                      for t, v in runs.items()}}
 
 
 def synthetic_vectors(n: int, dim: int, kind: str, rng) -> np.ndarray:
@@ -155,23 +216,26 @@ def burst_pass(tmp: Path, frames: int = 6) -> dict:
             "blurred_frame_loses_to_all": bool(np.all(evidence[:-1, -1] > 0))}
 
 
-def pipeline_ratio(tmp: Path, photos: int, megapixels: int) -> dict:
-    folder = tmp / f"lib{megapixels}"
-    files = make_camera_jpegs(folder, photos, size=SIZES[megapixels])
+def pipeline_ratio(tmp: Path, photos: int, megapixels: int, grain: str = "mono") -> dict:
+    folder = tmp / f"lib{megapixels}{'' if grain == 'mono' else '-' + grain}"
+    files = make_camera_jpegs(folder, photos, size=SIZES[megapixels], grain=grain)
     decode = min(full_decode_seconds(files) for _ in range(2))
     seconds, summary = pipeline_seconds(folder, tmp / f"p{megapixels}.db", workers=2)
     return {"photos": len(files), "full_decode_s": round(decode, 2), "pipeline_s": round(seconds, 2),
             "ratio": round(seconds / decode, 2), "photos_per_s": round(len(files) / seconds, 1),
-            "full_decode_photos_per_s": round(len(files) / decode, 1), "featured": summary["featured"]}
+            "full_decode_photos_per_s": round(len(files) / decode, 1), "featured": summary["featured"],
+            "grain": grain, "mean_file_mb": round(sum(f.stat().st_size for f in files) / len(files) / 1e6, 2)}
 
 
-def pipeline_report(photos: int, sizes: tuple[int, ...] = (2, 12)) -> dict:
+def pipeline_report(photos: int, sizes: tuple[int, ...] = (2, 12), grains: tuple[str, ...] = ("mono", "camera")) -> dict:
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for mp in sizes:
-            report[f"pipeline_{mp}mp"] = pipeline_ratio(tmp, photos, mp)
-            print(json.dumps({f"pipeline_{mp}mp": report[f"pipeline_{mp}mp"]}), flush=True)
+            for grain in grains if mp == 12 else ("mono",):
+                key = f"pipeline_{mp}mp" + ("" if grain == "mono" else f"_{grain}")
+                report[key] = pipeline_ratio(tmp, photos, mp, grain)
+                print(json.dumps({key: report[key]}), flush=True)
         files = sorted((tmp / f"lib{sizes[0]}").glob("*.jpg"))
         if 12 in sizes:
             report["burst_pass_12mp"] = burst_pass(tmp)
@@ -191,10 +255,21 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default="random,clustered", help="vector sets: random, clustered or both")
     ap.add_argument("--no-pipeline", action="store_true", help="search latency only")
     ap.add_argument("--megapixels", default="2,12", help="photo sizes for the pipeline ratio: 2, 12 or both")
+    ap.add_argument("--grain", default="mono,camera", help="12 MP libraries: mono (gray noise), camera (grain)")
+    ap.add_argument("--trees", help="compare the 12 MP pipeline of these source trees (comma-separated) only")
+    ap.add_argument("--repeat", type=int, default=2, help="interleaved rounds for --trees")
     args = ap.parse_args(argv)
+    grains = tuple(g for g in args.grain.split(",") if g)
     report: dict = {}
+    if args.trees:
+        trees = [Path(t).resolve() for t in args.trees.split(",") if t]
+        with tempfile.TemporaryDirectory() as tmp:
+            for grain in grains:
+                report[f"trees_12mp_{grain}"] = compare_trees(Path(tmp), args.photos, trees, grain, args.repeat)
+                print(json.dumps({f"trees_12mp_{grain}": report[f"trees_12mp_{grain}"]}), flush=True)
+        return 0
     if not args.no_pipeline:
-        report.update(pipeline_report(args.photos, tuple(int(v) for v in args.megapixels.split(","))))
+        report.update(pipeline_report(args.photos, tuple(int(v) for v in args.megapixels.split(",")), grains))
     for kind in (k for k in args.data.split(",") if k):
         for n in (int(v) for v in args.vectors.split(",") if v):
             res = search_latency(n, args.dim, kind)

@@ -7,21 +7,36 @@ import logging
 
 import numpy as np
 
+from models.features.native import choose_regions
+from models.features.quality import ANALYSIS_SIZE, immerkaer_sigma
 from models.features.relative import burst_evidence
+from models.features.shrink import shrink
 
 from .decode import DecodeError, decode
+from .formats import is_raw
 
 log = logging.getLogger(__name__)
-METHOD_VERSION = 1       # bump when models/features/relative.py changes what it measures
+METHOD_VERSION = 2       # bump when models/features/relative.py changes what it measures
 
 
 def _native_gray(path: str) -> np.ndarray | None:
+    """The upright full-resolution gray (0-255 float32) of one frame, or None."""
     try:
-        native = decode(None, path, native=True).native
+        # a RAW file whose preview is small is developed in full: the frames compared here
+        # are the burst's leading ones, judged at the sensor's own pixels
+        native = decode(None, path, native=True, raw_develop="full").native_view
     except (DecodeError, OSError) as exc:
         log.info("burst comparison skips %s: %s", path, exc)
         return None
-    return np.asarray(native.convert("L"), np.float32) if native is not None else None
+    return native.gray() if native is not None else None
+
+
+def native_sigma(gray: np.ndarray) -> float:
+    """Noise sigma of a full-resolution gray, measured as the index measures ``noise_native``
+    (Immerkaer on the flattest mid-tone crops, planned on an overview)."""
+    work, f = shrink(gray / np.float32(255.0), ANALYSIS_SIZE)
+    _, boxes = choose_regions(work, 1.0 / f, (gray.shape[1], gray.shape[0]))
+    return float(np.median([immerkaer_sigma(np.ascontiguousarray(gray[y:y + h, x:x + w])) for x, y, w, h in boxes]))
 
 
 def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
@@ -48,12 +63,16 @@ def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
         frames = sorted(todo)
         grays = [_native_gray(rows[i]["path"]) for i in frames]
         quality = catalog.features.quality([photo_ids[i] for i in frames])
-        readable = [(i, g) for i, g in zip(frames, grays) if g is not None]
-        measured = burst_evidence([g for _, g in readable],
-                                  [float(quality.get(photo_ids[i], {}).get("noise_native") or 0.0) for i, _ in readable])
+        # a RAW frame is compared on a full development, while the index measured its noise on
+        # a half-size one (one raw sample per colour, more of the finest noise than a linear
+        # demosaic leaves): its noise is measured again on the compared picture
+        readable = [(i, g, native_sigma(g) if is_raw(rows[i]["path"])
+                     else float(quality.get(photo_ids[i], {}).get("noise_native") or 0.0))
+                    for i, g in zip(frames, grays) if g is not None]
+        measured = burst_evidence([g for _, g, _ in readable], [s for _, _, s in readable])
         results = []
-        for a, (i, _) in enumerate(readable):
-            for b, (j, _) in enumerate(readable):
+        for a, (i, _, _) in enumerate(readable):
+            for b, (j, _, _) in enumerate(readable):
                 if i < j and hashes[i] != hashes[j] and (hashes[i], hashes[j]) not in known:
                     e = measured[a, b]
                     out[i, j], out[j, i] = e, -e

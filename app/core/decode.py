@@ -1,14 +1,22 @@
 """Decode a photo once, at reduced size, upright, as 8-bit RGB.
 
 JPEGs use DCT-scaled draft decoding; camera RAW files use their embedded
-preview (never a full develop); HEIC/HEIF go through pillow-heif. Every
-failure becomes a :class:`DecodeError` with a reason a person can read.
+preview for the overview (thumbnails, embeddings, faces); HEIC/HEIF go through
+pillow-heif. Every failure becomes a :class:`DecodeError` with a reason a
+person can read.
+
+Quality at 100 % (``native=True``) needs the sensor's pixels. Where a RAW file's
+preview is smaller than half the sensor (a Sony ILCE-7RM3 ARW: 1616 x 1080 of
+5184 x 3464), the file is developed with LibRaw instead: at half size for the
+index (one pixel per 2 x 2 Bayer block, no demosaic) or in full, linear
+demosaic, for the burst-relative pass (``raw_develop="full"``).
 """
 from __future__ import annotations
 
 import io
 import math
 import struct
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -16,6 +24,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from models.features.shrink import WORK_SIZE, work_image
+from models.features.upright import TRANSPOSES, UprightView
 
 from . import exif as exif_mod
 from .formats import HEIF, extension, is_raw
@@ -23,6 +32,7 @@ from .formats import HEIF, extension, is_raw
 PIXEL_LIMIT = 300_000_000   # above any current camera (150 MP medium format), below a bomb
 NATIVE_LIMIT = 64_000_000   # full-resolution pixels kept for analysis; larger JPEGs are DCT-halved first
 BACKGROUND = (255, 255, 255)
+RAW_DEVELOPS = ("half", "full")
 
 # Set once, not per call: decoding runs in several threads. Pillow then warns only above
 # our limit (we refuse such images ourselves) and raises only far above it.
@@ -30,15 +40,6 @@ if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < PIXEL_LIMIT:
     Image.MAX_IMAGE_PIXELS = PIXEL_LIMIT
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
-_TRANSPOSE = {
-    2: [Image.Transpose.FLIP_LEFT_RIGHT],
-    3: [Image.Transpose.ROTATE_180],
-    4: [Image.Transpose.FLIP_TOP_BOTTOM],
-    5: [Image.Transpose.TRANSPOSE],
-    6: [Image.Transpose.ROTATE_270],
-    7: [Image.Transpose.TRANSVERSE],
-    8: [Image.Transpose.ROTATE_90],
-}
 
 
 class DecodeError(Exception):
@@ -53,7 +54,16 @@ class Decoded:
     format: str
     meta: exif_mod.PhotoMeta = field(default_factory=exif_mod.PhotoMeta)
     frames: int = 1
-    native: Image.Image | None = None   # RGB, upright, full resolution (when asked for): quality at 100 %
+    # RGB, full resolution (when asked for): quality at 100 %. Kept as stored and seen upright
+    # through the view, so a portrait frame is never turned whole (the analysis reads crops).
+    native_view: UprightView | None = None
+    native_source: str = ""             # "decode", "preview", "raw-half" or "raw-full": what native_view holds
+    develop_seconds: float = 0.0        # time spent developing the RAW file for native_view
+
+    @property
+    def native(self) -> Image.Image | None:
+        """The full-resolution picture turned upright (a copy for a turned frame)."""
+        return None if self.native_view is None else self.native_view.upright()
 
 
 _heif_ready = False
@@ -92,7 +102,7 @@ def to_rgb(im: Image.Image) -> Image.Image:
 
 
 def orient(im: Image.Image, orientation: int) -> Image.Image:
-    for op in _TRANSPOSE.get(orientation, []):
+    for op in TRANSPOSES.get(orientation, ()):
         im = im.transpose(op)
     return im
 
@@ -136,19 +146,45 @@ def _decode_pillow(source, work_size: int, pixel_limit: int, native: bool) -> De
     size = _upright_size(im.size, meta.orientation)
     fmt = im.format or "unknown"
     image, full = _reduce(im, work_size, native)
-    upright = orient(image, meta.orientation)
-    return Decoded(upright, size[0], size[1], fmt, meta, frames,
-                   None if full is None else (upright if full is image else orient(full, meta.orientation)))
+    return Decoded(orient(image, meta.orientation), size[0], size[1], fmt, meta, frames,
+                   None if full is None else UprightView(full, meta.orientation), "decode" if native else "")
 
 
-def _decode_raw(data: bytes, work_size: int, pixel_limit: int, native: bool) -> Decoded:
+def needs_develop(preview_size: tuple[int, int], sensor_size: tuple[int, int]) -> bool:
+    """Is a RAW file's embedded preview too small to judge quality at 100 % on (smaller than
+    half the sensor's size)?"""
+    return 2 * max(preview_size) < max(sensor_size)
+
+
+def develop(raw, full: bool) -> Image.Image:
+    """8-bit sRGB of an open ``rawpy`` file, as stored (no turn), camera white balance: half
+    size (2 x 2 Bayer blocks, no demosaic) or full resolution (linear demosaic)."""
+    import rawpy
+
+    rgb = raw.postprocess(half_size=not full, use_camera_wb=True, output_bps=8, user_flip=0,
+                          demosaic_algorithm=rawpy.DemosaicAlgorithm.LINEAR)
+    return Image.fromarray(rgb, "RGB")
+
+
+def _decode_raw(data: bytes, work_size: int, pixel_limit: int, native: bool, raw_develop: str) -> Decoded:
     import exifread
     import rawpy
 
+    developed, seconds = None, 0.0
     try:
         with rawpy.imread(io.BytesIO(data)) as raw:
             sizes = raw.sizes
             thumb = raw.extract_thumb()
+            preview_size = _thumb_size(thumb, rawpy)
+            # a sensor past the pixel limit (none is) keeps the preview rather than refusing the file
+            if native and needs_develop(preview_size, (sizes.width, sizes.height)) \
+                    and sizes.width * sizes.height <= pixel_limit:
+                t = time.perf_counter()
+                try:
+                    developed = develop(raw, raw_develop == "full")
+                except (rawpy.LibRawError, MemoryError, ValueError):   # the preview stands in for it
+                    developed = None
+                seconds = time.perf_counter() - t
     except rawpy.LibRawNoThumbnailError:
         raise DecodeError("RAW file has no embedded preview (full RAW develop is not used for indexing)")
     except (rawpy.LibRawError, OSError, ValueError) as exc:
@@ -157,28 +193,47 @@ def _decode_raw(data: bytes, work_size: int, pixel_limit: int, native: bool) -> 
         meta = exif_mod.from_exifread(exifread.process_file(io.BytesIO(data), details=True))
     except Exception:  # metadata is optional; the preview is what matters
         meta = exif_mod.PhotoMeta()
+    keep_preview = native and developed is None
     if thumb.format == rawpy.ThumbFormat.JPEG:
         preview = _open(io.BytesIO(thumb.data), pixel_limit)
         preview_meta = exif_mod.from_pillow(preview)
-        image, full = _reduce(preview, work_size, native)
+        image, full = _reduce(preview, work_size, keep_preview)
         if meta.captured_ts is None:
             meta.captured_at, meta.captured_ts = preview_meta.captured_at, preview_meta.captured_ts
     else:
-        image, full = _reduce(Image.fromarray(np.ascontiguousarray(thumb.data)), work_size, native)
+        image, full = _reduce(Image.fromarray(np.ascontiguousarray(thumb.data)), work_size, keep_preview)
     orientation = meta.orientation
     if orientation == 1:
         orientation = {3: 3, 5: 8, 6: 6}.get(int(sizes.flip), 1)
         meta.orientation = orientation
     w, h = _upright_size((sizes.width, sizes.height), orientation)
-    upright = orient(image, orientation)
-    return Decoded(upright, w, h, "RAW", meta,
-                   native=None if full is None else (upright if full is image else orient(full, orientation)))
+    source = "" if not native else ("preview" if developed is None else f"raw-{raw_develop}")
+    full = developed if developed is not None else full
+    return Decoded(orient(image, orientation), w, h, "RAW", meta,
+                   native_view=None if full is None else UprightView(full, orientation),
+                   native_source=source, develop_seconds=seconds)
+
+
+def _thumb_size(thumb, rawpy) -> tuple[int, int]:
+    """Width and height of an extracted preview, from its header only."""
+    if thumb.format == rawpy.ThumbFormat.JPEG:
+        try:
+            with Image.open(io.BytesIO(thumb.data)) as im:
+                return im.size
+        except (OSError, ValueError, SyntaxError):
+            return (0, 0)
+    shape = np.shape(thumb.data)
+    return (shape[1], shape[0]) if len(shape) >= 2 else (0, 0)
 
 
 def decode(data: bytes | None, path: str, work_size: int = WORK_SIZE,
-           pixel_limit: int = PIXEL_LIMIT, native: bool = False) -> Decoded:
+           pixel_limit: int = PIXEL_LIMIT, native: bool = False, raw_develop: str = "half") -> Decoded:
     """Decode ``data`` (the file's bytes; ``None`` to read lazily from ``path``); ``native``
-    also keeps the full-resolution image (``Decoded.native``) for quality analysis."""
+    also keeps the full-resolution image (``Decoded.native_view``) for quality analysis.
+    ``raw_develop``: how a RAW file whose preview is too small is developed for it, "half"
+    (the index) or "full" (the burst-relative pass)."""
+    if raw_develop not in RAW_DEVELOPS:
+        raise ValueError(f"raw_develop is one of {RAW_DEVELOPS}")
     if data is not None and len(data) == 0:
         raise DecodeError("empty file (0 bytes)")
     ext = extension(path)
@@ -189,7 +244,7 @@ def decode(data: bytes | None, path: str, work_size: int = WORK_SIZE,
             if data is None:
                 with open(path, "rb") as fh:
                     data = fh.read()
-            return _decode_raw(data, work_size, pixel_limit, native)
+            return _decode_raw(data, work_size, pixel_limit, native, raw_develop)
         source = io.BytesIO(data) if data is not None else path
         return _decode_pillow(source, work_size, pixel_limit, native)
     except DecodeError:

@@ -18,6 +18,12 @@ from .iqa import IQA_FEATURES, IqaScorer
 from .native import NATIVE_FEATURES, native_features
 from .quality import QUALITY_FEATURES, analysis_image, luminance, quality_features
 from .shrink import work_image
+from .upright import UprightView
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """``image`` as RGB; itself when it is (``convert`` to the same mode is a full copy)."""
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 STORED_QUALITY_FEATURES = QUALITY_FEATURES + NATIVE_FEATURES + IQA_FEATURES     # the catalog's feature columns
 # an angle explains, it does not rank; the optional pyiqa metrics are absent from most installs,
@@ -63,12 +69,14 @@ class PhotoFeatureExtractor:
         iqa = f"/{self.iqa.id}" if self.iqa else ""
         return f"{emb}/features-v{FEATURES_VERSION}/faces-{'yunet-sface' if self.faces else 'off'}{iqa}"
 
-    def extract_one(self, native: Image.Image, work: Image.Image | None = None,
+    def extract_one(self, native: Image.Image | UprightView, work: Image.Image | None = None,
                     block_period: int | None = None) -> PhotoFeatures:
-        """Features of one upright RGB photo. ``block_period``: the JPEG grid in ``work``
-        pixels (default: 8 x the overview's scale)."""
-        native = native.convert("RGB")
-        work = work_image(native) if work is None else work.convert("RGB")
+        """Features of one upright RGB photo (``native``: the image, or a view of it turned
+        upright). ``block_period``: the JPEG grid in ``work`` pixels (default: 8 x the
+        overview's scale). Nothing here copies the full-resolution picture."""
+        native = _rgb(native) if isinstance(native, Image.Image) else native
+        work = work_image(_rgb(native.upright() if isinstance(native, UprightView) else native)) \
+            if work is None else _rgb(work)
         if block_period is None:
             block_period = int(round(8 * work.width / native.width))
         faces = self.faces.analyze(np.asarray(work)) if self.faces else []

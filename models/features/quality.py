@@ -49,7 +49,11 @@ _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 def analysis_image(image: Image.Image, size: int = ANALYSIS_SIZE) -> np.ndarray:
     """RGB uint8 array with the long side resized to ``size`` (never enlarged)."""
-    return shrink(np.asarray(image.convert("RGB")), size)[0]
+    return shrink(np.asarray(_rgb(image)), size)[0]
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    return image if image.mode == "RGB" else image.convert("RGB")     # same-mode convert copies
 
 
 def _sub(x: np.ndarray, step: int = 3) -> np.ndarray:
@@ -186,7 +190,7 @@ def quality_features(image: Image.Image, block_period: int = 8,
     when the caller has made it already)."""
     rgb = analysis_image(image) if rgb is None else rgb
     gray = luminance(rgb)
-    grid_gray = cv2.cvtColor(np.asarray(image.convert("RGB")), cv2.COLOR_RGB2GRAY) if block_period >= 4 else gray
+    grid_gray = cv2.cvtColor(np.asarray(_rgb(image)), cv2.COLOR_RGB2GRAY) if block_period >= 4 else gray
     half = half_size(gray)
     fill = fill_mask(rgb)
     keep = None if fill is None or fill.all() else ~fill

@@ -14,7 +14,7 @@ import numpy as np
 from models.features.iqa import IqaScorer, default_iqa
 from models.features.photo_features import FEATURES_VERSION, PhotoFeatureExtractor
 
-from .embedders import default_embedding_model, load_embedder
+from .embedders import default_embedding_model, load_query_embedder
 
 
 @dataclass
@@ -78,7 +78,7 @@ class FeaturePipeline:
                     from models.face.detection import FaceAnalyzer
 
                     faces = FaceAnalyzer()
-                self._extractor = PhotoFeatureExtractor(load_embedder(self.model, self.allow_download), faces,
+                self._extractor = PhotoFeatureExtractor(load_query_embedder(self.model, self.allow_download), faces,
                                                         self.iqa)
             return self._extractor
 
@@ -92,12 +92,12 @@ class FeaturePipeline:
         return f"{self.model}/features-v{FEATURES_VERSION}/faces-{'on' if self.faces_on else 'off'}{iqa}"
 
     def compute(self, decoded) -> FeatureRecord:
-        """``decoded.native`` (the full-resolution picture) is analysed where the decoder kept
-        it; otherwise the reduced image stands in for it."""
+        """``decoded.native_view`` (the full-resolution picture, seen upright: no copy) is
+        analysed where the decoder kept it; otherwise the reduced image stands in for it."""
         image = decoded.image
         scale = decoded.width / image.width if image.width else 1.0
         period = int(round(8 / scale)) if scale > 0 else 8
-        native = decoded.native if decoded.native is not None else image
+        native = decoded.native_view if decoded.native_view is not None else image
         feats = self.prepare().extract_one(native, image, block_period=period)
         faces = [FaceRecord(tuple(v * scale for v in f.box), f.score, f.landmarks * scale, f.embedding, f.quality)
                  for f in feats.faces]

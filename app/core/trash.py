@@ -164,13 +164,25 @@ def finish_pending(catalog) -> list[str]:
             _put_back_group(catalog, entries, since)
             said.append(f"{photo}: its interrupted trashing was rolled back (it is still in the library)")
             continue
+        found: dict[int, tuple[str, str] | None] = {}
+        for e in entries:                   # the photo went: its sidecars go after it
+            if os.path.exists(e["original"]):
+                drop_orphan_infos(e["original"], since)
+                try:
+                    found[e["id"]] = send_to_trash(e["original"])
+                except OSError:
+                    found[e["id"]] = None
+            else:
+                try:
+                    found[e["id"]] = locate(e["original"], since)
+                except OSError:
+                    found[e["id"]] = None
         with catalog.transaction():
             for e in entries:
-                try:
-                    catalog.trash.trashed(e["id"], *locate(e["original"], since))
-                except OSError:
-                    if not os.path.exists(e["original"]):
-                        catalog.trash.undo_failed(e["id"], "neither at its place nor in the trash")
+                if found[e["id"]] is not None:
+                    catalog.trash.trashed(e["id"], *found[e["id"]])
+                elif not os.path.exists(e["original"]):
+                    catalog.trash.undo_failed(e["id"], "neither at its place nor in the trash")
             if entries[0]["photo_id"] is not None:
                 catalog.photos.mark_missing([entries[0]["photo_id"]])
         said.append(f"{photo}: its interrupted trashing was finished (it is in the trash)")

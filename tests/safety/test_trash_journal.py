@@ -86,7 +86,7 @@ def test_a_kill_during_undo_is_finished_by_the_next_undo(tmp_path, monkeypatch, 
     assert all(cat.photos.get(i)["status"] == "ok" for i in ids + new_ids)
 
 
-@pytest.mark.parametrize("where", ["before_record", "inside_send2trash"])
+@pytest.mark.parametrize("where", ["before_record", "inside_send2trash", "between_photo_and_sidecar"])
 def test_a_kill_during_trash_is_finished_by_the_next_run(tmp_path, monkeypatch, where):
     cat, files, ids = _rejects(tmp_path, ["a.jpg", "b.jpg"])
     before = {str(f): digest(f) for f in files}
@@ -94,7 +94,8 @@ def test_a_kill_during_trash_is_finished_by_the_next_run(tmp_path, monkeypatch, 
         if where == "before_record":              # the photo is in the trash, the journal does not say so yet
             kill_at(mp, cat.trash, "trashed", 1)
         else:                                     # send2trash wrote the .trashinfo, the file never moved
-            kill_at(mp, os, "rename", 1, when=lambda src, dst, *a, **k: b"Trash" in os.fsencode(dst))
+            nth = 1 if where == "inside_send2trash" else 2        # the photo's, or (the photo gone) its sidecar's
+            kill_at(mp, os, "rename", nth, when=lambda src, dst, *a, **k: b"Trash" in os.fsencode(dst))
         with pytest.raises(Killed):
             drive(trash_rejected(cat))
     cat.close()
@@ -105,7 +106,7 @@ def test_a_kill_during_trash_is_finished_by_the_next_run(tmp_path, monkeypatch, 
     infos = list((_trash_folder() / "info").glob("*.trashinfo"))
     assert len(infos) == 4 and all((_trash_folder() / "files" / i.name[:-10]).exists() for i in infos)
     drive(undo_trash(cat))
-    if where == "before_record":                  # the finished photo went with the batch of the killed run
+    if where != "inside_send2trash":              # the finished photo went with the batch of the killed run
         drive(undo_trash(cat))
     _everything_back(files, before)
 

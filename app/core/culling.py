@@ -37,7 +37,23 @@ def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: st
            burst: Sequence[int] = ()) -> int:
     """Record one user action on ``photo_id`` with what the rules imply; ``burst``: the photo
     ids of its burst (for "one best per burst"). Returns the action id."""
-    return _apply(catalog, _with_rules(catalog.decisions, photo_id, kind, value, text, burst))
+    changes = _with_rules(catalog.decisions, photo_id, kind, value, text, burst)
+    for partner in pair_partners(catalog, photo_id):     # a raw + JPEG pair sharing name.xmp: one decision
+        changes += _with_rules(catalog.decisions, partner, "pick", 1) if kind == "best" else \
+            _with_rules(catalog.decisions, partner, kind, value, text)
+    return _apply(catalog, changes)
+
+
+def pair_partners(catalog, photo_id: int) -> list[int]:
+    """The other files of the photo where they share one ``name.xmp`` (sidecars named
+    ``name.xmp``, as Lightroom and Capture One treat a raw + JPEG pair); none with
+    ``name.ext.xmp``, where each file keeps its own decision."""
+    from .xmp.convention import Convention
+
+    if Convention.from_settings(catalog.settings).naming != "base":
+        return []
+    photo = catalog.photos.get(photo_id)
+    return catalog.photos.same_stem(photo["path"]) if photo else []
 
 
 def _apply(catalog, changes) -> int:

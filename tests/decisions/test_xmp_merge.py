@@ -137,12 +137,12 @@ def test_a_field_changed_in_the_catalog_only_is_written_and_one_changed_in_the_s
 def test_raw_and_jpeg_sharing_name_xmp_get_one_entry_and_a_said_conflict(tmp_path):
     raw, jpg = library(tmp_path, ["IMG_3.dng", "IMG_3.jpg"])
     with Catalog(tmp_path / "c.db") as cat:
-        cat.settings.set({"xmp.naming": "base"})
         ir, ij = add_photo(cat, raw), add_photo(cat, jpg)
-        decide(cat, ir, "pick", 1)
-        decide(cat, ir, "rating", 5)
-        time.sleep(1.1)
+        decide(cat, ir, "pick", 1)                              # decided apart while each file had its own
+        decide(cat, ir, "rating", 5)                            # sidecar (a pair decided in PhotoTriage with
+        time.sleep(1.1)                                         # name.xmp is one decision: test_raw_jpeg_pairs)
         decide(cat, ij, "pick", -1)                             # decided later
+        cat.settings.set({"xmp.naming": "base"})
         report = drive(write_sidecars(cat))
         side = str(tmp_path / "lib" / "IMG_3.xmp")
         assert report.written == [side]                         # once, not twice

@@ -1,6 +1,8 @@
 """Photo rows: identity (path, size, mtime, content hash), metadata and status."""
 from __future__ import annotations
 
+import os
+
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -151,6 +153,14 @@ class PhotoStore:
     def id_for_path(self, path: str) -> int | None:
         row = self.conn.execute("SELECT id FROM photos WHERE path = ?", (paths.to_db(path),)).fetchone()
         return row[0] if row else None
+
+    def same_stem(self, path: str) -> list[int]:
+        """Present photos whose path differs from ``path`` in the extension alone (a raw + JPEG
+        pair), ``path``'s own row left out."""
+        stem = os.path.splitext(path)[0]
+        rows = self.conn.execute("SELECT id, path FROM photos WHERE path > ? AND path < ? AND status = 'ok'",
+                                 (stem + ".", stem + "/"))        # every 'stem.*' sorts between the two
+        return [i for i, p in rows if isinstance(p, str) and p != path and os.path.splitext(p)[0] == stem]
 
     def listing(self) -> list[tuple[str, str | None, str]]:
         """(path, content hash, status) of every photo, in capture order."""

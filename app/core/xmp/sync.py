@@ -138,8 +138,8 @@ def _sidecar_side(catalog, pid: int, side: Path, conv: Convention):
         raise SidecarError(errno.EISDIR, "not a file (a folder has the sidecar's name), skipped")
     res = read_sidecar(side, conv)
     base = catalog.xmp_base.get(pid, SIDECAR)
-    if base is not None and base.file_hash == res.file_hash and base.path == str(side):
-        return None, res
+    if base is not None and base.file_hash == res.file_hash:
+        return None, res            # the same bytes: unchanged, also when it moved with its photo
     return Side(base if base is not None and base.path == str(side) else None, res.fields, res.mtime_ns), res
 
 

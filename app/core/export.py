@@ -124,8 +124,9 @@ def carry_out(catalog, op: dict) -> None:
     (then raise the OSError)."""
     move, files = op["kind"] == "move", op["files"]
     if op["state"] == "planned":
+        ours = catalog.file_ops.placed_for(op["photo_id"]) if op["photo_id"] is not None else set()
         try:
-            place(files, move)
+            place(files, move, ours)
         except OSError as exc:
             rollback(files)
             with catalog.transaction():

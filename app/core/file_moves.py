@@ -70,17 +70,31 @@ def rollback(files: list[tuple[str, str]]) -> None:
             os.unlink(dst)
 
 
-def place(files: list[tuple[str, str]], move: bool) -> None:
+def _refresh(src: str, dst: Path) -> None:
+    """Replace an older copy of ``src`` (one an earlier export made) with its current bytes."""
+    tmp = temp_path(dst, "part")
+    try:
+        shutil.copy2(src, tmp)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def place(files: list[tuple[str, str]], move: bool, ours: set[str] = frozenset()) -> None:
     """Put every (source, destination) in place, or none: a failure (no space, a file in the
     way, a source gone) removes what this call placed and raises. Destinations that already
-    hold their source's bytes count as placed."""
+    hold their source's bytes count as placed; one in ``ours`` (an older copy an earlier export
+    of the same photo made: a sidecar written since) gets the current bytes."""
     created: list[tuple[str, str]] = []
     try:
         for src, dst in files:
             if os.path.lexists(dst):
                 if same_content(src, dst):
                     continue
-                raise FileExistsError(errno.EEXIST, "another file is there", dst)
+                if dst not in ours:
+                    raise FileExistsError(errno.EEXIST, "another file is there", dst)
+                _refresh(src, Path(dst))
+                continue
             _place_one(src, Path(dst), move)
             created.append((src, dst))
     except BaseException:

@@ -28,6 +28,9 @@ from .text import reason
 from .sidecar_owners import library_stems, own_sidecars
 
 
+OPEN_BATCH = "trash.open_batch"        # the batch of a trash run that has not ended (a kill cut it short)
+
+
 @dataclass
 class TrashReport:
     action: str                                   # "trash" or "undo"
@@ -235,7 +238,10 @@ def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = 
         report.finished = finish_interrupted(catalog)
     todo = rejected_photos(catalog)
     stems = library_stems(catalog)
-    report.batch = None if dry_run else catalog.trash.new_batch()
+    if not dry_run:                     # a run a kill cut short and this one are one batch: one undo
+        open_batch = catalog.settings.get(OPEN_BATCH)
+        report.batch = int(open_batch) if open_batch else catalog.trash.new_batch()
+        catalog.settings.set({OPEN_BATCH: report.batch})
     for i, (pid, photo) in enumerate(todo):
         if cancel is not None and cancel.cancelled:
             break
@@ -263,6 +269,8 @@ def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = 
         report.files += files
         report.photos += 1
         report.bytes += size
+    if not dry_run and not (cancel is not None and cancel.cancelled):
+        catalog.settings.set({OPEN_BATCH: ""})
     yield Progress("trash", len(todo), len(todo))
     return report
 

@@ -204,3 +204,21 @@ def test_index_finishes_an_interrupted_move_before_judging_files_missing(tmp_pat
     drive(index_library(cat, str(tmp_path / "lib")))
     _assert_once_with_sidecar(cat, ids, files, digests, tmp_path)
     assert cat.photos.get(ids[0])["status"] == "ok" and cat.decisions.state(ids[0]).pick == 1
+
+
+def test_a_move_after_a_copy_brings_the_newer_sidecar(tmp_path):
+    """Exported as a copy, decided again (the sidecar rewritten), then moved: the photo is
+    already in DEST, and its older sidecar there (the copy's) takes the current one (found by
+    the decision machine); a sidecar no export of this photo made is still never replaced."""
+    cat, files, ids = _lib(tmp_path, ["a/x.jpg", "a/y.jpg"])
+    out = tmp_path / "P"
+    drive(export_picks(cat, str(out), flat=True))
+    for f in files:
+        sidecar_names(f)["ext"].write_text(DARKTABLE.replace('xmp:Rating="2"', 'xmp:Rating="5"'))
+    (out / "y.jpg.xmp").write_text("the user's own notes")            # no longer the copy we made
+    cat.conn.execute("UPDATE file_ops SET files = replace(files, 'y.jpg.xmp', 'elsewhere.xmp')")
+    report = drive(export_picks(cat, str(out), move=True, flat=True))
+    assert (out / "x.jpg.xmp").read_text() == DARKTABLE.replace('xmp:Rating="2"', 'xmp:Rating="5"')
+    assert not files[0].exists() and not sidecar_names(files[0])["ext"].exists()
+    assert [Path(p).name for p, _ in report.failed] == ["y.jpg"] and files[1].exists()
+    assert (out / "y.jpg.xmp").read_text() == "the user's own notes"

@@ -57,3 +57,8 @@ class FileOpJournal:
         rows = self.conn.execute("SELECT content_hash, files FROM file_ops WHERE dest_root = ? AND state = 'done' "
                                  "AND content_hash IS NOT NULL ORDER BY id", (paths.to_db(dest_root),))
         return {h: json.loads(files)[0][1] for h, files in rows}
+
+    def placed_for(self, photo_id: int) -> set[str]:
+        """Every destination a finished export of this photo put a file at (its own copies)."""
+        rows = self.conn.execute("SELECT files FROM file_ops WHERE photo_id = ? AND state = 'done'", (photo_id,))
+        return {dst for (files,) in rows for _src, dst in json.loads(files)}

@@ -26,3 +26,26 @@ def test_a_sidecar_moved_with_its_photo_brings_back_no_old_decision(tmp_path):
         assert not report.failed and sidecar_names(report.done[0][1])["ext"].exists()
         assert drive(import_xmp(cat)).imported == []
         assert cat.decisions.state(pid).pick == 1
+
+
+def test_an_edit_after_the_photo_and_its_sidecar_were_renamed_merges_against_the_base(tmp_path):
+    """Rejected in darktable, renamed with its sidecar, then un-rejected (Rating -1 -> 3):
+    not rejected any more, rated 3 (found by the decision machine)."""
+    import os
+
+    (photo,) = library(tmp_path, ["a/x.jpg"])
+    side = sidecar_names(photo)["ext"]
+    side.write_text(DARKTABLE)
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        edit(side, rating=-1)
+        drive(import_xmp(cat))
+        moved = tmp_path / "lib" / "a" / "renamed.jpg"
+        os.rename(photo, moved)
+        os.rename(side, sidecar_names(moved)["ext"])
+        st = os.stat(moved)
+        with cat.transaction():
+            cat.photos.move(pid, str(moved), st.st_size, st.st_mtime_ns)     # as the next index does
+        edit(sidecar_names(moved)["ext"], rating=3)
+        drive(import_xmp(cat))
+        assert (cat.decisions.state(pid).pick, cat.decisions.state(pid).rating) == (0, 3)

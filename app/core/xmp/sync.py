@@ -140,7 +140,7 @@ def _sidecar_side(catalog, pid: int, side: Path, conv: Convention):
     base = catalog.xmp_base.get(pid, SIDECAR)
     if base is not None and base.file_hash == res.file_hash:
         return None, res            # the same bytes: unchanged, also when it moved with its photo
-    return Side(base if base is not None and base.path == str(side) else None, res.fields, res.mtime_ns), res
+    return Side(base, res.fields, res.mtime_ns), res    # the base is the photo's, wherever its sidecar moved with it
 
 
 def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: Iterable[int] = (),

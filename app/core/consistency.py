@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 
+from .catalog.references import mend_reference
 from .jobs import CancelToken, Job, Progress, Throttle
 from .tempfiles import is_debris, sweep
 from .thumbnails import thumb_path, thumbnail_size
@@ -83,34 +84,8 @@ def _database(catalog, report: CheckReport, repair: bool = False) -> None:
     if finding and repair:
         with catalog.transaction():
             for table, rowid, parent, _fk in broken:
-                _mend_reference(catalog.conn, table, rowid, parent)
+                mend_reference(catalog.conn, table, rowid, parent)
         finding.repaired = finding.count - len(catalog.integrity()[1])
-
-
-def _mend_reference(conn, table: str, rowid: int, parent: str) -> None:
-    """A row pointing at a row that is gone. A decision goes to the photo row that holds its
-    picture, else to a row kept for the lost picture (missing, with its content hash: an index
-    that finds the picture under any name claims the row, as for a moved file). A face whose
-    person is gone is unassigned. Anything else was derived from a photo (features, vectors,
-    faces): it goes, and the next index computes it again."""
-    if table == "decisions":
-        old, digest = conn.execute("SELECT photo_id, content_hash FROM decisions WHERE rowid = ?",
-                                   (rowid,)).fetchone()
-        if conn.execute("SELECT 1 FROM photos WHERE id = ?", (old,)).fetchone():
-            return                      # mended with another decision of the same photo
-        heir = conn.execute("SELECT id FROM photos WHERE content_hash = ? ORDER BY status != 'ok', id LIMIT 1",
-                            (digest,)).fetchone() if digest else None
-        if heir is None:
-            from .catalog.photos import now_iso
-
-            heir = conn.execute("INSERT INTO photos (path, content_hash, status, missing_since) "
-                                "VALUES (?, ?, 'missing', ?) RETURNING id",
-                                (f"lost picture {digest or ''} (row {old})", digest, now_iso())).fetchone()
-        conn.execute("UPDATE decisions SET photo_id = ? WHERE photo_id = ?", (heir[0], old))
-    elif parent == "people":
-        conn.execute(f"UPDATE {table} SET person_id = NULL WHERE rowid = ?", (rowid,))
-    else:
-        conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
 
 
 def _interrupted(catalog, report: CheckReport, repair: bool) -> None:

@@ -18,6 +18,7 @@ from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
 from .burst_detail import detail_evidence
+from .eye_state import CLOSED, NO_FACE, OPEN, eyes_open_reason, faces_eyes, frame_state
 from .models import ModelUnavailable, registry
 
 # (feature, direction, typical spread, reason shown to the user). Sharpness, noise, motion and
@@ -25,7 +26,6 @@ from .models import ModelUnavailable, registry
 REASONS = [
     ("detail_native", 1, 0.15, "sharper"),
     ("face_detail_native", 1, 0.15, "sharper face"),
-    ("eyes_open", 1, 0.15, "eyes open"),
     ("exposure_error", -1, 0.08, "better exposed"),
     ("channels_clipped", -1, 0.02, "fewer blown highlights"),
     ("noise_rel", -1, 0.01, "less noise"),
@@ -35,6 +35,13 @@ REASONS = [
     ("border_fill", -1, 0.01, "no empty corners"),
     ("piqe", -1, 5.0, "fewer distortions (PIQE)"),      # only with the optional [iqa] extra
 ]
+# "eyes open" is not a margin on a measure: it is given only when every prominent face of the
+# best frame was seen open by the eye-state model and some other frame had closed eyes
+# (app/core/eye_state.py); it then ranks with the clear reasons.
+EYES_REASON, EYES_Z = "eyes open", 3.0
+# A frame's eye state in ``explain`` (key "eyes_frame"; absent without a face): 1 all open,
+# 0 someone's eyes closed, 0.5 can't tell.
+EYE_CODES = {OPEN: 1.0, CLOSED: 0.0}
 # A reason is only given when the native measurements support it: a frame that lost detail
 # does not have "less noise" or "less motion blur" (blur smooths both away), and a frame with
 # more blocking than the others is not "sharper" (block edges are not detail). Each entry: the
@@ -87,12 +94,33 @@ def evidence_offsets(evidence: np.ndarray) -> np.ndarray:
     return EVIDENCE_WEIGHT * np.sign(e) * np.clip(np.abs(e) - EVIDENCE_DEAD_ZONE, 0.0, None)
 
 
+# A frame in which every prominent face has its eyes open is preferred to one in which someone's
+# eyes are closed by this logit (about 0.98 against 0.02 for two frames otherwise alike): the
+# suggestion judges a group by its worst face. Frames that can't be told are not moved.
+EYES_WEIGHT = 4.0
+
+
+def eye_offsets(codes: list[float | None]) -> np.ndarray | None:
+    """(N, N) logit offsets for i over j from the frames' eye codes (None: no face), or None
+    when no two frames differ (open against closed)."""
+    v = np.array([c if c in (0.0, 1.0) else np.nan for c in codes], np.float32)
+    if not (np.any(v == 1.0) and np.any(v == 0.0)):
+        return None
+    diff = v[:, None] - v[None, :]
+    return (EYES_WEIGHT * np.nan_to_num(diff, nan=0.0)).astype(np.float32)
+
+
 CLEAR, SLIGHT = 1.0, 0.35          # margins (in typical spreads) for "sharper" and "slightly sharper"
+
+
+def _eye_word(code: float | None) -> str:
+    return {1.0: OPEN, 0.0: CLOSED}.get(code, NO_FACE if code is None else "unknown")
 
 
 def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3) -> list[str]:
     """The named features where the best frame beats the median of the others clearly; when
-    none does (frames nearly alike), the ones where it is slightly better."""
+    none does (frames nearly alike), the ones where it is slightly better. "eyes open" only as
+    :func:`app.core.eye_state.eyes_open_reason` allows."""
     def margin(name: str, direction: int, spread: float = 1.0) -> float | None:
         if name not in explain[best] or not all(name in explain[o] for o in others):
             return None
@@ -108,6 +136,9 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
         if guard is not None and (margin(guard[0], guard[1]) or 0.0) < -guard[2]:
             continue                     # the measurement contradicts the reason
         scored.append((z, text))
+    if eyes_open_reason(_eye_word(explain[best].get("eyes_frame")),
+                        [_eye_word(explain[o].get("eyes_frame")) for o in others]):
+        scored.append((EYES_Z, EYES_REASON))
     scored.sort(reverse=True)
     clear = [t for z, t in scored if z >= CLEAR]
     if clear:
@@ -166,8 +197,10 @@ class BurstRanker:
         """(N, D) ranker inputs and the values used to explain a choice."""
         quality = catalog.features.quality(photo_ids)
         faces: dict[int, dict] = {}
+        all_faces: dict[int, list[dict]] = {}
         for row in catalog.features.faces(photo_ids):
             faces.setdefault(row["photo_id"], row)          # largest face first
+            all_faces.setdefault(row["photo_id"], []).append(row)
         ids, vecs = catalog.features.vectors(self.embedding_model, photo_ids) if "embedding" in self.blocks else ([], [])
         emb = {int(i): v for i, v in zip(ids, vecs)}
         rows, explain = [], {}
@@ -182,6 +215,8 @@ class BurstRanker:
                          [1.0, face["size"], face["sharpness"], face["brightness"], face["eyes_open"]], np.float32)}
             rows.append(np.concatenate([parts[b] for b in self.blocks]))
             explain[pid] = _explain_values(q, face)
+            if pid in all_faces:       # the frame's eye state: its worst prominent face
+                explain[pid]["eyes_frame"] = EYE_CODES.get(frame_state(faces_eyes(all_faces[pid])), 0.5)
         return np.stack(rows), explain
 
     def rank(self, catalog, photo_ids: list[int], relative: bool = True) -> RankedBurst:
@@ -208,6 +243,9 @@ class BurstRanker:
             evidence = np.full((n, n), np.nan, np.float32)
             evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
             offsets = evidence_offsets(evidence).astype(np.float32)
+        eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])
+        if eyes is not None:
+            offsets = eyes if offsets is None else offsets + eyes
         mean_win = win_rates(s, offsets)
         order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
         scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}

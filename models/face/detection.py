@@ -49,6 +49,9 @@ class Face:
     landmarks: np.ndarray                           # (5, 2)
     embedding: np.ndarray | None = None             # (128,), unit length
     quality: dict[str, float] = field(default_factory=dict)
+    # Eye openness (lid gap / eye width) of the right and left eye from the eye-state model
+    # (models/face/eye_state.py); None: not measured (model not installed) or can't tell.
+    eyes: tuple[float | None, float | None] = (None, None)
 
 
 def _patch_contrast(gray: np.ndarray, cx: float, cy: float, hw: int, hh: int) -> float:
@@ -79,10 +82,16 @@ def face_quality(gray_full: np.ndarray, face: Face, aligned_gray: np.ndarray) ->
 class FaceAnalyzer:
     """detect() -> faces with landmarks; analyze() adds embeddings and quality."""
 
-    def __init__(self, threshold: float = DETECT_THRESHOLD, folder: str | None = None) -> None:
+    def __init__(self, threshold: float = DETECT_THRESHOLD, folder: str | None = None, eyes=True) -> None:
+        """``eyes``: an EyeStateModel, True for the installed one when there is one, or False."""
         self.threshold = threshold
         self.folder = folder or model_dir()
         self._local = threading.local()
+        if eyes is True:
+            from .eye_state import EyeStateModel, available
+
+            eyes = EyeStateModel() if available() else None
+        self.eyes = eyes or None
 
     def _detector(self):
         det = getattr(self._local, "det", None)
@@ -136,6 +145,8 @@ class FaceAnalyzer:
             aligned = self._aligned(bgr, face)
             face.embedding = self.embed_aligned(aligned)
             face.quality = face_quality(gray, face, cv2.cvtColor(aligned, cv2.COLOR_BGR2GRAY))
+            if self.eyes is not None:
+                face.eyes = tuple(r.openness for r in self.eyes.measure(rgb, face.landmarks))
         return faces
 
     def aligned_crop(self, rgb: np.ndarray, face: Face) -> np.ndarray:

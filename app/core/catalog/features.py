@@ -59,9 +59,10 @@ class FeatureStore:
         for f in record.faces:
             self.conn.execute(
                 "INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, model, embedding, size, sharpness,"
-                " brightness, eyes_open) VALUES (?, ?, ?, ?, ?, ?, ?, 'sface', ?, ?, ?, ?, ?)",
+                " brightness, eyes_open, eye_right, eye_left) VALUES (?, ?, ?, ?, ?, ?, ?, 'sface', ?, ?, ?, ?, ?, ?, ?)",
                 (photo_id, *f.box, f.score, _blob(f.landmarks), _blob(f.embedding), f.quality["size"],
-                 f.quality["sharpness"], f.quality["brightness"], f.quality["eyes_open"]))
+                 f.quality["sharpness"], f.quality["brightness"], f.quality["eyes_open"],
+                 *getattr(f, "eyes", (None, None))))
 
     def pixel_hash(self, photo_id: int) -> str | None:
         row = self.conn.execute("SELECT pixel_hash FROM features WHERE photo_id = ?", (photo_id,)).fetchone()

@@ -181,6 +181,14 @@ def _v15_xmp_base(db: sqlite_utils.Database) -> None:
                "FROM photos p JOIN xmp_embedded e ON e.content_hash = p.content_hash")
 
 
+def _v16_eye_state(db: sqlite_utils.Database) -> None:
+    """Each face's eye openness from the eye-state model (models/face/eye_state.py), right and
+    left eye: the lid gap over the eye's width; NULL where it was not measured or can't be told.
+    Faces indexed before stay NULL (no eye state) until their photo is indexed again."""
+    db["faces"].add_column("eye_right", float)
+    db["faces"].add_column("eye_left", float)
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
-                                                               _v11, _v12, _v13, _v14, _v15_xmp_base]
+                                                               _v11, _v12, _v13, _v14, _v15_xmp_base, _v16_eye_state]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,6 +24,7 @@ class FaceRecord:
     landmarks: np.ndarray
     embedding: np.ndarray
     quality: dict[str, float]
+    eyes: tuple[float | None, float | None] = (None, None)     # openness, right and left eye (eye_state.py)
 
 
 @dataclass
@@ -99,6 +100,7 @@ class FeaturePipeline:
         period = int(round(8 / scale)) if scale > 0 else 8
         native = decoded.native_view if decoded.native_view is not None else image
         feats = self.prepare().extract_one(native, image, block_period=period)
-        faces = [FaceRecord(tuple(v * scale for v in f.box), f.score, f.landmarks * scale, f.embedding, f.quality)
+        faces = [FaceRecord(tuple(v * scale for v in f.box), f.score, f.landmarks * scale, f.embedding, f.quality,
+                            f.eyes)
                  for f in feats.faces]
         return FeatureRecord(self.model, feats.embedding, feats.quality, faces, pixel_hash(image), layout_vector(image))

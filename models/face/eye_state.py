@@ -76,11 +76,14 @@ def state(openness: float | None) -> str:
 
 def face_state(openness: tuple[float | None, float | None] | list) -> str:
     """A face's state from its two eyes: closed when an eye is closed (a wink or a blink spoils a
-    portrait), open when both are open, or one is open and the other can't be seen (a turned face)."""
-    states = [state(v) for v in openness]
-    if CLOSED in states:
+    portrait); open when the eyes that could be measured (the far eye of a turned face may be
+    hidden: None) are open on average; can't tell otherwise."""
+    measured = [float(v) for v in openness if v is not None and math.isfinite(v)]
+    if not measured:
+        return UNKNOWN
+    if min(measured) < CLOSED_BELOW:
         return CLOSED
-    return OPEN if OPEN in states and all(s != CLOSED for s in states) else UNKNOWN
+    return OPEN if sum(measured) / len(measured) > OPEN_ABOVE else UNKNOWN
 
 
 @dataclass

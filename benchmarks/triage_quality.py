@@ -23,7 +23,12 @@ the ranker alone (``ranker_alone``: no burst-relative pass) and the sharpness-on
 - best-shot top-1 in 5-frame bursts (clean + 4 copies with defects of 4 different families),
   for held-out families and for training families, at mild and at strong strength;
 - monotonicity: over the held-out sources, how often a more strongly degraded copy outranks
-  a milder copy of the same family (target <= 2 %).
+  a milder copy of the same family (target <= 2 %);
+- **closed eyes** (``closed_eyes``), on the held-out sources with a face: the face's own lids
+  drawn down over its eyes (training/datasets/blink.py; training only ever paints lids,
+  ``close_eyes``): how often the open-eyed frame wins its pair, how often the app then says
+  "eyes open", and how often a burst of closed-eyed frames only (mild and strong) is given
+  "eyes open" (must be never).
 """
 from __future__ import annotations
 
@@ -44,6 +49,7 @@ from app.core.indexer import index_library
 from app.core.jobs import drive
 from app.core.ranking import BurstRanker
 from training.config import testdata_root
+from training.datasets.blink import blink
 from training.datasets.degradations import HELDOUT_FAMILIES, TRAIN_FAMILIES, degrade
 from training.datasets.images import list_images
 from training.datasets.quality_pairs import camera_jpeg, holdout_sources, load_image, source_photos
@@ -51,6 +57,7 @@ from training.datasets.quality_pairs import camera_jpeg, holdout_sources, load_i
 LEVELS = {"mild": 0.3, "strong": 0.8}
 LADDER = (0.2, 0.45, 0.7, 1.0)           # strengths for the monotonicity figure
 CONFIG = Path(__file__).resolve().parents[1] / "training" / "configs" / "default_ranker.yaml"
+EYES = "closed_eyes"
 
 
 def heldout_source_photos(testdata: Path) -> list[Path]:
@@ -61,8 +68,14 @@ def heldout_source_photos(testdata: Path) -> list[Path]:
     return bursts + sorted(held)
 
 
-def render_library(root: Path, sources: list[Path], ladder_sources: int) -> dict:
-    """Writes the frames; returns {source: {("clean",0) | (family, strength): path}}."""
+def render_library(root: Path, sources: list[Path], ladder_sources: int, families: tuple | None = None) -> dict:
+    """Writes the frames; returns {source: {("clean",0) | (family, strength): path}}; sources with
+    a face also get (``EYES``, strength) frames."""
+    import numpy as np
+
+    from models.face.detection import FaceAnalyzer
+
+    finder = FaceAnalyzer(eyes=False)
     frames: dict[str, dict] = {}
     for n, src in enumerate(sources):
         folder = root / f"s{n:03d}"
@@ -71,11 +84,18 @@ def render_library(root: Path, sources: list[Path], ladder_sources: int) -> dict
         out = {("clean", 0.0): folder / "clean.jpg"}
         camera_jpeg(img, n).save(out["clean", 0.0], quality=95)
         strengths = set(LEVELS.values()) | (set(LADDER) if n < ladder_sources else set())
-        for family in (*TRAIN_FAMILIES, *HELDOUT_FAMILIES):
+        for family in ((*TRAIN_FAMILIES, *HELDOUT_FAMILIES) if families is None else families):
             for s in sorted(strengths):
                 path = folder / f"{family}_{s:g}.jpg"
                 camera_jpeg(degrade(img, family, 1000 * n + 7, s), n).save(path, quality=95)
                 out[family, s] = path
+        faces = finder.detect(np.asarray(img))
+        if faces:
+            marks = max(faces, key=lambda f: f.box[2]).landmarks
+            for s in LEVELS.values():
+                path = folder / f"{EYES}_{s:g}.jpg"
+                camera_jpeg(blink(img, marks, s), n).save(path, quality=95)
+                out[EYES, s] = path
         frames[str(src)] = out
     return frames
 
@@ -126,6 +146,7 @@ def evaluate(cat: Catalog, ranker: BurstRanker, frames: dict, seed: int = 0) -> 
             bursts.setdefault(group, {})[level] = {"bursts": total, "ranker_top1": _rate(hits, total),
                                                     "ranker_alone_top1": _rate(alone_hits, total),
                                                     "sharpness_rule_top1": _rate(rule_hits, total)}
+    per_family[EYES] = closed_eyes(cat, ranker, frames, ids, score, sharp)
     mono: dict = {}
     for fam in (*TRAIN_FAMILIES, *HELDOUT_FAMILIES):
         bad = alone_bad = total = 0
@@ -149,6 +170,51 @@ def evaluate(cat: Catalog, ranker: BurstRanker, frames: dict, seed: int = 0) -> 
                              "pairs": all_pairs, "per_family": mono}}
 
 
+def closed_eyes(cat: Catalog, ranker: BurstRanker, frames: dict, ids: dict, score: dict, sharp: dict) -> dict:
+    """The closed-eyes family: the open-eyed frame against the same moment with its lids drawn
+    down, per strength; and bursts of closed-eyed frames only, which must never say "eyes open"."""
+    with_face = [f for f in frames.values() if (EYES, LEVELS["mild"]) in f]
+    out: dict = {"sources_with_a_face": len(with_face)}
+    for level, s in LEVELS.items():
+        won = alone = rule = said = 0
+        for f in with_face:
+            c, d = ids[str(f["clean", 0.0])], ids[str(f[EYES, s])]
+            ranked = ranker.rank(cat, [c, d])
+            won += ranked.best == c
+            said += ranked.best == c and "eyes open" in ranked.reasons
+            alone += score[c] > score[d]
+            rule += sharp[c] > sharp[d]
+        out[level] = {"ranker": _rate(won, len(with_face)), "ranker_alone": _rate(alone, len(with_face)),
+                      "sharpness_rule": _rate(rule, len(with_face)), "says_eyes_open": _rate(said, len(with_face))}
+    wrong = sum("eyes open" in ranker.rank(cat, [ids[str(f[EYES, s])] for s in LEVELS.values()]).reasons
+                for f in with_face)
+    out["closed_only_bursts"] = {"bursts": len(with_face), "said_eyes_open": wrong}
+    return out
+
+
+def run_closed_eyes(sources: int | None = None, checkpoint: str | None = None) -> dict:
+    """The closed-eyes family alone (``--closed-eyes``): the held-out sources with a face, their
+    clean frame and its closed-eyed copies, indexed and ranked as the app does."""
+    testdata = testdata_root()
+    photos = [p for p in heldout_source_photos(testdata) if "faces" in p.parts][:sources]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "library"
+        frames = render_library(root, photos, 0, families=())
+        with Catalog(Path(tmp) / "catalog.db") as cat:
+            drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+            ranker = BurstRanker(checkpoint)
+            ids = {str(p): cat.photos.id_for_path(str(p)) for f in frames.values() for p in f.values()}
+            score, sharp = {}, {}
+            for f in frames.values():
+                pids = [ids[str(p)] for p in f.values()]
+                score.update(zip(pids, ranker.scores(ranker.features(cat, pids)[0]).tolist()))
+                q = cat.features.quality(pids)
+                sharp.update({pid: q[pid]["sharpness_fine"] for pid in pids})
+            report = {EYES: closed_eyes(cat, ranker, frames, ids, score, sharp)}
+    report["sources"] = [p.name for p in photos]
+    return report
+
+
 def run(sources: int | None = None, checkpoint: str | None = None, ladder_sources: int = 24) -> dict:
     testdata = testdata_root()
     photos = heldout_source_photos(testdata)[:sources]
@@ -170,9 +236,14 @@ def main(argv=None) -> int:
     ap.add_argument("--ladder-sources", type=int, default=24, help="sources with the monotonicity ladder")
     ap.add_argument("--checkpoint", default=None, help="ranker checkpoint (default: the shipped one)")
     ap.add_argument("--grouping", action="store_true", help="also burst grouping F1 on the generated library")
+    ap.add_argument("--closed-eyes", action="store_true", help="only the closed-eyes family (sources with a face)")
     args = ap.parse_args(argv)
     real_stdout, sys.stdout = sys.stdout, sys.stderr      # library chatter must not break the JSON
     try:
+        if args.closed_eyes:
+            report = run_closed_eyes(args.sources, args.checkpoint)
+            print(json.dumps(report, indent=2), file=real_stdout)
+            return 0
         report = run(args.sources, args.checkpoint, args.ladder_sources)
         if args.grouping:
             from benchmarks.triage_library import grouping_report

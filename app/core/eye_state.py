@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.face.eye_state import CLOSED, OPEN, UNKNOWN, face_state, state
+from models.face.eye_state import CLOSED, OPEN, UNKNOWN, face_state, state, surely_open
 
 # A face is prominent when it is at least this fraction of the frame's largest face (by width):
 # the people the photograph is of, not the crowd behind them.
@@ -21,6 +21,7 @@ class FaceEyes:
     left: str
     state: str                                 # the face's: closed if an eye is, open if they are
     prominent: bool
+    sure: bool = False                         # open with the margin "eyes open" asks for
 
 
 def faces_eyes(rows: list[dict]) -> list[FaceEyes]:
@@ -31,7 +32,7 @@ def faces_eyes(rows: list[dict]) -> list[FaceEyes]:
     for r in rows:
         openness = (r.get("eye_right"), r.get("eye_left"))
         out.append(FaceEyes((r["x"], r["y"], r["w"], r["h"]), state(openness[0]), state(openness[1]),
-                            face_state(openness), (r.get("w") or 0.0) >= PROMINENT * largest))
+                            face_state(openness), (r.get("w") or 0.0) >= PROMINENT * largest, surely_open(openness)))
     return out
 
 
@@ -46,6 +47,12 @@ def frame_state(faces: list[FaceEyes]) -> str:
     return OPEN if all(s == OPEN for s in states) else UNKNOWN
 
 
+def surely_open_frame(faces: list[FaceEyes]) -> bool:
+    """Every prominent face open with the margin that "eyes open" as a reason asks for."""
+    prominent = [f for f in faces if f.prominent]
+    return bool(prominent) and all(f.sure for f in prominent)
+
+
 def burst_states(catalog, photo_ids: list[int]) -> dict[int, str]:
     """Each frame's eye state (``frame_state``) for the photos of a burst."""
     rows: dict[int, list[dict]] = {pid: [] for pid in photo_ids}
@@ -54,10 +61,11 @@ def burst_states(catalog, photo_ids: list[int]) -> dict[int, str]:
     return {pid: frame_state(faces_eyes(rows[pid])) for pid in photo_ids}
 
 
-def eyes_open_reason(best: str, others: list[str]) -> bool:
+def eyes_open_reason(best: str, others: list[str], sure: bool = True) -> bool:
     """"eyes open" is a reason for the best frame only when every prominent face in it was seen
-    open and some other frame of the burst was seen with closed eyes."""
-    return best == OPEN and CLOSED in others
+    open (``sure``: with the margin of models.face.eye_state.SURE_OPEN_ABOVE) and some other
+    frame of the burst was seen with closed eyes."""
+    return best == OPEN and sure and CLOSED in others
 
 
 def frame_caption(catalog, photo_id: int) -> str:

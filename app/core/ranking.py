@@ -18,7 +18,7 @@ from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
 from .burst_detail import detail_evidence
-from .eye_state import CLOSED, NO_FACE, OPEN, eyes_open_reason, faces_eyes, frame_state
+from .eye_state import CLOSED, NO_FACE, OPEN, eyes_open_reason, faces_eyes, frame_state, surely_open_frame
 from .models import ModelUnavailable, registry
 
 # (feature, direction, typical spread, reason shown to the user). Sharpness, noise, motion and
@@ -40,7 +40,8 @@ REASONS = [
 # (app/core/eye_state.py); it then ranks with the clear reasons.
 EYES_REASON, EYES_Z = "eyes open", 3.0
 # A frame's eye state in ``explain`` (key "eyes_frame"; absent without a face): 1 all open,
-# 0 someone's eyes closed, 0.5 can't tell.
+# 0 someone's eyes closed, 0.5 can't tell; "eyes_sure" 1 when all are open with the margin the
+# reason asks for.
 EYE_CODES = {OPEN: 1.0, CLOSED: 0.0}
 # A reason is only given when the native measurements support it: a frame that lost detail
 # does not have "less noise" or "less motion blur" (blur smooths both away), and a frame with
@@ -137,7 +138,7 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
             continue                     # the measurement contradicts the reason
         scored.append((z, text))
     if eyes_open_reason(_eye_word(explain[best].get("eyes_frame")),
-                        [_eye_word(explain[o].get("eyes_frame")) for o in others]):
+                        [_eye_word(explain[o].get("eyes_frame")) for o in others], explain[best].get("eyes_sure") == 1.0):
         scored.append((EYES_Z, EYES_REASON))
     scored.sort(reverse=True)
     clear = [t for z, t in scored if z >= CLEAR]
@@ -216,7 +217,9 @@ class BurstRanker:
             rows.append(np.concatenate([parts[b] for b in self.blocks]))
             explain[pid] = _explain_values(q, face)
             if pid in all_faces:       # the frame's eye state: its worst prominent face
-                explain[pid]["eyes_frame"] = EYE_CODES.get(frame_state(faces_eyes(all_faces[pid])), 0.5)
+                seen = faces_eyes(all_faces[pid])
+                explain[pid]["eyes_frame"] = EYE_CODES.get(frame_state(seen), 0.5)
+                explain[pid]["eyes_sure"] = float(surely_open_frame(seen))
         return np.stack(rows), explain
 
     def rank(self, catalog, photo_ids: list[int], relative: bool = True) -> RankedBurst:

@@ -36,6 +36,7 @@ def test_the_registry_describes_the_model_as_it_runs():
     assert spec.preprocess["roi_scale"] == eye_state.ROI_SCALE
     assert spec.preprocess["closed_below"] == eye_state.CLOSED_BELOW
     assert spec.preprocess["open_above"] == eye_state.OPEN_ABOVE
+    assert spec.preprocess["sure_open_above"] == eye_state.SURE_OPEN_ABOVE
     assert spec.preprocess["min_eye_distance"] == eye_state.MIN_EYE_DISTANCE
     assert spec.source["module"] == eye_state.MODULE and spec.source["file"] == eye_state.MODEL_FILE
     if eye_state.available():

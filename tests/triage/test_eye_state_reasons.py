@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from app.core.eye_state import (FaceEyes, NO_FACE, burst_states, eyes_open_reason, faces_eyes, frame_caption,
-                                frame_state)
+                                frame_state, surely_open_frame)
 from app.core.ranking import EYES_REASON, eye_offsets, reasons_for
 from models.face import eye_state
 from models.face.eye_state import CLOSED, OPEN, UNKNOWN
@@ -29,6 +29,9 @@ def test_a_frame_is_judged_by_its_worst_prominent_face():
     assert frame_state(faces_eyes([_row(200, OPEN_EYES), _row(180, OPEN_EYES, 300), _row(40, SHUT_EYES, 600)])) == OPEN
     assert frame_state(faces_eyes([_row(200, OPEN_EYES), _row(190, SQUINT, 300)])) == UNKNOWN
     assert frame_state(faces_eyes([_row(200, (None, None))])) == UNKNOWN      # indexed before the eye model
+    assert surely_open_frame(faces_eyes([_row(200, OPEN_EYES), _row(40, SHUT_EYES, 600)]))
+    assert not surely_open_frame(faces_eyes([_row(200, OPEN_EYES), _row(190, (0.22, 0.21), 300)]))
+    assert frame_state(faces_eyes([_row(200, OPEN_EYES), _row(190, (0.22, 0.21), 300)])) == OPEN
     assert frame_state([]) == NO_FACE
 
 
@@ -38,13 +41,16 @@ def test_eyes_open_is_a_reason_only_against_a_frame_with_closed_eyes():
     assert not eyes_open_reason(OPEN, [UNKNOWN, NO_FACE])
     assert not eyes_open_reason(CLOSED, [CLOSED, CLOSED])
     assert not eyes_open_reason(UNKNOWN, [CLOSED])
+    assert not eyes_open_reason(OPEN, [CLOSED], sure=False)
 
 
-def _explain(code):
+def _explain(code, sure=None):
     base = {"detail_native": 1.0, "noise_rel": 0.01, "anisotropy_native": 0.1, "blockiness_native": 0.1,
             "edge_alignment": 0.5, "channels_clipped": 0.0, "border_fill": 0.0, "exposure_error": 0.05,
             "face_detail_native": 1.0, "eyes_open": 3.0}
-    return base if code is None else {**base, "eyes_frame": code}
+    if code is None:
+        return base
+    return {**base, "eyes_frame": code, "eyes_sure": float(code == 1.0 if sure is None else sure)}
 
 
 def test_reasons_say_eyes_open_only_when_the_eye_model_saw_it():
@@ -54,6 +60,9 @@ def test_reasons_say_eyes_open_only_when_the_eye_model_saw_it():
     explain = {1: _explain(1.0), 2: _explain(0.0), 3: _explain(1.0)}
     assert reasons_for(1, [2, 3], explain)[0] == EYES_REASON
     explain = {1: _explain(1.0), 2: _explain(0.5), 3: _explain(None)}
+    assert EYES_REASON not in reasons_for(1, [2, 3], explain)
+    # open, but not with the margin the reason asks for: ranked as open, not said
+    explain = {1: _explain(1.0, sure=False), 2: _explain(0.0), 3: _explain(0.0)}
     assert EYES_REASON not in reasons_for(1, [2, 3], explain)
 
 

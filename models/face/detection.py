@@ -134,8 +134,9 @@ class FaceAnalyzer:
         vec = net.forward().reshape(-1).astype(np.float32)
         return vec / max(float(np.linalg.norm(vec)), 1e-12)
 
-    def analyze(self, rgb: np.ndarray, max_faces: int = 20) -> list[Face]:
-        """Detected faces (largest first) with embeddings and quality."""
+    def analyze(self, rgb: np.ndarray, max_faces: int = 20, native=None) -> list[Face]:
+        """Detected faces (largest first) with embeddings and quality. ``native``: the same
+        picture at full resolution (PIL image or UprightView), where each face's eyes are read."""
         faces = sorted(self.detect(rgb), key=lambda f: -f.box[2] * f.box[3])[:max_faces]
         if not faces:
             return faces
@@ -146,7 +147,10 @@ class FaceAnalyzer:
             face.embedding = self.embed_aligned(aligned)
             face.quality = face_quality(gray, face, cv2.cvtColor(aligned, cv2.COLOR_BGR2GRAY))
             if self.eyes is not None:
-                face.eyes = tuple(r.openness for r in self.eyes.measure(rgb, face.landmarks))
+                scale = native.width / rgb.shape[1] if native is not None else 1.0
+                readings = self.eyes.measure_native(native, face.landmarks, scale) if scale > 1.0 \
+                    else self.eyes.measure(rgb, face.landmarks)
+                face.eyes = tuple(r.openness for r in readings)
         return faces
 
     def aligned_crop(self, rgb: np.ndarray, face: Face) -> np.ndarray:

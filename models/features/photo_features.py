@@ -79,7 +79,7 @@ class PhotoFeatureExtractor:
             if work is None else _rgb(work)
         if block_period is None:
             block_period = int(round(8 * work.width / native.width))
-        faces = self.faces.analyze(np.asarray(work)) if self.faces else []
+        faces = self.faces.analyze(np.asarray(work), native=native) if self.faces else []
         rgb = analysis_image(work)
         quality = quality_features(work, block_period, rgb)
         eyes = faces[0].landmarks * (rgb.shape[1] / work.width) if faces else None     # in analysis pixels

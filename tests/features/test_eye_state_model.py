@@ -17,15 +17,17 @@ needs_model = pytest.mark.skipif(not eye_state.available(),
 
 
 def test_thresholds_make_three_states():
+    lo, hi, sure = eye_state.CLOSED_BELOW, eye_state.OPEN_ABOVE, eye_state.SURE_OPEN_ABOVE
+    between = (lo + hi) / 2
+    assert lo < hi < sure
     assert state(None) == state(float("nan")) == UNKNOWN
-    assert state(eye_state.CLOSED_BELOW - 0.01) == CLOSED
-    assert state(eye_state.OPEN_ABOVE + 0.01) == OPEN
-    assert state((eye_state.CLOSED_BELOW + eye_state.OPEN_ABOVE) / 2) == UNKNOWN
-    assert face_state((0.3, 0.05)) == CLOSED            # a wink spoils the frame
-    assert face_state((0.3, None)) == OPEN              # the far eye of a turned face is hidden
+    assert state(lo - 0.01) == CLOSED and state(hi + 0.01) == OPEN and state(between) == UNKNOWN
+    assert face_state((hi + 0.1, lo - 0.05)) == CLOSED           # a wink spoils the frame
+    assert face_state((hi + 0.1, None)) == OPEN                  # the far eye of a turned face is hidden
     assert face_state((None, None)) == UNKNOWN
-    assert face_state((0.22, 0.18)) == UNKNOWN          # a squint or a half-blink
-    assert face_state((0.30, 0.18)) == OPEN
+    assert face_state((between, between)) == UNKNOWN             # a squint or a half-blink
+    assert face_state((hi + 0.1, between)) == OPEN               # open on average
+    assert eye_state.surely_open((sure + 0.01, sure + 0.01)) and not eye_state.surely_open((hi + 0.01, hi + 0.01))
 
 
 def test_the_registry_describes_the_model_as_it_runs():
@@ -106,3 +108,25 @@ def test_the_analyzer_stores_each_eye(portraits):
     face = FaceAnalyzer().analyze(np.asarray(img))[0]
     assert face_state(face.eyes) == OPEN and all(v is not None for v in face.eyes)
     assert FaceAnalyzer(eyes=False).analyze(np.asarray(img))[0].eyes == (None, None)
+
+
+@needs_model
+def test_eyes_are_read_at_full_resolution_where_the_face_is_small(portraits):
+    """A face found on a 4x reduced overview is read from the full-resolution picture (as the
+    index does: FaceAnalyzer.analyze(work, native=...)): where the overview leaves too few
+    pixels to judge, the native pixels still tell."""
+    from models.face.detection import FaceAnalyzer
+    from models.features.upright import UprightView
+
+    agree = total = 0
+    model = eye_state.EyeStateModel()
+    for _, img, marks in portraits[:20]:
+        work = np.asarray(img.reduce(4))
+        faces = FaceAnalyzer().analyze(work, native=UprightView(img))
+        if not faces:
+            continue
+        direct = face_state([r.openness for r in model.measure(np.asarray(img), marks)])
+        total += 1
+        agree += face_state(faces[0].eyes) == direct
+        assert face_state(faces[0].eyes) != CLOSED or direct == CLOSED
+    assert total >= 15 and agree >= 0.85 * total, (agree, total)

@@ -14,7 +14,9 @@ from models.face import eye_state
 from models.face.eye_state import CLOSED, OPEN, UNKNOWN
 from tests.helpers import sample
 
-OPEN_EYES, SHUT_EYES, SQUINT = (0.30, 0.28), (0.05, 0.07), (0.17, 0.18)
+OPEN_EYES, SHUT_EYES = (eye_state.SURE_OPEN_ABOVE + 0.05,) * 2, (eye_state.CLOSED_BELOW - 0.1,) * 2
+SQUINT = ((eye_state.CLOSED_BELOW + eye_state.OPEN_ABOVE) / 2,) * 2
+JUST_OPEN = ((eye_state.OPEN_ABOVE + eye_state.SURE_OPEN_ABOVE) / 2,) * 2
 
 
 def _row(w, eyes, x=0.0):
@@ -30,8 +32,8 @@ def test_a_frame_is_judged_by_its_worst_prominent_face():
     assert frame_state(faces_eyes([_row(200, OPEN_EYES), _row(190, SQUINT, 300)])) == UNKNOWN
     assert frame_state(faces_eyes([_row(200, (None, None))])) == UNKNOWN      # indexed before the eye model
     assert surely_open_frame(faces_eyes([_row(200, OPEN_EYES), _row(40, SHUT_EYES, 600)]))
-    assert not surely_open_frame(faces_eyes([_row(200, OPEN_EYES), _row(190, (0.22, 0.21), 300)]))
-    assert frame_state(faces_eyes([_row(200, OPEN_EYES), _row(190, (0.22, 0.21), 300)])) == OPEN
+    assert not surely_open_frame(faces_eyes([_row(200, OPEN_EYES), _row(190, JUST_OPEN, 300)]))
+    assert frame_state(faces_eyes([_row(200, OPEN_EYES), _row(190, JUST_OPEN, 300)])) == OPEN
     assert frame_state([]) == NO_FACE
 
 

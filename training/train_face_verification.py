@@ -67,7 +67,7 @@ def sface_scores(faces: FaceSet) -> tuple[np.ndarray, np.ndarray]:
 
     from models.face.detection import FaceAnalyzer
 
-    analyzer = FaceAnalyzer()
+    analyzer = FaceAnalyzer(eyes=False)
     emb = np.stack([analyzer.embed_aligned(cv2.resize(c.permute(1, 2, 0).numpy()[:, :, ::-1].copy(), (112, 112)))
                     for c in faces.crops])
     i, j, same = all_pairs(faces.labels)

@@ -47,7 +47,7 @@ def make_extractor(features_cfg: dict):
         from models.features.embedding import PhotoEmbedder
 
         embedder = PhotoEmbedder(features_cfg["backbone"])
-    return PhotoFeatureExtractor(embedder, FaceAnalyzer() if features_cfg.get("faces", True) else None)
+    return PhotoFeatureExtractor(embedder, FaceAnalyzer(eyes=False) if features_cfg.get("faces", True) else None)
 
 
 # Defects, not tastes: exposure, tone and framing may be what a user's picks teach ("darker",

@@ -37,8 +37,9 @@ REASONS = [
 ]
 # "eyes open" is not a margin on a measure: it is given only when every prominent face of the
 # best frame was seen open by the eye-state model and some other frame had closed eyes
-# (app/core/eye_state.py); it then ranks with the clear reasons.
-EYES_REASON, EYES_Z = "eyes open", 3.0
+# (app/core/eye_state.py); it then comes first: closed eyes are what a photographer rejects a
+# frame for before anything else.
+EYES_REASON, EYES_Z = "eyes open", 100.0
 # A frame's eye state in ``explain`` (key "eyes_frame"; absent without a face): 1 all open,
 # 0 someone's eyes closed, 0.5 can't tell; "eyes_sure" 1 when all are open with the margin the
 # reason asks for.

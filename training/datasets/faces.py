@@ -37,7 +37,7 @@ def load_faces(root: str | Path, size: int = 105, analyzer=None) -> FaceSet:
     if analyzer is None:
         from models.face.detection import FaceAnalyzer
 
-        analyzer = FaceAnalyzer()
+        analyzer = FaceAnalyzer(eyes=False)
     crops, labels, paths, missed = [], [], [], []
     for person in sorted(p for p in Path(root).iterdir() if p.is_dir()):
         for path in list_images(person):

@@ -177,15 +177,19 @@ def closed_eyes(cat: Catalog, ranker: BurstRanker, frames: dict, ids: dict, scor
     out: dict = {"sources_with_a_face": len(with_face)}
     for level, s in LEVELS.items():
         won = alone = rule = said = 0
+        lost = []
         for f in with_face:
             c, d = ids[str(f["clean", 0.0])], ids[str(f[EYES, s])]
             ranked = ranker.rank(cat, [c, d])
             won += ranked.best == c
             said += ranked.best == c and "eyes open" in ranked.reasons
+            if ranked.best != c:
+                lost.append(f"{f['clean', 0.0].parent.name}: {', '.join(ranked.reasons) or 'no reason'}")
             alone += score[c] > score[d]
             rule += sharp[c] > sharp[d]
         out[level] = {"ranker": _rate(won, len(with_face)), "ranker_alone": _rate(alone, len(with_face)),
-                      "sharpness_rule": _rate(rule, len(with_face)), "says_eyes_open": _rate(said, len(with_face))}
+                      "sharpness_rule": _rate(rule, len(with_face)), "says_eyes_open": _rate(said, len(with_face)),
+                      "lost": lost}
     wrong = sum("eyes open" in ranker.rank(cat, [ids[str(f[EYES, s])] for s in LEVELS.values()]).reasons
                 for f in with_face)
     out["closed_only_bursts"] = {"bursts": len(with_face), "said_eyes_open": wrong}

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}")
         self.thumbs = ThumbnailCache(self.session.catalog.thumbs_dir, parent=self)
         s = self.session
-        self.library = LibraryView(s, self.thumbs)
+        self.library = LibraryView(s, self.thumbs, self.workers)
         self.cull = CullView(s, self.workers, self.thumbs)
         self.duplicates = DuplicatesView(s, self.workers, self.thumbs)
         self.people = PeopleView(s, self.workers, self.thumbs)

@@ -1,17 +1,22 @@
 """Library grid: every photo, culled like the bursts. Badges for picked / rejected / rating /
 best / suggested / burst, filters and sorts (app/core/library_grid.py), the folder shown where
-names repeat. Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, B best of
-its burst, Ctrl+Z / Ctrl+Shift+Z undo and redo; "Find similar" on any photo."""
+names repeat. Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, 6-9 colour
+label, B best of its burst, Ctrl+Z / Ctrl+Shift+Z undo and redo; "Find similar" on any photo.
+Enter, F or a double-click opens the photo in the loupe (app/ui/views/loupe_view.py), whose
+filmstrip is this grid's model: the same filter, order and marks."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QSpinBox, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from app.core.culling import decide, undo
 from app.core.library_grid import FILTERS, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
 from ..shortcuts import GRID_KEYS, tooltip, undo_request
+from .loupe_view import COLOUR_KEYS, LoupeView
+from .marks_delegate import MarksDelegate
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
                  "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested",
@@ -22,6 +27,7 @@ SORT_LABELS = {"time": "Capture time", "name": "Name", "folder": "Folder", "scor
 class LibraryGrid(QListView):
     find_similar = Signal(str)
     decided = Signal()
+    open_loupe = Signal(int)               # a row
 
     def __init__(self, session, model: LibraryModel, parent=None) -> None:
         super().__init__(parent)
@@ -34,6 +40,9 @@ class LibraryGrid(QListView):
         self.setBatchSize(200)
         self.setIconSize(QSize(160, 120))
         self.setGridSize(QSize(186, 192))
+        self.setItemDelegate(MarksDelegate(QSize(184, 190), self))
+        self.setStyleSheet("QListView { background: #1c1c1c; }")
+        self.doubleClicked.connect(lambda index: self.open_loupe.emit(index.row()))
         self.setWordWrap(True)
         self.setMovement(QListView.Static)
         self.setSelectionMode(QListView.ExtendedSelection)
@@ -43,13 +52,13 @@ class LibraryGrid(QListView):
     def selected_rows(self):
         return [i.data(RowRole) for i in sorted(self.selectedIndexes(), key=lambda i: i.row())]
 
-    def apply(self, kind: str, value: int) -> int:
+    def apply(self, kind: str, value: int | None, text: str | None = None) -> int:
         """A decision on every selected photo; returns how many were decided."""
         rows = self.selected_rows()
         for r in rows:
             if kind == "best" and not r.burst_ids:
                 continue                      # best is a burst's frame; a single photo has none
-            decide(self.session.catalog, r.photo_id, kind, value, burst=r.burst_ids)
+            decide(self.session.catalog, r.photo_id, kind, value, text, burst=r.burst_ids)
         if rows:
             self.model().refresh_states()
             self.decided.emit()
@@ -64,8 +73,15 @@ class LibraryGrid(QListView):
             self.decided.emit()
             return
         letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0), "b": ("best", 1)}
-        if text in letters:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) or text == "f":
+            if self.currentIndex().isValid():
+                self.open_loupe.emit(self.currentIndex().row())
+        elif text in letters:
             self.apply(*letters[text])
+        elif text in COLOUR_KEYS:
+            rows = self.selected_rows()
+            same = rows and all((r.state.label or "").lower() == COLOUR_KEYS[text].lower() for r in rows)
+            self.apply("label", None, None if same else COLOUR_KEYS[text])    # the same key again: off
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.apply("rating", int(text))
         else:
@@ -82,7 +98,7 @@ class LibraryGrid(QListView):
 
 
 class LibraryView(QWidget):
-    def __init__(self, session, thumbs, parent=None) -> None:
+    def __init__(self, session, thumbs, workers=None, parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.model_ = LibraryModel(session.catalog, self, thumbs)
@@ -106,10 +122,23 @@ class LibraryView(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.count)
-        lay = QVBoxLayout(self)
+        grid_page = QWidget()
+        lay = QVBoxLayout(grid_page)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
         lay.addWidget(self.grid, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(grid_page)
+        self.loupe = None
+        if workers is not None:
+            self.loupe = LoupeView(session, self.model_, workers)
+            self.pages.addWidget(self.loupe)
+            self.grid.open_loupe.connect(self.open_loupe)
+            self.loupe.closed.connect(self.close_loupe)
+            self.loupe.decided.connect(self.decided)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
         self.filter.setToolTip("Keys on the selected photos:\n" + tooltip(GRID_KEYS))
         self.filter.currentIndexChanged.connect(self._view_changed)
         self.min_rating.valueChanged.connect(self._view_changed)
@@ -118,10 +147,31 @@ class LibraryView(QWidget):
         self.model_.modelReset.connect(self._count)
         self._count()
 
+    def open_loupe(self, row: int) -> None:
+        """The photo at ``row`` large, its filmstrip the grid in its order."""
+        if self.loupe is None or not 0 <= row < self.model_.rowCount():
+            return
+        self.pages.setCurrentWidget(self.loupe)
+        self.loupe.open_row(row)
+
+    def close_loupe(self) -> None:
+        """Back to the grid, with the photo the loupe showed selected."""
+        self.pages.setCurrentIndex(0)
+        if self.loupe is not None and 0 <= self.loupe.row < self.model_.rowCount():
+            index = self.model_.index(self.loupe.row, 0)
+            self.grid.setCurrentIndex(index)
+            self.grid.scrollTo(index)
+        self.grid.setFocus()
+
+    @property
+    def in_loupe(self) -> bool:
+        return self.loupe is not None and self.pages.currentWidget() is self.loupe
+
     def _fill_people(self) -> None:
         names = self.model_.people()
         current = self.person.currentData()
-        if [self.person.itemData(i) for i in range(1, self.person.count())] == names:
+        self.person.setVisible(bool(names))
+        if self.person.count() and [self.person.itemData(i) for i in range(1, self.person.count())] == names:
             return
         self.person.blockSignals(True)
         self.person.clear()

@@ -1,0 +1,58 @@
+"""Large pictures for the loupe, decoded off the GUI thread and kept in a bounded cache: the
+photo on screen and its neighbours (preloaded), reduced for fit and at full size for zoom.
+Images are handed over as QImage in a format the painter draws without converting."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from .previews import load_preview
+
+
+def _load(path: str, full: bool) -> QImage:
+    return load_preview(path, full).convertToFormat(QImage.Format_RGB32)
+
+
+class PreviewCache(QObject):
+    ready = Signal(str, bool)               # path, full
+
+    def __init__(self, workers, fit_capacity: int = 16, full_capacity: int = 5, parent=None) -> None:
+        super().__init__(parent)
+        self.workers = workers
+        self.capacity = {False: fit_capacity, True: full_capacity}
+        self._images: dict[bool, OrderedDict[str, QImage]] = {False: OrderedDict(), True: OrderedDict()}
+        self._pending: set[tuple[str, bool]] = set()
+        self.failed: dict[tuple[str, bool], str] = {}
+
+    def get(self, path: str, full: bool = False) -> QImage | None:
+        cache = self._images[full]
+        image = cache.get(path)
+        if image is not None:
+            cache.move_to_end(path)
+        return image
+
+    def request(self, path: str, full: bool = False) -> None:
+        """Decode ``path`` unless it is cached or on its way; ``ready`` says when it is here."""
+        key = (path, full)
+        if path in self._images[full] or key in self._pending:
+            return
+        self._pending.add(key)
+        self.workers.start(lambda cancel: _load(path, full), pool="thumbs",
+                           on_result=lambda image, k=key: self._loaded(k, image),
+                           on_error=lambda message, k=key: self._failed(k, message))
+
+    def _loaded(self, key, image: QImage) -> None:
+        self._pending.discard(key)
+        path, full = key
+        cache = self._images[full]
+        cache[path] = image
+        while len(cache) > self.capacity[full]:
+            cache.popitem(last=False)
+        self.ready.emit(path, full)
+
+    def _failed(self, key, message: str) -> None:
+        self._pending.discard(key)
+        self.failed[key] = message.splitlines()[0]
+        self.ready.emit(*key)

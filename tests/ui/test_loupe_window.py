@@ -149,6 +149,7 @@ def test_facts_histogram_and_clipping_beside_the_picture(window, qtbot, tmp_path
     lib.open_loupe(_row_named(model, "tuxpaint-data_lighthouse.jpg"))
     loupe = lib.loupe
     _shown(qtbot, loupe)
+    qtbot.waitUntil(lambda: loupe.info.histogram.hist is not None)       # the panel follows the picture
     facts = dict(loupe.info.facts)
     assert facts["File"] == "tuxpaint-data_lighthouse.jpg" and "×" in facts["Size"]
     hist = loupe.info.histogram.hist

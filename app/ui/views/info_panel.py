@@ -20,7 +20,11 @@ class HistogramView(QWidget):
         self.setMinimumSize(256, 120)
 
     def set_image(self, image) -> None:
-        if image is None or image.isNull():
+        key = None if image is None or image.isNull() else image.cacheKey()
+        if key is not None and key == getattr(self, "_key", None):
+            return
+        self._key = key
+        if key is None:
             self.hist = None
         else:
             small = image if image.width() <= 800 else image.scaledToWidth(800, Qt.FastTransformation)

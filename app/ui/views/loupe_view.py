@@ -11,7 +11,7 @@ After a decision the loupe moves on to the next photo when auto-advance is on (a
 Lightroom's Caps Lock). The neighbours are decoded ahead, so the next photo is on screen at once."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget)
 
 from app.core.culling import decide, undo
@@ -37,6 +37,8 @@ class LoupeView(QWidget):
         super().__init__(parent)
         self.session, self.model_, self.workers = session, model, workers
         self.row = 0
+        self._side = QTimer(self, singleShot=True, interval=40)     # facts and histogram after the picture
+        self._side.timeout.connect(self._update_side)
         self._long_side: dict[int, int] = {}        # the originals' long sides, for the zoom of a reduced picture
         self.previews = PreviewCache(workers, parent=self)
         self.previews.ready.connect(self._preview_ready)
@@ -55,7 +57,7 @@ class LoupeView(QWidget):
         self.info_button.setCheckable(True)
         self.info_button.setChecked(True)
         self.info_button.setFocusPolicy(Qt.NoFocus)
-        self.info_button.toggled.connect(lambda on: self.info.setVisible(on))
+        self.info_button.toggled.connect(self._info_toggled)
         self.view = ImageView()
         self.view.zoom_changed.connect(lambda _z: self._zoom_changed())
         self.info = InfoPanel()
@@ -116,10 +118,13 @@ class LoupeView(QWidget):
         self.strip.scrollTo(index, QListView.PositionAtCenter)
         r = self.current_row()
         self.view.focus = (0.5, 0.5)
-        self._update_facts(r)
+        if r.photo_id not in self._long_side:
+            photo = self.session.catalog.photos.get(r.photo_id) or {}
+            self._long_side[r.photo_id] = max(photo.get("width") or 0, photo.get("height") or 0) or None
         self._show_picture()
         self._update_title()
         self._preload()
+        self._side.start()                      # the picture paints first; the panel follows
 
     def _full(self) -> bool:
         return self.view.zoom is not None
@@ -130,7 +135,7 @@ class LoupeView(QWidget):
             return
         if r.status != "ok":
             self.view.set_image(None, f"{r.name}: {r.status}" + (f" ({r.reason})" if r.reason else ""))
-            self.info.set_image(None)
+            self._side.start()
             return
         full = self._full()
         image = self.previews.get(r.path, full)
@@ -141,11 +146,10 @@ class LoupeView(QWidget):
             self.view.source_long = self._long_side.get(r.photo_id)
         if image is not None:
             self.view.set_image(image)
-            self.info.set_image(self.previews.get(r.path, False) or image)
         else:
             failed = self.previews.failed.get((r.path, full))
             self.view.set_image(None, f"cannot show this photo: {failed}" if failed else "loading…")
-            self.info.set_image(None)
+        self._side.start()
         self.previews.request(r.path, full)
 
     def _preload(self) -> None:
@@ -176,6 +180,18 @@ class LoupeView(QWidget):
             marks.append(f"label {r.state.label}")
         self.title.setText(f"{r.name}   —   {self.row + 1} of {self.model_.rowCount()}   " + "  ".join(marks))
 
+    def _update_side(self) -> None:
+        """The info panel for the photo on screen: its facts and the histogram of its picture."""
+        r = self.current_row()
+        if r is None or not self.info.isVisible():
+            return
+        if getattr(self, "_side_for", None) != r.photo_id:
+            self._update_facts(r)
+        self._side_for = r.photo_id
+        image = self.previews.get(r.path, False) if r.status == "ok" else None
+        if image is not None or self.info.histogram.hist is not None:
+            self.info.set_image(image)
+
     def _update_facts(self, r) -> None:
         cat = self.session.catalog
         photo = cat.photos.get(r.photo_id) or {"path": r.path}
@@ -187,6 +203,11 @@ class LoupeView(QWidget):
         self.info.set_facts(photo_facts(photo, quality, reasons))
         if photo.get("width") and photo.get("height"):
             self._long_side[r.photo_id] = max(photo["width"], photo["height"])
+
+    def _info_toggled(self, on: bool) -> None:
+        self.info.setVisible(on)
+        self._side_for = None
+        self._side.start()
 
     def _zoom_changed(self) -> None:
         self.zoom_label.setText(zoom_text(self.view.zoom, self.view.fit_scale()))

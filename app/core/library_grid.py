@@ -48,8 +48,10 @@ def decision_marks(state: DecisionState, suggested: bool = False) -> list[str]:
         marks.append("✗ rejected")
     if state.rating:
         marks.append("★" * state.rating)
+    if state.label:
+        marks.append(f"■ {state.label}")
     if suggested and not state.best:
-        marks.append("☆ suggested")
+        marks.append("◆ suggested")         # its own mark: never a star (a rating)
     if state.imported:
         marks.append("⇣ XMP")                       # taken from a sidecar or the file's own XMP
     return marks

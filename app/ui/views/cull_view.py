@@ -172,7 +172,8 @@ class CullView(QWidget):
         decided = sum(1 for b in self.bursts for pid in b.photo_ids
                       if self._state(pid).pick != 0 or self._state(pid).best)
         total = sum(len(b.photo_ids) for b in self.bursts)
-        return f"Burst {self.burst_index + 1} of {len(self.bursts)} — frame {self.frame_index + 1} of " \
+        folder = paths.display(self.burst.paths[0]).rsplit("/", 2)[-2] if "/" in paths.display(self.burst.paths[0]) else ""
+        return f"Burst {self.burst_index + 1} of {len(self.bursts)} (in {folder}/) — frame {self.frame_index + 1} of " \
                f"{len(self.burst.photo_ids)} — {decided}/{total} frames decided"
 
     def _show_frame(self) -> None:

@@ -80,7 +80,7 @@ class DuplicatesView(QWidget):
         for pid in order:
             path = g.paths[g.photo_ids.index(pid)]
             p = cat.photos.get(pid)
-            keep = "★ KEEP  " if pid == g.keeper else ""
+            keep = "✔ keep (suggested)  " if pid == g.keeper else ""
             items.append((f"{keep}{short_name(path)}\n{p['width']}×{p['height']}, {file_size(p['size'])}",
                           p["content_hash"], path))
         self.grid.set_items(items)

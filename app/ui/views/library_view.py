@@ -6,7 +6,7 @@ Enter, F or a double-click opens the photo in the loupe (app/ui/views/loupe_view
 filmstrip is this grid's model: the same filter, order and marks."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QSpinBox, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -43,6 +43,28 @@ class LibraryGrid(QListView):
         self.setItemDelegate(MarksDelegate(QSize(184, 190), self))
         self.setStyleSheet("QListView { background: #1c1c1c; }")
         self.doubleClicked.connect(lambda index: self.open_loupe.emit(index.row()))
+        self._kept: tuple[list[int], int | None] = ([], None)
+        model.modelAboutToBeReset.connect(self._keep_selection)
+        model.modelReset.connect(self._restore_selection)
+
+    def _keep_selection(self) -> None:
+        """A reload (bursts ranked, indexing, a filter) keeps the photos the user selected."""
+        current = self.currentIndex()
+        self._kept = ([r.photo_id for r in self.selected_rows()],
+                      current.data(RowRole).photo_id if current.isValid() else None)
+
+    def _restore_selection(self) -> None:
+        ids, current = self._kept
+        if not ids and current is None:
+            return
+        model, sel = self.model(), self.selectionModel()
+        wanted = set(ids)
+        for row in range(model.rowCount()):
+            pid = model.row_at(row).photo_id
+            if pid == current:
+                sel.setCurrentIndex(model.index(row, 0), QItemSelectionModel.NoUpdate)
+            if pid in wanted:
+                sel.select(model.index(row, 0), QItemSelectionModel.Select)
         self.setWordWrap(True)
         self.setMovement(QListView.Static)
         self.setSelectionMode(QListView.ExtendedSelection)

@@ -9,6 +9,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
+from app.core import paths
+from app.core.library_grid import display_names
 from app.core.people import assign, people
 from app.core.text import plural
 
@@ -94,19 +96,21 @@ class PeopleView(QWidget):
             return
         c = self.clusters[row]
         self.faces.clear()
-        for f in c.faces:
-            item = QListWidgetItem(os.path.basename(f["path"]))
+        for f, name in zip(c.faces, display_names([paths.display(f["path"]) for f in c.faces])):
+            item = QListWidgetItem(name)
             item.setData(Qt.UserRole, f["id"])
             crop = self._crop(f)
             if crop is not None:
                 item.setIcon(QIcon(crop))
             self.faces.addItem(item)
-        seen, items = set(), []
+        seen, faces = set(), []
         for f in c.faces:
             if f["photo_id"] not in seen:
                 seen.add(f["photo_id"])
-                photo = self.session.catalog.photos.get(f["photo_id"])
-                items.append((os.path.basename(f["path"]), photo["content_hash"], f["path"]))
+                faces.append(f)
+        names = display_names([paths.display(f["path"]) for f in faces])     # the folder where names repeat
+        items = [(name, self.session.catalog.photos.get(f["photo_id"])["content_hash"], f["path"])
+                 for f, name in zip(faces, names)]
         self.photos.set_items(items)
 
     def _selected_clusters(self):

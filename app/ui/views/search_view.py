@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.core import paths
+from app.core.library_grid import display_names
 
 from .photo_grid import PhotoGrid
 
@@ -98,10 +99,11 @@ class SearchView(QWidget):
         self.last_results = results
         cat = self.session.catalog
         items = []
-        for r in results:
+        names = display_names([paths.display(r.path) for r in results])
+        for r, name in zip(results, names):
             row = cat.photos.get(r.photo_id)
             mark = "  ✔ copy" if r.verified else ""
-            items.append((f"{r.similarity:.2f}  {os.path.basename(r.path)}{mark}", row and row["content_hash"], r.path))
+            items.append((f"{r.similarity:.2f}  {name}{mark}", row and row["content_hash"], r.path))
         self.results.set_items(items)
         copies = sum(1 for r in results if r.verified)
         self.status.setText(f"{len(results)} results for {self.query_label}: "

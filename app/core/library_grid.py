@@ -87,7 +87,8 @@ def display_names(all_paths: list[str]) -> list[str]:
 def grid_rows(catalog, bursts=None) -> list[GridRow]:
     """Every photo in capture order; ``bursts``: ranked bursts (app/core/triage.BurstView) when
     known, for burst badges, suggestions and scores."""
-    photos = catalog.photos.grid()
+    trashed = catalog.trash.in_trash()          # sent to the trash: not in the library (an undo brings them back)
+    photos = [p for p in catalog.photos.grid() if not (p[0] in trashed and p[3] != "ok")]
     states = catalog.decisions.states()
     copies = Counter(h for _, _, h, status, _, _ in photos if h and status == "ok")
     near = catalog.pair_checks.duplicate_hashes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget, QToolBar)
@@ -59,6 +59,10 @@ class MainWindow(QMainWindow):
         help_act.setToolTip("Keyboard shortcuts:\n" + tooltip())
         self.toolbar.addAction(help_act)
         self._last_reload = 0.0
+        self._data_version, self._stamp = None, None
+        self.watch = QTimer(self, interval=1000)
+        self.watch.timeout.connect(self._watch_catalog)
+        self.watch.start()
         self.resize(1280, 820)
 
     # chrome ----------------------------------------------------------------
@@ -149,17 +153,16 @@ class MainWindow(QMainWindow):
         self.training = TrainingView(s, self.workers)
         self.settings = SettingsView(s)
         self.library.find_similar.connect(self.find_similar)
-        self.cull.decided.connect(self.training.refresh)
-        self.cull.decided.connect(self.library.model_.refresh_states)
         self.cull.loaded.connect(self.library.model_.set_bursts)
-        self.library.decided.connect(self.training.refresh)
-        self.library.decided.connect(self.cull.refresh_marks)
-        self.cull.decided.connect(self._xmp_feedback)
-        self.library.decided.connect(self._xmp_feedback)
+        # one state everywhere: a decision from any view shows at once in every other
+        for source in (self.cull, self.library, self.duplicates):
+            source.decided.connect(lambda src=source: self.decisions_changed(src))
+        self.people.named.connect(self.library.model_.reload)
         self.decisions = DecisionsMenu(self, s, self.workers,
                                        suggested=lambda: {b.best for b in self.cull.bursts if b.best is not None})
         self.decisions.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.decisions.changed.connect(self._files_changed)
+        self.decisions.failed.connect(self.show_error)
         self.decisions_act.setMenu(self.decisions.menu)
         self.decisions_act.setEnabled(True)
         self.tabs.clear()
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(widget, name)
         self.tabs.setTabToolTip(self.tabs.indexOf(self.cull), "Keys (press ? for all):\n" + tooltip())
         self.tabs.currentChanged.connect(self._tab_changed)
+        self._data_version, self._stamp = None, self._catalog_stamp()
         self._status()
         if index and folder:
             self.start_indexing()
@@ -202,6 +206,46 @@ class MainWindow(QMainWindow):
         elif widget is self.training:
             self.training.refresh()
 
+    def decisions_changed(self, source=None) -> None:
+        """Decisions changed (a view, the Decisions menu, another process): new marks everywhere."""
+        if self.session is None:
+            return
+        if source is not self.library:
+            self.library.model_.refresh_states()
+        if source is not self.cull:
+            self.cull.refresh_marks()
+        self.training.refresh()
+        if source is not None:
+            self._xmp_feedback()
+
+    def _watch_catalog(self) -> None:
+        """Another process (the CLI, a second window) or a worker changed the catalog: its
+        decisions show at once, photos it trashed or brought back leave or return to the grid."""
+        if self.session is None:
+            return
+        try:
+            version = self.session.catalog.conn.execute("PRAGMA data_version").fetchone()[0]
+        except Exception:                       # a closed or busy catalog: the next tick
+            return
+        if version == self._data_version:
+            return
+        self._data_version = version
+        stamp = self._catalog_stamp()
+        if stamp == self._stamp:
+            return
+        photos_changed = stamp[1] != self._stamp[1]
+        self._stamp = stamp
+        if photos_changed and self.index_worker is None:
+            self._files_changed()
+        else:
+            self.decisions_changed()
+
+    def _catalog_stamp(self) -> tuple:
+        conn = self.session.catalog.conn
+        return (conn.execute("SELECT COUNT(*), MAX(id), SUM(undone) FROM decisions").fetchone(),
+                conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall()
+                + conn.execute("SELECT COUNT(*), COUNT(restored_at) FROM trash_journal").fetchall())
+
     def _xmp_feedback(self) -> None:
         """A sidecar that could not follow a decision is said in the status bar (the decision
         itself is safe in the catalog)."""
@@ -212,8 +256,10 @@ class MainWindow(QMainWindow):
 
     def _files_changed(self) -> None:
         if self.session is not None:
+            self._stamp = self._catalog_stamp()
             self.library.model_.reload()
             self.cull.reload()
+            self._status()
 
     def find_similar(self, path: str) -> None:
         self.tabs.setCurrentWidget(self.search)

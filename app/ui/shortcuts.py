@@ -19,16 +19,38 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]
 GRID_KEYS: list[tuple[str, str]] = [
+    ("Enter, F or double-click", "open the photo in the loupe"),
     ("P or Space", "pick the selected photos"),
     ("X", "reject them"),
     ("U", "unflag them"),
     ("0-5", "rate them"),
+    ("6-9", "colour label red, yellow, green, blue (the same key again takes it off)"),
     ("B", "mark a burst frame as its burst's best"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
+]
+LOUPE_KEYS: list[tuple[str, str]] = [
+    ("Left / Right", "previous / next photo (in the grid's filter and order)"),
+    ("Home / End", "first / last photo"),
+    ("P or Space", "pick the photo"),
+    ("X", "reject it"),
+    ("U", "unflag it"),
+    ("0-5", "rating"),
+    ("6-9", "colour label red, yellow, green, blue (the same key again takes it off)"),
+    ("B", "mark a burst frame as its burst's best"),
+    ("Z", "fit / 100 %"),
+    ("+ / -", "zoom steps: fit, 50, 100, 200 %"),
+    ("click", "zoom to 100 % at the point clicked; click again to fit; drag to pan"),
+    ("J", "show clipped highlights (red) and shadows (blue) on the picture"),
+    ("I", "info panel: histogram, exposure, camera, file, quality measurements"),
+    ("F", "full screen on and off"),
+    ("Esc, G or Enter", "back to the grid"),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]
 WINDOW_KEYS: list[tuple[str, str]] = [
     ("Ctrl+O", "open a folder"),
+    ("Ctrl+Q", "quit"),
     ("?", "this list of keys"),
 ]
 
@@ -50,6 +72,7 @@ def help_html() -> str:
 
     return (f"<h3>Cull view</h3><table>{rows(CULL_KEYS)}</table>"
             f"<h3>Library grid</h3><table>{rows(GRID_KEYS)}</table>"
+            f"<h3>Loupe</h3><table>{rows(LOUPE_KEYS)}</table>"
             f"<h3>Window</h3><table>{rows(WINDOW_KEYS)}</table>"
             "<p>Decisions are saved at once. Press any key or click to close.</p>")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
@@ -18,6 +18,8 @@ from .photo_grid import PhotoGrid
 
 
 class PeopleView(QWidget):
+    named = Signal()                   # names changed: the grid's person filter follows at once
+
     def __init__(self, session, workers, thumbs, parent=None) -> None:
         super().__init__(parent)
         self.session, self.workers, self.thumbs = session, workers, thumbs
@@ -125,6 +127,7 @@ class PeopleView(QWidget):
         if ok and name.strip():
             assign(self.session.catalog, [f["id"] for f in c.faces], name.strip(), c.person_id)
             self.reload()
+            self.named.emit()
 
     def merge(self) -> None:
         chosen = self._selected_clusters()
@@ -135,9 +138,11 @@ class PeopleView(QWidget):
         faces = [f["id"] for c in chosen for f in c.faces]
         assign(self.session.catalog, faces, None if target.person_id else target.label, target.person_id)
         self.reload()
+        self.named.emit()
 
     def split(self) -> None:
         ids = [i.data(Qt.UserRole) for i in self.faces.selectedItems()]
         if ids:
             assign(self.session.catalog, ids, None)
             self.reload()
+            self.named.emit()

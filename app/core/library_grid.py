@@ -111,10 +111,13 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
 
 
 def select(rows: list[GridRow], filter_name: str = "all", min_rating: int = 1, sort: str = "time",
-           person: str | None = None) -> list[GridRow]:
-    """The rows a filter keeps (``person``: also only photos of that named person), sorted."""
+           person: str | None = None, folder: str | None = None) -> list[GridRow]:
+    """The rows a filter keeps (``person``: also only photos of that named person; ``folder``:
+    only photos in that folder or below), sorted."""
     keep = FILTERS[filter_name]
-    return sorted((r for r in rows if keep(r, min_rating) and (person is None or person in r.people)),
+    inside = None if folder is None else os.path.abspath(folder).rstrip(os.sep) + os.sep
+    return sorted((r for r in rows if keep(r, min_rating) and (person is None or person in r.people)
+                   and (inside is None or os.path.abspath(r.path).startswith(inside))),
                   key=SORTS[sort])
 
 

@@ -8,14 +8,14 @@ import time
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton,
-                               QTabWidget, QToolBar)
+                               QTabWidget, QToolBar, QToolButton)
 
 from app.core import paths
 from app.core.catalog import CatalogError
 
 from .decisions_menu import DecisionsMenu
 from .help_overlay import HelpOverlay
-from .session import Session
+from .session import Session, library_root_for
 from .shortcuts import tooltip
 from .thumbs import ThumbnailCache
 from .views.cull_view import CullView
@@ -28,6 +28,7 @@ from .views.training_view import TrainingView
 from .worker import WorkerPool
 
 RECENT_KEY = "library/recent"
+GEOMETRY_KEY = "window/geometry"
 
 
 def library_problem(folder: str | None, catalog_path: str | None) -> str | None:
@@ -38,6 +39,22 @@ def library_problem(folder: str | None, catalog_path: str | None) -> str | None:
     if catalog_path and os.path.isdir(catalog_path):
         return f"{catalog_path} is a folder: --db names a catalog file (e.g. {os.path.join(catalog_path, 'catalog.db')})"
     return None
+
+
+def progress_text(phase: str, done: int, total: int, message: str | None = None) -> str:
+    """What indexing is doing, in words (never "scan: 1/?")."""
+    if phase == "scan":
+        return f"scanning the folder: {done} file{'s' if done != 1 else ''} found" if not total \
+            else f"scanned: {total} file{'s' if total != 1 else ''}"
+    if phase == "index":
+        return f"indexing {done} of {total}" if total else f"indexing {done}"
+    if phase == "verify":
+        return f"checking unchanged files {done} of {total}" if total else "checking unchanged files"
+    if phase == "waiting":
+        return message or "waiting for another PhotoTriage process"
+    if phase == "done":
+        return "up to date" if message != "cancelled" else "cancelled"
+    return f"{phase}: {done} of {total}" if total else f"{phase}: {done}"
 
 
 class MainWindow(QMainWindow):
@@ -59,11 +76,14 @@ class MainWindow(QMainWindow):
         help_act.setToolTip("Keyboard shortcuts:\n" + tooltip())
         self.toolbar.addAction(help_act)
         self._last_reload = 0.0
+        geometry = qsettings().value(GEOMETRY_KEY)
         self._data_version, self._stamp = None, None
         self.watch = QTimer(self, interval=1000)
         self.watch.timeout.connect(self._watch_catalog)
         self.watch.start()
         self.resize(1280, 820)
+        if geometry is not None:
+            self.restoreGeometry(geometry)              # the size and place the window had when it closed
 
     # chrome ----------------------------------------------------------------
     def _toolbar(self) -> None:
@@ -80,6 +100,11 @@ class MainWindow(QMainWindow):
         self.decisions_act = QAction("Decisions", self)
         self.decisions_act.setEnabled(False)          # a library must be open
         bar.addAction(self.decisions_act)
+        for act in (recent, self.decisions_act):          # the label opens the menu too, not only its arrow
+            bar.widgetForAction(act).setPopupMode(QToolButton.InstantPopup)
+        quit_act = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        quit_act.setShortcutContext(Qt.ApplicationShortcut)      # also from the loupe at full screen
+        self.addAction(quit_act)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
         self.progress.hide()                    # shown while indexing
@@ -108,6 +133,13 @@ class MainWindow(QMainWindow):
         qsettings().setValue(RECENT_KEY, items[:10])
         self._fill_recent()
 
+    def open_last(self, index: bool = True) -> bool:
+        """Open the most recent library still on disk (nothing when there is none)."""
+        for folder in self.recent():
+            if os.path.isdir(folder):
+                return self.open_library(folder, index=index)
+        return False
+
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a photo folder")
         if folder:
@@ -129,6 +161,11 @@ class MainWindow(QMainWindow):
         when it cannot be opened (nothing is created for it then)."""
         problem = library_problem(folder, catalog_path)
         session = None
+        inside = None                  # a folder inside an indexed library: that library, filtered to it
+        if problem is None and folder and not catalog_path:
+            root = library_root_for(folder, qsettings().value("catalog/dir") or None)
+            if root != os.path.abspath(folder):
+                folder, inside = root, os.path.abspath(folder)
         if problem is None:
             try:
                 session = (Session(catalog_path, folder) if catalog_path
@@ -142,7 +179,8 @@ class MainWindow(QMainWindow):
         self.session = session
         if folder:
             self._remember(os.path.abspath(folder))
-        self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}")
+        self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}"
+                            + (f" (showing {os.path.relpath(inside, folder)})" if inside else ""))
         self.thumbs = ThumbnailCache(self.session.catalog.thumbs_dir, parent=self)
         s = self.session
         self.library = LibraryView(s, self.thumbs, self.workers)
@@ -171,6 +209,8 @@ class MainWindow(QMainWindow):
                              (self.settings, "Settings")):
             self.tabs.addTab(widget, name)
         self.tabs.setTabToolTip(self.tabs.indexOf(self.cull), "Keys (press ? for all):\n" + tooltip())
+        if inside:
+            self.library.set_folder(inside)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._data_version, self._stamp = None, self._catalog_stamp()
         self._status()
@@ -275,6 +315,7 @@ class MainWindow(QMainWindow):
         if self.session is None or not self.session.folder or self.index_worker is not None:
             return
         self._index_started = time.monotonic()
+        self.cull.indexing = True
         self.cancel_button.setEnabled(True)
         self.progress.reset()
         self.progress.show()
@@ -291,13 +332,16 @@ class MainWindow(QMainWindow):
     def _index_progress(self, events) -> None:
         e = events[-1]
         total = e.total or 0
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(min(e.done, max(total, 1)))
+        if total:
+            self.progress.setMaximum(total)
+            self.progress.setValue(min(e.done, total))
+        else:
+            self.progress.setRange(0, 0)             # busy: no total known yet
         eta = ""
         if e.phase == "index" and e.done and total:
             rate = e.done / max(1e-6, time.monotonic() - self._index_started)
             eta = f", about {int((total - e.done) / max(rate, 1e-6))} s left"
-        self.progress_label.setText(f"{e.phase}: {e.done}/{total or '?'}{eta}")
+        self.progress_label.setText(progress_text(e.phase, e.done, total, getattr(e, "message", None)) + eta)
         if time.monotonic() - self._last_reload > 1.0 and e.phase == "index":
             self._last_reload = time.monotonic()
             self.library.model_.reload()
@@ -310,6 +354,8 @@ class MainWindow(QMainWindow):
 
     def _index_finished(self) -> None:
         self.index_worker = None
+        if self.session is not None:
+            self.cull.indexing = False
         self.cancel_button.setEnabled(False)
         self.progress.hide()                   # a finished bar at 0 % reads as stuck
         if self.session is not None:
@@ -318,5 +364,6 @@ class MainWindow(QMainWindow):
             self.cull.reload()
 
     def closeEvent(self, event) -> None:
+        qsettings().setValue(GEOMETRY_KEY, self.saveGeometry())
         self.close_library()
         super().closeEvent(event)

@@ -53,7 +53,8 @@ class CullView(QWidget):
         self.compare_count = 2
         self._preview_jobs = {}
         self._images: dict[tuple[str, bool], QImage] = {}
-        self.header = QLabel("No bursts yet: open a folder and wait for indexing.")
+        self.indexing = False                  # told by the window: what an empty view means depends on it
+        self.header = QLabel("Looking for bursts…")
         self.header.setStyleSheet("font-weight: bold; padding: 4px;")
         self.reasons = QLabel("")
         self.strip = QListWidget()
@@ -130,7 +131,10 @@ class CullView(QWidget):
         self.strip.blockSignals(True)
         self.strip.clear()
         if b is None:
-            self.header.setText("No bursts found.")
+            self.header.setText(
+                "Looking for bursts: the folder is still being indexed, they appear as it goes on." if self.indexing
+                else "No bursts in this library: every photo was taken on its own. Cull them in the Library tab "
+                     "(Enter opens a photo large).")
             self.strip.blockSignals(False)
             return
         for pid, path in zip(b.photo_ids, b.paths):

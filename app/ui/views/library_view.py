@@ -6,9 +6,11 @@ Enter, F or a double-click opens the photo in the loupe (app/ui/views/loupe_view
 filmstrip is this grid's model: the same filter, order and marks."""
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QSpinBox, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton, QSpinBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from app.core.culling import decide, undo
 from app.core.library_grid import FILTERS, SORTS
@@ -139,9 +141,16 @@ class LibraryView(QWidget):
         self.person = QComboBox()
         self.person.setToolTip("Only photos of a person you named in People")
         self.count = QLabel("")
+        self.folder_label = QLabel("")
+        self.folder_clear = QPushButton("Whole library")
+        self.folder_clear.setToolTip("Show the photos of every folder of the library")
+        self.folder_clear.clicked.connect(lambda: self.set_folder(None))
         bar = QHBoxLayout()
-        for w in (QLabel("Show"), self.filter, self.min_rating, self.person, QLabel("Sort by"), self.sort):
+        for w in (QLabel("Show"), self.filter, self.min_rating, self.person, QLabel("Sort by"), self.sort,
+                  self.folder_label, self.folder_clear):
             bar.addWidget(w)
+        self.folder_label.hide()
+        self.folder_clear.hide()
         bar.addStretch(1)
         bar.addWidget(self.count)
         grid_page = QWidget()
@@ -211,6 +220,18 @@ class LibraryView(QWidget):
         self.sort.setCurrentIndex(self.sort.findData(sort))
         self.person.setCurrentIndex(max(0, self.person.findData(person)))
         self._view_changed()
+
+    def set_folder(self, folder: str | None) -> None:
+        """Only the photos in ``folder`` (a folder inside the library) and below; None: all."""
+        from app.core import paths
+
+        root = self.session.folder
+        shown = os.path.relpath(folder, root) if folder and root and folder.startswith(root) else folder
+        self.folder_label.setText(f"in {paths.display(shown)}/" if folder else "")
+        self.folder_label.setToolTip(paths.display(folder) if folder else "")
+        self.folder_label.setVisible(bool(folder))
+        self.folder_clear.setVisible(bool(folder))
+        self.model_.set_view(folder=folder)
 
     def _view_changed(self) -> None:
         name = self.filter.currentData()

@@ -12,7 +12,8 @@ Lightroom's Caps Lock). The neighbours are decoded ahead, so the next photo is o
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QListView, QPushButton, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from app.core.culling import decide, undo
 from app.core.library_grid import decision_marks
@@ -44,6 +45,7 @@ class LoupeView(QWidget):
         self.previews.ready.connect(self._preview_ready)
         self.title = QLabel("")
         self.title.setStyleSheet("font-weight: bold; padding: 2px 6px;")
+        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)     # a long name never widens the window
         self.zoom_label = QLabel("Fit")
         self.auto_advance = QCheckBox("Auto-advance")
         self.auto_advance.setToolTip("After a pick, reject, rating or label, go on to the next photo")

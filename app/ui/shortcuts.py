@@ -2,6 +2,8 @@
 tooltips and docs/keyboard.md's list all read it (a test checks that page against it)."""
 from __future__ import annotations
 
+COLOUR_KEYS = {"6": "Red", "7": "Yellow", "8": "Green", "9": "Blue"}     # colour labels, as in Lightroom
+
 # (keys as shown, what they do)
 CULL_KEYS: list[tuple[str, str]] = [
     ("Left / Right", "previous / next frame"),
@@ -10,6 +12,7 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("X", "reject the frame"),
     ("U", "unflag: neither picked nor rejected"),
     ("0-5", "rating"),
+    ("6-9", "colour label red, yellow, green, blue (the same key again takes it off)"),
     ("B", "mark as the best frame of its burst (also picks it)"),
     ("Z", "100 % loupe on and off, opening on the main face or the sharpest detail"),
     ("C", "compare: the frame beside the suggested best and the next contenders, zoom and pan in step"),

@@ -116,3 +116,12 @@ def test_frames_chosen_with_ctrl_click_are_compared(qtbot, catalog, tmp_path):
     assert _shown(view) == [0, 1, 2]
     qtbot.keyClick(view, Qt.Key_C)                                   # off: the choice is cleared
     assert not view.compare and len(strip.selectedIndexes()) == 1
+
+
+def test_colour_label_keys_in_the_cull_view(qtbot, catalog, tmp_path):
+    view, ids, _ = _cull(qtbot, catalog, tmp_path)
+    qtbot.keyClick(view, Qt.Key_7)
+    assert catalog.decisions.state(ids[0]).label == "Yellow"
+    assert "■ Yellow" in view.strip.item(0).text()
+    qtbot.keyClick(view, Qt.Key_7)                                   # the same key again: off
+    assert catalog.decisions.state(ids[0]).label is None

@@ -2,7 +2,7 @@
 reasons), rejected frames dimmed; a large view with 100% zoom and a compare of 2 to 4
 frames with zoom and pan in step. Keyboard first (the table: app/ui/shortcuts.py):
 
-  Left/Right frame, Up/Down burst, P or Space accept, X reject, U unflag, 0-5 rating,
+  Left/Right frame, Up/Down burst, P or Space accept, X reject, U unflag, 0-5 rating, 6-9 colour label,
   B best, Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Z zoom 100%, C compare with the
   suggested best and the next contenders, +/- more or fewer frames; Ctrl+click in the
   filmstrip chooses the frames to compare.
@@ -22,7 +22,7 @@ from app.core.library_grid import decision_marks
 from app.core.triage import ranked_bursts
 
 from ..previews import load_preview
-from ..shortcuts import undo_request
+from ..shortcuts import COLOUR_KEYS, undo_request
 from ..thumbs import dimmed
 from .image_view import ImageView
 
@@ -257,11 +257,11 @@ class CullView(QWidget):
             self._show_frame()
 
     # actions ---------------------------------------------------------------
-    def record(self, kind: str, value: int) -> None:
+    def record(self, kind: str, value: int | None, text: str | None = None) -> None:
         pid = self.current_photo()
         if pid is None:
             return
-        decide(self.session.catalog, pid, kind, value, burst=self.burst.photo_ids if self.burst else ())
+        decide(self.session.catalog, pid, kind, value, text, burst=self.burst.photo_ids if self.burst else ())
         self._refresh_strip_icons()
         self.header.setText(self._progress_text())
         self.decided.emit()
@@ -328,6 +328,10 @@ class CullView(QWidget):
             actions[key]()
         elif text in letters:
             letters[text]()
+        elif text in COLOUR_KEYS:                 # the same key again takes the label off
+            pid, colour = self.current_photo(), COLOUR_KEYS[text]
+            if pid is not None:
+                self.record("label", None, None if (self._state(pid).label or "") == colour else colour)
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.record("rating", int(text))
         else:

@@ -16,8 +16,8 @@ from app.core.culling import decide, undo
 from app.core.library_grid import FILTERS, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
-from ..shortcuts import GRID_KEYS, tooltip, undo_request
-from .loupe_view import COLOUR_KEYS, LoupeView
+from ..shortcuts import COLOUR_KEYS, GRID_KEYS, tooltip, undo_request
+from .loupe_view import LoupeView
 from .marks_delegate import MarksDelegate
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",

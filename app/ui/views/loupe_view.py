@@ -20,13 +20,12 @@ from app.core.library_grid import decision_marks
 from app.core.photo_facts import photo_facts
 
 from ..preview_cache import PreviewCache
-from ..shortcuts import undo_request
+from ..shortcuts import COLOUR_KEYS, undo_request
 from .image_view import ImageView, zoom_text
 from .info_panel import InfoPanel
 from .marks_delegate import MarksDelegate
 from .settings_view import qsettings
 
-COLOUR_KEYS = {"6": "Red", "7": "Yellow", "8": "Green", "9": "Blue"}
 AUTO_ADVANCE = "loupe/auto_advance"
 
 

@@ -52,6 +52,8 @@ def photo_facts(photo: dict, quality: dict | None = None, reasons: list[str] | N
             ("Size", (dims + mp + ", " if dims else "") + (size_text(photo.get("size")) or "")),
             ("Format", photo.get("format"))]
     out = [(k, v) for k, v in rows if v]
+    if quality:
+        out.append(("Measured", "as the ranker reads it (on a reduced copy)"))
     for key, label, fmt in QUALITY:
         value = (quality or {}).get(key)
         if value is not None:

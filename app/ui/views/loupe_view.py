@@ -21,7 +21,7 @@ from app.core.photo_facts import photo_facts
 
 from ..preview_cache import PreviewCache
 from ..shortcuts import COLOUR_KEYS, undo_request
-from .image_view import ImageView, zoom_text
+from .image_view import ImageView
 from .info_panel import InfoPanel
 from .marks_delegate import MarksDelegate
 from .settings_view import qsettings
@@ -45,7 +45,6 @@ class LoupeView(QWidget):
         self.title = QLabel("")
         self.title.setStyleSheet("font-weight: bold; padding: 2px 6px;")
         self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)     # a long name never widens the window
-        self.zoom_label = QLabel("Fit")
         self.auto_advance = QCheckBox("Auto-advance")
         self.auto_advance.setToolTip("After a pick, reject, rating or label, go on to the next photo")
         self.auto_advance.setChecked(str(qsettings().value(AUTO_ADVANCE, "false")).lower() == "true")
@@ -61,6 +60,7 @@ class LoupeView(QWidget):
         self.info_button.toggled.connect(self._info_toggled)
         self.view = ImageView()
         self.view.zoom_changed.connect(lambda _z: self._zoom_changed())
+        self.zoom_label = self.view.indicator          # the zoom, top right over the picture
         self.info = InfoPanel()
         self.strip = QListView()
         self.strip.setModel(model)
@@ -76,10 +76,9 @@ class LoupeView(QWidget):
         self.strip.setStyleSheet("QListView { background: #1c1c1c; }")
         self.strip.clicked.connect(lambda index: self.show_row(index.row()))
         bar = QHBoxLayout()
-        for w in (back, self.title):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        for w in (self.zoom_label, self.auto_advance, self.info_button):
+        bar.addWidget(back)
+        bar.addWidget(self.title, 1)
+        for w in (self.auto_advance, self.info_button):
             bar.addWidget(w)
         middle = QHBoxLayout()
         middle.setSpacing(0)
@@ -211,7 +210,6 @@ class LoupeView(QWidget):
         self._side.start()
 
     def _zoom_changed(self) -> None:
-        self.zoom_label.setText(zoom_text(self.view.zoom, self.view.fit_scale()))
         self._show_picture()
         self._preload()
 

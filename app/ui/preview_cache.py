@@ -11,8 +11,18 @@ from PySide6.QtGui import QImage
 from .previews import load_preview
 
 
-def _load(path: str, full: bool) -> QImage:
-    return load_preview(path, full).convertToFormat(QImage.Format_RGB32)
+def _load(path: str, full: bool, area: tuple[int, int] | None):
+    """The picture, and (for fit) a copy scaled to the size the loupe paints it at."""
+    from PySide6.QtCore import Qt
+
+    from .views.image_view import fitted_size
+
+    image = load_preview(path, full).convertToFormat(QImage.Format_RGB32)
+    fitted = None
+    if area is not None and not full:
+        w, h = fitted_size(image.width(), image.height(), *area)
+        fitted = image.scaled(w, h, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
+    return image, fitted
 
 
 class PreviewCache(QObject):
@@ -24,6 +34,8 @@ class PreviewCache(QObject):
         self.capacity = {False: fit_capacity, True: full_capacity}
         self._images: dict[bool, OrderedDict[str, QImage]] = {False: OrderedDict(), True: OrderedDict()}
         self._pending: set[tuple[str, bool]] = set()
+        self.fitted: OrderedDict[str, QImage] = OrderedDict()     # scaled ahead for the loupe's size
+        self.area: tuple[int, int] | None = None                    # the loupe's picture area
         self.failed: dict[tuple[str, bool], str] = {}
 
     def get(self, path: str, full: bool = False) -> QImage | None:
@@ -39,13 +51,19 @@ class PreviewCache(QObject):
         if path in self._images[full] or key in self._pending:
             return
         self._pending.add(key)
-        self.workers.start(lambda cancel: _load(path, full), pool="thumbs",
+        area = self.area
+        self.workers.start(lambda cancel: _load(path, full, area), pool="thumbs",
                            on_result=lambda image, k=key: self._loaded(k, image),
                            on_error=lambda message, k=key: self._failed(k, message))
 
-    def _loaded(self, key, image: QImage) -> None:
+    def _loaded(self, key, result) -> None:
         self._pending.discard(key)
+        image, fitted = result
         path, full = key
+        if fitted is not None:
+            self.fitted[path] = fitted
+            while len(self.fitted) > self.capacity[False]:
+                self.fitted.popitem(last=False)
         cache = self._images[full]
         cache[path] = image
         while len(cache) > self.capacity[full]:

@@ -15,6 +15,12 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 SURROUND = QColor("#1c1c1c")
+
+
+def fitted_size(w: int, h: int, area_w: int, area_h: int) -> tuple[int, int]:
+    """The size a w x h picture is painted at, fitted into an area (a margin around it)."""
+    s = 0.98 * min(area_w / max(1, w), area_h / max(1, h))
+    return max(1, int(w * s)), max(1, int(h * s))
 ZOOM_STEPS = (None, 0.5, 1.0, 2.0)          # None: fit
 
 
@@ -195,11 +201,16 @@ class ImageView(QScrollArea):
         w, h = self._image.width(), self._image.height()
         if self.zoom is None:
             area = self.viewport().size()
-            s = 0.98 * min(area.width() / max(1, w), area.height() / max(1, h))
-            tw, th = max(1, int(w * s)), max(1, int(h * s))
+            tw, th = fitted_size(w, h, area.width(), area.height())
             return QRect((self.canvas.width() - tw) // 2, (self.canvas.height() - th) // 2, tw, th)
         scale = self.zoom * (self.source_long / max(w, h) if self.source_long else 1.0)
         return QRect(0, 0, max(1, int(w * scale)), max(1, int(h * scale)))
+
+    def offer_fitted(self, image: QImage, fitted: QImage) -> None:
+        """A fitted copy of ``image`` scaled ahead (off the GUI thread): painted as it is when
+        it has the size the view paints at."""
+        if image is not None and fitted is not None and not fitted.isNull():
+            self._fit_cache = (image.cacheKey(), fitted.width(), fitted.height(), fitted)
 
     def _fitted(self, size) -> QImage:
         key = (self._image.cacheKey(), size.width(), size.height())

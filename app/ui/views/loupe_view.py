@@ -145,16 +145,24 @@ class LoupeView(QWidget):
         if image is not None and not (full and image is self.previews.get(r.path, True)):
             self.view.source_long = self._long_side.get(r.photo_id)
         if image is not None:
+            if not full:
+                self.view.offer_fitted(image, self.previews.fitted.get(r.path))
             self.view.set_image(image)
         else:
             failed = self.previews.failed.get((r.path, full))
             self.view.set_image(None, f"cannot show this photo: {failed}" if failed else "loading…")
         self._side.start()
+        self._note_area()
         self.previews.request(r.path, full)
+
+    def _note_area(self) -> None:
+        area = self.view.viewport().size()
+        self.previews.area = (area.width(), area.height())
 
     def _preload(self) -> None:
         """The neighbours, both ways, in the order the user is likely to go."""
         full = self._full()
+        self._note_area()
         for step in (1, -1, 2) if not full else (1, -1):
             i = self.row + step
             if 0 <= i < self.model_.rowCount():

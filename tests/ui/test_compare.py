@@ -125,3 +125,10 @@ def test_colour_label_keys_in_the_cull_view(qtbot, catalog, tmp_path):
     assert "■ Yellow" in view.strip.item(0).text()
     qtbot.keyClick(view, Qt.Key_7)                                   # the same key again: off
     assert catalog.decisions.state(ids[0]).label is None
+    qtbot.keyClick(view, Qt.Key_8)
+    qtbot.keyClick(view, Qt.Key_Right)
+    qtbot.keyClick(view, Qt.Key_X)
+    view.strip.viewport().grab().save(str(tmp_path / "cull_strip.png"))
+    from app.ui.library_model import RowRole
+    cells = [view.strip.item(i).data(RowRole) for i in range(2)]       # what the marks delegate draws
+    assert cells[0].state.label == "Green" and cells[1].state.pick == -1

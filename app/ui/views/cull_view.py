@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
 from app.core import paths
 from app.core.culling import decide, undo
 from app.core.focus import focus_point
-from app.core.library_grid import decision_marks
+from app.core.library_grid import GridRow, decision_marks
 from app.core.triage import ranked_bursts
 
 from ..previews import load_preview
+from ..library_model import RowRole
 from ..shortcuts import COLOUR_KEYS, undo_request
 from ..thumbs import dimmed
 from .image_view import ImageView
+from .marks_delegate import MarksDelegate
 
 MAX_COMPARE = 4
 
@@ -69,6 +71,8 @@ class CullView(QWidget):
         self.strip.setMovement(QListView.Static)
         self.strip.setResizeMode(QListView.Adjust)
         self.strip.setFixedHeight(182)
+        self.strip.setItemDelegate(MarksDelegate(QSize(164, 156), self.strip))    # the grid's marks
+        self.strip.setStyleSheet("QListWidget { background: #1c1c1c; }")
         self.strip.setFocusPolicy(Qt.NoFocus)
         self.strip.setSelectionMode(QAbstractItemView.ExtendedSelection)   # Ctrl+click: frames to compare
         self.strip.currentRowChanged.connect(self._strip_selected)
@@ -170,6 +174,7 @@ class CullView(QWidget):
             if score is not None:
                 name += f"  {score:.2f}"
             item.setText(name + ("\n" + " ".join(marks) if marks else ""))
+            item.setData(RowRole, GridRow(pid, b.paths[row], name, h, "ok", None, st, suggested=pid == b.best))
             item.setForeground(QColor("#888") if st.pick == -1 else QColor("#000"))
 
     def _progress_text(self) -> str:

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}"
                             + (f" (showing {os.path.relpath(inside, folder)})" if inside else ""))
         self.thumbs = ThumbnailCache(self.session.catalog.thumbs_dir, parent=self)
+        self.photo_grids = ()
         s = self.session
         self.library = LibraryView(s, self.thumbs, self.workers)
         self.cull = CullView(s, self.workers, self.thumbs)
@@ -195,6 +196,11 @@ class MainWindow(QMainWindow):
         # one state everywhere: a decision from any view shows at once in every other
         for source in (self.cull, self.library, self.duplicates):
             source.decided.connect(lambda src=source: self.decisions_changed(src))
+        self.photo_grids = (self.search.results, self.people.photos, self.duplicates.grid)
+        for grid in self.photo_grids:            # search results, a person's photos, duplicates: the grid's keys
+            grid.enable_decisions(s.catalog)
+            grid.decided.connect(lambda g=grid: self.decisions_changed(g))
+            grid.open_photo.connect(self.show_in_loupe)
         self.people.named.connect(self.library.model_.reload)
         self.decisions = DecisionsMenu(self, s, self.workers,
                                        suggested=lambda: {b.best for b in self.cull.bursts if b.best is not None})
@@ -254,6 +260,9 @@ class MainWindow(QMainWindow):
             self.library.model_.refresh_states()
         if source is not self.cull:
             self.cull.refresh_marks()
+        for grid in self.photo_grids:
+            if grid is not source:
+                grid.refresh_marks()
         self.training.refresh()
         if source is not None:
             self._xmp_feedback()
@@ -300,6 +309,23 @@ class MainWindow(QMainWindow):
             self.library.model_.reload()
             self.cull.reload()
             self._status()
+
+    def show_in_loupe(self, path: str) -> None:
+        """A photo from any view large in the loupe, its filmstrip the library grid (the whole
+        library when the grid's filter does not show that photo)."""
+        model = self.library.model_
+
+        def row_of() -> int | None:
+            return next((i for i in range(model.rowCount()) if model.row_at(i).path == path), None)
+
+        row = row_of()
+        if row is None:
+            self.library.set_folder(None)
+            self.library.set_view("all", sort=self.library.sort.currentData())
+            row = row_of()
+        if row is not None:
+            self.tabs.setCurrentWidget(self.library)
+            self.library.open_loupe(row)
 
     def find_similar(self, path: str) -> None:
         self.tabs.setCurrentWidget(self.search)

@@ -51,6 +51,11 @@ LOUPE_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]
+LIST_KEYS: list[tuple[str, str]] = [
+    ("Enter, F or double-click", "open the photo in the loupe"),
+    ("P or Space, X, U, 0-5, 6-9", "pick, reject, unflag, rate, colour label the selected photos"),
+    ("Ctrl+Z", "undo"),
+]
 WINDOW_KEYS: list[tuple[str, str]] = [
     ("Ctrl+O", "open a folder"),
     ("Ctrl+Q", "quit"),
@@ -76,6 +81,7 @@ def help_html() -> str:
     return (f"<h3>Cull view</h3><table>{rows(CULL_KEYS)}</table>"
             f"<h3>Library grid</h3><table>{rows(GRID_KEYS)}</table>"
             f"<h3>Loupe</h3><table>{rows(LOUPE_KEYS)}</table>"
+            f"<h3>Search results, a person's photos, duplicates</h3><table>{rows(LIST_KEYS)}</table>"
             f"<h3>Window</h3><table>{rows(WINDOW_KEYS)}</table>"
             "<p>Decisions are saved at once. Press any key or click to close.</p>")
 

@@ -81,3 +81,22 @@ def test_a_failed_decisions_action_is_said_in_a_dialog_with_what_to_do(window, q
     text = failure_text("trash", {"failed": [{"path": "/p/a.jpg", "reason": "read-only file system"}]})
     assert "1 file failed" in text and "/p/a.jpg: read-only file system" in text and "still rejected" in text
     assert failure_text("trash", {"failed": []}) is None
+
+
+def test_search_results_take_the_grid_keys_and_open_in_the_loupe(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    model, results = window.library.model_, window.search.results
+    paths = [_row(model, n).path for n in ("f01.jpg", "tuxpaint-data_sheep.jpg")]
+    results.set_items([(f"0.9{i}  {p.rsplit('/', 1)[-1]}", None, p) for i, p in enumerate(paths)])
+    window.library.set_view("picked")
+    results.setCurrentRow(1)
+    qtbot.keyClick(results, Qt.Key_P)
+    qtbot.keyClick(results, Qt.Key_7)
+    sheep = next(r for r in model._all if r.name == "tuxpaint-data_sheep.jpg")
+    assert sheep.state.pick == 1 and sheep.state.label == "Yellow"               # the grid's row has it
+    assert "✓ picked" in results.item(1).text() and "■ Yellow" in results.item(1).text()
+    results.setCurrentRow(0)                   # f01 is not picked: the loupe opens on the whole library
+    qtbot.keyClick(results, Qt.Key_Return)
+    assert window.tabs.currentWidget() is window.library and window.library.in_loupe
+    assert model.row_at(window.library.loupe.row).path == paths[0]

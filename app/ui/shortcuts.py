@@ -75,14 +75,19 @@ def undo_request(event) -> bool | None:
 
 
 def help_html() -> str:
+    """Every key, in two columns so that the list fits a laptop's window."""
     def rows(keys):
-        return "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in keys)
+        return "".join(f"<tr><td style='padding-right:14px' nowrap><b>{k}</b></td><td width='330'>{v}</td></tr>"
+                       for k, v in keys)
 
-    return (f"<h3>Cull view</h3><table>{rows(CULL_KEYS)}</table>"
-            f"<h3>Library grid</h3><table>{rows(GRID_KEYS)}</table>"
-            f"<h3>Loupe</h3><table>{rows(LOUPE_KEYS)}</table>"
-            f"<h3>Search results, a person's photos, duplicates</h3><table>{rows(LIST_KEYS)}</table>"
-            f"<h3>Window</h3><table>{rows(WINDOW_KEYS)}</table>"
+    def section(title, keys):
+        return f"<h3>{title}</h3><table cellspacing='0'>{rows(keys)}</table>"
+
+    left = section("Cull view", CULL_KEYS) + section("Library grid", GRID_KEYS) + section("Window", WINDOW_KEYS)
+    right = (section("Loupe", LOUPE_KEYS)
+             + section("Search results, a person's photos, duplicates", LIST_KEYS))
+    return (f"<table><tr><td valign='top' style='padding-right:28px'>{left}</td>"
+            f"<td valign='top'>{right}</td></tr></table>"
             "<p>Decisions are saved at once. Press any key or click to close.</p>")
 
 

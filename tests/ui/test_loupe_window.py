@@ -162,3 +162,22 @@ def test_facts_histogram_and_clipping_beside_the_picture(window, qtbot, tmp_path
     qtbot.keyClick(loupe, Qt.Key_J)
     assert loupe.view.clipping and loupe.view._mask is not None
     window.grab().save(str(tmp_path / "loupe_info.png"))
+
+
+def test_zoomed_in_the_next_photo_shows_the_same_place(window, qtbot):
+    lib, model = window.library, window.library.model_
+    lib.set_view("all", sort="name")
+    first = _row_named(model, "f01.jpg")                  # five frames of one burst, 1200 px wide or more
+    lib.open_loupe(first)
+    loupe, view = lib.loupe, lib.loupe.view
+    _shown(qtbot, loupe)
+    view.set_zoom(2.0, anchor=(0.8, 0.7))
+    qtbot.waitUntil(lambda: loupe.previews.get(model.row_at(first).path, True) is not None)
+    qtbot.wait(50)
+    before = view.visible_centre()
+    qtbot.keyClick(loupe, Qt.Key_Right)
+    qtbot.waitUntil(lambda: loupe.previews.get(model.row_at(first + 1).path, True) is not None)
+    qtbot.wait(50)
+    after = view.visible_centre()
+    assert view.zoom == 2.0 and abs(after[0] - before[0]) < 0.02 and abs(after[1] - before[1]) < 0.02
+    assert before[0] > 0.6 and before[1] > 0.55

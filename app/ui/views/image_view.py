@@ -232,6 +232,12 @@ class ImageView(QScrollArea):
         self.centre_on_focus()
         QTimer.singleShot(0, self.centre_on_focus)      # again once the scroll bars took their room
 
+    def visible_centre(self) -> tuple[float, float]:
+        """The point in the middle of a zoomed view, as fractions of the picture."""
+        size = self.canvas.size()
+        return ((self.horizontalScrollBar().value() + self.viewport().width() / 2) / max(1, size.width()),
+                (self.verticalScrollBar().value() + self.viewport().height() / 2) / max(1, size.height()))
+
     def centre_on_focus(self) -> None:
         """Scroll a zoomed view so that the focus point sits in the middle of the viewport."""
         if self.zoom is None:

@@ -117,7 +117,8 @@ class LoupeView(QWidget):
         self.strip.setCurrentIndex(index)
         self.strip.scrollTo(index, QListView.PositionAtCenter)
         r = self.current_row()
-        self.view.focus = (0.5, 0.5)
+        # zoomed in, the next photo shows the same place (a detail compared across a burst)
+        self.view.focus = self.view.visible_centre() if self.view.zoom is not None else (0.5, 0.5)
         if r.photo_id not in self._long_side:
             photo = self.session.catalog.photos.get(r.photo_id) or {}
             self._long_side[r.photo_id] = max(photo.get("width") or 0, photo.get("height") or 0) or None
@@ -242,6 +243,19 @@ class LoupeView(QWidget):
         if r is not None:
             self.record("label", None, None if (r.state.label or "").lower() == colour.lower() else colour)
 
+    def zoom_in(self, zoom: float | None) -> None:
+        """Z (to 100 %) or + (the next step); from fit it opens on the main face or the
+        sharpest detail, as the cull view's loupe does."""
+        r = self.current_row()
+        if self.view.zoom is None and r is not None and r.status == "ok":
+            from app.core.focus import focus_point
+
+            self.view.focus = focus_point(self.session.catalog, r.photo_id)
+        if zoom is None:
+            self.view.step_zoom(1)
+        else:
+            self.view.set_zoom(zoom)
+
     def undo(self, redo: bool = False) -> None:
         pid = undo(self.session.catalog, redo)
         self.model_.refresh_states()
@@ -274,8 +288,8 @@ class LoupeView(QWidget):
                 Qt.Key_Return: self.close_loupe, Qt.Key_Enter: self.close_loupe}
         letters = {"p": lambda: self.record("pick", 1), "x": lambda: self.record("pick", -1),
                    "u": lambda: self.record("pick", 0), "b": lambda: self.record("best", 1),
-                   "z": lambda: self.view.set_zoom(None if self.view.zoom is not None else 1.0),
-                   "+": lambda: self.view.step_zoom(1), "=": lambda: self.view.step_zoom(1),
+                   "z": lambda: self.view.set_zoom(None) if self.view.zoom is not None else self.zoom_in(1.0),
+                   "+": lambda: self.zoom_in(None), "=": lambda: self.zoom_in(None),
                    "-": lambda: self.view.step_zoom(-1), "j": lambda: self.view.set_clipping(not self.view.clipping),
                    "i": self.info_button.toggle, "f": self.toggle_full_screen, "g": self.close_loupe}
         if key in keys:

@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
                             + (f" (showing {os.path.relpath(inside, folder)})" if inside else ""))
         self.thumbs = ThumbnailCache(self.session.catalog.thumbs_dir, parent=self)
         self.photo_grids = ()
+        self._xmp_warned = False
         s = self.session
         self.library = LibraryView(s, self.thumbs, self.workers)
         self.cull = CullView(s, self.workers, self.thumbs)
@@ -296,12 +297,19 @@ class MainWindow(QMainWindow):
                 + conn.execute("SELECT COUNT(*), COUNT(restored_at) FROM trash_journal").fetchall())
 
     def _xmp_feedback(self) -> None:
-        """A sidecar that could not follow a decision is said in the status bar (the decision
-        itself is safe in the catalog)."""
+        """A sidecar that could not follow a decision: said in a dialog the first time (with
+        what to do), in the status bar after that (the decision itself is safe in the catalog)."""
         report = self.session.catalog.last_xmp_report if self.session else None
         if report is not None and report.failed:
             path, reason = report.failed[0]
             self.statusBar().showMessage(f"decision saved, but the XMP sidecar was not written: {reason}", 15000)
+            if not self._xmp_warned:
+                self._xmp_warned = True
+                self.show_error("The XMP sidecar was not written",
+                                f"{paths.display(path)}: {reason}\n\nYour decision is saved in the catalog. "
+                                "Make the folder writable (permissions, a read-only disk or share) and choose "
+                                "Decisions ▸ Write XMP sidecars, or turn off writing sidecars after each decision "
+                                "in Settings. Later failures are said in the status bar.")
 
     def _files_changed(self) -> None:
         if self.session is not None:

@@ -96,3 +96,17 @@ def test_flags_stars_and_the_suggestion_are_marks_of_their_own(window, qtbot, tm
     from app.core.library_grid import decision_marks
     marks = decision_marks(DecisionState(), suggested=True)
     assert marks == ["◆ suggested"] and not any("★" in m or "☆" in m for m in marks)
+
+
+def test_a_sidecar_that_cannot_follow_is_said_once_in_a_dialog(window, qtbot):
+    grid, model = window.library.grid, window.library.model_
+    cat = window.session.catalog
+    row = _select(grid, "tuxpaint-data_lighthouse.jpg")
+    conv = Convention.from_settings(cat.settings)
+    sidecar_for(model.row_at(row).path, conv).mkdir()           # a folder with the sidecar's name
+    qtbot.keyClick(grid, Qt.Key_P)
+    assert cat.decisions.state(model.row_at(row).photo_id).pick == 1          # the decision is safe
+    assert "Your decision is saved" in window.last_error and "writable" in window.last_error
+    window.last_error = None
+    qtbot.keyClick(grid, Qt.Key_X)
+    assert window.last_error is None and "not written" in window.statusBar().currentMessage()

@@ -6,7 +6,8 @@ FOLDER defaults to a copy of two bursts, singles and faces from the public test 
 tests/data. The library is indexed first, then each tab is
 shown and grabbed to OUT_DIR/<view>.png; the library grid with a few marks (flags, stars,
 colour labels), and the loupe on a single photo: loupe.png (fit, info panel and histogram),
-loupe_100.png (100 %), loupe_clipping.png (clipped highlights and shadows shown, J)."""
+loupe_100.png (100 %), loupe_clipping.png (clipped highlights and shadows shown, J); the
+survey of a burst's frames (survey.png)."""
 from __future__ import annotations
 
 import shutil
@@ -85,6 +86,20 @@ def loupe_shots(window, out: Path, wait, settle) -> None:
     window.grab().save(str(out / "loupe_clipping.png"))
     loupe.view.set_clipping(False)
     loupe.close_loupe()
+    # survey: the frames of the first burst side by side (N in the grid)
+    from PySide6.QtCore import QItemSelectionModel
+
+    burst = next((model.row_at(i).burst for i in range(model.rowCount()) if model.row_at(i).burst), None)
+    rows = [i for i in range(model.rowCount()) if burst and model.row_at(i).burst == burst][:6]
+    if len(rows) >= 2:
+        library.grid.selectionModel().clearSelection()
+        for i in rows:
+            library.grid.selectionModel().select(model.index(i, 0), QItemSelectionModel.Select)
+        library.open_survey()
+        wait(lambda: all(not c.view.image().isNull() for c in library.survey.cells if c.isVisible()), 60)
+        settle(1)
+        window.grab().save(str(out / "survey.png"))
+        library.close_loupe()
 
 
 def main() -> int:

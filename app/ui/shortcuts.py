@@ -23,6 +23,7 @@ CULL_KEYS: list[tuple[str, str]] = [
 ]
 GRID_KEYS: list[tuple[str, str]] = [
     ("Enter, F or double-click", "open the photo in the loupe"),
+    ("N", "survey: the 2 to 12 selected photos side by side"),
     ("P or Space", "pick the selected photos"),
     ("X", "reject them"),
     ("U", "unflag them"),
@@ -50,6 +51,11 @@ LOUPE_KEYS: list[tuple[str, str]] = [
     ("Esc, G or Enter", "back to the grid"),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
+]
+SURVEY_KEYS: list[tuple[str, str]] = [
+    ("Left / Right or click", "choose the photo the keys act on (white frame)"),
+    ("P or Space, X, U, 0-5, 6-9, B", "pick, reject, unflag, rate, colour label, best: that photo"),
+    ("Esc, G, N or Enter", "back to the grid"),
 ]
 LIST_KEYS: list[tuple[str, str]] = [
     ("Enter, F or double-click", "open the photo in the loupe"),
@@ -85,6 +91,7 @@ def help_html() -> str:
 
     left = section("Cull view", CULL_KEYS) + section("Library grid", GRID_KEYS) + section("Window", WINDOW_KEYS)
     right = (section("Loupe", LOUPE_KEYS)
+             + section("Survey (N in the grid)", SURVEY_KEYS)
              + section("Search results, a person's photos, duplicates", LIST_KEYS))
     return (f"<table><tr><td valign='top' style='padding-right:28px'>{left}</td>"
             f"<td valign='top'>{right}</td></tr></table>"

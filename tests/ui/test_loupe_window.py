@@ -59,7 +59,7 @@ def test_enter_opens_any_photo_and_the_keys_decide_it(window, qtbot, tmp_path):
     assert cat.decisions.state(pid).rating == 3
     qtbot.keyClick(loupe, Qt.Key_6)
     assert cat.decisions.state(pid).label == "Red"
-    assert "label Red" in loupe.title.text()
+    assert "■ Red" in loupe.title.text()
     qtbot.keyClick(loupe, Qt.Key_6)                              # the same key again: off
     assert cat.decisions.state(pid).label is None
     qtbot.keyClick(loupe, Qt.Key_8)
@@ -181,3 +181,40 @@ def test_zoomed_in_the_next_photo_shows_the_same_place(window, qtbot):
     after = view.visible_centre()
     assert view.zoom == 2.0 and abs(after[0] - before[0]) < 0.02 and abs(after[1] - before[1]) < 0.02
     assert before[0] > 0.6 and before[1] > 0.55
+
+
+def test_survey_of_the_selected_photos(window, qtbot, tmp_path):
+    from PySide6.QtCore import QItemSelectionModel
+
+    lib, grid, model = window.library, window.library.grid, window.library.model_
+    cat = window.session.catalog
+    names = ["f01.jpg", "f02.jpg", "f03.jpg", "tuxpaint-data_sheep.jpg"]
+    grid.setCurrentIndex(model.index(_row_named(model, names[0]), 0))
+    for name in names:
+        grid.selectionModel().select(model.index(_row_named(model, name), 0), QItemSelectionModel.Select)
+    qtbot.keyClick(grid, Qt.Key_N)
+    survey = lib.survey
+    assert lib.pages.currentWidget() is survey
+    assert sorted(r.name for r in survey.rows) == sorted(names)
+    shown = [c for c in survey.cells if c.isVisible()]
+    assert len(shown) == 4
+    places = sorted(survey.grid.getItemPosition(survey.grid.indexOf(c))[:2] for c in shown)
+    assert places == [(0, 0), (0, 1), (1, 0), (1, 1)]               # four as 2 x 2 in a landscape window
+    qtbot.waitUntil(lambda: all(not c.view.image().isNull() for c in shown), timeout=10000)
+    first = survey.rows[0]
+    qtbot.keyClick(survey, Qt.Key_X)                          # on the active photo
+    assert cat.decisions.state(first.photo_id).pick == -1 and shown[0].view.dimmed
+    qtbot.keyClick(survey, Qt.Key_Right)
+    qtbot.keyClick(survey, Qt.Key_9)
+    assert cat.decisions.state(survey.rows[1].photo_id).label == "Blue"
+    qtbot.mouseClick(shown[3].view.canvas, Qt.LeftButton, pos=shown[3].view.canvas.rect().center())
+    assert survey.active == 3
+    qtbot.keyClick(survey, Qt.Key_P)
+    assert cat.decisions.state(survey.rows[3].photo_id).pick == 1
+    assert next(r for r in model._all if r.photo_id == survey.rows[3].photo_id).state.pick == 1   # the grid too
+    window.grab().save(str(tmp_path / "survey.png"))
+    qtbot.keyClick(survey, Qt.Key_Escape)
+    assert lib.pages.currentIndex() == 0 and len(grid.selected_rows()) == 4
+    grid.selectionModel().clearSelection()
+    qtbot.keyClick(grid, Qt.Key_N)                            # one photo or none: no survey, said why
+    assert lib.pages.currentIndex() == 0 and "select 2 to 12" in lib.count.text()

@@ -63,6 +63,8 @@ class _Canvas(QWidget):
                 p.drawImage(QRectF(target), image)
                 if v.clipping and v._mask is not None:
                     p.drawImage(QRectF(target), v._mask)
+            if v.dimmed:
+                p.fillRect(target, QColor(28, 28, 28, 170))
             self.painted_key = image.cacheKey()
         self.painted_at = time.perf_counter()
         p.end()
@@ -112,6 +114,7 @@ class ImageView(QScrollArea):
         self.zoom: float | None = None
         self.source_long: int | None = None   # the original's long side when the picture shown is reduced
         self.clipping = False
+        self.dimmed = False                 # a rejected photo, faded into the surround
         self.show_indicator = True
         self.focus = (0.5, 0.5)             # where a zoom opens, as fractions of the image
         self._group: list[ImageView] = []
@@ -168,6 +171,11 @@ class ImageView(QScrollArea):
         i = ZOOM_STEPS.index(self.zoom) if self.zoom in ZOOM_STEPS else 0
         self.set_zoom(ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, i + step))])
         return self.zoom
+
+    def set_dimmed(self, on: bool) -> None:
+        if on != self.dimmed:
+            self.dimmed = on
+            self.canvas.update()
 
     def set_clipping(self, on: bool) -> None:
         self.clipping = on

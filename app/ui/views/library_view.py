@@ -18,6 +18,7 @@ from app.core.library_grid import FILTERS, SORTS
 from ..library_model import LibraryModel, PathRole, RowRole
 from ..shortcuts import COLOUR_KEYS, GRID_KEYS, tooltip, undo_request
 from .loupe_view import LoupeView
+from .survey_view import MAX_SURVEY, MIN_SURVEY, SurveyView
 from .marks_delegate import MarksDelegate
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
@@ -30,6 +31,7 @@ class LibraryGrid(QListView):
     find_similar = Signal(str)
     decided = Signal()
     open_loupe = Signal(int)               # a row
+    open_survey = Signal()                 # the selected photos side by side (N)
 
     def __init__(self, session, model: LibraryModel, parent=None) -> None:
         super().__init__(parent)
@@ -97,7 +99,9 @@ class LibraryGrid(QListView):
             self.decided.emit()
             return
         letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0), "b": ("best", 1)}
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) or text == "f":
+        if text == "n":
+            self.open_survey.emit()
+        elif event.key() in (Qt.Key_Return, Qt.Key_Enter) or text == "f":
             if self.currentIndex().isValid():
                 self.open_loupe.emit(self.currentIndex().row())
         elif text in letters:
@@ -167,6 +171,11 @@ class LibraryView(QWidget):
             self.grid.open_loupe.connect(self.open_loupe)
             self.loupe.closed.connect(self.close_loupe)
             self.loupe.decided.connect(self.decided)
+            self.survey = SurveyView(session, workers)
+            self.pages.addWidget(self.survey)
+            self.grid.open_survey.connect(self.open_survey)
+            self.survey.closed.connect(self.close_loupe)
+            self.survey.decided.connect(self._survey_decided)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
@@ -185,9 +194,27 @@ class LibraryView(QWidget):
         self.pages.setCurrentWidget(self.loupe)
         self.loupe.open_row(row)
 
+    def open_survey(self) -> None:
+        """The selected photos side by side (2 to 12), as Lightroom's Survey."""
+        rows = self.grid.selected_rows()
+        if self.loupe is None or not MIN_SURVEY <= len(rows) <= MAX_SURVEY:
+            self.count.setText(f"Survey: select {MIN_SURVEY} to {MAX_SURVEY} photos (Ctrl+click), then N")
+            return
+        self.pages.setCurrentWidget(self.survey)
+        self.survey.show_rows(rows)
+
+    def _survey_decided(self) -> None:
+        self.model_.refresh_states()
+        self.decided.emit()
+
     def close_loupe(self) -> None:
-        """Back to the grid, with the photo the loupe showed selected."""
+        """Back to the grid, with the photo the loupe showed selected (from the survey: the
+        selection as it was)."""
+        from_survey = self.pages.currentWidget() is getattr(self, "survey", None)
         self.pages.setCurrentIndex(0)
+        self.grid.setFocus()
+        if from_survey:
+            return
         if self.loupe is not None and 0 <= self.loupe.row < self.model_.rowCount():
             index = self.model_.index(self.loupe.row, 0)
             self.grid.setCurrentIndex(index)

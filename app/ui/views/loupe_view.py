@@ -185,8 +185,6 @@ class LoupeView(QWidget):
         if r is None:
             return
         marks = decision_marks(r.state, r.suggested)
-        if r.state.label:
-            marks.append(f"label {r.state.label}")
         self.title.setText(f"{r.name}   —   {self.row + 1} of {self.model_.rowCount()}   " + "  ".join(marks))
 
     def _update_side(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget, QToolBar, QToolButton)
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QMessage
 from app.core import paths
 from app.core.catalog import CatalogError
 
+from .catalog_watch import CatalogWatch
 from .decisions_menu import DecisionsMenu
 from .help_overlay import HelpOverlay
 from .session import Session, library_root_for
@@ -77,10 +78,9 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(help_act)
         self._last_reload = 0.0
         geometry = qsettings().value(GEOMETRY_KEY)
-        self._data_version, self._stamp = None, None
-        self.watch = QTimer(self, interval=1000)
-        self.watch.timeout.connect(self._watch_catalog)
-        self.watch.start()
+        self.watch = CatalogWatch(self)          # the CLI or another window changing the catalog
+        self.watch.decisions_changed.connect(self.decisions_changed)
+        self.watch.photos_changed.connect(self._photos_changed_elsewhere)
         self.resize(1280, 820)
         if geometry is not None:
             self.restoreGeometry(geometry)              # the size and place the window had when it closed
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         if inside:
             self.library.set_folder(inside)
         self.tabs.currentChanged.connect(self._tab_changed)
-        self._data_version, self._stamp = None, self._catalog_stamp()
+        self.watch.watch(s.catalog)
         self._status()
         if index and folder:
             self.start_indexing()
@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.cancel_indexing()
+        self.watch.stop()
         self.workers.shutdown()
         if self.thumbs is not None:
             self.thumbs.shutdown()
@@ -268,33 +269,11 @@ class MainWindow(QMainWindow):
         if source is not None:
             self._xmp_feedback()
 
-    def _watch_catalog(self) -> None:
-        """Another process (the CLI, a second window) or a worker changed the catalog: its
-        decisions show at once, photos it trashed or brought back leave or return to the grid."""
-        if self.session is None:
-            return
-        try:
-            version = self.session.catalog.conn.execute("PRAGMA data_version").fetchone()[0]
-        except Exception:                       # a closed or busy catalog: the next tick
-            return
-        if version == self._data_version:
-            return
-        self._data_version = version
-        stamp = self._catalog_stamp()
-        if stamp == self._stamp:
-            return
-        photos_changed = stamp[1] != self._stamp[1]
-        self._stamp = stamp
-        if photos_changed and self.index_worker is None:
+    def _photos_changed_elsewhere(self) -> None:
+        if self.index_worker is None:           # (indexing reloads the views itself as it goes)
             self._files_changed()
         else:
             self.decisions_changed()
-
-    def _catalog_stamp(self) -> tuple:
-        conn = self.session.catalog.conn
-        return (conn.execute("SELECT COUNT(*), MAX(id), SUM(undone) FROM decisions").fetchone(),
-                conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall()
-                + conn.execute("SELECT COUNT(*), COUNT(restored_at) FROM trash_journal").fetchall())
 
     def _xmp_feedback(self) -> None:
         """A sidecar that could not follow a decision: said in a dialog the first time (with
@@ -313,7 +292,7 @@ class MainWindow(QMainWindow):
 
     def _files_changed(self) -> None:
         if self.session is not None:
-            self._stamp = self._catalog_stamp()
+            self.watch.resync()
             self.library.model_.reload()
             self.cull.reload()
             self._status()

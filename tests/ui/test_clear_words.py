@@ -62,6 +62,11 @@ def test_status_words_quit_key_and_menus_that_open_on_their_label(qtbot, isolate
     assert w.progress_label.text().startswith("indexing 3 of 10") and w.progress.value() == 3
     buttons = [w.toolbar.widgetForAction(a) for a in w.toolbar.actions() if a.menu() is not None]
     assert len(buttons) == 2 and all(b.popupMode() == QToolButton.InstantPopup for b in buttons)
+    w.training.phase.setText("train: preparing")
+    w.training._done(SimpleNamespace(needed=8, message="not enough picks yet: 12 preference pairs in 3 bursts",
+                                     current_agreement=None, new_agreement=None))
+    assert w.training.phase.text() == "not started: more decisions needed"
+    assert w.training.result.text().startswith("not enough picks yet")
     w.cull.indexing = True
     w.cull._loaded([])
     assert "still being indexed" in w.cull.header.text()

@@ -169,7 +169,7 @@ class TrainingView(QWidget):
 
     def _progress(self, events) -> None:
         for e in events:
-            self.phase.setText(f"{e.phase} ({e.done}/{e.total})" if e.total else e.phase)
+            self.phase.setText(f"{e.phase} ({e.done} of {e.total})" if e.total else e.phase)
             if e.metrics and "loss" in e.metrics:
                 self.plot.add_loss(e.phase, e.metrics["loss"])
             if e.metrics and "new_agreement" in e.metrics:
@@ -178,6 +178,8 @@ class TrainingView(QWidget):
 
     def _done(self, outcome) -> None:
         self.last_outcome = outcome
+        self.phase.setText("not started: more decisions needed" if getattr(outcome, "needed", 0)
+                           else "finished")                   # never a stale "train: preparing"
         self.result.setText(outcome_text(outcome))
         self.result.setWordWrap(True)
         self.refresh()

@@ -249,6 +249,8 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(i)
         if widget is self.cull:
             self.cull.setFocus()
+        elif widget is self.library:
+            (self.library.pages.currentWidget() if self.library.pages.currentIndex() else self.library.grid).setFocus()
         elif widget is self.people and not self.people.clusters:
             self.people.reload()
         elif widget is self.training:

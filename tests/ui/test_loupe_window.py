@@ -73,6 +73,10 @@ def test_enter_opens_any_photo_and_the_keys_decide_it(window, qtbot, tmp_path):
     assert cat.decisions.state(pid).pick == -1 and loupe.row == row + 1
     qtbot.keyClick(loupe, Qt.Key_Left)
     assert loupe.row == row
+    lib.set_view("rejected")                                     # a reload moves rows: the loupe keeps its photo
+    assert model.rowCount() == 1 and loupe.row == 0 != row and model.row_at(0).photo_id == pid
+    lib.set_view("all")
+    assert loupe.row == row and model.row_at(row).photo_id == pid
     qtbot.keyClick(loupe, Qt.Key_Escape)
     assert not lib.in_loupe and grid.currentIndex().row() == row
     qtbot.keyClick(grid, Qt.Key_F)

@@ -37,6 +37,7 @@ class LoupeView(QWidget):
         super().__init__(parent)
         self.session, self.model_, self.workers = session, model, workers
         self.row = 0
+        self._shown_id = None
         self._side = QTimer(self, singleShot=True, interval=40)     # facts and histogram after the picture
         self._side.timeout.connect(self._update_side)
         self._long_side: dict[int, int] = {}        # the originals' long sides, for the zoom of a reduced picture
@@ -113,6 +114,7 @@ class LoupeView(QWidget):
             self.title.setText("")
             return
         self.row = max(0, min(n - 1, row))
+        self._shown_id = self.model_.row_at(self.row).photo_id
         index = self.model_.index(self.row, 0)
         self.strip.setCurrentIndex(index)
         self.strip.scrollTo(index, QListView.PositionAtCenter)
@@ -177,8 +179,15 @@ class LoupeView(QWidget):
             self._show_picture()
 
     def _model_reset(self) -> None:
-        if self.isVisible():
-            self.show_row(min(self.row, self.model_.rowCount() - 1))
+        """The grid reloaded (indexing found photos, bursts were ranked): the same photo stays."""
+        if not self.isVisible():
+            return
+        pid = self._shown_id
+        for i in range(self.model_.rowCount()):
+            if self.model_.row_at(i).photo_id == pid:
+                self.show_row(i)
+                return
+        self.show_row(min(self.row, self.model_.rowCount() - 1))
 
     def _update_title(self) -> None:
         r = self.current_row()

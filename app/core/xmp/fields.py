@@ -89,8 +89,9 @@ def _colour_pick(colours: tuple[str, ...], conv: Convention) -> int | None:
 
 def external_changes(base: Fields | None, cur: Fields, conv: Convention) -> dict:
     """What the editor changed since ``base`` (None: never seen; every value set is a change),
-    in PhotoTriage's terms: {"pick": -1/0/1, "rating": 0-5, "best": bool}, only the fields
-    that changed."""
+    in PhotoTriage's terms: {"pick": -1/0/1, "rating": 0-5, "best": bool, "label": text or None},
+    only the fields that changed. A label is the user's colour label, unless the label setting
+    is on: then it is read as a pick or reject."""
     b = base or Fields()
     out: dict = {}
     if cur.rating != b.rating:
@@ -105,6 +106,8 @@ def external_changes(base: Fields | None, cur: Fields, conv: Convention) -> dict
         if value or b.pick_label in ("1", "3"):
             if out.get("pick") != -1 or value == -1:
                 out["pick"] = value
+    if not conv.labels and (cur.label or None) != (b.label or None):
+        out["label"] = (cur.label or "").strip() or None          # Lightroom's colour label, edited there
     if conv.labels and "pick" not in out:
         for changed, before, after in ((cur.label != b.label, _label_pick(b.label, conv), _label_pick(cur.label, conv)),
                                        (cur.colours != b.colours, _colour_pick(b.colours, conv),

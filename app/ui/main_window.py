@@ -220,11 +220,11 @@ class MainWindow(QMainWindow):
             self.library.set_folder(inside)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.watch.watch(s.catalog)
-        self._status()
         if index and folder:
             self.start_indexing()
         else:
             self.cull.reload()
+        self._status()
         return True
 
     def show_error(self, title: str, message: str) -> None:
@@ -322,8 +322,12 @@ class MainWindow(QMainWindow):
 
     def _status(self) -> None:
         counts = self.session.catalog.photos.counts()
-        self.statusBar().showMessage(f"{counts.get('ok', 0)} photos, {counts.get('skipped', 0)} skipped, "
-                                     f"{counts.get('missing', 0)} missing")
+        if not any(counts.values()):
+            self.statusBar().showMessage("no photos indexed yet: indexing the folder…" if self.index_worker is not None
+                                         else "no photos in this library yet: Rescan reads the folder")
+            return
+        parts = [f"{counts.get('ok', 0)} photos"] + [f"{counts[k]} {k}" for k in ("skipped", "missing") if counts.get(k)]
+        self.statusBar().showMessage(", ".join(parts))
 
     # indexing --------------------------------------------------------------
     def start_indexing(self) -> None:

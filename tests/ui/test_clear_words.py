@@ -55,6 +55,12 @@ def test_status_words_quit_key_and_menus_that_open_on_their_label(qtbot, isolate
     qtbot.addWidget(w)
     w.show()
     w.open_library(str(root), index=False)
+    assert w.statusBar().currentMessage() == "10 photos"              # no "0 skipped, 0 missing"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    w.open_library(str(empty), index=False)
+    assert w.statusBar().currentMessage() == "no photos in this library yet: Rescan reads the folder"
+    w.open_library(str(root), index=False)
     w._index_started = 0.0
     w._index_progress([Progress("scan", 1, None)])
     assert w.progress_label.text() == "scanning the folder: 1 file found" and w.progress.maximum() == 0

@@ -28,7 +28,7 @@ def _load(path: str, full: bool, area: tuple[int, int] | None):
 class PreviewCache(QObject):
     ready = Signal(str, bool)               # path, full
 
-    def __init__(self, workers, fit_capacity: int = 16, full_capacity: int = 5, parent=None) -> None:
+    def __init__(self, workers, fit_capacity: int = 16, full_capacity: int = 4, parent=None) -> None:
         super().__init__(parent)
         self.workers = workers
         self.capacity = {False: fit_capacity, True: full_capacity}
@@ -48,8 +48,8 @@ class PreviewCache(QObject):
     def request(self, path: str, full: bool = False) -> None:
         """Decode ``path`` unless it is cached or on its way; ``ready`` says when it is here."""
         key = (path, full)
-        if path in self._images[full] or key in self._pending:
-            return
+        if path in self._images[full] or key in self._pending or key in self.failed:
+            return                                  # (a file that failed is said, not tried again and again)
         self._pending.add(key)
         area = self.area
         self.workers.start(lambda cancel: _load(path, full, area), pool="thumbs",

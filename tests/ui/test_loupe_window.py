@@ -222,3 +222,25 @@ def test_survey_of_the_selected_photos(window, qtbot, tmp_path):
     grid.selectionModel().clearSelection()
     qtbot.keyClick(grid, Qt.Key_N)                            # one photo or none: no survey, said why
     assert lib.pages.currentIndex() == 0 and "select 2 to 12" in lib.count.text()
+
+
+def test_a_photo_that_cannot_be_decoded_is_said_once(window, qtbot):
+    lib, model = window.library, window.library.model_
+    row = _row_named(model, "tuxpaint-data_sheep.jpg")
+    loupe = lib.loupe
+    calls = []
+    real = loupe.previews.workers.start
+
+    def counting(fn, **kw):
+        calls.append(1)
+        return real(lambda cancel: (_ for _ in ()).throw(OSError("unreadable")), **kw)
+
+    loupe.previews.workers.start = counting
+    try:
+        lib.open_loupe(row)
+        qtbot.waitUntil(lambda: (model.row_at(row).path, False) in loupe.previews.failed, timeout=5000)
+        qtbot.wait(200)
+        assert "cannot show this photo" in loupe.view._text and "unreadable" in loupe.view._text
+        assert len(calls) <= 4                      # the photo and its neighbours once each, no retry loop
+    finally:
+        loupe.previews.workers.start = real

@@ -96,6 +96,17 @@ def main() -> int:
         pixmap = app.primaryScreen().grabWindow(0)
         pixmap.save(str(path))
         shots[name] = str(path)
+    # the loupe on the grid's first photo: the picture large, its info panel and histogram
+    window.tabs.setCurrentWidget(window.library)
+    window.library.open_loupe(0)
+    loupe = window.library.loupe
+    if not wait(lambda: not loupe.view.image().isNull() and loupe.info.histogram.hist is not None, 60):
+        empty.append("loupe")
+    wait(lambda: False, 0.7)
+    path = out / "loupe.png"
+    app.primaryScreen().grabWindow(0).save(str(path))
+    shots["loupe"] = str(path)
+    loupe.close_loupe()
     window.close()
     wait(lambda: False, 0.3)
     print(json.dumps({"platform": app.platformName(), "first_window_s": round(first_window, 2),

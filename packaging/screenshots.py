@@ -4,7 +4,10 @@
 
 FOLDER defaults to a copy of two bursts, singles and faces from the public test photos in
 tests/data. The library is indexed first, then each tab is
-shown and grabbed to OUT_DIR/<view>.png."""
+shown and grabbed to OUT_DIR/<view>.png; the library grid with a few marks (flags, stars,
+colour labels), and the loupe on a single photo: loupe.png (fit, info panel and histogram),
+loupe_100.png (100 %), loupe_clipping.png (clipped highlights and shadows shown, J); the
+survey of a burst's frames (survey.png)."""
 from __future__ import annotations
 
 import shutil
@@ -43,6 +46,62 @@ def simulate_dark_taste(catalog, bursts) -> None:
                 catalog.decisions.record(pid, "pick", -1)
 
 
+def mark_some(library) -> None:
+    """A few marks in the grid, as a photographer's first pass leaves them (flags, stars, labels)."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    grid, model = library.grid, library.model_
+    for row, keys in ((0, "p3"), (1, "x"), (2, "6"), (3, "p8"), (4, "5"), (6, "p9")):
+        if row < model.rowCount():
+            grid.selectionModel().select(model.index(row, 0), QItemSelectionModel.ClearAndSelect)
+            for key in keys:
+                kind = {"p": ("pick", 1, None), "x": ("pick", -1, None)}.get(key)
+                if kind is None and key in "6789":
+                    kind = ("label", None, {"6": "Red", "7": "Yellow", "8": "Green", "9": "Blue"}[key])
+                elif kind is None:
+                    kind = ("rating", int(key), None)
+                grid.apply(*kind)
+    grid.selectionModel().clearSelection()
+
+
+def loupe_shots(window, out: Path, wait, settle) -> None:
+    """The loupe on a single photo: fit with the info panel and histogram, 100 %, clipping (J)."""
+    library = window.library
+    model = library.model_
+    row = next((i for i in range(model.rowCount()) if not model.row_at(i).burst and "cliff" in model.row_at(i).name),
+               next((i for i in range(model.rowCount()) if not model.row_at(i).burst), 0))
+    library.open_loupe(row)
+    loupe = library.loupe
+    wait(lambda: not loupe.view.image().isNull(), 60)
+    wait(lambda: loupe.info.histogram.hist is not None, 30)
+    settle(1)
+    window.grab().save(str(out / "loupe.png"))
+    loupe.view.set_zoom(1.0)
+    wait(lambda: loupe.previews.get(model.row_at(loupe.row).path, True) is not None, 60)
+    settle(1)
+    window.grab().save(str(out / "loupe_100.png"))
+    loupe.view.set_zoom(None)
+    loupe.view.set_clipping(True)
+    settle(1)
+    window.grab().save(str(out / "loupe_clipping.png"))
+    loupe.view.set_clipping(False)
+    loupe.close_loupe()
+    # survey: the frames of the first burst side by side (N in the grid)
+    from PySide6.QtCore import QItemSelectionModel
+
+    burst = next((model.row_at(i).burst for i in range(model.rowCount()) if model.row_at(i).burst), None)
+    rows = [i for i in range(model.rowCount()) if burst and model.row_at(i).burst == burst][:6]
+    if len(rows) >= 2:
+        library.grid.selectionModel().clearSelection()
+        for i in rows:
+            library.grid.selectionModel().select(model.index(i, 0), QItemSelectionModel.Select)
+        library.open_survey()
+        wait(lambda: all(not c.view.image().isNull() for c in library.survey.cells if c.isVisible()), 60)
+        settle(1)
+        window.grab().save(str(out / "survey.png"))
+        library.close_loupe()
+
+
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -68,8 +127,10 @@ def main() -> int:
     wait(lambda: bool(window.cull.bursts))
     settle = lambda s=1.5: wait(lambda: False, s)  # noqa: E731
     window.tabs.setCurrentWidget(window.library)
+    mark_some(window.library)
     settle()
     window.grab().save(str(out / "library.png"))
+    loupe_shots(window, out, wait, settle)
     window.tabs.setCurrentWidget(window.cull)
     cull = window.cull
     cull.move_frame(1)

@@ -48,8 +48,10 @@ def decision_marks(state: DecisionState, suggested: bool = False) -> list[str]:
         marks.append("✗ rejected")
     if state.rating:
         marks.append("★" * state.rating)
+    if state.label:
+        marks.append(f"■ {state.label}")
     if suggested and not state.best:
-        marks.append("☆ suggested")
+        marks.append("◆ suggested")         # its own mark: never a star (a rating)
     if state.imported:
         marks.append("⇣ XMP")                       # taken from a sidecar or the file's own XMP
     return marks
@@ -85,7 +87,8 @@ def display_names(all_paths: list[str]) -> list[str]:
 def grid_rows(catalog, bursts=None) -> list[GridRow]:
     """Every photo in capture order; ``bursts``: ranked bursts (app/core/triage.BurstView) when
     known, for burst badges, suggestions and scores."""
-    photos = catalog.photos.grid()
+    trashed = catalog.trash.in_trash()          # sent to the trash: not in the library (an undo brings them back)
+    photos = [p for p in catalog.photos.grid() if not (p[0] in trashed and p[3] != "ok")]
     states = catalog.decisions.states()
     copies = Counter(h for _, _, h, status, _, _ in photos if h and status == "ok")
     near = catalog.pair_checks.duplicate_hashes()
@@ -108,10 +111,13 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
 
 
 def select(rows: list[GridRow], filter_name: str = "all", min_rating: int = 1, sort: str = "time",
-           person: str | None = None) -> list[GridRow]:
-    """The rows a filter keeps (``person``: also only photos of that named person), sorted."""
+           person: str | None = None, folder: str | None = None) -> list[GridRow]:
+    """The rows a filter keeps (``person``: also only photos of that named person; ``folder``:
+    only photos in that folder or below), sorted."""
     keep = FILTERS[filter_name]
-    return sorted((r for r in rows if keep(r, min_rating) and (person is None or person in r.people)),
+    inside = None if folder is None else os.path.abspath(folder).rstrip(os.sep) + os.sep
+    return sorted((r for r in rows if keep(r, min_rating) and (person is None or person in r.people)
+                   and (inside is None or os.path.abspath(r.path).startswith(inside))),
                   key=SORTS[sort])
 
 

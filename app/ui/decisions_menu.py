@@ -43,9 +43,32 @@ def _done_text(kind: str, r: dict) -> str:
     return f"{plural(len(r['files']), 'file')} put back from the trash" + failed
 
 
+TITLES = {"xmp": "Some XMP sidecars were not written", "export": "Some photos were not exported",
+          "trash": "Some photos were not sent to the trash", "undo": "Some files were not put back"}
+ADVICE = {"xmp": "The decisions are safe in the catalog. Make the folder writable (permissions, a read-only "
+                 "disk or share) and choose Decisions ▸ Write XMP sidecars again.",
+          "export": "Check that the destination is writable and has room, then export again: photos already "
+                    "there are not copied twice.",
+          "trash": "The photos that could not go stay where they are, still rejected. Make the folder "
+                   "writable and send the rejects to the trash again.",
+          "undo": "The files not put back are still in the system trash: make their folder writable and "
+                  "choose Decisions ▸ Undo trash again, or restore them from the trash."}
+
+
+def failure_text(kind: str, r: dict) -> str | None:
+    """The failures of a Decisions action in words, with what to do; None when all went well."""
+    failed = r.get("failed") or []
+    if not failed:
+        return None
+    shown = "\n".join(f"• {f['path']}: {f['reason']}" for f in failed[:8])
+    more = f"\n… and {len(failed) - 8} more" if len(failed) > 8 else ""
+    return f"{plural(len(failed), 'file')} failed:\n{shown}{more}\n\n{ADVICE[kind]}"
+
+
 class DecisionsMenu(QObject):
     changed = Signal()                     # files moved or trashed: views reload
     message = Signal(str)
+    failed = Signal(str, str)              # title, text: said in a dialog
 
     def __init__(self, window, session, workers, suggested=lambda: set()) -> None:
         """``suggested()``: the photo ids the cull view shows as their burst's suggested best
@@ -106,7 +129,7 @@ class DecisionsMenu(QObject):
     def start(self, kind: str) -> None:
         """The dry run first; the confirmation follows when it reports."""
         self.workers.start(self._job(kind, True), on_result=lambda r, k=kind: self.confirm(k, r),
-                           on_error=lambda m: self.message.emit(f"{kind} failed: {m.splitlines()[0]}"))
+                           on_error=lambda m: self._error(kind, m))
 
     def confirm(self, kind: str, plan: dict) -> None:
         text = _plan_text(kind, plan)
@@ -140,8 +163,16 @@ class DecisionsMenu(QObject):
     def run(self, kind: str) -> None:
         def done(report: dict) -> None:
             self.message.emit(_done_text(kind, report))
+            problem = failure_text(kind, report)
+            if problem:
+                self.failed.emit(TITLES[kind], problem)
             if kind in ("trash", "undo") or (kind == "export" and report.get("move")):
                 self.changed.emit()
 
-        self.workers.start(self._job(kind, False), on_result=done,
-                           on_error=lambda m: self.message.emit(f"{kind} failed: {m.splitlines()[0]}"))
+        self.workers.start(self._job(kind, False), on_result=done, on_error=lambda m: self._error(kind, m))
+
+    def _error(self, kind: str, message: str) -> None:
+        first = message.splitlines()[0]
+        self.message.emit(f"{kind} failed: {first}")
+        self.failed.emit(TITLES[kind].replace("Some", "The").replace("were not", "could not be"),
+                         f"{first}\n\n{ADVICE[kind]}")

@@ -18,6 +18,7 @@ class HelpOverlay(QFrame):
         layout.setContentsMargins(28, 20, 28, 20)
         self.text = QLabel(help_html())
         self.text.setTextFormat(Qt.RichText)
+        self.text.setWordWrap(True)
         layout.addWidget(self.text)
         parent.installEventFilter(self)
         self.hide()
@@ -26,6 +27,7 @@ class HelpOverlay(QFrame):
         if self.isVisible():
             self.hide()
             return
+        self.text.setFixedWidth(max(600, min(1150, self.parentWidget().width() - 100)))   # fits the window
         self.adjustSize()
         self._place()
         self.show()

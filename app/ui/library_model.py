@@ -27,7 +27,7 @@ class LibraryModel(QAbstractListModel):
         self._rows: list[GridRow] = []
         self._row_of_hash: dict[str, list[int]] = {}
         self.bursts = None
-        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time", "person": None}
+        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time", "person": None, "folder": None}
         self.thumbs = thumbs or ThumbnailCache(catalog.thumbs_dir, parent=self)
         self.thumbs.ready.connect(self._thumb_ready)
         self.reload()

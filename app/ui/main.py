@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.folder or args.db:
         window.open_library(os.path.abspath(args.folder) if args.folder else None,
                             os.path.abspath(args.db) if args.db else None, index=not args.no_index)
+    else:
+        window.open_last(index=not args.no_index)       # the library open when the window last closed
     window.show()
     return app.exec()
 

@@ -8,14 +8,15 @@ import time
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton,
-                               QTabWidget, QToolBar)
+                               QTabWidget, QToolBar, QToolButton)
 
 from app.core import paths
 from app.core.catalog import CatalogError
 
+from .catalog_watch import CatalogWatch
 from .decisions_menu import DecisionsMenu
 from .help_overlay import HelpOverlay
-from .session import Session
+from .session import Session, library_root_for
 from .shortcuts import tooltip
 from .thumbs import ThumbnailCache
 from .views.cull_view import CullView
@@ -28,6 +29,7 @@ from .views.training_view import TrainingView
 from .worker import WorkerPool
 
 RECENT_KEY = "library/recent"
+GEOMETRY_KEY = "window/geometry"
 
 
 def library_problem(folder: str | None, catalog_path: str | None) -> str | None:
@@ -38,6 +40,22 @@ def library_problem(folder: str | None, catalog_path: str | None) -> str | None:
     if catalog_path and os.path.isdir(catalog_path):
         return f"{catalog_path} is a folder: --db names a catalog file (e.g. {os.path.join(catalog_path, 'catalog.db')})"
     return None
+
+
+def progress_text(phase: str, done: int, total: int, message: str | None = None) -> str:
+    """What indexing is doing, in words (never "scan: 1/?")."""
+    if phase == "scan":
+        return f"scanning the folder: {done} file{'s' if done != 1 else ''} found" if not total \
+            else f"scanned: {total} file{'s' if total != 1 else ''}"
+    if phase == "index":
+        return f"indexing {done} of {total}" if total else f"indexing {done}"
+    if phase == "verify":
+        return f"checking unchanged files {done} of {total}" if total else "checking unchanged files"
+    if phase == "waiting":
+        return message or "waiting for another PhotoTriage process"
+    if phase == "done":
+        return "up to date" if message != "cancelled" else "cancelled"
+    return f"{phase}: {done} of {total}" if total else f"{phase}: {done}"
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +77,13 @@ class MainWindow(QMainWindow):
         help_act.setToolTip("Keyboard shortcuts:\n" + tooltip())
         self.toolbar.addAction(help_act)
         self._last_reload = 0.0
+        geometry = qsettings().value(GEOMETRY_KEY)
+        self.watch = CatalogWatch(self)          # the CLI or another window changing the catalog
+        self.watch.decisions_changed.connect(self.decisions_changed)
+        self.watch.photos_changed.connect(self._photos_changed_elsewhere)
         self.resize(1280, 820)
+        if geometry is not None:
+            self.restoreGeometry(geometry)              # the size and place the window had when it closed
 
     # chrome ----------------------------------------------------------------
     def _toolbar(self) -> None:
@@ -76,6 +100,11 @@ class MainWindow(QMainWindow):
         self.decisions_act = QAction("Decisions", self)
         self.decisions_act.setEnabled(False)          # a library must be open
         bar.addAction(self.decisions_act)
+        for act in (recent, self.decisions_act):          # the label opens the menu too, not only its arrow
+            bar.widgetForAction(act).setPopupMode(QToolButton.InstantPopup)
+        quit_act = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        quit_act.setShortcutContext(Qt.ApplicationShortcut)      # also from the loupe at full screen
+        self.addAction(quit_act)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
         self.progress.hide()                    # shown while indexing
@@ -104,6 +133,13 @@ class MainWindow(QMainWindow):
         qsettings().setValue(RECENT_KEY, items[:10])
         self._fill_recent()
 
+    def open_last(self, index: bool = True) -> bool:
+        """Open the most recent library still on disk (nothing when there is none)."""
+        for folder in self.recent():
+            if os.path.isdir(folder):
+                return self.open_library(folder, index=index)
+        return False
+
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a photo folder")
         if folder:
@@ -125,6 +161,11 @@ class MainWindow(QMainWindow):
         when it cannot be opened (nothing is created for it then)."""
         problem = library_problem(folder, catalog_path)
         session = None
+        inside = None                  # a folder inside an indexed library: that library, filtered to it
+        if problem is None and folder and not catalog_path:
+            root = library_root_for(folder, qsettings().value("catalog/dir") or None)
+            if root != os.path.abspath(folder):
+                folder, inside = root, os.path.abspath(folder)
         if problem is None:
             try:
                 session = (Session(catalog_path, folder) if catalog_path
@@ -138,10 +179,13 @@ class MainWindow(QMainWindow):
         self.session = session
         if folder:
             self._remember(os.path.abspath(folder))
-        self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}")
+        self.setWindowTitle(f"PhotoTriage — {paths.display(folder or catalog_path)}"
+                            + (f" (showing {os.path.relpath(inside, folder)})" if inside else ""))
         self.thumbs = ThumbnailCache(self.session.catalog.thumbs_dir, parent=self)
+        self.photo_grids = ()
+        self._xmp_warned = False
         s = self.session
-        self.library = LibraryView(s, self.thumbs)
+        self.library = LibraryView(s, self.thumbs, self.workers)
         self.cull = CullView(s, self.workers, self.thumbs)
         self.duplicates = DuplicatesView(s, self.workers, self.thumbs)
         self.people = PeopleView(s, self.workers, self.thumbs)
@@ -149,17 +193,21 @@ class MainWindow(QMainWindow):
         self.training = TrainingView(s, self.workers)
         self.settings = SettingsView(s)
         self.library.find_similar.connect(self.find_similar)
-        self.cull.decided.connect(self.training.refresh)
-        self.cull.decided.connect(self.library.model_.refresh_states)
         self.cull.loaded.connect(self.library.model_.set_bursts)
-        self.library.decided.connect(self.training.refresh)
-        self.library.decided.connect(self.cull.refresh_marks)
-        self.cull.decided.connect(self._xmp_feedback)
-        self.library.decided.connect(self._xmp_feedback)
+        # one state everywhere: a decision from any view shows at once in every other
+        for source in (self.cull, self.library, self.duplicates):
+            source.decided.connect(lambda src=source: self.decisions_changed(src))
+        self.photo_grids = (self.search.results, self.people.photos, self.duplicates.grid)
+        for grid in self.photo_grids:            # search results, a person's photos, duplicates: the grid's keys
+            grid.enable_decisions(s.catalog)
+            grid.decided.connect(lambda g=grid: self.decisions_changed(g))
+            grid.open_photo.connect(self.show_in_loupe)
+        self.people.named.connect(self.library.model_.reload)
         self.decisions = DecisionsMenu(self, s, self.workers,
                                        suggested=lambda: {b.best for b in self.cull.bursts if b.best is not None})
         self.decisions.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.decisions.changed.connect(self._files_changed)
+        self.decisions.failed.connect(self.show_error)
         self.decisions_act.setMenu(self.decisions.menu)
         self.decisions_act.setEnabled(True)
         self.tabs.clear()
@@ -168,12 +216,15 @@ class MainWindow(QMainWindow):
                              (self.settings, "Settings")):
             self.tabs.addTab(widget, name)
         self.tabs.setTabToolTip(self.tabs.indexOf(self.cull), "Keys (press ? for all):\n" + tooltip())
+        if inside:
+            self.library.set_folder(inside)
         self.tabs.currentChanged.connect(self._tab_changed)
-        self._status()
+        self.watch.watch(s.catalog)
         if index and folder:
             self.start_indexing()
         else:
             self.cull.reload()
+        self._status()
         return True
 
     def show_error(self, title: str, message: str) -> None:
@@ -187,6 +238,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.cancel_indexing()
+        self.watch.stop()
         self.workers.shutdown()
         if self.thumbs is not None:
             self.thumbs.shutdown()
@@ -197,23 +249,72 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(i)
         if widget is self.cull:
             self.cull.setFocus()
+        elif widget is self.library:
+            (self.library.pages.currentWidget() if self.library.pages.currentIndex() else self.library.grid).setFocus()
         elif widget is self.people and not self.people.clusters:
             self.people.reload()
         elif widget is self.training:
             self.training.refresh()
 
+    def decisions_changed(self, source=None) -> None:
+        """Decisions changed (a view, the Decisions menu, another process): new marks everywhere."""
+        if self.session is None:
+            return
+        if source is not self.library:
+            self.library.model_.refresh_states()
+        if source is not self.cull:
+            self.cull.refresh_marks()
+        for grid in self.photo_grids:
+            if grid is not source:
+                grid.refresh_marks()
+        self.training.refresh()
+        if source is not None:
+            self._xmp_feedback()
+
+    def _photos_changed_elsewhere(self) -> None:
+        if self.index_worker is None:           # (indexing reloads the views itself as it goes)
+            self._files_changed()
+        else:
+            self.decisions_changed()
+
     def _xmp_feedback(self) -> None:
-        """A sidecar that could not follow a decision is said in the status bar (the decision
-        itself is safe in the catalog)."""
+        """A sidecar that could not follow a decision: said in a dialog the first time (with
+        what to do), in the status bar after that (the decision itself is safe in the catalog)."""
         report = self.session.catalog.last_xmp_report if self.session else None
         if report is not None and report.failed:
             path, reason = report.failed[0]
             self.statusBar().showMessage(f"decision saved, but the XMP sidecar was not written: {reason}", 15000)
+            if not self._xmp_warned:
+                self._xmp_warned = True
+                self.show_error("The XMP sidecar was not written",
+                                f"{paths.display(path)}: {reason}\n\nYour decision is saved in the catalog. "
+                                "Make the folder writable (permissions, a read-only disk or share) and choose "
+                                "Decisions ▸ Write XMP sidecars, or turn off writing sidecars after each decision "
+                                "in Settings. Later failures are said in the status bar.")
 
     def _files_changed(self) -> None:
         if self.session is not None:
+            self.watch.resync()
             self.library.model_.reload()
             self.cull.reload()
+            self._status()
+
+    def show_in_loupe(self, path: str) -> None:
+        """A photo from any view large in the loupe, its filmstrip the library grid (the whole
+        library when the grid's filter does not show that photo)."""
+        model = self.library.model_
+
+        def row_of() -> int | None:
+            return next((i for i in range(model.rowCount()) if model.row_at(i).path == path), None)
+
+        row = row_of()
+        if row is None:
+            self.library.set_folder(None)
+            self.library.set_view("all", sort=self.library.sort.currentData())
+            row = row_of()
+        if row is not None:
+            self.tabs.setCurrentWidget(self.library)
+            self.library.open_loupe(row)
 
     def find_similar(self, path: str) -> None:
         self.tabs.setCurrentWidget(self.search)
@@ -221,14 +322,19 @@ class MainWindow(QMainWindow):
 
     def _status(self) -> None:
         counts = self.session.catalog.photos.counts()
-        self.statusBar().showMessage(f"{counts.get('ok', 0)} photos, {counts.get('skipped', 0)} skipped, "
-                                     f"{counts.get('missing', 0)} missing")
+        if not any(counts.values()):
+            self.statusBar().showMessage("no photos indexed yet: indexing the folder…" if self.index_worker is not None
+                                         else "no photos in this library yet: Rescan reads the folder")
+            return
+        parts = [f"{counts.get('ok', 0)} photos"] + [f"{counts[k]} {k}" for k in ("skipped", "missing") if counts.get(k)]
+        self.statusBar().showMessage(", ".join(parts))
 
     # indexing --------------------------------------------------------------
     def start_indexing(self) -> None:
         if self.session is None or not self.session.folder or self.index_worker is not None:
             return
         self._index_started = time.monotonic()
+        self.cull.indexing = True
         self.cancel_button.setEnabled(True)
         self.progress.reset()
         self.progress.show()
@@ -245,13 +351,16 @@ class MainWindow(QMainWindow):
     def _index_progress(self, events) -> None:
         e = events[-1]
         total = e.total or 0
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(min(e.done, max(total, 1)))
+        if total:
+            self.progress.setMaximum(total)
+            self.progress.setValue(min(e.done, total))
+        else:
+            self.progress.setRange(0, 0)             # busy: no total known yet
         eta = ""
         if e.phase == "index" and e.done and total:
             rate = e.done / max(1e-6, time.monotonic() - self._index_started)
             eta = f", about {int((total - e.done) / max(rate, 1e-6))} s left"
-        self.progress_label.setText(f"{e.phase}: {e.done}/{total or '?'}{eta}")
+        self.progress_label.setText(progress_text(e.phase, e.done, total, getattr(e, "message", None)) + eta)
         if time.monotonic() - self._last_reload > 1.0 and e.phase == "index":
             self._last_reload = time.monotonic()
             self.library.model_.reload()
@@ -264,6 +373,8 @@ class MainWindow(QMainWindow):
 
     def _index_finished(self) -> None:
         self.index_worker = None
+        if self.session is not None:
+            self.cull.indexing = False
         self.cancel_button.setEnabled(False)
         self.progress.hide()                   # a finished bar at 0 % reads as stuck
         if self.session is not None:
@@ -272,5 +383,6 @@ class MainWindow(QMainWindow):
             self.cull.reload()
 
     def closeEvent(self, event) -> None:
+        qsettings().setValue(GEOMETRY_KEY, self.saveGeometry())
         self.close_library()
         super().closeEvent(event)

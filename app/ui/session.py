@@ -10,6 +10,20 @@ from app.core import paths
 from app.core.catalog import Catalog
 
 
+def library_root_for(folder: str, catalogs_dir: str | None = None) -> str:
+    """The indexed library ``folder`` is part of (the nearest folder above it, or itself, that
+    has a catalog); ``folder`` itself when none has."""
+    folder = os.path.abspath(folder)
+    candidate = folder
+    while True:
+        if paths.find_catalog_path(candidate, catalogs_dir).exists():
+            return candidate
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return folder
+        candidate = parent
+
+
 class Session:
     def __init__(self, catalog_path: str | os.PathLike, folder: str | None = None) -> None:
         self.catalog_path = Path(catalog_path)

@@ -2,6 +2,8 @@
 tooltips and docs/keyboard.md's list all read it (a test checks that page against it)."""
 from __future__ import annotations
 
+COLOUR_KEYS = {"6": "Red", "7": "Yellow", "8": "Green", "9": "Blue"}     # colour labels, as in Lightroom
+
 # (keys as shown, what they do)
 CULL_KEYS: list[tuple[str, str]] = [
     ("Left / Right", "previous / next frame"),
@@ -10,6 +12,7 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("X", "reject the frame"),
     ("U", "unflag: neither picked nor rejected"),
     ("0-5", "rating"),
+    ("6-9", "colour label red, yellow, green, blue (the same key again takes it off)"),
     ("B", "mark as the best frame of its burst (also picks it)"),
     ("Z", "100 % loupe on and off, opening on the main face or the sharpest detail"),
     ("C", "compare: the frame beside the suggested best and the next contenders, zoom and pan in step"),
@@ -19,16 +22,49 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]
 GRID_KEYS: list[tuple[str, str]] = [
+    ("Enter, F or double-click", "open the photo in the loupe"),
+    ("N", "survey: the 2 to 12 selected photos side by side"),
     ("P or Space", "pick the selected photos"),
     ("X", "reject them"),
     ("U", "unflag them"),
     ("0-5", "rate them"),
+    ("6-9", "colour label red, yellow, green, blue (the same key again takes it off)"),
     ("B", "mark a burst frame as its burst's best"),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]
+LOUPE_KEYS: list[tuple[str, str]] = [
+    ("Left / Right", "previous / next photo (in the grid's filter and order)"),
+    ("Home / End", "first / last photo"),
+    ("P or Space", "pick the photo"),
+    ("X", "reject it"),
+    ("U", "unflag it"),
+    ("0-5", "rating"),
+    ("6-9", "colour label red, yellow, green, blue (the same key again takes it off)"),
+    ("B", "mark a burst frame as its burst's best"),
+    ("Z", "fit / 100 %"),
+    ("+ / -", "zoom steps: fit, 50, 100, 200 %"),
+    ("click", "zoom to 100 % at the point clicked; click again to fit; drag to pan"),
+    ("J", "show clipped highlights (red) and shadows (blue) on the picture"),
+    ("I", "info panel: histogram, exposure, camera, file, quality measurements"),
+    ("F", "full screen on and off"),
+    ("Esc, G or Enter", "back to the grid"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
+]
+SURVEY_KEYS: list[tuple[str, str]] = [
+    ("Left / Right or click", "choose the photo the keys act on (white frame)"),
+    ("P or Space, X, U, 0-5, 6-9, B", "pick, reject, unflag, rate, colour label, best: that photo"),
+    ("Esc, G, N or Enter", "back to the grid"),
+]
+LIST_KEYS: list[tuple[str, str]] = [
+    ("Enter, F or double-click", "open the photo in the loupe"),
+    ("P or Space, X, U, 0-5, 6-9", "pick, reject, unflag, rate, colour label the selected photos"),
+    ("Ctrl+Z", "undo"),
+]
 WINDOW_KEYS: list[tuple[str, str]] = [
     ("Ctrl+O", "open a folder"),
+    ("Ctrl+Q", "quit"),
     ("?", "this list of keys"),
 ]
 
@@ -45,12 +81,20 @@ def undo_request(event) -> bool | None:
 
 
 def help_html() -> str:
+    """Every key, in two columns so that the list fits a laptop's window."""
     def rows(keys):
-        return "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in keys)
+        return "".join(f"<tr><td style='padding-right:14px' nowrap><b>{k}</b></td><td width='330'>{v}</td></tr>"
+                       for k, v in keys)
 
-    return (f"<h3>Cull view</h3><table>{rows(CULL_KEYS)}</table>"
-            f"<h3>Library grid</h3><table>{rows(GRID_KEYS)}</table>"
-            f"<h3>Window</h3><table>{rows(WINDOW_KEYS)}</table>"
+    def section(title, keys):
+        return f"<h3>{title}</h3><table cellspacing='0'>{rows(keys)}</table>"
+
+    left = section("Cull view", CULL_KEYS) + section("Library grid", GRID_KEYS) + section("Window", WINDOW_KEYS)
+    right = (section("Loupe", LOUPE_KEYS)
+             + section("Survey (N in the grid)", SURVEY_KEYS)
+             + section("Search results, a person's photos, duplicates", LIST_KEYS))
+    return (f"<table><tr><td valign='top' style='padding-right:28px'>{left}</td>"
+            f"<td valign='top'>{right}</td></tr></table>"
             "<p>Decisions are saved at once. Press any key or click to close.</p>")
 
 

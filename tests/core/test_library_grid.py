@@ -39,7 +39,7 @@ def test_filters_and_sorts(catalog):
     assert names(filter_name="bursts", sort="name") == ["f01.jpg", "f02.jpg"]
     assert names(filter_name="best", sort="name") == ["f01.jpg", "f02.jpg"]       # marked and suggested
     badges = {r.name: r.badges() for r in rows}
-    assert badges["f01.jpg"] == "✔ best ▣ 2" and badges["f02.jpg"] == "☆ suggested ▣ 2"
+    assert badges["f01.jpg"] == "✔ best ▣ 2" and badges["f02.jpg"] == "◆ suggested ▣ 2"
     assert badges["zebra.jpg"] == "✗ rejected" and badges["apple.jpg"] == "★★★★"
 
 

@@ -116,3 +116,19 @@ def test_frames_chosen_with_ctrl_click_are_compared(qtbot, catalog, tmp_path):
     assert _shown(view) == [0, 1, 2]
     qtbot.keyClick(view, Qt.Key_C)                                   # off: the choice is cleared
     assert not view.compare and len(strip.selectedIndexes()) == 1
+
+
+def test_colour_label_keys_in_the_cull_view(qtbot, catalog, tmp_path):
+    view, ids, _ = _cull(qtbot, catalog, tmp_path)
+    qtbot.keyClick(view, Qt.Key_7)
+    assert catalog.decisions.state(ids[0]).label == "Yellow"
+    assert "■ Yellow" in view.strip.item(0).text()
+    qtbot.keyClick(view, Qt.Key_7)                                   # the same key again: off
+    assert catalog.decisions.state(ids[0]).label is None
+    qtbot.keyClick(view, Qt.Key_8)
+    qtbot.keyClick(view, Qt.Key_Right)
+    qtbot.keyClick(view, Qt.Key_X)
+    view.strip.viewport().grab().save(str(tmp_path / "cull_strip.png"))
+    from app.ui.library_model import RowRole
+    cells = [view.strip.item(i).data(RowRole) for i in range(2)]       # what the marks delegate draws
+    assert cells[0].state.label == "Green" and cells[1].state.pick == -1

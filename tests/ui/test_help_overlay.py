@@ -3,14 +3,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.ui.shortcuts import CULL_KEYS, GRID_KEYS, WINDOW_KEYS
+from app.ui.shortcuts import CULL_KEYS, GRID_KEYS, LIST_KEYS, LOUPE_KEYS, SURVEY_KEYS, WINDOW_KEYS
 
 KEYBOARD = Path(__file__).resolve().parents[2] / "docs" / "keyboard.md"
 
 
 def test_the_keyboard_page_lists_every_key():
     text = KEYBOARD.read_text()
-    for keys, what in CULL_KEYS + GRID_KEYS + WINDOW_KEYS:
+    for keys, what in CULL_KEYS + GRID_KEYS + LOUPE_KEYS + SURVEY_KEYS + LIST_KEYS + WINDOW_KEYS:
         assert f"| {keys} | {what} |" in text, keys
 
 
@@ -24,7 +24,7 @@ def test_question_mark_shows_every_key_and_any_key_closes(qtbot, library, isolat
     window.help.toggle()
     assert window.help.isVisible()
     shown = window.help.text.text()
-    for keys, what in CULL_KEYS + GRID_KEYS + WINDOW_KEYS:
+    for keys, what in CULL_KEYS + GRID_KEYS + LOUPE_KEYS + SURVEY_KEYS + LIST_KEYS + WINDOW_KEYS:
         assert keys in shown and what in shown
     window.help.grab().save(str(tmp_path / "help.png"))
     qtbot.keyClick(window.help, Qt.Key_Escape)

@@ -59,6 +59,11 @@ class TrashJournal:
         return self.conn.execute("SELECT MAX(batch) FROM trash_journal WHERE restored_at IS NULL "
                                  "AND undo_failed IS NULL").fetchone()[0]
 
+    def in_trash(self) -> set[int]:
+        """The photos PhotoTriage sent to the trash and no undo brought back."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT photo_id FROM trash_journal WHERE trashed IS NOT NULL AND restored_at IS NULL")}
+
     def entries(self, batch: int) -> list[dict]:
         return self._rows("batch = ? AND restored_at IS NULL", (batch,))
 

@@ -6,7 +6,10 @@ ones whose value has to change (``write_fields``). See docs/xmp-sync.md.
   1 star is "rated 1". A rating that goes from -1 to 0-5 is an un-reject (darktable).
 - ``digiKam:PickLabel``: 1 rejected, 3 accepted, 0 none.
 - ``xmp:Label`` and ``darktable:colorlabels``: the user's own unless the label setting is on;
-  even then only a label PhotoTriage wrote itself is ever replaced or removed.
+  even then only a label PhotoTriage wrote itself is ever replaced or removed. A colour label
+  the user gives in PhotoTriage (keys 6-9: Red, Yellow, Green, Blue, as in Lightroom) is written
+  as ``xmp:Label`` and wins over the pick/reject label; taken off in PhotoTriage, it is removed
+  only while the sidecar still holds the one PhotoTriage wrote.
 - ``dc:subject``: the best keyword marks the user's best frame only; a distinct keyword marks
   an unconfirmed suggestion when the user turns that on.
 """
@@ -43,6 +46,7 @@ class Ours:
     """The label and colour PhotoTriage wrote itself (the only ones it may replace or remove)."""
     label: str | None = None
     colour: str | None = None
+    user_label: str | None = None        # the colour label the user gave in PhotoTriage, as written
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -85,8 +89,9 @@ def _colour_pick(colours: tuple[str, ...], conv: Convention) -> int | None:
 
 def external_changes(base: Fields | None, cur: Fields, conv: Convention) -> dict:
     """What the editor changed since ``base`` (None: never seen; every value set is a change),
-    in PhotoTriage's terms: {"pick": -1/0/1, "rating": 0-5, "best": bool}, only the fields
-    that changed."""
+    in PhotoTriage's terms: {"pick": -1/0/1, "rating": 0-5, "best": bool, "label": text or None},
+    only the fields that changed. A label is the user's colour label, unless the label setting
+    is on: then it is read as a pick or reject."""
     b = base or Fields()
     out: dict = {}
     if cur.rating != b.rating:
@@ -101,6 +106,8 @@ def external_changes(base: Fields | None, cur: Fields, conv: Convention) -> dict
         if value or b.pick_label in ("1", "3"):
             if out.get("pick") != -1 or value == -1:
                 out["pick"] = value
+    if not conv.labels and (cur.label or None) != (b.label or None):
+        out["label"] = (cur.label or "").strip() or None          # Lightroom's colour label, edited there
     if conv.labels and "pick" not in out:
         for changed, before, after in ((cur.label != b.label, _label_pick(b.label, conv), _label_pick(cur.label, conv)),
                                        (cur.colours != b.colours, _colour_pick(b.colours, conv),
@@ -133,7 +140,16 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
     if pick_label is not None and doc.get(DIGIKAM, "PickLabel") != pick_label:
         doc.set(DIGIKAM, "PickLabel", pick_label)
     new_ours = Ours()
-    if conv.labels:
+    label = doc.get(XMP, "Label")
+    if state.label:                                      # the user's own colour label (keys 6-9)
+        if label != state.label:
+            doc.set(XMP, "Label", state.label)
+        new_ours.user_label = state.label
+        new_ours.label, new_ours.colour = None, ours.colour
+    elif ours.user_label is not None and label == ours.user_label:
+        doc.set(XMP, "Label", None)                      # taken off in PhotoTriage
+        ours = Ours(None, ours.colour)
+    if conv.labels and not state.label:
         want = conv.pick_label if state.pick == 1 else conv.reject_label if state.pick == -1 else None
         label = doc.get(XMP, "Label")
         users_colours = [c for c in doc.get_list(DARKTABLE, "colorlabels") if c != ours.colour]

@@ -18,7 +18,7 @@ from ..catalog.xmp_base import Base
 from .convention import Convention
 from .fields import Fields, external_changes
 
-FIELDS = ("pick", "rating", "best")
+FIELDS = ("pick", "rating", "best", "label")
 
 
 @dataclass
@@ -30,12 +30,13 @@ class Side:
 
 
 def catalog_values(state) -> dict:
-    return {"pick": state.pick, "rating": state.rating or 0, "best": bool(state.best)}
+    return {"pick": state.pick, "rating": state.rating or 0, "best": bool(state.best), "label": state.label or None}
 
 
 def _base_values(base: Base | None) -> dict:
     d = base.decision if base is not None else {}
-    return {"pick": d.get("pick", 0), "rating": d.get("rating", 0), "best": bool(d.get("best", False))}
+    return {"pick": d.get("pick", 0), "rating": d.get("rating", 0), "best": bool(d.get("best", False)),
+            "label": d.get("label")}
 
 
 def resolve(state, sides: list[Side], decided_ns: int | None, conv: Convention) -> tuple[dict, list[tuple[str, str]]]:
@@ -72,6 +73,8 @@ def import_rows(catalog, pid: int, imports: dict) -> list[tuple[int, str, int | 
         rows.append((pid, "pick", imports["pick"], None))
     if "rating" in imports:
         rows.append((pid, "rating", imports["rating"], None))
+    if "label" in imports:
+        rows.append((pid, "label", None, imports["label"]))
     if imports.get("best"):
         rows += _with_rules(catalog.decisions, pid, "best", 1, burst=burst_of(catalog, pid))
     return rows

@@ -125,7 +125,7 @@ def _merge(catalog, pid: int, path: str, sides: list[Side], decided: dict[int, i
             catalog.decisions.apply(import_rows(catalog, pid, imports), source="xmp")
             return catalog.decisions.state(pid)
         for f, v in imports.items():
-            state.apply(f, int(v), None, "xmp")
+            state.apply(f, None, v, "xmp") if f == "label" else state.apply(f, int(v), None, "xmp")
     return state
 
 

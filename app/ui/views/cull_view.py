@@ -2,7 +2,7 @@
 reasons), rejected frames dimmed; a large view with 100% zoom and a compare of 2 to 4
 frames with zoom and pan in step. Keyboard first (the table: app/ui/shortcuts.py):
 
-  Left/Right frame, Up/Down burst, P or Space accept, X reject, U unflag, 0-5 rating,
+  Left/Right frame, Up/Down burst, P or Space accept, X reject, U unflag, 0-5 rating, 6-9 colour label,
   B best, Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Z zoom 100%, C compare with the
   suggested best and the next contenders, +/- more or fewer frames; Ctrl+click in the
   filmstrip chooses the frames to compare.
@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
 from app.core import paths
 from app.core.culling import decide, undo
 from app.core.focus import focus_point
-from app.core.library_grid import decision_marks
+from app.core.library_grid import GridRow, decision_marks
 from app.core.triage import ranked_bursts
 
 from ..previews import load_preview
-from ..shortcuts import undo_request
+from ..library_model import RowRole
+from ..shortcuts import COLOUR_KEYS, undo_request
 from ..thumbs import dimmed
 from .image_view import ImageView
+from .marks_delegate import MarksDelegate
 
 MAX_COMPARE = 4
 
@@ -53,7 +55,8 @@ class CullView(QWidget):
         self.compare_count = 2
         self._preview_jobs = {}
         self._images: dict[tuple[str, bool], QImage] = {}
-        self.header = QLabel("No bursts yet: open a folder and wait for indexing.")
+        self.indexing = False                  # told by the window: what an empty view means depends on it
+        self.header = QLabel("Looking for bursts…")
         self.header.setStyleSheet("font-weight: bold; padding: 4px;")
         self.reasons = QLabel("")
         self.strip = QListWidget()
@@ -68,6 +71,8 @@ class CullView(QWidget):
         self.strip.setMovement(QListView.Static)
         self.strip.setResizeMode(QListView.Adjust)
         self.strip.setFixedHeight(182)
+        self.strip.setItemDelegate(MarksDelegate(QSize(164, 156), self.strip))    # the grid's marks
+        self.strip.setStyleSheet("QListWidget { background: #1c1c1c; }")
         self.strip.setFocusPolicy(Qt.NoFocus)
         self.strip.setSelectionMode(QAbstractItemView.ExtendedSelection)   # Ctrl+click: frames to compare
         self.strip.currentRowChanged.connect(self._strip_selected)
@@ -130,7 +135,10 @@ class CullView(QWidget):
         self.strip.blockSignals(True)
         self.strip.clear()
         if b is None:
-            self.header.setText("No bursts found.")
+            self.header.setText(
+                "Looking for bursts: the folder is still being indexed, they appear as it goes on." if self.indexing
+                else "No bursts in this library: every photo was taken on its own. Cull them in the Library tab "
+                     "(Enter opens a photo large).")
             self.strip.blockSignals(False)
             return
         for pid, path in zip(b.photo_ids, b.paths):
@@ -166,13 +174,15 @@ class CullView(QWidget):
             if score is not None:
                 name += f"  {score:.2f}"
             item.setText(name + ("\n" + " ".join(marks) if marks else ""))
+            item.setData(RowRole, GridRow(pid, b.paths[row], name, h, "ok", None, st, suggested=pid == b.best))
             item.setForeground(QColor("#888") if st.pick == -1 else QColor("#000"))
 
     def _progress_text(self) -> str:
         decided = sum(1 for b in self.bursts for pid in b.photo_ids
                       if self._state(pid).pick != 0 or self._state(pid).best)
         total = sum(len(b.photo_ids) for b in self.bursts)
-        return f"Burst {self.burst_index + 1} of {len(self.bursts)} — frame {self.frame_index + 1} of " \
+        folder = paths.display(self.burst.paths[0]).rsplit("/", 2)[-2] if "/" in paths.display(self.burst.paths[0]) else ""
+        return f"Burst {self.burst_index + 1} of {len(self.bursts)} (in {folder}/) — frame {self.frame_index + 1} of " \
                f"{len(self.burst.photo_ids)} — {decided}/{total} frames decided"
 
     def _show_frame(self) -> None:
@@ -252,11 +262,11 @@ class CullView(QWidget):
             self._show_frame()
 
     # actions ---------------------------------------------------------------
-    def record(self, kind: str, value: int) -> None:
+    def record(self, kind: str, value: int | None, text: str | None = None) -> None:
         pid = self.current_photo()
         if pid is None:
             return
-        decide(self.session.catalog, pid, kind, value, burst=self.burst.photo_ids if self.burst else ())
+        decide(self.session.catalog, pid, kind, value, text, burst=self.burst.photo_ids if self.burst else ())
         self._refresh_strip_icons()
         self.header.setText(self._progress_text())
         self.decided.emit()
@@ -323,6 +333,10 @@ class CullView(QWidget):
             actions[key]()
         elif text in letters:
             letters[text]()
+        elif text in COLOUR_KEYS:                 # the same key again takes the label off
+            pid, colour = self.current_photo(), COLOUR_KEYS[text]
+            if pid is not None:
+                self.record("label", None, None if (self._state(pid).label or "") == colour else colour)
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.record("rating", int(text))
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.core import paths
@@ -26,6 +26,8 @@ def file_size(n: int | None) -> str:
 
 
 class DuplicatesView(QWidget):
+    decided = Signal()                 # keep-one: every view shows it at once
+
     def __init__(self, session, workers, thumbs, parent=None) -> None:
         super().__init__(parent)
         self.session, self.workers = session, workers
@@ -80,7 +82,7 @@ class DuplicatesView(QWidget):
         for pid in order:
             path = g.paths[g.photo_ids.index(pid)]
             p = cat.photos.get(pid)
-            keep = "★ KEEP  " if pid == g.keeper else ""
+            keep = "✔ keep (suggested)  " if pid == g.keeper else ""
             items.append((f"{keep}{short_name(path)}\n{p['width']}×{p['height']}, {file_size(p['size'])}",
                           p["content_hash"], path))
         self.grid.set_items(items)
@@ -92,5 +94,6 @@ class DuplicatesView(QWidget):
         if 0 <= row < len(self.groups):
             g = self.groups[row]
             keep_one(self.session.catalog, g.keeper, [pid for pid in g.photo_ids if pid != g.keeper])
+            self.decided.emit()
             self.status.setText(f"kept {os.path.basename(g.paths[g.photo_ids.index(g.keeper)])}, "
-                                f"rejected {len(g.photo_ids) - 1} (one undo step: Ctrl+Z in the cull view)")
+                                f"rejected {len(g.photo_ids) - 1} (one undo step: Ctrl+Z in the grid or the cull view)")

@@ -1,17 +1,25 @@
 """Library grid: every photo, culled like the bursts. Badges for picked / rejected / rating /
 best / suggested / burst, filters and sorts (app/core/library_grid.py), the folder shown where
-names repeat. Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, B best of
-its burst, Ctrl+Z / Ctrl+Shift+Z undo and redo; "Find similar" on any photo."""
+names repeat. Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, 6-9 colour
+label, B best of its burst, Ctrl+Z / Ctrl+Shift+Z undo and redo; "Find similar" on any photo.
+Enter, F or a double-click opens the photo in the loupe (app/ui/views/loupe_view.py), whose
+filmstrip is this grid's model: the same filter, order and marks."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QSpinBox, QVBoxLayout, QWidget
+import os
+
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton, QSpinBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from app.core.culling import decide, undo
 from app.core.library_grid import FILTERS, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
-from ..shortcuts import GRID_KEYS, tooltip, undo_request
+from ..shortcuts import COLOUR_KEYS, GRID_KEYS, tooltip, undo_request
+from .loupe_view import LoupeView
+from .survey_view import MAX_SURVEY, MIN_SURVEY, SurveyView
+from .marks_delegate import MarksDelegate
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
                  "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested",
@@ -22,6 +30,8 @@ SORT_LABELS = {"time": "Capture time", "name": "Name", "folder": "Folder", "scor
 class LibraryGrid(QListView):
     find_similar = Signal(str)
     decided = Signal()
+    open_loupe = Signal(int)               # a row
+    open_survey = Signal()                 # the selected photos side by side (N)
 
     def __init__(self, session, model: LibraryModel, parent=None) -> None:
         super().__init__(parent)
@@ -34,6 +44,31 @@ class LibraryGrid(QListView):
         self.setBatchSize(200)
         self.setIconSize(QSize(160, 120))
         self.setGridSize(QSize(186, 192))
+        self.setItemDelegate(MarksDelegate(QSize(184, 190), self))
+        self.setStyleSheet("QListView { background: #1c1c1c; }")
+        self.doubleClicked.connect(lambda index: self.open_loupe.emit(index.row()))
+        self._kept: tuple[list[int], int | None] = ([], None)
+        model.modelAboutToBeReset.connect(self._keep_selection)
+        model.modelReset.connect(self._restore_selection)
+
+    def _keep_selection(self) -> None:
+        """A reload (bursts ranked, indexing, a filter) keeps the photos the user selected."""
+        current = self.currentIndex()
+        self._kept = ([r.photo_id for r in self.selected_rows()],
+                      current.data(RowRole).photo_id if current.isValid() else None)
+
+    def _restore_selection(self) -> None:
+        ids, current = self._kept
+        if not ids and current is None:
+            return
+        model, sel = self.model(), self.selectionModel()
+        wanted = set(ids)
+        for row in range(model.rowCount()):
+            pid = model.row_at(row).photo_id
+            if pid == current:
+                sel.setCurrentIndex(model.index(row, 0), QItemSelectionModel.NoUpdate)
+            if pid in wanted:
+                sel.select(model.index(row, 0), QItemSelectionModel.Select)
         self.setWordWrap(True)
         self.setMovement(QListView.Static)
         self.setSelectionMode(QListView.ExtendedSelection)
@@ -43,13 +78,13 @@ class LibraryGrid(QListView):
     def selected_rows(self):
         return [i.data(RowRole) for i in sorted(self.selectedIndexes(), key=lambda i: i.row())]
 
-    def apply(self, kind: str, value: int) -> int:
+    def apply(self, kind: str, value: int | None, text: str | None = None) -> int:
         """A decision on every selected photo; returns how many were decided."""
         rows = self.selected_rows()
         for r in rows:
             if kind == "best" and not r.burst_ids:
                 continue                      # best is a burst's frame; a single photo has none
-            decide(self.session.catalog, r.photo_id, kind, value, burst=r.burst_ids)
+            decide(self.session.catalog, r.photo_id, kind, value, text, burst=r.burst_ids)
         if rows:
             self.model().refresh_states()
             self.decided.emit()
@@ -64,8 +99,17 @@ class LibraryGrid(QListView):
             self.decided.emit()
             return
         letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0), "b": ("best", 1)}
-        if text in letters:
+        if text == "n":
+            self.open_survey.emit()
+        elif event.key() in (Qt.Key_Return, Qt.Key_Enter) or text == "f":
+            if self.currentIndex().isValid():
+                self.open_loupe.emit(self.currentIndex().row())
+        elif text in letters:
             self.apply(*letters[text])
+        elif text in COLOUR_KEYS:
+            rows = self.selected_rows()
+            same = rows and all((r.state.label or "").lower() == COLOUR_KEYS[text].lower() for r in rows)
+            self.apply("label", None, None if same else COLOUR_KEYS[text])    # the same key again: off
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.apply("rating", int(text))
         else:
@@ -82,7 +126,7 @@ class LibraryGrid(QListView):
 
 
 class LibraryView(QWidget):
-    def __init__(self, session, thumbs, parent=None) -> None:
+    def __init__(self, session, thumbs, workers=None, parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.model_ = LibraryModel(session.catalog, self, thumbs)
@@ -101,15 +145,40 @@ class LibraryView(QWidget):
         self.person = QComboBox()
         self.person.setToolTip("Only photos of a person you named in People")
         self.count = QLabel("")
+        self.folder_label = QLabel("")
+        self.folder_clear = QPushButton("Whole library")
+        self.folder_clear.setToolTip("Show the photos of every folder of the library")
+        self.folder_clear.clicked.connect(lambda: self.set_folder(None))
         bar = QHBoxLayout()
-        for w in (QLabel("Show"), self.filter, self.min_rating, self.person, QLabel("Sort by"), self.sort):
+        for w in (QLabel("Show"), self.filter, self.min_rating, self.person, QLabel("Sort by"), self.sort,
+                  self.folder_label, self.folder_clear):
             bar.addWidget(w)
+        self.folder_label.hide()
+        self.folder_clear.hide()
         bar.addStretch(1)
         bar.addWidget(self.count)
-        lay = QVBoxLayout(self)
+        grid_page = QWidget()
+        lay = QVBoxLayout(grid_page)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
         lay.addWidget(self.grid, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(grid_page)
+        self.loupe = None
+        if workers is not None:
+            self.loupe = LoupeView(session, self.model_, workers)
+            self.pages.addWidget(self.loupe)
+            self.grid.open_loupe.connect(self.open_loupe)
+            self.loupe.closed.connect(self.close_loupe)
+            self.loupe.decided.connect(self.decided)
+            self.survey = SurveyView(session, workers)
+            self.pages.addWidget(self.survey)
+            self.grid.open_survey.connect(self.open_survey)
+            self.survey.closed.connect(self.close_loupe)
+            self.survey.decided.connect(self._survey_decided)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
         self.filter.setToolTip("Keys on the selected photos:\n" + tooltip(GRID_KEYS))
         self.filter.currentIndexChanged.connect(self._view_changed)
         self.min_rating.valueChanged.connect(self._view_changed)
@@ -118,10 +187,49 @@ class LibraryView(QWidget):
         self.model_.modelReset.connect(self._count)
         self._count()
 
+    def open_loupe(self, row: int) -> None:
+        """The photo at ``row`` large, its filmstrip the grid in its order."""
+        if self.loupe is None or not 0 <= row < self.model_.rowCount():
+            return
+        self.pages.setCurrentWidget(self.loupe)
+        self.loupe.open_row(row)
+
+    def open_survey(self) -> None:
+        """The selected photos side by side (2 to 12), as Lightroom's Survey."""
+        rows = self.grid.selected_rows()
+        if self.loupe is None or not MIN_SURVEY <= len(rows) <= MAX_SURVEY:
+            self.count.setText(f"Survey: select {MIN_SURVEY} to {MAX_SURVEY} photos (Ctrl+click), then N")
+            return
+        self.pages.setCurrentWidget(self.survey)
+        self.survey.show_rows(rows)
+
+    def _survey_decided(self) -> None:
+        self.model_.refresh_states()
+        self.decided.emit()
+
+    def close_loupe(self) -> None:
+        """Back to the grid, with the photo the loupe showed selected (from the survey: the
+        selection as it was)."""
+        from_survey = self.pages.currentWidget() is getattr(self, "survey", None)
+        self.pages.setCurrentIndex(0)
+        self.grid.setFocus()
+        if from_survey:
+            return
+        if self.loupe is not None and 0 <= self.loupe.row < self.model_.rowCount():
+            index = self.model_.index(self.loupe.row, 0)
+            self.grid.setCurrentIndex(index)
+            self.grid.scrollTo(index)
+        self.grid.setFocus()
+
+    @property
+    def in_loupe(self) -> bool:
+        return self.loupe is not None and self.pages.currentWidget() is self.loupe
+
     def _fill_people(self) -> None:
         names = self.model_.people()
         current = self.person.currentData()
-        if [self.person.itemData(i) for i in range(1, self.person.count())] == names:
+        self.person.setVisible(bool(names))
+        if self.person.count() and [self.person.itemData(i) for i in range(1, self.person.count())] == names:
             return
         self.person.blockSignals(True)
         self.person.clear()
@@ -139,6 +247,18 @@ class LibraryView(QWidget):
         self.sort.setCurrentIndex(self.sort.findData(sort))
         self.person.setCurrentIndex(max(0, self.person.findData(person)))
         self._view_changed()
+
+    def set_folder(self, folder: str | None) -> None:
+        """Only the photos in ``folder`` (a folder inside the library) and below; None: all."""
+        from app.core import paths
+
+        root = self.session.folder
+        shown = os.path.relpath(folder, root) if folder and root and folder.startswith(root) else folder
+        self.folder_label.setText(f"in {paths.display(shown)}/" if folder else "")
+        self.folder_label.setToolTip(paths.display(folder) if folder else "")
+        self.folder_label.setVisible(bool(folder))
+        self.folder_clear.setVisible(bool(folder))
+        self.model_.set_view(folder=folder)
 
     def _view_changed(self) -> None:
         name = self.filter.currentData()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
+from app.core import paths
+from app.core.library_grid import display_names
 from app.core.people import assign, people
 from app.core.text import plural
 
@@ -16,6 +18,8 @@ from .photo_grid import PhotoGrid
 
 
 class PeopleView(QWidget):
+    named = Signal()                   # names changed: the grid's person filter follows at once
+
     def __init__(self, session, workers, thumbs, parent=None) -> None:
         super().__init__(parent)
         self.session, self.workers, self.thumbs = session, workers, thumbs
@@ -94,19 +98,21 @@ class PeopleView(QWidget):
             return
         c = self.clusters[row]
         self.faces.clear()
-        for f in c.faces:
-            item = QListWidgetItem(os.path.basename(f["path"]))
+        for f, name in zip(c.faces, display_names([paths.display(f["path"]) for f in c.faces])):
+            item = QListWidgetItem(name)
             item.setData(Qt.UserRole, f["id"])
             crop = self._crop(f)
             if crop is not None:
                 item.setIcon(QIcon(crop))
             self.faces.addItem(item)
-        seen, items = set(), []
+        seen, faces = set(), []
         for f in c.faces:
             if f["photo_id"] not in seen:
                 seen.add(f["photo_id"])
-                photo = self.session.catalog.photos.get(f["photo_id"])
-                items.append((os.path.basename(f["path"]), photo["content_hash"], f["path"]))
+                faces.append(f)
+        names = display_names([paths.display(f["path"]) for f in faces])     # the folder where names repeat
+        items = [(name, self.session.catalog.photos.get(f["photo_id"])["content_hash"], f["path"])
+                 for f, name in zip(faces, names)]
         self.photos.set_items(items)
 
     def _selected_clusters(self):
@@ -121,6 +127,7 @@ class PeopleView(QWidget):
         if ok and name.strip():
             assign(self.session.catalog, [f["id"] for f in c.faces], name.strip(), c.person_id)
             self.reload()
+            self.named.emit()
 
     def merge(self) -> None:
         chosen = self._selected_clusters()
@@ -131,9 +138,11 @@ class PeopleView(QWidget):
         faces = [f["id"] for c in chosen for f in c.faces]
         assign(self.session.catalog, faces, None if target.person_id else target.label, target.person_id)
         self.reload()
+        self.named.emit()
 
     def split(self) -> None:
         ids = [i.data(Qt.UserRole) for i in self.faces.selectedItems()]
         if ids:
             assign(self.session.catalog, ids, None)
             self.reload()
+            self.named.emit()

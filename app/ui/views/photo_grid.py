@@ -1,27 +1,48 @@
-"""A grid of photos with captions (search results, a person's photos, duplicate groups)."""
+"""A grid of photos with captions (search results, a person's photos, duplicate groups). With
+decisions enabled it takes the grid's keys on the selected photos (P or Space pick, X reject,
+U unflag, 0-5 rating, 6-9 colour label, Ctrl+Z / Ctrl+Shift+Z undo and redo; the marks show
+under the caption), and Enter, F or a double-click opens the photo in the loupe."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
+from app.core.culling import decide, undo
+from app.core.library_grid import decision_marks
+
+from ..shortcuts import COLOUR_KEYS, undo_request
+
+CaptionRole = Qt.UserRole + 10
+
 
 class PhotoGrid(QListWidget):
+    decided = Signal()
+    open_photo = Signal(str)
+
     def __init__(self, thumbs, icon=QSize(150, 110), parent=None) -> None:
         super().__init__(parent)
         self.thumbs = thumbs
+        self.catalog = None
         self.setViewMode(QListView.IconMode)
         self.setResizeMode(QListView.Adjust)
         self.setIconSize(icon)
         self.setSpacing(6)
         # a fixed cell for every photo: wide and tall thumbnails are scaled into the same box
         # (a size taken from the first item would clip the others)
-        self.setGridSize(QSize(icon.width() + 16, icon.height() + 40))
+        self.setGridSize(QSize(icon.width() + 16, icon.height() + 56))     # caption, a line of marks
         self.setWordWrap(True)
         self.setTextElideMode(Qt.ElideMiddle)
         self.setMovement(QListView.Static)
+        self.setSelectionMode(QListView.ExtendedSelection)
         self._hashes: dict[str, list[QListWidgetItem]] = {}
         thumbs.ready.connect(self._ready)
+        self.itemDoubleClicked.connect(lambda item: self.open_photo.emit(item.data(Qt.UserRole)))
+
+    def enable_decisions(self, catalog) -> None:
+        """Take the grid's decision keys on the selected photos (decided through ``catalog``)."""
+        self.catalog = catalog
+        self.refresh_marks()
 
     def set_items(self, items: list[tuple[str, str | None, str]]) -> None:
         """(caption, content hash, tooltip/path) per photo."""
@@ -31,12 +52,58 @@ class PhotoGrid(QListWidget):
             item = QListWidgetItem(caption)
             item.setToolTip(tip)
             item.setData(Qt.UserRole, tip)
+            item.setData(CaptionRole, caption)
             pix = self.thumbs.get(h)
             if pix is not None:
                 item.setIcon(QIcon(pix))
             if h:
                 self._hashes.setdefault(h, []).append(item)
             self.addItem(item)
+        self.refresh_marks()
+
+    def _photo_id(self, item) -> int | None:
+        return self.catalog.photos.id_for_path(item.data(Qt.UserRole)) if self.catalog is not None else None
+
+    def refresh_marks(self) -> None:
+        """Each caption with the photo's marks under it (decisions made anywhere)."""
+        if self.catalog is None:
+            return
+        states = self.catalog.decisions.states()
+        for i in range(self.count()):
+            item = self.item(i)
+            pid = self._photo_id(item)
+            marks = decision_marks(states[pid]) if pid in states else []
+            caption = item.data(CaptionRole) or ""
+            item.setText(caption + ("\n" + " ".join(marks) if marks else ""))
+
+    def keyPressEvent(self, event) -> None:
+        text = event.text().lower()
+        current = self.currentItem()
+        if (event.key() in (Qt.Key_Return, Qt.Key_Enter) or text == "f") and current is not None:
+            self.open_photo.emit(current.data(Qt.UserRole))
+            return
+        if self.catalog is None:
+            return super().keyPressEvent(event)
+        redo = undo_request(event)
+        letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0)}
+        if redo is not None:
+            undo(self.catalog, redo)
+        elif text in letters or text in COLOUR_KEYS or (text.isdigit() and 0 <= int(text) <= 5):
+            for item in self.selectedItems():
+                pid = self._photo_id(item)
+                if pid is None:
+                    continue
+                if text in letters:
+                    decide(self.catalog, pid, *letters[text])
+                elif text in COLOUR_KEYS:
+                    same = (self.catalog.decisions.state(pid).label or "") == COLOUR_KEYS[text]
+                    decide(self.catalog, pid, "label", None, None if same else COLOUR_KEYS[text])
+                else:
+                    decide(self.catalog, pid, "rating", int(text))
+        else:
+            return super().keyPressEvent(event)
+        self.refresh_marks()
+        self.decided.emit()
 
     def _ready(self, h: str) -> None:
         for item in self._hashes.get(h, []):

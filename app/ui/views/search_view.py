@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.core import paths
+from app.core.library_grid import display_names
 
 from .photo_grid import PhotoGrid
 
@@ -72,6 +73,7 @@ class SearchView(QWidget):
         from ..previews import load_preview
 
         self.status.setText(f"Searching for photos like {paths.display(path)}…")
+        self.query_path = os.path.abspath(path)
         self.query_label = os.path.basename(paths.display(path))
         self.workers.start(self.session.run_in_worker(lambda cat, cancel: search_by_example(cat, path, 40)),
                            on_result=self._show, on_error=self._error)
@@ -87,6 +89,7 @@ class SearchView(QWidget):
 
         if text.strip():
             self.query.clear()
+            self.query_path = None
             self.query_label = f"“{text.strip()}”"
             self.workers.start(self.session.run_in_worker(lambda cat, cancel: search_by_text(cat, text, 40)),
                                on_result=self._show, on_error=self._error)
@@ -95,16 +98,20 @@ class SearchView(QWidget):
         self.status.setText(message.splitlines()[0])
 
     def _show(self, results) -> None:
+        query = getattr(self, "query_path", None)        # the photo searched with is not its own result
+        results = sorted((r for r in results if query is None or os.path.abspath(r.path) != query),
+                         key=lambda r: -r.similarity)
         self.last_results = results
         cat = self.session.catalog
         items = []
-        for r in results:
+        names = display_names([paths.display(r.path) for r in results])
+        for r, name in zip(results, names):
             row = cat.photos.get(r.photo_id)
             mark = "  ✔ copy" if r.verified else ""
-            items.append((f"{r.similarity:.2f}  {os.path.basename(r.path)}{mark}", row and row["content_hash"], r.path))
+            items.append((f"{r.similarity:.2f}  {name}{mark}", row and row["content_hash"], r.path))
         self.results.set_items(items)
         copies = sum(1 for r in results if r.verified)
         self.status.setText(f"{len(results)} results for {self.query_label}: "
-                            + (f"{copies} verified {'copy' if copies == 1 else 'copies'} of it first (✔, checked on "
-                               "local features), then " if copies else "")
-                            + "the most similar (cosine similarity; the same scene comes first)")
+                            + "the most similar first (cosine similarity)"
+                            + (f"; ✔ marks {copies} verified {'copy' if copies == 1 else 'copies'} of it (checked on "
+                               "local features)" if copies else ""))

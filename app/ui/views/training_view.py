@@ -88,6 +88,25 @@ class Plot(QWidget):
             p.drawText(QRectF(x - 30, r.bottom() + 2, 60, 14), Qt.AlignCenter, f"fold {i + 1}")
 
 
+def outcome_text(o) -> str:
+    """A training result in words: what was compared on how many held-out choices, the margin
+    the new ranker had to beat, and what happens next."""
+    if o.current_agreement is None or o.new_agreement is None:
+        return o.message
+    gain = 100 * (o.new_agreement - o.current_agreement)
+    need = 100 * learning.ADOPT_MARGIN
+    held = f"{o.pairs} held-out choice{'s' if o.pairs != 1 else ''} (each pair of frames you preferred one of, " \
+           f"tested by a ranker that had not seen it)"
+    if o.adopted:
+        return (f"Adopted {o.version}: it agreed with {o.new_agreement:.1%} of your {held}, the current ranker "
+                f"({o.current}) with {o.current_agreement:.1%}: {gain:+.1f} points, more than the {need:.1f} it "
+                f"had to gain. The Cull view's suggestions now come from {o.version}; Roll back returns to "
+                f"{o.current}.")
+    return (f"Kept {o.current}: the new ranker agreed with {o.new_agreement:.1%} of your {held}, the current one "
+            f"with {o.current_agreement:.1%}: {gain:+.1f} points, and it had to gain at least {need:.1f}. "
+            f"Nothing changed. Decide more bursts (best frames, rejects) and train again.")
+
+
 class TrainingView(QWidget):
     def __init__(self, session, workers, parent=None) -> None:
         super().__init__(parent)
@@ -150,7 +169,7 @@ class TrainingView(QWidget):
 
     def _progress(self, events) -> None:
         for e in events:
-            self.phase.setText(f"{e.phase} ({e.done}/{e.total})" if e.total else e.phase)
+            self.phase.setText(f"{e.phase} ({e.done} of {e.total})" if e.total else e.phase)
             if e.metrics and "loss" in e.metrics:
                 self.plot.add_loss(e.phase, e.metrics["loss"])
             if e.metrics and "new_agreement" in e.metrics:
@@ -159,7 +178,10 @@ class TrainingView(QWidget):
 
     def _done(self, outcome) -> None:
         self.last_outcome = outcome
-        self.result.setText(outcome.message)
+        self.phase.setText("not started: more decisions needed" if getattr(outcome, "needed", 0)
+                           else "finished")                   # never a stale "train: preparing"
+        self.result.setText(outcome_text(outcome))
+        self.result.setWordWrap(True)
         self.refresh()
 
     def _error(self, message: str) -> None:

@@ -1,0 +1,47 @@
+"""Colour labels (keys 6-9) round trip through the sidecar as xmp:Label, as Lightroom reads and
+writes them: given in PhotoTriage they are written; changed or removed in an editor they come
+back; the pick/reject label setting keeps its meaning."""
+from __future__ import annotations
+
+from app.core.catalog import Catalog
+from app.core.culling import decide
+from app.core.jobs import drive
+from app.core.xmp.convention import Convention
+from app.core.xmp.document import XMP, XmpDocument
+from app.core.xmp.sidecars import sidecar_for
+from app.core.xmp.sync import import_xmp, write_sidecars
+from tests.decisions.helpers import add_photo, library
+
+
+def _label(side):
+    return XmpDocument(side.read_text()).get(XMP, "Label")
+
+
+def _edit(side, label):
+    doc = XmpDocument(side.read_text())
+    doc.set(XMP, "Label", label)
+    side.write_text(doc.serialize())
+
+
+def test_a_colour_label_round_trips_through_the_sidecar(tmp_path):
+    photo, = library(tmp_path, ["a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "label", None, "Green")
+        drive(write_sidecars(cat))
+        side = sidecar_for(str(photo), Convention.from_settings(cat.settings))
+        assert _label(side) == "Green"
+        _edit(side, "Yellow")                                     # changed in Lightroom
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).label == "Yellow" and cat.decisions.state(pid).imported
+        drive(write_sidecars(cat))
+        assert _label(side) == "Yellow"
+        _edit(side, None)                                         # taken off in Lightroom
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).label is None
+        decide(cat, pid, "label", None, "Red")                    # given again here, then taken off here
+        drive(write_sidecars(cat))
+        assert _label(side) == "Red"
+        decide(cat, pid, "label", None, None)
+        drive(write_sidecars(cat))
+        assert _label(side) is None

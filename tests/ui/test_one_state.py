@@ -1,0 +1,102 @@
+"""One state everywhere: a decision from any view, the Decisions menu or another process shows
+at once in every view; trashed photos leave the grid and come back on undo; failures of a
+Decisions action are said in a dialog with what to do."""
+import shutil
+from types import SimpleNamespace
+
+import pytest
+
+from app.core.catalog import Catalog
+from app.core.culling import decide
+from app.core.indexer import index_library
+from app.core.jobs import drive
+from app.ui.main_window import MainWindow
+from tests.helpers import REPO
+
+
+@pytest.fixture
+def window(qtbot, isolated_settings, tmp_path):
+    folder = tmp_path / "photos"
+    shutil.copytree(REPO / "resources" / "demo", folder, ignore=shutil.ignore_patterns("*.tsv"))
+    db = tmp_path / "catalog.db"
+    with Catalog(db) as cat:
+        drive(index_library(cat, str(folder)))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.open_library(str(folder), str(db), index=False)
+    w.show()
+    qtbot.waitExposed(w)
+    w.db = db
+    yield w
+    w.close()
+
+
+def _row(model, name):
+    return next(model.row_at(i) for i in range(model.rowCount()) if model.row_at(i).name == name)
+
+
+def test_a_decision_from_another_process_shows_at_once(window, qtbot):
+    model = window.library.model_
+    with Catalog(window.db) as other:                        # as `phototriage pick` does, in its own process
+        pid = other.photos.id_for_path(_row(model, "tuxpaint-data_sheep.jpg").path)
+        decide(other, pid, "pick", -1)
+        decide(other, pid, "rating", 2)
+    qtbot.waitUntil(lambda: _row(model, "tuxpaint-data_sheep.jpg").state.pick == -1, timeout=5000)
+    assert _row(model, "tuxpaint-data_sheep.jpg").state.rating == 2
+
+
+def test_keep_one_in_duplicates_shows_in_the_grid(window, qtbot):
+    model, dup = window.library.model_, window.duplicates
+    keeper, other = _row(model, "f01.jpg"), _row(model, "f02.jpg")
+    dup.groups = [SimpleNamespace(keeper=keeper.photo_id, photo_ids=[keeper.photo_id, other.photo_id],
+                                  paths=[keeper.path, other.path], kind="near copy")]
+    dup.list.addItem("near copy: 2 photos")
+    dup.list.setCurrentRow(0)
+    dup.reject_others()
+    assert _row(model, "f02.jpg").state.pick == -1 and _row(model, "f01.jpg").state.pick == 1
+    window.library.set_view("rejected")
+    assert [model.row_at(i).name for i in range(model.rowCount())] == ["f02.jpg"]
+
+
+def test_trashed_photos_leave_the_grid_and_come_back_on_undo(window, qtbot):
+    model = window.library.model_
+    grid = window.library.grid
+    for name in ("f03.jpg", "f04.jpg"):
+        grid.setCurrentIndex(model.index(next(i for i in range(model.rowCount()) if model.row_at(i).name == name), 0))
+        grid.apply("pick", -1)
+    total = model.rowCount()
+    window.decisions.run("trash")
+    qtbot.waitUntil(lambda: model.rowCount() == total - 2, timeout=20000)
+    assert not any(model.row_at(i).name in ("f03.jpg", "f04.jpg") for i in range(model.rowCount()))
+    assert "⚠" not in " ".join(model.row_at(i).badges() for i in range(model.rowCount()))
+    window.decisions.run("undo")
+    qtbot.waitUntil(lambda: model.rowCount() == total, timeout=20000)
+    assert _row(model, "f03.jpg").status == "ok" and _row(model, "f03.jpg").state.pick == -1
+
+
+def test_a_failed_decisions_action_is_said_in_a_dialog_with_what_to_do(window, qtbot):
+    window.decisions._error("xmp", "PermissionError: [Errno 13] Permission denied: '/photos/a.xmp'\ntraceback…")
+    assert "Permission denied" in window.last_error and "writable" in window.last_error
+    from app.ui.decisions_menu import failure_text
+    text = failure_text("trash", {"failed": [{"path": "/p/a.jpg", "reason": "read-only file system"}]})
+    assert "1 file failed" in text and "/p/a.jpg: read-only file system" in text and "still rejected" in text
+    assert failure_text("trash", {"failed": []}) is None
+
+
+def test_search_results_take_the_grid_keys_and_open_in_the_loupe(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    model, results = window.library.model_, window.search.results
+    paths = [_row(model, n).path for n in ("f01.jpg", "tuxpaint-data_sheep.jpg")]
+    results.set_items([(f"0.9{i}  {p.rsplit('/', 1)[-1]}", None, p) for i, p in enumerate(paths)])
+    window.library.set_view("picked")
+    results.setCurrentRow(1)
+    qtbot.keyClick(results, Qt.Key_P)
+    qtbot.keyClick(results, Qt.Key_7)
+    sheep = next(r for r in model._all if r.name == "tuxpaint-data_sheep.jpg")
+    assert sheep.state.pick == 1 and sheep.state.label == "Yellow"               # the grid's row has it
+    assert "✓ picked" in results.item(1).text() and "■ Yellow" in results.item(1).text()
+    results.setCurrentRow(0)                   # f01 is not picked: the loupe opens on the whole library
+    qtbot.keyClick(results, Qt.Key_Return)
+    assert window.tabs.currentWidget() is window.library and window.library.in_loupe
+    assert model.row_at(window.library.loupe.row).path == paths[0]

@@ -83,7 +83,8 @@ needs_model = pytest.mark.skipif(not eye_state.available(),
 @pytest.fixture(scope="module")
 def portrait_bursts(tmp_path_factory):
     """Two real portrait bursts of five frames, indexed like any library: in one every frame
-    has the subject's lids closed; in the other only the middle frame has open eyes."""
+    has the subject's lids closed; in the other only the middle frame has open eyes (lids drawn
+    with other seeds, so no frame is a copy of one in the other burst)."""
     from benchmarks.triage_library import _save
     from models.face.detection import FaceAnalyzer
     from tests.triage.test_ranking_learning import _index
@@ -95,7 +96,7 @@ def portrait_bursts(tmp_path_factory):
     names = {}
     for burst in ("all_closed", "one_open"):
         for i in range(5):
-            frame = img if (burst == "one_open" and i == 2) else close_eyes(img, marks, random.Random(10 * i + 1))
+            frame = img if (burst == "one_open" and i == 2) else close_eyes(img, marks, random.Random(10 * i + (1 if burst == "all_closed" else 5)))
             path = base / "lib" / f"{burst}_{i}.jpg"
             path.parent.mkdir(exist_ok=True)
             _save(frame, path, 1.7e9 + (0 if burst == "all_closed" else 100) + 0.2 * i, ("Sony", "ILCE-7RM3"))

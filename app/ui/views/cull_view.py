@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
 
 from app.core import paths
 from app.core.culling import decide, undo
+from app.core.eye_state import frame_caption
 from app.core.focus import focus_point
 from app.core.library_grid import GridRow, decision_marks
 from app.core.triage import ranked_bursts
@@ -208,7 +209,7 @@ class CullView(QWidget):
             row = b.photo_ids.index(pid)
             marks = decision_marks(self._state(pid), pid == b.best)
             caption.setText(f"{paths.display(b.paths[row]).rsplit('/', 1)[-1]}  {b.scores.get(pid, 0.0):.2f}  "
-                            + " ".join(marks))
+                            + " ".join(marks) + "  " + frame_caption(self.session.catalog, pid))
             self._request(view, b.paths[row])
 
     def shown_ids(self) -> list[int]:

@@ -18,6 +18,11 @@ embedding moved still has a layout >= 0.95, which different photos never reach),
 burst's first frame, loosely (no chaining from scene to scene; a panning burst drifts), and, where both
 frames show a face, when it is the same person (SFace). Singletons are not bursts.
 
+Sets by intent (:mod:`app.core.sets`): consecutive frames that register as panorama steps are
+joined into one set, and every set has a ``kind``: ``burst`` (frames of a moment: one best),
+``bracket``, ``panorama``, ``focus_stack`` or ``timelapse`` (shot on purpose as a set: kept
+whole, no best and no reject suggestion).
+
 Defaults were measured on tests/data: consecutive burst frames have cosine 0.84-0.997,
 different photos at most 0.63 (EfficientNet-Lite0 embeddings).
 """
@@ -62,6 +67,14 @@ class Burst:
     id: str
     photo_ids: list[int]
     paths: list[str]
+    kind: str = "burst"                   # app.core.sets.kinds: burst | bracket | panorama | focus_stack | timelapse
+
+    @property
+    def kept_whole(self) -> bool:
+        """Shot on purpose as a set: no best frame, nothing suggested for rejection."""
+        from .sets.kinds import KEPT_WHOLE
+
+        return self.kind in KEPT_WHOLE
 
 
 def load_frames(catalog) -> list[Frame]:
@@ -182,10 +195,15 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     vectors = dict(zip(ids.tolist(), vecs))
     ids, vecs = catalog.features.vectors("layout16")
     layouts = dict(zip(ids.tolist(), layout_views_all(vecs))) if len(ids) else {}
+    from .sets.intent import Pictures, join_panoramas, set_kind
+
+    frames = distinct_frames(catalog)
+    pictures = Pictures(catalog)
     bursts = []
-    for frames in group(distinct_frames(catalog), vectors, settings, layouts):
-        key = hashlib.blake2b(",".join(str(f.id) for f in frames).encode(), digest_size=6).hexdigest()
-        bursts.append(Burst(f"b{frames[0].id}-{key}", [f.id for f in frames], [f.path for f in frames]))
+    for members in join_panoramas(frames, group(frames, vectors, settings, layouts), vectors, pictures):
+        key = hashlib.blake2b(",".join(str(f.id) for f in members).encode(), digest_size=6).hexdigest()
+        bursts.append(Burst(f"b{members[0].id}-{key}", [f.id for f in members], [f.path for f in members],
+                            set_kind(catalog, members, pictures)))
     return bursts
 
 

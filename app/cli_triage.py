@@ -50,6 +50,8 @@ def cmd_bursts(args) -> Any:
         out = []
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
             item = {"id": b.id, "kind": b.kind, "photos": list(b.paths)}
+            if b.copies:
+                item["copies"] = b.copies
             if b.best is not None:
                 path_of = dict(zip(b.photo_ids, b.paths))
                 item.update({"best": path_of[b.best], "best_is_users": b.confirmed,

@@ -62,8 +62,10 @@ def suggest_keeper(ids: list[int], rows: dict[int, dict]) -> int:
     """The original, as far as the files tell: full resolution (a resized or cropped copy has
     fewer pixels), then richer metadata (exports and messengers strip EXIF), then the older file
     (a mirrored, re-encoded or colour-edited copy is made after its original), then the sharper
-    subject, then a name that is not a copy's ("x (1).jpg", "x copy.jpg"), then the earliest indexed."""
-    return max(ids, key=lambda i: (rows[i]["pixels"], rows[i]["meta"], -rows[i]["mtime_ns"],
+    the larger file (of one size in pixels, the less compressed: a q35 copy's blocks look
+    "sharp"), then the sharper subject, then a name that is not a copy's ("x (1).jpg",
+    "x copy.jpg"), then the earliest indexed."""
+    return max(ids, key=lambda i: (rows[i]["pixels"], rows[i]["meta"], -rows[i]["mtime_ns"], rows[i].get("bytes", 0),
                                    round(rows[i]["sharpness"], 1), not copy_name(rows[i].get("path", "")), -i))
 
 
@@ -214,6 +216,17 @@ class _PreparedCache:
         return self.items.get(pid)
 
 
+def verify_pair(pa: Prepared, pb: Prepared, ra: dict, rb: dict) -> bool:
+    """Is one of the two pictures a copy of the other? Geometric verification; where both
+    capture times are known and differ (by whole hours), also the same exposure's noise. The
+    duplicates view and the sets (app/core/sets/copies.py) both ask this, and share verdicts."""
+    ok = compare_prepared(pa, pb).duplicate
+    if ok and times_disagree(ra, rb):
+        evidence = same_exposure(ra["path"], rb["path"])
+        ok = evidence is None or evidence.copy
+    return ok
+
+
 def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
     """Geometric verification of candidate pairs (in threads: OpenCV releases the GIL); verdicts
     are kept in the catalog by the two pictures' content hashes, so a re-run verifies only
@@ -232,13 +245,7 @@ def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
 
     def check(pair):
         pa, pb = cache.get(pair[0]), cache.get(pair[1])
-        if pa is None or pb is None:
-            return None
-        ok = compare_prepared(pa, pb).duplicate
-        if ok and times_disagree(rows[pair[0]], rows[pair[1]]):
-            evidence = same_exposure(rows[pair[0]]["path"], rows[pair[1]]["path"])
-            ok = evidence is None or evidence.copy
-        return ok
+        return None if pa is None or pb is None else verify_pair(pa, pb, rows[pair[0]], rows[pair[1]])
 
     workers = workers or min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:

@@ -20,6 +20,7 @@ class BurstView:
     scores: dict[int, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     kind: str = "burst"                     # app.core.sets.kinds; a kept-whole set has no best and no suggestion
+    copies: dict[str, list[str]] = field(default_factory=dict)   # a frame's path -> its copies' paths (not frames)
 
 
 RANK_BATCH = 200       # bursts whose features are read and scored together
@@ -41,7 +42,8 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
         for b in chunk:
             if cancel is not None and cancel.cancelled:
                 return out
-            view = BurstView(b.id, b.photo_ids, b.paths, [content_hash.get(pid) for pid in b.photo_ids], kind=b.kind)
+            view = BurstView(b.id, b.photo_ids, b.paths, [content_hash.get(pid) for pid in b.photo_ids], kind=b.kind,
+                             copies=b.copy_paths)
             if ranked is not None and not b.kept_whole:
                 r = next(ranked)
                 view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons

@@ -29,6 +29,7 @@ class Pictures:
         self.catalog = catalog
         self.hashes = catalog.photos.content_hashes()
         self.items: dict[str, object] = {}
+        self.verdicts: dict | None = None           # the catalog's duplicate verdicts, read on first use
 
     def load(self, ids) -> None:
         from ..local_features import prepared_pictures

@@ -77,6 +77,9 @@ def join_panoramas(frames, groups, vectors, pictures: Pictures) -> list[list]:
     for f in frames:
         streams[f.camera].append(f)
     links = UnionFind()
+    for g in groups:                     # every burst is one set to start with
+        for f in g[1:]:
+            links.union(g[0].id, f.id)
     by_id = {f.id: f for f in frames}
     for stream in streams.values():
         stream.sort(key=lambda f: (f.ts, f.path))
@@ -92,17 +95,8 @@ def join_panoramas(frames, groups, vectors, pictures: Pictures) -> list[list]:
                 continue
             if panorama_step(pictures.step(a.id, b.id)):
                 links.union(a.id, b.id)
-    if not links.parent:
-        return groups
-    for g in groups:
-        for f in g[1:]:
-            if g[0].id in links.parent or f.id in links.parent:
-                links.union(g[0].id, f.id)
-    joined = links.groups()
-    taken = {i for g in joined for i in g}
-    out = [g for g in groups if g[0].id not in taken]
-    out += [sorted((by_id[i] for i in g), key=lambda f: (f.ts, f.path)) for g in joined]
-    return sorted(out, key=lambda g: (g[0].ts, g[0].path))
+    joined = [sorted((by_id[i] for i in g), key=lambda f: (f.ts, f.path)) for g in links.groups()]
+    return sorted(joined, key=lambda g: (g[0].ts, g[0].path))
 
 
 @lru_cache(maxsize=65536)

@@ -126,21 +126,35 @@ def file_exposure(path: str) -> tuple[float | None, bool]:
 
 
 def frame_facts(catalog, frames, pictures: Pictures) -> list[FrameFacts]:
+    """What the catalog knows of each frame's exposure; the file's exposure bias and bracket
+    mode are read only where the catalog has no exposure time and aperture (they tell nothing
+    more where the settings are known)."""
     quality = catalog.features.quality([f.id for f in frames])
     out = []
     for f in frames:
         row = catalog.photos.get(f.id) or {}
-        bias, bracket = file_exposure(f.path)
+        known = row.get("exposure_time") and row.get("f_number")
+        bias, bracket = (None, False) if known else file_exposure(f.path)
         out.append(FrameFacts(f.id, f.ts, row.get("exposure_time"), row.get("f_number"), row.get("iso"), bias,
                               bracket, (quality.get(f.id) or {}).get("brightness_mean"), None))
     return out
 
 
+SLOW_SEQUENCE_S = 0.5           # median gap: a burst faster than this is one moment, not registered
+
+
 def set_kind(catalog, frames, pictures: Pictures) -> str:
+    """The set's kind. Registering frames costs (thumbnails, keypoints): a fast burst (frames
+    under half a second apart, as a camera's continuous drive shoots) is not registered: a
+    panorama, a timelapse or a hand-made focus stack is shot slower."""
     facts = frame_facts(catalog, frames, pictures)
     memo: list = []
+    gaps = np.diff([f.ts for f in frames])
+    fast = len(gaps) and frames[0].time_source == "exif" and float(np.median(gaps)) < SLOW_SEQUENCE_S
 
     def steps() -> list:
+        if fast:
+            return [None] * len(gaps)
         if not memo:
             for fact in facts:
                 fact.gray = pictures.gray(fact.id)

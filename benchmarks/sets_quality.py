@@ -11,7 +11,9 @@ sorted positions ``tune``, odd ``report``), one camera, each sequence in its own
 - panorama: five overlapping crops (40% of a wide photo's width, 25% steps, a rotation of up to
   2 degrees), 2.5 s apart;
 - focus_stack: four frames of one photo on a tripod, each sharp in its own band, 1 s apart;
-- timelapse: six frames of one view (light drifting, noise), 6 s apart.
+- timelapse: six frames of one view (light drifting, noise), 6 s apart;
+- brackets back to back (three brackets of one view, 2 s apart: each its own set), and a long
+  panorama of 20 frames (Facet's 33-frame panorama was split into 7 groups).
 Per kind: sequences found as one set of the right kind; sequences whose set got a best."""
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageFilter, TiffImagePlugin
 
-from benchmarks.duplicates_quality import sources
+from benchmarks.duplicates_quality import exposure, sources
 from training.config import testdata_root
 
 TESTDATA = testdata_root()
@@ -86,6 +88,24 @@ def build(root: Path, split: str) -> dict[str, tuple[str, list[str]]]:
                       (1 / 60 * 2.0 ** ev, 8.0, 100) if exif else None, float(ev) if exif else None)
                  for i, ev in enumerate(evs)]
         seqs[f"bracket{n}"] = ("bracket", files)
+        ts += 1000
+    for n, im in enumerate(big[16:18]):                      # brackets back to back: one set per bracket
+        for k in range(3):
+            shot = exposure(im, rng, 2.0, *rng.uniform(-1, 1, 2))          # each bracket: its own moment
+            files = [save(expose(shot, ev), root / f"series{n}" / f"IMG_{3 * k + i:04d}.jpg", ts + 2.0 * k + 0.5 * i,
+                          (1 / 60 * 2.0 ** ev, 8.0, 100), float(ev)) for i, ev in enumerate((0, -2, 2))]
+            seqs[f"series{n}-{k}"] = ("bracket", files)
+        ts += 1000
+    if wide:                                                  # a long panorama: 20 frames (Facet's 33-frame case)
+        im = max(wide, key=lambda x: x.width / x.height)
+        w, h = im.size
+        cw = int(w * 0.24)
+        files = []
+        for i in range(20):
+            x = int(i * (w - cw) / 19)
+            files.append(save(im.crop((x, 0, x + cw, h)), root / "longpano" / f"IMG_{i:04d}.jpg", ts + 1.5 * i,
+                              (1 / 125, 8.0, 100)))
+        seqs["longpano"] = ("panorama", files)
         ts += 1000
     for n, im in enumerate(wide[:4]):
         w, h = im.size

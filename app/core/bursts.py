@@ -216,7 +216,7 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     ids, vecs = catalog.features.vectors("layout16")
     layouts = dict(zip(ids.tolist(), layout_views_all(vecs))) if len(ids) else {}
     from .sets.copies import split_copies
-    from .sets.intent import Pictures, join_panoramas, set_kind
+    from .sets.intent import Pictures, join_panoramas, set_kind, split_brackets
 
     identical: dict[int, list[int]] = {}
     frames = distinct_frames(catalog, identical)
@@ -234,12 +234,14 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
                 copies[keeper] = sorted({*copies[keeper], *identical.get(c, [])})
         if len(members) < 2:
             continue                                                         # copies of one picture: no set
-        key = hashlib.blake2b(",".join(str(f.id) for f in members).encode(), digest_size=6).hexdigest()
         copies = {k: v for k, v in copies.items() if v}
         path_of = {f.id: f.path for f in members} | {c: rows[c]["path"] for v in copies.values() for c in v if c in rows}
-        bursts.append(Burst(f"b{members[0].id}-{key}", [f.id for f in members], [f.path for f in members],
-                            set_kind(catalog, members, pictures), copies,
-                            {path_of[k]: [path_of[c] for c in v] for k, v in copies.items()}))
+        kind = set_kind(catalog, members, pictures)
+        for part in split_brackets(catalog, members, pictures) if kind == "bracket" else [members]:
+            key = hashlib.blake2b(",".join(str(f.id) for f in part).encode(), digest_size=6).hexdigest()
+            mine = {k: v for k, v in copies.items() if any(f.id == k for f in part)}
+            bursts.append(Burst(f"b{part[0].id}-{key}", [f.id for f in part], [f.path for f in part], kind, mine,
+                                {path_of[k]: [path_of[c] for c in v] for k, v in mine.items()}))
     return bursts
 
 

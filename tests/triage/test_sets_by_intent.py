@@ -98,3 +98,12 @@ def test_bracket_evidence_and_what_is_not_a_bracket():
     assert visible_ladder(_facts(brightness=[0.45, 0.25, 0.7]))                          # no EXIF: a ladder
     assert not visible_ladder(_facts(brightness=[0.45, 0.2, 0.46, 0.8]))                 # two frames on one level
     assert BRACKET != BURST
+
+
+def test_brackets_shot_back_to_back_split_at_each_ladder():
+    from app.core.sets.kinds import bracket_period
+
+    series = _facts(seconds=[1 / 60, 1 / 240, 1 / 15] * 3)
+    assert bracket_period(series) == 3
+    assert bracket_period(_facts(seconds=[1 / 60, 1 / 240, 1 / 15, 1 / 60, 1 / 30, 1 / 15])) is None
+    assert bracket_period(_facts(brightness=[0.45, 0.25, 0.7, 0.45, 0.25, 0.7])) == 3

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..union_find import UnionFind
-from .kinds import PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, classify
+from .kinds import PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, bracket_period, classify
 from .registration import Step, register
 
 PANORAMA_GAP_S = 15.0          # between two frames of a handheld panorama, at most
@@ -162,3 +162,12 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
         return memo[0]
 
     return classify(facts, steps)
+
+
+def split_brackets(catalog, frames, pictures: Pictures) -> list[list]:
+    """A bracket set whose exposure ladder repeats (brackets shot back to back) as one set per
+    bracket; otherwise the set as it is."""
+    period = bracket_period(frame_facts(catalog, frames, pictures))
+    if not period:
+        return [frames]
+    return [frames[i:i + period] for i in range(0, len(frames), period)]

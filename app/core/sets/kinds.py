@@ -84,6 +84,25 @@ def is_bracket(frames: list[FrameFacts]) -> bool:
     return visible_ladder(frames)
 
 
+def bracket_period(frames: list[FrameFacts]) -> int | None:
+    """Brackets shot back to back (an HDR series, several brackets of one view) arrive as one
+    set: the exposure ladder repeats. The ladder's length where it does (None where not)."""
+    values = [f.bias if f.bias is not None else exposure_stops(f) for f in frames]
+    if any(v is None for v in values):
+        values = [None if f.brightness is None or f.brightness <= 0 else math.log2(f.brightness) for f in frames]
+        if any(v is None for v in values):
+            return None
+        tolerance = LADDER_STEP_STOPS / 2
+    else:
+        tolerance = BRACKET_STOPS / 2
+    n = len(values)
+    for p in range(2, n // 2 + 1):
+        if n % p == 0 and _distinct_levels(values[:p], 2 * tolerance) >= 2 and \
+                all(abs(values[i] - values[i % p]) < tolerance for i in range(n)):
+            return p
+    return None
+
+
 def visible_ladder(frames: list[FrameFacts]) -> bool:
     """No exposure EXIF: 3 to 9 frames whose brightness climbs in clear steps, every frame its
     own level (a burst with one badly exposed frame has two frames on one level)."""

@@ -5,13 +5,15 @@ and told apart, and do the sets shot on purpose stay free of a best / reject sug
 
 Generated sequences (tests/data; sources split as in benchmarks/duplicates_quality.py: even
 sorted positions ``tune``, odd ``report``), one camera, each sequence in its own folder:
-- burst: the public burst frames (tests/data/bursts), 0.4 s apart, one exposure;
+- burst: the public burst frames (tests/data/bursts), 0.4 s apart, one exposure; and the same
+  frames as a burst to cull (all but one frame with a defect: under- or overexposed, defocus,
+  motion blur, noise, compression), with and without EXIF;
 - bracket: one photo at -1, 0, +1 EV (or -2..+2 in five frames), the exposure time stepping in
   EXIF with the exposure bias, 0.5 s apart; also brackets without EXIF (file times only);
 - panorama: five overlapping crops (40% of a wide photo's width, 25% steps, a rotation of up to
   2 degrees), 2.5 s apart;
 - focus_stack: four frames of one photo on a tripod, each sharp in its own band, 1 s apart;
-- timelapse: six frames of one view (light drifting, noise), 6 s apart;
+- timelapse: ten frames of one view (light drifting, noise), 6 s apart;
 - brackets back to back (three brackets of one view, 2 s apart: each its own set), and a long
   panorama of 20 frames (Facet's 33-frame panorama was split into 7 groups).
 Per kind: sequences found as one set of the right kind; sequences whose set got a best."""
@@ -33,9 +35,11 @@ from PIL import Image, ImageFilter, TiffImagePlugin
 
 from benchmarks.duplicates_quality import exposure, sources
 from training.config import testdata_root
+from training.datasets.degradations import degrade
 
 TESTDATA = testdata_root()
 BASE_TS = 1_660_000_000.0
+DEFECTS = ("underexpose", "overexpose", "defocus", "motion_blur", "noise", "compression")
 
 
 def _rational(x: float) -> TiffImagePlugin.IFDRational:
@@ -80,6 +84,18 @@ def build(root: Path, split: str) -> dict[str, tuple[str, list[str]]]:
         files = [save(Image.open(f), root / f"burst{n}" / f.name, ts + 0.4 * i, (1 / 250, 4.0, 200))
                  for i, f in enumerate(sorted(folder.glob("*.jpg")))]
         seqs[f"burst{n}"] = ("burst", files)
+        ts += 1000
+        # the same frames as a burst to cull: each frame but one with a defect (an under- or
+        # overexposed frame among them), with EXIF and, every other one, without
+        frames = sorted(folder.glob("*.jpg"))
+        exif = n % 2 == 0
+        files = []
+        for i, f in enumerate(frames):
+            img = exposure(Image.open(f).convert("RGB"), rng, 1.0, 0, 0)     # not the plain burst's identical file
+            if i:
+                img = degrade(img, DEFECTS[(n + i) % len(DEFECTS)], 100 * n + i, 1.0)
+            files.append(save(img, root / f"culled{n}" / f.name, ts + 0.4 * i, (1 / 250, 4.0, 200) if exif else None))
+        seqs[f"culled{n}"] = ("burst", files)
         ts += 1000
     for n, im in enumerate(big[:8]):
         evs = (0, -1, 1) if n % 2 == 0 else (0, -2, -1, 1, 2)
@@ -134,8 +150,8 @@ def build(root: Path, split: str) -> dict[str, tuple[str, list[str]]]:
     for n, im in enumerate(big[12:16]):
         a = np.asarray(im, np.float32)
         files = []
-        for i in range(6):
-            frame = np.clip(a * (1 - 0.02 * i) + rng.normal(0, 2.0, a.shape), 0, 255).astype(np.uint8)
+        for i in range(10):
+            frame = np.clip(a * (1 - 0.01 * i) + rng.normal(0, 2.0, a.shape), 0, 255).astype(np.uint8)
             files.append(save(Image.fromarray(frame), root / f"timelapse{n}" / f"IMG_{i:04d}.jpg", ts + 6.0 * i,
                               (1 / 60, 8.0, 100)))
         seqs[f"timelapse{n}"] = ("timelapse", files)

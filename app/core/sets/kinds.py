@@ -6,7 +6,7 @@
 - ``panorama``: frame after frame registers with a translation or rotation that moves the
   view by a good part of the frame, and the overlap matches (:mod:`.registration`);
 - ``focus_stack``: one still view where the sharpest region moves from frame to frame;
-- ``timelapse``: five or more frames of one view at a regular interval of two seconds or more;
+- ``timelapse``: eight or more frames of one view at a regular interval of two seconds or more;
 - ``burst``: anything else (frames of one moment: pick the best).
 
 Brackets, panoramas, focus stacks and timelapses are kept whole (:data:`KEPT_WHOLE`): shot on
@@ -30,7 +30,8 @@ LADDER_STEP_STOPS = 0.25     # without EXIF: log2 steps of mean brightness betwe
 PANORAMA_SHIFT = 0.12        # a panorama step moves the view by this share of the frame, at least
 STILL_SHIFT = 0.03           # one view: frames move by less than this
 PANORAMA_RESIDUAL = 0.12     # the aligned overlap of a panorama step matches this well
-TIMELAPSE_MIN_FRAMES = 5
+STACK_EXPOSURE_STOPS = 0.25  # mean brightness of a focus stack's frames varies less (log2)
+TIMELAPSE_MIN_FRAMES = 8     # a slow burst shot by hand at a steady pace has fewer
 TIMELAPSE_MIN_INTERVAL_S = 2.0
 TIMELAPSE_REGULARITY = 0.1   # spread of the intervals over their mean
 
@@ -134,18 +135,26 @@ def sharpness_map(gray: np.ndarray, cells: int = 4) -> np.ndarray:
 
 
 def is_focus_stack(frames: list[FrameFacts], steps: list) -> bool:
-    """One still view (a tripod), the same exposure, and the sharpest region moves: three or
+    """One still view (a tripod), one exposure (mean brightness within a quarter stop), and the
+    sharpest region moves: three or
     more frames each the clearly sharpest (1.5x the others' median) in two or more of 16 cells,
-    and half the cells have such a clear winner (a burst's moving subject wins a cell or two)."""
+    half the cells have such a clear winner (a burst's moving subject wins a cell or two), and
+    no frame wins more than half of them."""
     if len(frames) < 3 or not _still(steps) or any(f.gray is None for f in frames):
         return False
+    light = [f.brightness for f in frames]
+    if all(v is not None and v > 0 for v in light) and \
+            math.log2(max(light)) - math.log2(min(light)) > STACK_EXPOSURE_STOPS:
+        return False                       # a stack keeps its exposure; a burst's bad frame does not
     maps = np.stack([sharpness_map(f.gray) for f in frames])
     wins: dict[int, int] = {}
     for cell in maps.T:
         top = int(np.argmax(cell))
         if cell[top] >= 1.5 * max(float(np.median(np.delete(cell, top))), 1e-6):
             wins[top] = wins.get(top, 0) + 1
-    return sum(n >= 2 for n in wins.values()) >= 3 and sum(wins.values()) * 2 >= maps.shape[1]
+    # a noisier or blockier frame "wins" most cells at once: that is a defect, not a focus step
+    return sum(n >= 2 for n in wins.values()) >= 3 and sum(wins.values()) * 2 >= maps.shape[1] and \
+        max(wins.values()) * 2 <= maps.shape[1]
 
 
 def is_timelapse(frames: list[FrameFacts], steps: list) -> bool:

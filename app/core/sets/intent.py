@@ -136,7 +136,8 @@ def frame_facts(catalog, frames, pictures: Pictures) -> list[FrameFacts]:
         known = row.get("exposure_time") and row.get("f_number")
         bias, bracket = (None, False) if known else file_exposure(f.path)
         out.append(FrameFacts(f.id, f.ts, row.get("exposure_time"), row.get("f_number"), row.get("iso"), bias,
-                              bracket, (quality.get(f.id) or {}).get("brightness_mean"), None))
+                              bracket, (quality.get(f.id) or {}).get("brightness_mean"), None,
+                              f.time_source == "exif"))
     return out
 
 

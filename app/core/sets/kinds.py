@@ -2,7 +2,7 @@
 
 - ``bracket``: the exposure steps (EXIF exposure bias, or exposure time x ISO / aperture^2
   stepping by half a stop or more, or the camera's auto-bracket exposure mode); without
-  exposure EXIF, a visible ladder (3 to 9 frames whose brightness climbs in clear steps);
+  any EXIF (stripped), a visible ladder (3 to 9 frames whose brightness climbs in clear steps);
 - ``panorama``: frame after frame registers with a translation or rotation that moves the
   view by a good part of the frame, and the overlap matches (:mod:`.registration`);
 - ``focus_stack``: one still view where the sharpest region moves from frame to frame;
@@ -47,6 +47,7 @@ class FrameFacts:
     auto_bracket: bool = False             # EXIF ExposureMode = 2 (auto bracket)
     brightness: float | None = None        # mean brightness 0..1 (features)
     gray: np.ndarray | None = None         # the thumbnail (320 px) in gray
+    camera_time: bool = False              # EXIF capture time present (the metadata was not stripped)
 
 
 def exposure_stops(f: FrameFacts) -> float | None:
@@ -90,6 +91,8 @@ def bracket_period(frames: list[FrameFacts]) -> int | None:
     set: the exposure ladder repeats. The ladder's length where it does (None where not)."""
     values = [f.bias if f.bias is not None else exposure_stops(f) for f in frames]
     if any(v is None for v in values):
+        if any(f.camera_time for f in frames):
+            return None
         values = [None if f.brightness is None or f.brightness <= 0 else math.log2(f.brightness) for f in frames]
         if any(v is None for v in values):
             return None
@@ -105,8 +108,12 @@ def bracket_period(frames: list[FrameFacts]) -> int | None:
 
 
 def visible_ladder(frames: list[FrameFacts]) -> bool:
-    """No exposure EXIF: 3 to 9 frames whose brightness climbs in clear steps, every frame its
-    own level (a burst with one badly exposed frame has two frames on one level)."""
+    """No EXIF at all (stripped: an export, a messenger): 3 to 9 frames whose brightness climbs
+    in clear steps, every frame its own level (a burst with one badly exposed frame has two
+    frames on one level). Files that keep their camera's metadata but no exposure settings
+    tell nothing either way: not a bracket."""
+    if any(f.camera_time for f in frames):
+        return False
     light = [f.brightness for f in frames]
     if not 3 <= len(frames) <= 9 or any(v is None or v <= 0 for v in light):
         return False

@@ -29,7 +29,6 @@ from datetime import datetime, timezone
 from fractions import Fraction
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PIL import Image, ImageFilter, TiffImagePlugin
 

@@ -20,6 +20,7 @@ MIN_OVERLAP = 0.2              # of the frame: panorama frames overlap by a good
 MIN_STEP_INLIERS = 20
 _STEPS: OrderedDict[tuple[str, str], Step | None] = OrderedDict()
 _STEPS_KEPT = 50_000
+_KINDS: dict[tuple, str] = {}     # a set's kind by its frames' content hashes and times (per process)
 
 
 class Pictures:
@@ -148,6 +149,9 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
     """The set's kind. Registering frames costs (thumbnails, keypoints): a fast burst (frames
     under half a second apart, as a camera's continuous drive shoots) is not registered: a
     panorama, a timelapse or a hand-made focus stack is shot slower."""
+    key = tuple((pictures.hashes.get(f.id), f.ts) for f in frames)
+    if all(h for h, _ in key) and key in _KINDS:
+        return _KINDS[key]
     facts = frame_facts(catalog, frames, pictures)
     memo: list = []
     gaps = np.diff([f.ts for f in frames])
@@ -157,12 +161,18 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
         if fast:
             return [None] * len(gaps)
         if not memo:
+            pictures.load([f.id for f in frames])             # one read for the whole set
             for fact in facts:
                 fact.gray = pictures.gray(fact.id)
             memo.append([pictures.step(a.id, b.id) for a, b in zip(frames, frames[1:])])
         return memo[0]
 
-    return classify(facts, steps)
+    kind = classify(facts, steps)
+    if all(h for h, _ in key):
+        if len(_KINDS) > _STEPS_KEPT:
+            _KINDS.clear()
+        _KINDS[key] = kind
+    return kind
 
 
 def split_brackets(catalog, frames, pictures: Pictures) -> list[list]:

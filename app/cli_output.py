@@ -44,7 +44,10 @@ def _bursts(rows: list) -> list[str]:
         return ["no bursts"]
     lines = []
     for b in rows:
-        head = f"burst {b['id']}: {plural(len(b['photos']), 'photo')}"
+        kind = b.get("kind", "burst")
+        head = f"{kind.replace('_', ' ')} {b['id']}: {plural(len(b['photos']), 'photo')}"
+        if kind != "burst":
+            head += ", kept whole (shot as a set)"
         if b.get("best"):
             head += f", best {b['best']}" + (f" ({', '.join(b['reasons'])})" if b.get("reasons") else "")
         lines.append(head)
@@ -52,6 +55,7 @@ def _bursts(rows: list) -> list[str]:
             score = b.get("scores", {}).get(path)
             mark = "*" if path == b.get("best") else " "
             lines.append(f"  {mark} {'' if score is None else f'{score:.2f}  '}{path}")
+            lines += [f"      copy: {c}" for c in b.get("copies", {}).get(path, [])]
     return lines
 
 
@@ -65,7 +69,8 @@ def _grouped(groups: list, empty: str, head, members) -> list[str]:
 def _duplicates(groups: list) -> list[str]:
     return _grouped(groups, "no duplicates",
                     lambda g: f"{g['kind']} duplicates ({plural(len(g['photos']), 'photo')}), keep {g['keeper']}",
-                    lambda g: [f"  {'*' if p == g['keeper'] else ' '} {p}" for p in g["photos"]])
+                    lambda g: [f"  {'*' if p == g['keeper'] else ' '} {p}"
+                               + ("  (identical)" if any(p in e for e in g.get("exact", [])) else "") for p in g["photos"]])
 
 
 def _search(hits: list) -> list[str]:

@@ -49,7 +49,9 @@ def cmd_bursts(args) -> Any:
             min_similarity=args.min_similarity if args.min_similarity is not None else base.min_similarity)
         out = []
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
-            item = {"id": b.id, "photos": list(b.paths)}
+            item = {"id": b.id, "kind": b.kind, "photos": list(b.paths)}
+            if b.copies:
+                item["copies"] = b.copies
             if b.best is not None:
                 path_of = dict(zip(b.photo_ids, b.paths))
                 item.update({"best": path_of[b.best], "best_is_users": b.confirmed,

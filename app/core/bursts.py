@@ -18,6 +18,14 @@ embedding moved still has a layout >= 0.95, which different photos never reach),
 burst's first frame, loosely (no chaining from scene to scene; a panning burst drifts), and, where both
 frames show a face, when it is the same person (SFace). Singletons are not bursts.
 
+Copies of one frame among a set's frames (the same capture time or none, verified as copies:
+:mod:`app.core.sets.copies`) are not frames: the set is ranked over distinct frames and lists
+the copies as copies; a "burst" of copies only is no burst (the duplicates view has it).
+Sets by intent (:mod:`app.core.sets`): consecutive frames that register as panorama steps are
+joined into one set, and every set has a ``kind``: ``burst`` (frames of a moment: one best),
+``bracket``, ``panorama``, ``focus_stack`` or ``timelapse`` (shot on purpose as a set: kept
+whole, no best and no reject suggestion).
+
 Defaults were measured on tests/data: consecutive burst frames have cosine 0.84-0.997,
 different photos at most 0.63 (EfficientNet-Lite0 embeddings).
 """
@@ -26,11 +34,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from models.face.detection import SFACE_SAME_PERSON
+
+from .union_find import UnionFind
 
 
 
@@ -62,6 +72,16 @@ class Burst:
     id: str
     photo_ids: list[int]
     paths: list[str]
+    kind: str = "burst"                   # app.core.sets.kinds: burst | bracket | panorama | focus_stack | timelapse
+    copies: dict[int, list[int]] = field(default_factory=dict)   # frame id -> ids of its copies (not frames)
+    copy_paths: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def kept_whole(self) -> bool:
+        """Shot on purpose as a set: no best frame, nothing suggested for rejection."""
+        from .sets.kinds import KEPT_WHOLE
+
+        return self.kind in KEPT_WHOLE
 
 
 def load_frames(catalog) -> list[Frame]:
@@ -157,21 +177,34 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
     return sorted((g for g in out if len(g) > 1), key=lambda g: (g[0].ts, g[0].path))
 
 
-def distinct_frames(catalog) -> list[Frame]:
-    """Frames minus exact duplicates (same bytes or same pixels): copies are not burst frames."""
-    seen, out = set(), []
-    dup_of = {}
+def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None) -> list[Frame]:
+    """Frames minus exact duplicates (same bytes or same pixels): copies are not burst frames.
+    Of identical files the one whose name is not a copy's ("x (1).jpg") stays, else the first
+    indexed; ``copies_of`` (when given) receives kept frame id -> the identical copies left out."""
+    from .duplicates import copy_name
+
+    frames = load_frames(catalog)
+    same = UnionFind()
     for group_ids in catalog.features.pixel_groups():
         for pid in group_ids[1:]:
-            dup_of[pid] = group_ids[0]
+            same.union(group_ids[0], pid)
+    first_of_hash: dict[str, int] = {}
     hashes = catalog.photos.content_hashes()
-    for f in sorted(load_frames(catalog), key=lambda f: f.id):
+    for f in frames:
         h = hashes.get(f.id)
-        if f.id in dup_of or (h and h in seen):
+        if h:
+            same.union(first_of_hash.setdefault(h, f.id), f.id)
+    by_id = {f.id: f for f in frames}
+    dropped = set()
+    for group_ids in same.groups():
+        present = [i for i in group_ids if i in by_id]
+        if len(present) < 2:
             continue
-        seen.add(h)
-        out.append(f)
-    return out
+        keep = min(present, key=lambda i: (copy_name(by_id[i].path), i))
+        dropped.update(i for i in present if i != keep)
+        if copies_of is not None:
+            copies_of[keep] = [i for i in present if i != keep]
+    return [f for f in sorted(frames, key=lambda f: f.id) if f.id not in dropped]
 
 
 def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str | None = None) -> list[Burst]:
@@ -182,10 +215,33 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     vectors = dict(zip(ids.tolist(), vecs))
     ids, vecs = catalog.features.vectors("layout16")
     layouts = dict(zip(ids.tolist(), layout_views_all(vecs))) if len(ids) else {}
+    from .sets.copies import split_copies
+    from .sets.intent import Pictures, join_panoramas, set_kind, split_brackets
+
+    identical: dict[int, list[int]] = {}
+    frames = distinct_frames(catalog, identical)
+    pictures = Pictures(catalog)
+    rows = None
     bursts = []
-    for frames in group(distinct_frames(catalog), vectors, settings, layouts):
-        key = hashlib.blake2b(",".join(str(f.id) for f in frames).encode(), digest_size=6).hexdigest()
-        bursts.append(Burst(f"b{frames[0].id}-{key}", [f.id for f in frames], [f.path for f in frames]))
+    for members in join_panoramas(frames, group(frames, vectors, settings, layouts), vectors, pictures):
+        rows = rows if rows is not None else catalog.photos.keeper_facts()
+        members, copies = split_copies(catalog, members, pictures, rows)     # ranked over distinct frames
+        for f in members:
+            if f.id in identical:
+                copies[f.id] = sorted({*copies.get(f.id, []), *identical[f.id]})
+        for keeper, found in list(copies.items()):
+            for c in list(found):
+                copies[keeper] = sorted({*copies[keeper], *identical.get(c, [])})
+        if len(members) < 2:
+            continue                                                         # copies of one picture: no set
+        copies = {k: v for k, v in copies.items() if v}
+        path_of = {f.id: f.path for f in members} | {c: rows[c]["path"] for v in copies.values() for c in v if c in rows}
+        kind = set_kind(catalog, members, pictures)
+        for part in split_brackets(catalog, members, pictures) if kind == "bracket" else [members]:
+            key = hashlib.blake2b(",".join(str(f.id) for f in part).encode(), digest_size=6).hexdigest()
+            mine = {k: v for k, v in copies.items() if any(f.id == k for f in part)}
+            bursts.append(Burst(f"b{part[0].id}-{key}", [f.id for f in part], [f.path for f in part], kind, mine,
+                                {path_of[k]: [path_of[c] for c in v] for k, v in mine.items()}))
     return bursts
 
 

@@ -5,10 +5,14 @@ Near: candidates are each photo's nearest neighbours in the embedding index, and
 layout for its mirror image and quarter turns (so rotated copies are found), then every
 candidate pair is verified geometrically (:mod:`near_duplicate`): an edited copy aligns and
 matches everywhere; a burst frame of the same scene aligns but its subject moved, so it is
-not reported unless it is near-identical. Precision first: only verified pairs group, and
-groups do not chain (every member was verified against the group's centre). Frames of one
-burst belong to the burst, not to a duplicate group, unless their pixels are identical; two
-photos whose camera capture times differ are two shots, never copies, and are not verified.
+not reported unless it is near-identical. Only verified pairs group; one picture is one group:
+grouping is transitive over its versions (a grayscale copy verified against the original and a
+crop verified against a re-encode land together), exact copies marked inside (``exact``).
+Frames of one burst belong to the burst, not to a duplicate group, unless their pixels are
+identical; two photos whose camera capture times differ are two shots, never copies, and are
+not verified, unless they differ by whole hours (a time-zone or clock fix, a date fixed by
+hand): then pixel evidence decides, and two exposures of one tripod view (independent sensor
+noise: :mod:`app.core.sets.same_exposure`) are not copies.
 Verdicts are kept in the catalog by the pictures' content hashes: a re-run verifies only new
 pairs (on 980 photos: 0.4 s instead of minutes)."""
 from __future__ import annotations
@@ -26,7 +30,8 @@ from .catalog.pair_checks import pair_key
 from .library_models import embedding_model
 from .local_features import prepared_pictures
 from .near_duplicate import Prepared, compare_prepared
-from .union_find import UnionFind, star_groups
+from .sets.same_exposure import same_exposure
+from .union_find import UnionFind
 from .vector_index import SearchHit, VectorIndex, open_index
 
 CANDIDATE_SIMILARITY = 0.45     # loose on purpose: verification decides
@@ -42,22 +47,35 @@ class DuplicateGroup:
     paths: list[str]
     keeper: int                     # suggested photo to keep
     reasons: dict[int, str] = field(default_factory=dict)
+    exact: list[list[int]] = field(default_factory=list)    # byte- or pixel-identical copies inside a near group
 
     def to_json(self) -> dict:
         keep = self.paths[self.photo_ids.index(self.keeper)]
-        return {"kind": self.kind, "photos": [p for p in self.paths], "keeper": keep}
+        out = {"kind": self.kind, "photos": [p for p in self.paths], "keeper": keep}
+        if self.exact:
+            path_of = dict(zip(self.photo_ids, self.paths))
+            out["exact"] = [[path_of[i] for i in g] for g in self.exact]
+        return out
 
 
 def suggest_keeper(ids: list[int], rows: dict[int, dict]) -> int:
     """The original, as far as the files tell: full resolution (a resized or cropped copy has
     fewer pixels), then richer metadata (exports and messengers strip EXIF), then the older file
     (a mirrored, re-encoded or colour-edited copy is made after its original), then the sharper
-    subject, then the earliest indexed."""
-    return max(ids, key=lambda i: (rows[i]["pixels"], rows[i]["meta"], -rows[i]["mtime_ns"],
-                                   round(rows[i]["sharpness"], 1), -i))
+    the larger file (of one size in pixels, the less compressed: a q35 copy's blocks look
+    "sharp"), then the sharper subject, then a name that is not a copy's ("x (1).jpg",
+    "x copy.jpg"), then the earliest indexed."""
+    return max(ids, key=lambda i: (rows[i]["pixels"], rows[i]["meta"], -rows[i]["mtime_ns"], rows[i].get("bytes", 0),
+                                   round(rows[i]["sharpness"], 1), not copy_name(rows[i].get("path", "")), -i))
 
 
 _NUMBERED = re.compile(r"^(.*?)(\d+)(\D*)$")
+_COPY_NAME = re.compile(r"^.*(\s\(\d+\)|[ _-]copy(\s?\d+)?|\s-\s\w+\s\d+)$", re.IGNORECASE)   # "x (1)", "x copy 2"
+
+
+def copy_name(path: str) -> bool:
+    """A name a file manager or a browser gives a copy: "x (1).jpg", "x copy.jpg", "x copy 2.jpg"."""
+    return bool(_COPY_NAME.match(os.path.splitext(os.path.basename(path))[0]))
 
 
 def numbered_sequence(path_a: str, path_b: str) -> bool:
@@ -69,13 +87,30 @@ def numbered_sequence(path_a: str, path_b: str) -> bool:
 
 
 DISTINCT_CAPTURE_S = 1.0       # whole-second EXIF times: a copy that lost its sub-seconds still matches
+HOUR_S = 3600.0
+
+
+def shifted_clock(ta: float, tb: float) -> bool:
+    """Capture times that differ by whole hours (a time-zone or camera-clock fix; a date fixed by
+    hand differs by whole days): a copy whose time was corrected, as likely as two shots."""
+    d = abs(ta - tb)
+    off = d % HOUR_S
+    return d >= HOUR_S - DISTINCT_CAPTURE_S and min(off, HOUR_S - off) < DISTINCT_CAPTURE_S
 
 
 def two_captures(ra: dict, rb: dict) -> bool:
     """Two shutter releases, not a shot and its copy: both carry the camera's capture time and
-    the times differ by a second or more. An export, an edit, a resize or a crop keeps the
-    original's capture time; a messenger or a screenshot drops it (then verification decides).
-    In a library from cameras this leaves almost no pairs to verify (benchmarks/scale.py)."""
+    the times differ by a second or more, not by whole hours (:func:`shifted_clock`: pixel
+    evidence decides those). An export, an edit, a resize or a crop keeps the original's capture
+    time; a messenger or a screenshot drops it (then verification decides). In a library from
+    cameras this leaves almost no pairs to verify (benchmarks/scale.py)."""
+    ta, tb = ra.get("captured_ts"), rb.get("captured_ts")
+    return ta is not None and tb is not None and abs(ta - tb) >= DISTINCT_CAPTURE_S and not shifted_clock(ta, tb)
+
+
+def times_disagree(ra: dict, rb: dict) -> bool:
+    """Both capture times known and different (by whole hours, or they would not be compared):
+    a verified pair must also pass the same-exposure test."""
     ta, tb = ra.get("captured_ts"), rb.get("captured_ts")
     return ta is not None and tb is not None and abs(ta - tb) >= DISTINCT_CAPTURE_S
 
@@ -181,6 +216,17 @@ class _PreparedCache:
         return self.items.get(pid)
 
 
+def verify_pair(pa: Prepared, pb: Prepared, ra: dict, rb: dict) -> bool:
+    """Is one of the two pictures a copy of the other? Geometric verification; where both
+    capture times are known and differ (by whole hours), also the same exposure's noise. The
+    duplicates view and the sets (app/core/sets/copies.py) both ask this, and share verdicts."""
+    ok = compare_prepared(pa, pb).duplicate
+    if ok and times_disagree(ra, rb):
+        evidence = same_exposure(ra["path"], rb["path"])
+        ok = evidence is None or evidence.copy
+    return ok
+
+
 def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
     """Geometric verification of candidate pairs (in threads: OpenCV releases the GIL); verdicts
     are kept in the catalog by the two pictures' content hashes, so a re-run verifies only
@@ -199,7 +245,7 @@ def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
 
     def check(pair):
         pa, pb = cache.get(pair[0]), cache.get(pair[1])
-        return None if pa is None or pb is None else compare_prepared(pa, pb).duplicate
+        return None if pa is None or pb is None else verify_pair(pa, pb, rows[pair[0]], rows[pair[1]])
 
     workers = workers or min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
@@ -258,8 +304,16 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
     members = {root[g[0]]: g for g in exact_groups}
     for g in exact_groups:
         groups.append(DuplicateGroup("exact", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
-    for roots in star_groups(verified):
+    pictures = UnionFind()                  # one group per picture: every verified version joins it
+    for a, b in verified:
+        pictures.union(a, b)
+    near_roots = set()
+    for roots in pictures.groups():
+        near_roots.update(roots)
         g = sorted({i for r in roots for i in members.get(r, [r])})
-        groups.append(DuplicateGroup("near", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
+        inside = [members[r] for r in roots if r in members]
+        groups.append(DuplicateGroup("near", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows),
+                                     exact=inside))
+    groups = [grp for grp in groups if grp.kind == "near" or root[grp.photo_ids[0]] not in near_roots]
     yield Progress("duplicates: verify", len(pairs), len(pairs))
     return groups

@@ -155,7 +155,8 @@ def _folds(pairs, k: int, seed: int = 0) -> list[list]:
 def train_job(catalog, cancel: CancelToken | None = None, folds: int = FOLDS) -> Job[TrainOutcome]:
     cancel = cancel or CancelToken()
     yield Progress("train: preparing", 0, None)
-    bursts = find_bursts(catalog, settings_from_catalog(catalog))
+    # a bracket, a panorama or a stack is kept whole: its frames are not better or worse shots
+    bursts = [b for b in find_bursts(catalog, settings_from_catalog(catalog)) if not b.kept_whole]
     pairs = pairs_from_decisions(verdicts(catalog, bursts))
     groups = {p.group for p in pairs}
     outcome = TrainOutcome(len(pairs), len(groups), current=current_version(catalog))

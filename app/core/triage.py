@@ -19,6 +19,8 @@ class BurstView:
     order: list[int] = field(default_factory=list)
     scores: dict[int, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    kind: str = "burst"                     # app.core.sets.kinds; a kept-whole set has no best and no suggestion
+    copies: dict[str, list[str]] = field(default_factory=dict)   # a frame's path -> its copies' paths (not frames)
 
 
 RANK_BATCH = 200       # bursts whose features are read and scored together
@@ -35,12 +37,14 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
     out = []
     for start in range(0, len(bursts), RANK_BATCH):
         chunk = bursts[start:start + RANK_BATCH]
-        ranked = ranker.rank_many(catalog, [b.photo_ids for b in chunk]) if ranker is not None else None
+        to_rank = [b for b in chunk if not b.kept_whole]       # a bracket or a panorama is kept whole: no best
+        ranked = ranker.rank_many(catalog, [b.photo_ids for b in to_rank]) if ranker is not None and to_rank else None
         for b in chunk:
             if cancel is not None and cancel.cancelled:
                 return out
-            view = BurstView(b.id, b.photo_ids, b.paths, [content_hash.get(pid) for pid in b.photo_ids])
-            if ranked is not None:
+            view = BurstView(b.id, b.photo_ids, b.paths, [content_hash.get(pid) for pid in b.photo_ids], kind=b.kind,
+                             copies=b.copy_paths)
+            if ranked is not None and not b.kept_whole:
                 r = next(ranked)
                 view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
             view.suggested = view.best

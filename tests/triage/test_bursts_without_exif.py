@@ -48,3 +48,20 @@ def test_bursts_of_exif_less_copies_never_mix_scenes_or_people(flat_copies):
     found = {truth[b.paths[0]] for b in bursts}
     print(f"{len(bursts)} bursts found, {len(found & real)} of {len(real)} real bursts")
     assert len(found & real) >= len(real) - 2
+
+
+def test_exif_less_burst_frames_stay_together(flat_copies):
+    """Issue 31: recall of burst-frame pairs >= 0.97 at precision 1.0 (copies without EXIF, one
+    file time for all)."""
+    import itertools
+
+    from app.core.bursts import find_bursts
+
+    cat, truth = flat_copies
+    bursts = find_bursts(cat)
+    want = {tuple(sorted(p)) for g in {v for v in truth.values() if v.startswith("bursts/")}
+            for p in itertools.combinations([k for k, v in truth.items() if v == g], 2)}
+    found = {tuple(sorted(p)) for b in bursts
+             for p in itertools.combinations([*b.paths, *(c for cs in b.copy_paths.values() for c in cs)], 2)}
+    assert found <= want, sorted(found - want)[:5]
+    assert len(found & want) >= 0.97 * len(want), (len(found & want), len(want))

@@ -72,12 +72,12 @@ class PhotoStore:
         file age, subject sharpness."""
         cur = self.conn.execute(
             "SELECT p.id, p.path, p.content_hash, p.width, p.height, p.camera_model, p.time_source, p.mtime_ns, "
-            "f.sharpness_subject, p.captured_ts FROM photos p LEFT JOIN features f ON f.photo_id = p.id "
+            "f.sharpness_subject, p.captured_ts, p.size FROM photos p LEFT JOIN features f ON f.photo_id = p.id "
             "WHERE p.status = 'ok'")
         return {pid: {"path": paths.from_db(path), "hash": h, "pixels": (w or 0) * (hgt or 0),
                       "meta": (cam is not None) + (ts == "exif"), "mtime_ns": mtime or 0, "sharpness": sharp or 0.0,
-                      "captured_ts": captured if ts == "exif" else None}
-                for pid, path, h, w, hgt, cam, ts, mtime, sharp, captured in cur}
+                      "captured_ts": captured if ts == "exif" else None, "bytes": size or 0}
+                for pid, path, h, w, hgt, cam, ts, mtime, sharp, captured, size in cur}
 
     def content_hashes(self) -> dict[int, str | None]:
         return dict(self.conn.execute("SELECT id, content_hash FROM photos WHERE status = 'ok'").fetchall())

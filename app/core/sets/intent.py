@@ -1,0 +1,184 @@
+"""Sets by intent on top of burst grouping (:mod:`app.core.bursts`): frames of a handheld
+panorama look too different to join as a burst, so consecutive frames of one camera that
+register as a panorama step are joined first; then each set's kind is read
+(:mod:`.kinds`). Registrations are kept per process by the two pictures' content hashes."""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict, defaultdict
+from functools import lru_cache
+
+import numpy as np
+
+from ..union_find import UnionFind
+from .kinds import PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, bracket_period, classify
+from .registration import Step, register
+
+PANORAMA_GAP_S = 15.0          # between two frames of a handheld panorama, at most
+PANORAMA_SIMILARITY = 0.4      # embedding cosine of neighbouring panorama frames, at least (same place)
+MIN_OVERLAP = 0.2              # of the frame: panorama frames overlap by a good part
+MIN_STEP_INLIERS = 20
+_STEPS: OrderedDict[tuple[str, str], Step | None] = OrderedDict()
+_STEPS_KEPT = 50_000
+_KINDS: dict[tuple, str] = {}     # a set's kind by its frames' content hashes and times (per process)
+
+
+class Pictures:
+    """The frames' stored thumbnails with their ORB features, read once per run."""
+
+    def __init__(self, catalog) -> None:
+        self.catalog = catalog
+        self.hashes = catalog.photos.content_hashes()
+        self.items: dict[str, object] = {}
+        self.verdicts: dict | None = None           # the catalog's duplicate verdicts, read on first use
+
+    def load(self, ids) -> None:
+        from ..local_features import prepared_pictures
+
+        want = [self.hashes.get(i) for i in ids if self.hashes.get(i) and self.hashes.get(i) not in self.items]
+        if want:
+            got = prepared_pictures(self.catalog, want)
+            for h in want:
+                self.items[h] = got.get(h)
+
+    def step(self, a: int, b: int) -> Step | None:
+        ha, hb = self.hashes.get(a), self.hashes.get(b)
+        if not ha or not hb:
+            return None
+        key = (ha, hb)
+        if key in _STEPS:
+            _STEPS.move_to_end(key)
+            return _STEPS[key]
+        self.load([a, b])
+        pa, pb = self.items.get(ha), self.items.get(hb)
+        result = register(pa, pb) if pa is not None and pb is not None else None
+        _STEPS[key] = result
+        if len(_STEPS) > _STEPS_KEPT:
+            _STEPS.popitem(last=False)
+        return result
+
+    def gray(self, pid: int):
+        h = self.hashes.get(pid)
+        self.load([pid])
+        p = self.items.get(h) if h else None
+        return None if p is None else p.gray
+
+
+def panorama_step(step: Step | None) -> bool:
+    return step is not None and step.shift >= PANORAMA_SHIFT and 0.8 <= step.scale <= 1.25 and \
+        abs(step.rotation_deg) <= 20 and step.residual <= PANORAMA_RESIDUAL and step.overlap >= MIN_OVERLAP and \
+        step.inliers >= MIN_STEP_INLIERS
+
+
+def join_panoramas(frames, groups, vectors, pictures: Pictures) -> list[list]:
+    """``groups`` (bursts) with consecutive frames of one camera that are panorama steps joined
+    to each other (and to the bursts they are in)."""
+    group_of = {f.id: n for n, g in enumerate(groups) for f in g}
+    streams: dict[tuple, list] = defaultdict(list)
+    for f in frames:
+        streams[f.camera].append(f)
+    links = UnionFind()
+    for g in groups:                     # every burst is one set to start with
+        for f in g[1:]:
+            links.union(g[0].id, f.id)
+    by_id = {f.id: f for f in frames}
+    for stream in streams.values():
+        stream.sort(key=lambda f: (f.ts, f.path))
+        for a, b in [*zip(stream, stream[1:]), *zip(stream, stream[2:])]:      # the next frame, or the one after
+            if b.ts - a.ts > PANORAMA_GAP_S or (a.id in group_of and group_of.get(a.id) == group_of.get(b.id)) or \
+                    links.find(a.id) == links.find(b.id):
+                continue
+            if a.time_source != "exif" or b.time_source != "exif":
+                continue          # file times (a copy, an export) do not say the frames were shot in a row
+            va, vb = vectors.get(a.id), vectors.get(b.id)
+            if va is not None and vb is not None and float(np.dot(va.astype(np.float32), vb.astype(np.float32))) \
+                    < PANORAMA_SIMILARITY:
+                continue
+            if panorama_step(pictures.step(a.id, b.id)):
+                links.union(a.id, b.id)
+    joined = [sorted((by_id[i] for i in g), key=lambda f: (f.ts, f.path)) for g in links.groups()]
+    return sorted(joined, key=lambda g: (g[0].ts, g[0].path))
+
+
+@lru_cache(maxsize=65536)
+def _file_exposure(path: str, size: int, mtime_ns: int) -> tuple[float | None, bool]:
+    """(EXIF exposure bias, auto-bracket exposure mode) read from the file's header."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            ifd = im.getexif().get_ifd(0x8769)
+    except (OSError, ValueError, SyntaxError):
+        return None, False
+    bias = ifd.get(0x9204)
+    try:
+        bias = float(bias) if bias is not None else None
+    except (TypeError, ValueError, ZeroDivisionError):
+        bias = None
+    return bias, ifd.get(0xA402) == 2
+
+
+def file_exposure(path: str) -> tuple[float | None, bool]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None, False
+    return _file_exposure(path, st.st_size, st.st_mtime_ns)
+
+
+def frame_facts(catalog, frames, pictures: Pictures) -> list[FrameFacts]:
+    """What the catalog knows of each frame's exposure; the file's exposure bias and bracket
+    mode are read only where the catalog has no exposure time and aperture (they tell nothing
+    more where the settings are known)."""
+    quality = catalog.features.quality([f.id for f in frames])
+    out = []
+    for f in frames:
+        row = catalog.photos.get(f.id) or {}
+        known = row.get("exposure_time") and row.get("f_number")
+        bias, bracket = (None, False) if known else file_exposure(f.path)
+        out.append(FrameFacts(f.id, f.ts, row.get("exposure_time"), row.get("f_number"), row.get("iso"), bias,
+                              bracket, (quality.get(f.id) or {}).get("brightness_mean"), None,
+                              f.time_source == "exif"))
+    return out
+
+
+SLOW_SEQUENCE_S = 0.5           # median gap: a burst faster than this is one moment, not registered
+
+
+def set_kind(catalog, frames, pictures: Pictures) -> str:
+    """The set's kind. Registering frames costs (thumbnails, keypoints): a fast burst (frames
+    under half a second apart, as a camera's continuous drive shoots) is not registered: a
+    panorama, a timelapse or a hand-made focus stack is shot slower."""
+    key = tuple((pictures.hashes.get(f.id), f.ts) for f in frames)
+    if all(h for h, _ in key) and key in _KINDS:
+        return _KINDS[key]
+    facts = frame_facts(catalog, frames, pictures)
+    memo: list = []
+    gaps = np.diff([f.ts for f in frames])
+    fast = len(gaps) and frames[0].time_source == "exif" and float(np.median(gaps)) < SLOW_SEQUENCE_S
+
+    def steps() -> list:
+        if fast:
+            return [None] * len(gaps)
+        if not memo:
+            pictures.load([f.id for f in frames])             # one read for the whole set
+            for fact in facts:
+                fact.gray = pictures.gray(fact.id)
+            memo.append([pictures.step(a.id, b.id) for a, b in zip(frames, frames[1:])])
+        return memo[0]
+
+    kind = classify(facts, steps)
+    if all(h for h, _ in key):
+        if len(_KINDS) > _STEPS_KEPT:
+            _KINDS.clear()
+        _KINDS[key] = kind
+    return kind
+
+
+def split_brackets(catalog, frames, pictures: Pictures) -> list[list]:
+    """A bracket set whose exposure ladder repeats (brackets shot back to back) as one set per
+    bracket; otherwise the set as it is."""
+    period = bracket_period(frame_facts(catalog, frames, pictures))
+    if not period:
+        return [frames]
+    return [frames[i:i + period] for i in range(0, len(frames), period)]

@@ -1,0 +1,106 @@
+"""Issue 31: one duplicates group per picture, and copies whose capture times were shifted by
+whole hours are found while two exposures of one tripod view an hour apart are not copies."""
+import os
+import shutil
+
+import numpy as np
+from PIL import Image, ImageEnhance, ImageOps
+
+from app.core.jobs import drive
+from benchmarks.duplicates_quality import _save, exposure
+from tests.helpers import sample
+
+T = 1_650_000_000.0
+
+
+def _index(tmp_path, root):
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    cat = Catalog(tmp_path / "c.db")
+    drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+    return cat
+
+
+def test_fourteen_versions_of_one_photo_are_one_group_with_its_exact_copies_marked(tmp_path):
+    from app.core.duplicates import find_duplicates
+
+    root = tmp_path / "lib"
+    im = Image.open(sample("photos/pillow_flower.jpg")).convert("RGB")
+    w, h = im.size
+    made = [_save(im, root / "flower.jpg", 95, T)]
+    shutil.copy2(made[0], root / "flower (1).jpg")
+    made.append(str(root / "flower (1).jpg"))
+    edits = [(im, 92), (im, 35), (im, 70), (im.resize((w // 2, h // 2)), 90),
+             (im.crop((w // 10, h // 10, w - w // 10, h - h // 10)), 90), (ImageOps.grayscale(im), 90),
+             (ImageEnhance.Color(im).enhance(1.6), 90), (im.resize((w * 2 // 3, h * 2 // 3)), 85),
+             (im.crop((0, 0, w * 4 // 5, h)), 92), (ImageEnhance.Contrast(im).enhance(1.3), 90),
+             (ImageEnhance.Brightness(im).enhance(0.85), 88)]
+    for n, (edited, quality) in enumerate(edits, start=2):
+        made.append(_save(edited, root / f"flower ({n}).jpg", quality, T if n % 2 else None))   # half without EXIF
+    shutil.copy2(made[5], root / "flower (13).jpg")
+    made.append(str(root / "flower (13).jpg"))
+    assert len(made) == 14
+    with _index(tmp_path, root) as cat:
+        groups = drive(find_duplicates(cat))
+    assert len(groups) == 1, [[os.path.basename(p) for p in g.paths] for g in groups]
+    group = groups[0]
+    assert sorted(group.paths) == sorted(made)                       # all 91 pairs
+    assert os.path.basename(group.paths[group.photo_ids.index(group.keeper)]) == "flower.jpg"
+    exact = sorted(sorted(os.path.basename(p) for p in g) for g in group.to_json()["exact"])
+    assert exact == [["flower (1).jpg", "flower.jpg"], ["flower (13).jpg", "flower (5).jpg"]]
+
+
+def test_a_copy_whose_time_was_shifted_by_whole_hours_is_found_two_tripod_exposures_are_not(tmp_path):
+    from app.core.duplicates import find_duplicates
+
+    root = tmp_path / "lib"
+    im = Image.open(sample("photos/tuxpaint-data_cliff.jpg")).convert("RGB")
+    _save(im, root / "cliff.jpg", 95, T)
+    _save(im, root / "backup" / "cliff.jpg", 90, T + 3600)            # a time-zone fix
+    _save(im, root / "backup" / "cliff-date.jpg", 95, T + 2 * 86400)  # the date fixed by hand
+    rng = np.random.default_rng(3)
+    view = Image.open(sample("photos/opencv-doc_home.jpg")).convert("RGB")
+    _save(exposure(view, rng, 6.0, 0, 0), root / "tripod" / "IMG_0100.jpg", 95, T + 50_000)
+    _save(exposure(view, rng, 6.0, 0.3, -0.2), root / "tripod" / "IMG_0160.jpg", 95, T + 50_000 + 3600)
+    with _index(tmp_path, root) as cat:
+        groups = drive(find_duplicates(cat))
+    found = sorted(sorted(os.path.relpath(p, root) for p in g.paths) for g in groups)
+    assert found == [["backup/cliff-date.jpg", "backup/cliff.jpg", "cliff.jpg"]]
+
+
+def test_whole_hour_offsets_do_not_rule_a_pair_out():
+    from app.core.duplicates import shifted_clock, two_captures
+
+    def row(ts):
+        return {"captured_ts": ts}
+
+    assert not two_captures(row(T), row(T + 3600))
+    assert not two_captures(row(T), row(T - 7200.4))
+    assert not two_captures(row(T), row(T + 86400))
+    assert two_captures(row(T), row(T + 3598))
+    assert two_captures(row(T), row(T + 1800))
+    assert shifted_clock(T, T + 3600 * 9) and not shifted_clock(T, T + 30)
+
+
+def test_the_same_exposure_test_tells_copies_from_second_exposures():
+    import io
+
+    from app.core.sets.same_exposure import compare
+
+    rng = np.random.default_rng(0)
+    view = Image.open(sample("photos/opencv-doc_home.jpg")).convert("RGB")
+    first = exposure(view, rng, 6.0, 0, 0)
+
+    def gray(im, q):
+        buf = io.BytesIO()
+        im.convert("RGB").save(buf, "JPEG", quality=q)
+        return np.asarray(Image.open(buf).convert("L"))
+
+    a = gray(first, 95)
+    assert compare(a, gray(first, 90)).copy
+    assert compare(a, gray(ImageEnhance.Brightness(first).enhance(1.2), 90)).copy
+    assert not compare(a, gray(exposure(view, rng, 6.0, 0.0, 0.0), 95)).copy
+    assert not compare(a, gray(exposure(view, rng, 6.0, 0.4, 0.1), 95)).copy
+    assert compare(a, a[::2, ::2]).copy                                 # another size: an edit, not a shot

@@ -1,0 +1,109 @@
+"""Issue 31: sets as photographers shoot them. An exposure bracket and a handheld panorama are
+each one set of their kind, kept whole (no best, so nothing suggested for rejection); a burst
+of one moment stays a burst with a best."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from app.core.jobs import drive
+from app.core.sets.kinds import BRACKET, BURST, FrameFacts, is_bracket, visible_ladder
+from benchmarks.sets_quality import expose, save
+from tests.helpers import REPO, sample
+
+T = 1_660_000_000.0
+
+
+def _index(tmp_path, root):
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    db = tmp_path / "c.db"
+    with Catalog(db) as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+    return db
+
+
+def _bursts_json(db):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", str(db), "--json"], cwd=REPO, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    """A Canon EOS 5D Mark II bracket (1/8 s, 1 s, 8 s within 3 s), six frames of a handheld
+    panorama 3 s apart, and a real burst."""
+    tmp = tmp_path_factory.mktemp("sets")
+    root = tmp / "lib"
+    view = Image.open(sample("photos/tuxpaint-data_cliff.jpg")).convert("RGB")
+    for i, (seconds, ev) in enumerate(((1 / 8, 0), (1.0, 3), (8.0, 6))):
+        save(expose(view, ev - 3), root / "bracket" / f"IMG_{i + 1:04d}.jpg", T + 1.5 * i, (seconds, 11.0, 100))
+    wide = Image.open(sample("photos/tuxpaint-data_jellyfish.jpg")).convert("RGB")
+    w, h = wide.size
+    for i, angle in enumerate((0.0, 1.2, -0.8, 1.5, -1.0, 0.6)):
+        x = int(i * 0.12 * w)
+        turned = wide.rotate(angle, resample=Image.Resampling.BICUBIC, center=(x + 0.2 * w, h / 2))
+        save(turned.crop((x, int(h * 0.05), x + int(0.38 * w), int(h * 0.95))), root / "pano" / f"IMG_{i + 10:04d}.jpg",
+             T + 100 + 3.0 * i, (1 / 125, 8.0, 100))
+    for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
+        save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
+    return root, _bursts_json(_index(tmp, root))
+
+
+def _sets_in(doc, folder):
+    return [s for s in doc if any(f"/{folder}/" in p for p in s["photos"])]
+
+
+def test_an_exposure_bracket_is_one_bracket_without_a_best(library):
+    root, doc = library
+    sets = _sets_in(doc, "bracket")
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
+    assert sets[0]["kind"] == "bracket"
+    assert "best" not in sets[0] and "scores" not in sets[0]
+
+
+def test_a_handheld_panorama_is_one_panorama_without_a_best(library):
+    root, doc = library
+    sets = _sets_in(doc, "pano")
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 6, sets
+    assert sets[0]["kind"] == "panorama"
+    assert "best" not in sets[0]
+
+
+def test_a_burst_stays_a_burst_with_a_best_and_the_contract_keeps_its_fields(library):
+    root, doc = library
+    sets = _sets_in(doc, "burst")
+    assert len(sets) == 1 and sets[0]["kind"] == "burst"
+    assert {"id", "photos", "best", "best_is_users", "scores", "order", "reasons"} <= set(sets[0])
+
+
+def _facts(brightness=None, seconds=None, bias=None):
+    return [FrameFacts(i, float(i), seconds[i] if seconds else None, 8.0 if seconds else None, 100 if seconds else None,
+                       bias[i] if bias else None, False, brightness[i] if brightness else None) for i in range(
+        len(brightness or seconds or bias))]
+
+
+def test_bracket_evidence_and_what_is_not_a_bracket():
+    assert is_bracket(_facts(seconds=[1 / 60, 1 / 120, 1 / 30]))                        # time stepping
+    assert is_bracket(_facts(seconds=[1 / 60] * 3, bias=[0.0, -1.0, 1.0]))              # bias tags
+    assert not is_bracket(_facts(seconds=[1 / 250, 1 / 200, 1 / 250, 1 / 320]))        # auto exposure wobble
+    assert not is_bracket(_facts(seconds=[1 / 250] * 4, brightness=[0.5, 0.2, 0.5, 0.8]))   # a dark frame is a defect
+    assert visible_ladder(_facts(brightness=[0.45, 0.25, 0.7]))                          # no EXIF: a ladder
+    assert not visible_ladder(_facts(brightness=[0.45, 0.2, 0.46, 0.8]))                 # two frames on one level
+    assert BRACKET != BURST
+
+
+def test_brackets_shot_back_to_back_split_at_each_ladder():
+    from app.core.sets.kinds import bracket_period
+
+    series = _facts(seconds=[1 / 60, 1 / 240, 1 / 15] * 3)
+    assert bracket_period(series) == 3
+    assert bracket_period(_facts(seconds=[1 / 60, 1 / 240, 1 / 15, 1 / 60, 1 / 30, 1 / 15])) is None
+    assert bracket_period(_facts(brightness=[0.45, 0.25, 0.7, 0.45, 0.25, 0.7])) == 3

@@ -1,0 +1,80 @@
+"""Issue 31: the cull view and the duplicates view never give opposite advice on the same
+files. An original portrait with a q92, a blurred and a q35 copy next to it (no EXIF, one file
+time: a messenger download) is one duplicates group kept by the original, not a burst whose
+best is a copy; copies of a frame among real burst frames are listed as copies, and the burst
+is ranked over distinct frames."""
+import os
+import shutil
+
+from PIL import Image, ImageFilter
+
+from app.core.jobs import drive
+from benchmarks.triage_library import _save
+from tests.helpers import sample
+
+STAMP = 1_700_000_000
+
+
+def _write(im, path, quality, blur=0.0):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (im.filter(ImageFilter.GaussianBlur(blur)) if blur else im).save(path, "JPEG", quality=quality)
+    os.utime(path, (STAMP, STAMP))
+
+
+def _catalog(tmp_path, root):
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    cat = Catalog(tmp_path / "c.db")
+    drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+    return cat
+
+
+def test_a_portrait_and_its_copies_get_one_advice(tmp_path):
+    from app.core.duplicates import find_duplicates
+    from app.core.triage import ranked_bursts
+
+    root = tmp_path / "lib"
+    face = Image.open(sample("faces/Kit_Harington/john1.jpg")).convert("RGB")
+    _write(face, root / "portrait.jpg", 97)
+    _write(face, root / "portrait-q92.jpg", 92)
+    _write(face, root / "portrait-blur.jpg", 92, blur=1.2)
+    _write(face, root / "portrait-q35.jpg", 35)
+    with _catalog(tmp_path, root) as cat:
+        views = drive(ranked_bursts(cat))
+        groups = drive(find_duplicates(cat))
+    names = lambda paths: sorted(os.path.basename(p) for p in paths)  # noqa: E731
+    advised_best = {os.path.basename(v.paths[v.photo_ids.index(v.best)]) for v in views if v.best is not None}
+    keepers = {os.path.basename(g.paths[g.photo_ids.index(g.keeper)]) for g in groups}
+    in_bursts = {os.path.basename(p) for v in views for p in v.paths}
+    in_groups = {os.path.basename(p) for g in groups for p in g.paths}
+    assert not (in_bursts & in_groups) or advised_best <= keepers, (views, groups)
+    assert keepers == {"portrait.jpg"}
+    assert not views, [names(v.paths) for v in views]                 # copies only: no burst
+
+
+def test_copies_among_burst_frames_are_shown_as_copies(tmp_path):
+    from app.core.bursts import find_bursts
+    from app.core.duplicates import find_duplicates
+
+    root = tmp_path / "lib"
+    frames = sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))
+    (root / "burst").mkdir(parents=True)
+    for i, src in enumerate(frames):
+        _save(Image.open(src), root / "burst" / src.name, 1.7e9 + 0.4 * i, ("Canon", "EOS R6"))
+    shutil.copy2(root / "burst" / "f03.jpg", root / "burst" / "f03 (1).jpg")                 # an exact copy
+    Image.open(root / "burst" / "f02.jpg").save(root / "burst" / "f02-export.jpg", quality=80,
+                                                  exif=Image.open(root / "burst" / "f02.jpg").getexif())
+    with _catalog(tmp_path, root) as cat:
+        bursts = find_bursts(cat)
+        groups = drive(find_duplicates(cat))
+    assert len(bursts) == 1
+    b = bursts[0]
+    assert sorted(os.path.basename(p) for p in b.paths) == [f.name for f in frames]     # distinct frames only
+    copies = {os.path.basename(k): sorted(os.path.basename(c) for c in v) for k, v in b.copy_paths.items()}
+    assert copies == {"f02.jpg": ["f02-export.jpg"], "f03.jpg": ["f03 (1).jpg"]}
+    near = [sorted(os.path.basename(p) for p in g.paths) for g in groups]
+    assert sorted(near) == [["f02-export.jpg", "f02.jpg"], ["f03 (1).jpg", "f03.jpg"]]
+    for g in groups:                                 # the duplicates view keeps the frame the burst ranks
+        assert g.paths[g.photo_ids.index(g.keeper)] in b.paths

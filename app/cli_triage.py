@@ -57,6 +57,8 @@ def cmd_bursts(args) -> Any:
                 item.update({"best": path_of[b.best], "best_is_users": b.confirmed,
                              "scores": {path_of[i]: s for i, s in b.scores.items()},
                              "order": [path_of[i] for i in b.order], "reasons": b.reasons})
+            elif b.kind != "burst":      # kept whole: the contract's keys, with no best and no scores
+                item.update({"best": None, "scores": {}})
             out.append(item)
         return out
 

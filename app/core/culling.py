@@ -85,6 +85,18 @@ def keep_one(catalog, keeper: int, others: Sequence[int]) -> int:
     return _apply(catalog, changes)
 
 
+def decide_set(catalog, photo_ids: Sequence[int], value: int) -> int:
+    """Pick (1), reject (-1) or unflag (0) every frame of a set (a bracket, a panorama, a
+    focus stack: frames kept or dropped together) as one action: one undo brings it all back."""
+    store = catalog.decisions
+    changes = []
+    for pid in photo_ids:
+        changes += _with_rules(store, pid, "pick", value)
+        for partner in pair_partners(catalog, pid):
+            changes += _with_rules(store, partner, "pick", value)
+    return _apply(catalog, changes)
+
+
 def photos_where(catalog, keep) -> list[tuple[int, dict]]:
     """(photo id, photo row) of the photos present in the library whose decision state
     ``keep(state)`` accepts (the picks to export, the rejects to trash), by id."""

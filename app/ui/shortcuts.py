@@ -14,6 +14,7 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("0-5", "rating"),
     ("6-9", "colour label red, yellow, green, blue (the same key again takes it off)"),
     ("B", "mark as the best frame of its burst (also picks it)"),
+    ("Shift+P / Shift+X", "pick / reject every frame of a set (a bracket, panorama, focus stack, timelapse)"),
     ("Z", "100 % loupe on and off, opening on the main face or the sharpest detail"),
     ("C", "compare: the frame beside the suggested best and the next contenders, zoom and pan in step"),
     ("+ / -", "compare more or fewer frames (2 to 4)"),

@@ -66,7 +66,7 @@ def test_an_exposure_bracket_is_one_bracket_without_a_best(library):
     sets = _sets_in(doc, "bracket")
     assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
     assert sets[0]["kind"] == "bracket"
-    assert "best" not in sets[0] and "scores" not in sets[0]
+    assert sets[0]["best"] is None and sets[0]["scores"] == {} and "reasons" not in sets[0]
 
 
 def test_a_handheld_panorama_is_one_panorama_without_a_best(library):
@@ -74,7 +74,7 @@ def test_a_handheld_panorama_is_one_panorama_without_a_best(library):
     sets = _sets_in(doc, "pano")
     assert len(sets) == 1 and len(sets[0]["photos"]) == 6, sets
     assert sets[0]["kind"] == "panorama"
-    assert "best" not in sets[0]
+    assert sets[0]["best"] is None
 
 
 def test_a_burst_stays_a_burst_with_a_best_and_the_contract_keeps_its_fields(library):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
                                QListWidgetItem, QVBoxLayout, QWidget)
 
 from app.core import paths
-from app.core.culling import decide, undo
+from app.core.culling import decide, decide_set, undo
 from app.core.eye_state import frame_caption
 from app.core.focus import focus_point
 from app.core.library_grid import GridRow, decision_marks
@@ -40,6 +40,11 @@ def compare_ids(burst, current: int, chosen: list[int], count: int) -> list[int]
         return ordered[:MAX_COMPARE]
     ranking = burst.order or sorted(burst.photo_ids, key=lambda p: -burst.scores.get(p, 0.0))
     return ([current] + [p for p in ranking if p != current])[:max(2, min(count, MAX_COMPARE))]
+
+
+# sets shot on purpose (app.core.sets.kinds): culled as a whole, never a best or a reject suggestion
+SET_WORDS = {"bracket": "Exposure bracket", "panorama": "Panorama", "focus_stack": "Focus stack",
+             "timelapse": "Timelapse"}
 
 
 class CullView(QWidget):
@@ -179,11 +184,13 @@ class CullView(QWidget):
             item.setForeground(QColor("#888") if st.pick == -1 else QColor("#000"))
 
     def _progress_text(self) -> str:
+        b = self.burst
+        kind = SET_WORDS.get(b.kind, "Burst") if b is not None else "Burst"
         decided = sum(1 for b in self.bursts for pid in b.photo_ids
                       if self._state(pid).pick != 0 or self._state(pid).best)
         total = sum(len(b.photo_ids) for b in self.bursts)
         folder = paths.display(self.burst.paths[0]).rsplit("/", 2)[-2] if "/" in paths.display(self.burst.paths[0]) else ""
-        return f"Burst {self.burst_index + 1} of {len(self.bursts)} (in {folder}/) — frame {self.frame_index + 1} of " \
+        return f"{kind} {self.burst_index + 1} of {len(self.bursts)} (in {folder}/) — frame {self.frame_index + 1} of " \
                f"{len(self.burst.photo_ids)} — {decided}/{total} frames decided"
 
     def _show_frame(self) -> None:
@@ -196,7 +203,12 @@ class CullView(QWidget):
             self.strip.blockSignals(False)
         self.header.setText(self._progress_text())
         best_reason = ", ".join(b.reasons) if b.reasons else "frames nearly alike; the ranker's overall preference"
-        if b.best is not None:
+        self.reasons.setToolTip("")
+        if b.kind in SET_WORDS:
+            self.reasons.setText("Kept whole: no best, nothing suggested for rejection (Shift+P / Shift+X: pick / "
+                                 "reject the set)")
+            self.reasons.setToolTip(f"{SET_WORDS[b.kind]}: frames shot to be used together")
+        elif b.best is not None:
             score = b.scores.get(self.current_photo(), 0.0)
             name = paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]
             self.reasons.setText(f"{'Your best' if b.confirmed else 'Suggested best'}: {name}"
@@ -272,6 +284,16 @@ class CullView(QWidget):
         self.header.setText(self._progress_text())
         self.decided.emit()
 
+    def record_set(self, value: int) -> None:
+        """Pick or reject every frame of the shown set as one action (Shift+P / Shift+X)."""
+        b = self.burst
+        if b is None:
+            return
+        decide_set(self.session.catalog, b.photo_ids, value)
+        self._refresh_strip_icons()
+        self.header.setText(self._progress_text())
+        self.decided.emit()
+
     def undo(self, redo: bool = False) -> None:
         pid = undo(self.session.catalog, redo)
         b = self.burst
@@ -330,7 +352,9 @@ class CullView(QWidget):
                    "b": lambda: self.record("best", 1), "u": lambda: self.record("pick", 0), "z": self.toggle_zoom,
                    "c": self.toggle_compare, "+": lambda: self.change_compare_count(1),
                    "=": lambda: self.change_compare_count(1), "-": lambda: self.change_compare_count(-1)}
-        if key in actions:
+        if event.modifiers() & Qt.ShiftModifier and text in ("p", "x"):
+            self.record_set(1 if text == "p" else -1)
+        elif key in actions:
             actions[key]()
         elif text in letters:
             letters[text]()

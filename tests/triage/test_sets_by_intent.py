@@ -54,7 +54,8 @@ def library(tmp_path_factory):
              T + 100 + 3.0 * i, (1 / 125, 8.0, 100))
     for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
         save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
-    return root, _bursts_json(_index(tmp, root))
+    db = _index(tmp, root)
+    return root, _bursts_json(db), db
 
 
 def _sets_in(doc, folder):
@@ -62,7 +63,7 @@ def _sets_in(doc, folder):
 
 
 def test_an_exposure_bracket_is_one_bracket_without_a_best(library):
-    root, doc = library
+    root, doc, _db = library
     sets = _sets_in(doc, "bracket")
     assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
     assert sets[0]["kind"] == "bracket"
@@ -70,7 +71,7 @@ def test_an_exposure_bracket_is_one_bracket_without_a_best(library):
 
 
 def test_a_handheld_panorama_is_one_panorama_without_a_best(library):
-    root, doc = library
+    root, doc, _db = library
     sets = _sets_in(doc, "pano")
     assert len(sets) == 1 and len(sets[0]["photos"]) == 6, sets
     assert sets[0]["kind"] == "panorama"
@@ -78,7 +79,7 @@ def test_a_handheld_panorama_is_one_panorama_without_a_best(library):
 
 
 def test_a_burst_stays_a_burst_with_a_best_and_the_contract_keeps_its_fields(library):
-    root, doc = library
+    root, doc, _db = library
     sets = _sets_in(doc, "burst")
     assert len(sets) == 1 and sets[0]["kind"] == "burst"
     assert {"id", "photos", "best", "best_is_users", "scores", "order", "reasons"} <= set(sets[0])
@@ -107,3 +108,21 @@ def test_brackets_shot_back_to_back_split_at_each_ladder():
     assert bracket_period(series) == 3
     assert bracket_period(_facts(seconds=[1 / 60, 1 / 240, 1 / 15, 1 / 60, 1 / 30, 1 / 15])) is None
     assert bracket_period(_facts(brightness=[0.45, 0.25, 0.7, 0.45, 0.25, 0.7])) == 3
+
+
+def test_registrations_are_stored_and_reused(library, monkeypatch):
+    """A panorama's steps are registered once and kept in the catalog (frame_steps): a new
+    process finds the same sets without registering a frame again."""
+    from app.core.catalog import Catalog
+    from app.core.sets import intent
+    from app.core.triage import ranked_bursts
+
+    root, doc, db = library
+    with Catalog(db) as cat:
+        stored = cat.conn.execute("SELECT count(*), count(step) FROM frame_steps").fetchone()
+        assert stored[0] >= 5 and stored[1] >= 4      # the panorama's steps (one may join through the frame after)
+        intent._STEPS.clear()
+        intent._KINDS.clear()
+        monkeypatch.setattr(intent, "register", lambda a, b: pytest.fail("registered again"))
+        sets = drive(ranked_bursts(cat))
+    assert sorted((s.kind, len(s.photo_ids)) for s in sets) == sorted((d["kind"], len(d["photos"])) for d in doc)

@@ -189,6 +189,16 @@ def _v16_eye_state(db: sqlite_utils.Database) -> None:
     db["faces"].add_column("eye_left", float)
 
 
+def _v17_frame_steps(db: sqlite_utils.Database) -> None:
+    """How one picture sits on another (app/core/sets/registration.py: translation, rotation,
+    scale, overlap, residual) for consecutive frames that could be panorama steps, keyed by the
+    two content hashes in frame order, so a set's kind is registered once, not at every run;
+    ``step`` NULL when the two did not register."""
+    db["frame_steps"].create({"hash_a": str, "hash_b": str, "step": str, "version": int, "checked_at": str},
+                             pk=("hash_a", "hash_b"))
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
-                                                               _v11, _v12, _v13, _v14, _v15_xmp_base, _v16_eye_state]
+                                                               _v11, _v12, _v13, _v14, _v15_xmp_base, _v16_eye_state,
+                                                               _v17_frame_steps]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,9 +3,12 @@ holds as long as both pictures exist anywhere in the library, under any name:
 
 - ``pair_checks``: the geometric verification of candidate duplicate pairs;
 - ``detail_evidence``: detail lost between two frames of a burst, measured on the same places
-  at native pixels (models/features/relative.py), tagged with the method's version."""
+  at native pixels (models/features/relative.py), tagged with the method's version;
+- ``frame_steps``: how one frame sits on the next (app/core/sets/registration.py), in frame
+  order, tagged with the method's version."""
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from .connection import transaction
@@ -82,3 +85,35 @@ class DetailEvidenceStore:
 
     def prune(self) -> int:
         return _prune(self.conn, "detail_evidence")
+
+
+class FrameStepStore:
+    """Registrations of frame ``hash_b`` onto ``hash_a`` (a JSON object of the step's fields, or
+    NULL when the two did not register), so sets are not registered again at every run."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def get(self, pairs: list[tuple[str, str]], version: int) -> dict[tuple[str, str], dict | None]:
+        wanted = set(pairs)
+        hashes = sorted({h for pair in wanted for h in pair})
+        out: dict[tuple[str, str], dict | None] = {}
+        for i in range(0, len(hashes), 400):          # SQLite's variable limit, in chunks
+            chunk = hashes[i:i + 400]
+            marks = ",".join("?" * len(chunk))
+            for a, b, step in self.conn.execute(
+                    f"SELECT hash_a, hash_b, step FROM frame_steps WHERE version = ? AND hash_a IN ({marks})",
+                    [version, *chunk]):
+                if (a, b) in wanted:
+                    out[a, b] = None if step is None else json.loads(step)
+        return out
+
+    def save(self, results: list[tuple[str, str, dict | None]], version: int) -> None:
+        stamp = now_iso()
+        with transaction(self.conn):
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO frame_steps (hash_a, hash_b, step, version, checked_at) VALUES (?, ?, ?, ?, ?)",
+                [(a, b, None if step is None else json.dumps(step), version, stamp) for a, b, step in results])
+
+    def prune(self) -> int:
+        return _prune(self.conn, "frame_steps")

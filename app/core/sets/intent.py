@@ -5,14 +5,16 @@ register as a panorama step are joined first; then each set's kind is read
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import OrderedDict, defaultdict
+from dataclasses import asdict
 from functools import lru_cache
 
 import numpy as np
 
 from ..union_find import UnionFind
 from .kinds import PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, bracket_period, classify
-from .registration import Step, register
+from .registration import VERSION, Step, register
 
 PANORAMA_GAP_S = 15.0          # between two frames of a handheld panorama, at most
 PANORAMA_SIMILARITY = 0.4      # embedding cosine of neighbouring panorama frames, at least (same place)
@@ -46,22 +48,53 @@ class Pictures:
         if not ha or not hb:
             return None
         key = (ha, hb)
-        if key in _STEPS:
-            _STEPS.move_to_end(key)
-            return _STEPS[key]
-        self.load([a, b])
-        pa, pb = self.items.get(ha), self.items.get(hb)
-        result = register(pa, pb) if pa is not None and pb is not None else None
-        _STEPS[key] = result
-        if len(_STEPS) > _STEPS_KEPT:
-            _STEPS.popitem(last=False)
-        return result
+        if key not in _STEPS:
+            self.prefetch([(a, b)])
+        _STEPS.move_to_end(key)
+        return _STEPS[key]
+
+    def prefetch(self, pairs) -> None:
+        """Registrations of frame pairs (photo ids, in frame order): those this process or the
+        catalog (``frame_steps``) already holds are reused; the others are measured with one read
+        of their pictures and stored, so a set is registered once, not at every run."""
+        keys = {}
+        for a, b in pairs:
+            ha, hb = self.hashes.get(a), self.hashes.get(b)
+            if ha and hb and (ha, hb) not in _STEPS:
+                keys[ha, hb] = (a, b)
+        if not keys:
+            return
+        stored = self.catalog.frame_steps.get(list(keys), VERSION)
+        for key, value in stored.items():
+            _remember(key, None if value is None else Step(**value))
+        todo = [key for key in keys if key not in stored]
+        if not todo:
+            return
+        self.load({i for key in todo for i in keys[key]})
+        results = []
+        for ha, hb in todo:
+            pa, pb = self.items.get(ha), self.items.get(hb)
+            step = register(pa, pb) if pa is not None and pb is not None else None
+            _remember((ha, hb), step)
+            if pa is not None and pb is not None:          # (a picture that could not be read: try again later)
+                results.append((ha, hb, None if step is None else asdict(step)))
+        if results and not self.catalog.readonly:
+            try:
+                self.catalog.frame_steps.save(results, VERSION)
+            except sqlite3.OperationalError:
+                pass                     # busy or read-only storage: measured again next run, nothing lost
 
     def gray(self, pid: int):
         h = self.hashes.get(pid)
         self.load([pid])
         p = self.items.get(h) if h else None
         return None if p is None else p.gray
+
+
+def _remember(key: tuple[str, str], step: Step | None) -> None:
+    _STEPS[key] = step
+    if len(_STEPS) > _STEPS_KEPT:
+        _STEPS.popitem(last=False)
 
 
 def panorama_step(step: Step | None) -> bool:
@@ -82,11 +115,11 @@ def join_panoramas(frames, groups, vectors, pictures: Pictures) -> list[list]:
         for f in g[1:]:
             links.union(g[0].id, f.id)
     by_id = {f.id: f for f in frames}
+    candidates = []
     for stream in streams.values():
         stream.sort(key=lambda f: (f.ts, f.path))
         for a, b in [*zip(stream, stream[1:]), *zip(stream, stream[2:])]:      # the next frame, or the one after
-            if b.ts - a.ts > PANORAMA_GAP_S or (a.id in group_of and group_of.get(a.id) == group_of.get(b.id)) or \
-                    links.find(a.id) == links.find(b.id):
+            if b.ts - a.ts > PANORAMA_GAP_S or (a.id in group_of and group_of.get(a.id) == group_of.get(b.id)):
                 continue
             if a.time_source != "exif" or b.time_source != "exif":
                 continue          # file times (a copy, an export) do not say the frames were shot in a row
@@ -94,8 +127,11 @@ def join_panoramas(frames, groups, vectors, pictures: Pictures) -> list[list]:
             if va is not None and vb is not None and float(np.dot(va.astype(np.float32), vb.astype(np.float32))) \
                     < PANORAMA_SIMILARITY:
                 continue
-            if panorama_step(pictures.step(a.id, b.id)):
-                links.union(a.id, b.id)
+            candidates.append((a, b))
+    pictures.prefetch([(a.id, b.id) for a, b in candidates])       # stored, or measured with one read
+    for a, b in candidates:
+        if links.find(a.id) != links.find(b.id) and panorama_step(pictures.step(a.id, b.id)):
+            links.union(a.id, b.id)
     joined = [sorted((by_id[i] for i in g), key=lambda f: (f.ts, f.path)) for g in links.groups()]
     return sorted(joined, key=lambda g: (g[0].ts, g[0].path))
 
@@ -164,6 +200,7 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
             pictures.load([f.id for f in frames])             # one read for the whole set
             for fact in facts:
                 fact.gray = pictures.gray(fact.id)
+            pictures.prefetch([(a.id, b.id) for a, b in zip(frames, frames[1:])])
             memo.append([pictures.step(a.id, b.id) for a, b in zip(frames, frames[1:])])
         return memo[0]
 

@@ -14,6 +14,7 @@ import numpy as np
 from ..near_duplicate import Prepared
 
 MIN_INLIERS = 15
+VERSION = 1           # of the method: stored steps (catalog.frame_steps) of another version are measured again
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def register(a: Prepared, b: Prepared) -> Step | None:
     residual = 1.0
     if mask.sum() >= 256:
         fa, fb = a.gray.astype(np.float32)[mask] / 255, warped[mask]
-        fa = (fa - np.percentile(fa, 2)) / max(np.percentile(fa, 98) - np.percentile(fa, 2), 1e-3)
-        fb = (fb - np.percentile(fb, 2)) / max(np.percentile(fb, 98) - np.percentile(fb, 2), 1e-3)
+        (la, ha), (lb, hb) = np.percentile(fa, (2, 98)), np.percentile(fb, (2, 98))
+        fa, fb = (fa - la) / max(ha - la, 1e-3), (fb - lb) / max(hb - lb, 1e-3)
         residual = float(np.abs(np.clip(fa, 0, 1) - np.clip(fb, 0, 1)).mean())
     return Step(float(m[0, 2]) / w, float(m[1, 2]) / h, rotation, scale, int(inl.sum()), overlap, residual)

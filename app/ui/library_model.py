@@ -27,7 +27,8 @@ class LibraryModel(QAbstractListModel):
         self._rows: list[GridRow] = []
         self._row_of_hash: dict[str, list[int]] = {}
         self.bursts = None
-        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time", "person": None, "folder": None}
+        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time", "person": None, "folder": None,
+                     "min_stars": 0, "label": None}
         self.thumbs = thumbs or ThumbnailCache(catalog.thumbs_dir, parent=self)
         self.thumbs.ready.connect(self._thumb_ready)
         self.reload()
@@ -66,6 +67,10 @@ class LibraryModel(QAbstractListModel):
     def people(self) -> list[str]:
         """Names the user gave to people on the library's photos (for the person filter)."""
         return people_names(self._all)
+
+    def all_paths(self) -> list[str]:
+        """Every photo's path, whatever the filters show (for the folder tree)."""
+        return [r.path for r in self._all]
 
     @property
     def total(self) -> int:

@@ -27,13 +27,23 @@ class GridRow:
     reason: str | None = None       # why a photo is skipped or missing
     duplicate: bool = False         # an exact copy, or a near copy verified by `duplicates`
     people: frozenset[str] = frozenset()      # the people the user named on it
+    kind: str = "burst"             # its set's kind (app/core/sets/kinds.py): burst, bracket, panorama, ...
+
+    def set_badge(self) -> str:
+        """The set mark: "▣ 5" for a burst, "▣ bracket 3", "▣ panorama 6" for a set kept whole;
+        "" for a photo in no set."""
+        if not self.burst:
+            return ""
+        if self.kind == "burst":
+            return f"▣ {len(self.burst_ids)}"
+        return f"▣ {self.kind.replace('_', ' ')} {len(self.burst_ids)}"
 
     def badges(self) -> str:
         if self.status != "ok":
             return f"⚠ {self.status}: {self.reason}" if self.reason else f"⚠ {self.status}"
         marks = decision_marks(self.state, self.suggested)
         if self.burst:
-            marks.append(f"▣ {len(self.burst_ids)}")
+            marks.append(self.set_badge())
         return " ".join(marks)
 
 
@@ -104,7 +114,7 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
                       duplicate=bool(h) and (copies[h] > 1 or h in near), people=frozenset(named.get(pid, ())))
         b = burst_of.get(pid)
         if b is not None:
-            row.burst, row.burst_ids = b.id, tuple(b.photo_ids)
+            row.burst, row.burst_ids, row.kind = b.id, tuple(b.photo_ids), getattr(b, "kind", "burst")
             row.suggested, row.score = b.best == pid, b.scores.get(pid)
         rows.append(row)
     return rows

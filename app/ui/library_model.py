@@ -100,6 +100,8 @@ class LibraryModel(QAbstractListModel):
             return r.name + ("\n" + badges if badges else "")
         if role == Qt.ToolTipRole:
             score = f"\nscore in its burst {r.score:.2f}" if r.score is not None else ""
+            if r.burst and r.kind != "burst":
+                score = f"\na {r.kind.replace('_', ' ')} of {len(r.burst_ids)} frames, kept whole"
             why = f": {r.reason}" if r.reason else ""
             return f"{paths.display(r.path)}\n{r.status}{why}{score}"
         if role == Qt.DecorationRole and r.content_hash and r.status == "ok":

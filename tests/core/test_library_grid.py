@@ -99,3 +99,14 @@ def test_filters_combine_folder_flag_stars_person_and_label(catalog):
     assert names(min_stars=4, label="Green") == []
     assert names(filter_name="rated", min_rating=4, min_stars=0) == ["a/1.jpg", "a/deep/3.jpg", "b/4.jpg", "ab/5.jpg"]
     assert matches(rows[0]) and not matches(rows[0], min_stars=5)
+
+
+def test_a_kept_whole_set_names_its_kind_on_the_badge(catalog):
+    ids = [catalog.photos.upsert(f"/lib/p/{i}.jpg", {"status": "ok", "content_hash": f"p{i}", "captured_ts": float(i)})
+           for i in range(6)]
+    pano = SimpleNamespace(id="s1", photo_ids=ids[:6], best=None, scores={}, kind="panorama")
+    rows = grid_rows(catalog, [pano])
+    assert {r.badges() for r in rows} == {"▣ panorama 6"} and {r.set_badge() for r in rows} == {"▣ panorama 6"}
+    stack = SimpleNamespace(id="s2", photo_ids=ids[:4], best=None, scores={}, kind="focus_stack")
+    assert grid_rows(catalog, [stack])[0].set_badge() == "▣ focus stack 4"
+    assert grid_rows(catalog, [stack])[5].set_badge() == ""

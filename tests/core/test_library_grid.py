@@ -75,7 +75,8 @@ def test_filters_combine_folder_flag_stars_person_and_label(catalog):
     from app.core.library_grid import NO_LABEL, matches
 
     ids = [catalog.photos.upsert(p, {"status": "ok", "content_hash": f"h{i}", "captured_ts": float(i)})
-           for i, p in enumerate(["/lib/a/1.jpg", "/lib/a/2.jpg", "/lib/a/deep/3.jpg", "/lib/b/4.jpg", "/lib/ab/5.jpg"])]
+           for i, p in enumerate(["/lib/a/1.jpg", "/lib/a/2.jpg", "/lib/a/deep/3.jpg", "/lib/b/4.jpg",
+                                  "/lib/ab/5.jpg"])]
     for pid in ids:
         decide(catalog, pid, "pick", 1)
         decide(catalog, pid, "rating", 4)

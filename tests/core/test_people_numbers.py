@@ -16,8 +16,8 @@ def _faces(catalog, groups):
         for _ in range(size):
             pid = catalog.photos.upsert(f"/lib/{n}.jpg", {"status": "ok", "content_hash": f"h{n}"})
             vec = (base + 0.05 * rng.standard_normal(128)).astype(np.float32)
-            fid = catalog.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, embedding) VALUES (?, 0, 0, 10, 10, ?)",
-                                       (pid, vec.tobytes())).lastrowid
+            fid = catalog.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, embedding) "
+                                       "VALUES (?, 0, 0, 10, 10, ?)", (pid, vec.tobytes())).lastrowid
             ids.setdefault(g, []).append(fid)
             n += 1
     catalog.conn.commit()

@@ -37,7 +37,8 @@ def window(qtbot, isolated_settings, tmp_path):
                           [0.45 * w, 0.5 * h], [0.55 * w, 0.5 * h]], np.float32).tobytes()
         cat.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, landmarks, eye_right, eye_left) "
                          "VALUES (?, ?, ?, ?, ?, ?, 0.3, 0.3)", (pid, 0.3 * w, 0.1 * h, 0.4 * w, 0.6 * h, marks))
-        cat.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, eye_right, eye_left) VALUES (?, ?, ?, ?, ?, 0.3, 0.05)",
+        cat.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, eye_right, eye_left) "
+                         "VALUES (?, ?, ?, ?, ?, 0.3, 0.05)",
                          (pid, 0.75 * w, 0.6 * h, 0.22 * w, 0.3 * h))
         cat.conn.commit()
     win = MainWindow()

@@ -1,7 +1,8 @@
 """Library grid: every photo, culled like the bursts. Badges for picked / rejected / rating /
 best / suggested / burst (a kept-whole set by its kind), a folder tree (folder_panel.py) and
 filters that combine: folder AND picked/rejected/... AND rating >= N AND person AND colour label
-(app/core/library_grid.py), sorts, the folder shown where names repeat. Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, 6-9 colour
+(app/core/library_grid.py), sorts, the folder shown where names repeat.
+Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, 6-9 colour
 label, B best of its burst, Ctrl+Z / Ctrl+Shift+Z undo and redo; "Find similar" on any photo.
 Enter, F or a double-click opens the photo in the loupe (app/ui/views/loupe_view.py), whose
 filmstrip is this grid's model: the same filter, order and marks."""

@@ -4,7 +4,8 @@ sort), the keys of the cull view, and the facts beside the picture.
   Left/Right previous / next photo, P or Space pick, X reject, U unflag, 0-5 rating,
   6-9 colour label (red, yellow, green, blue; the same key again takes it off), B best of its
   burst, Z fit / 100 %, + / - zoom steps (fit, 50, 100, 200 %), a click zooms at the point,
-  E the eyes of each face in turn at 100 %, J clipping shown on the picture, I info panel, F full screen, Esc / G / Enter back to the
+  E the eyes of each face in turn at 100 %,
+  J clipping shown on the picture, I info panel, F full screen, Esc / G / Enter back to the
   grid, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 
 After a decision the loupe moves on to the next photo when auto-advance is on (a setting, as
@@ -331,7 +332,8 @@ class LoupeView(QWidget):
                    "z": lambda: self.view.set_zoom(None) if self.view.zoom is not None else self.zoom_in(1.0),
                    "+": lambda: self.zoom_in(None), "=": lambda: self.zoom_in(None),
                    "-": lambda: self.view.step_zoom(-1), "j": lambda: self.view.set_clipping(not self.view.clipping),
-                   "i": self.info_button.toggle, "e": self.zoom_to_eyes, "f": self.toggle_full_screen, "g": self.close_loupe}
+                   "i": self.info_button.toggle, "e": self.zoom_to_eyes,
+                   "f": self.toggle_full_screen, "g": self.close_loupe}
         if key in keys:
             keys[key]()
         elif text in letters:

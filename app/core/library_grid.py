@@ -27,13 +27,23 @@ class GridRow:
     reason: str | None = None       # why a photo is skipped or missing
     duplicate: bool = False         # an exact copy, or a near copy verified by `duplicates`
     people: frozenset[str] = frozenset()      # the people the user named on it
+    kind: str = "burst"             # its set's kind (app/core/sets/kinds.py): burst, bracket, panorama, ...
+
+    def set_badge(self) -> str:
+        """The set mark: "▣ 5" for a burst, "▣ bracket 3", "▣ panorama 6" for a set kept whole;
+        "" for a photo in no set."""
+        if not self.burst:
+            return ""
+        if self.kind == "burst":
+            return f"▣ {len(self.burst_ids)}"
+        return f"▣ {self.kind.replace('_', ' ')} {len(self.burst_ids)}"
 
     def badges(self) -> str:
         if self.status != "ok":
             return f"⚠ {self.status}: {self.reason}" if self.reason else f"⚠ {self.status}"
         marks = decision_marks(self.state, self.suggested)
         if self.burst:
-            marks.append(f"▣ {len(self.burst_ids)}")
+            marks.append(self.set_badge())
         return " ".join(marks)
 
 
@@ -104,21 +114,41 @@ def grid_rows(catalog, bursts=None) -> list[GridRow]:
                       duplicate=bool(h) and (copies[h] > 1 or h in near), people=frozenset(named.get(pid, ())))
         b = burst_of.get(pid)
         if b is not None:
-            row.burst, row.burst_ids = b.id, tuple(b.photo_ids)
+            row.burst, row.burst_ids, row.kind = b.id, tuple(b.photo_ids), getattr(b, "kind", "burst")
             row.suggested, row.score = b.best == pid, b.scores.get(pid)
         rows.append(row)
     return rows
 
 
 def select(rows: list[GridRow], filter_name: str = "all", min_rating: int = 1, sort: str = "time",
-           person: str | None = None, folder: str | None = None) -> list[GridRow]:
-    """The rows a filter keeps (``person``: also only photos of that named person; ``folder``:
-    only photos in that folder or below), sorted."""
-    keep = FILTERS[filter_name]
-    inside = None if folder is None else os.path.abspath(folder).rstrip(os.sep) + os.sep
-    return sorted((r for r in rows if keep(r, min_rating) and (person is None or person in r.people)
-                   and (inside is None or os.path.abspath(r.path).startswith(inside))),
+           person: str | None = None, folder: str | None = None, min_stars: int = 0,
+           label: str | None = None) -> list[GridRow]:
+    """The rows every filter keeps, sorted. The filters combine (AND), as a folder tree and a
+    filter bar do in Lightroom: ``filter_name`` (picked, rejected, ...), ``min_stars`` (rated at
+    least that many stars; 0: any rating), ``person`` (a named person is on it), ``label`` (its
+    colour label, case-insensitive; ``NO_LABEL``: none) and ``folder`` (in that folder or below)."""
+    return sorted((r for r in rows if matches(r, filter_name, min_rating, person, folder, min_stars, label)),
                   key=SORTS[sort])
+
+
+NO_LABEL = ""
+
+
+def matches(row: GridRow, filter_name: str = "all", min_rating: int = 1, person: str | None = None,
+            folder: str | None = None, min_stars: int = 0, label: str | None = None) -> bool:
+    """Whether one row passes every filter (see :func:`select`)."""
+    if not FILTERS[filter_name](row, min_rating):
+        return False
+    if min_stars and (row.state.rating or 0) < min_stars:
+        return False
+    if person is not None and person not in row.people:
+        return False
+    if label is not None and (row.state.label or "").lower() != label.lower():
+        return False
+    if folder is not None:
+        inside = os.path.abspath(folder).rstrip(os.sep) + os.sep
+        return os.path.abspath(row.path).startswith(inside)
+    return True
 
 
 def people_names(rows: list[GridRow]) -> list[str]:

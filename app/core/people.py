@@ -55,7 +55,12 @@ class Person:
 
 def people(catalog, threshold: float = SFACE_SAME_PERSON) -> list[Person]:
     """Faces the user assigned to a person first (by person), then clusters of two or more
-    unassigned faces, then singletons."""
+    unassigned faces ("person-N"), then singletons ("unknown").
+
+    The clusters are those of every face, named or not, numbered largest first; a person's
+    faces are then taken out of them. So naming, merging or splitting one cluster leaves the
+    others' faces and numbers as they were ("person-3" stays person-3 after person-1 is named);
+    only new faces from indexing can change them."""
     rows = catalog.features.faces()
     if not rows:
         return []
@@ -66,21 +71,36 @@ def people(catalog, threshold: float = SFACE_SAME_PERSON) -> list[Person]:
             path_of[r["photo_id"]] = catalog.photos.get(r["photo_id"])["path"]
         r["path"] = path_of[r["photo_id"]]
     assigned: dict[int, list[dict]] = {}
-    free = []
     for r in rows:
-        (assigned.setdefault(r["person_id"], []) if r.get("person_id") in names else free).append(r)
+        if r.get("person_id") in names:
+            assigned.setdefault(r["person_id"], []).append(r)
     out = [Person(names[pid] or f"person #{pid}", faces, pid) for pid, faces in
            sorted(assigned.items(), key=lambda kv: -len(kv[1]))]
-    singles = []
-    if free:
-        labels = average_linkage(np.stack([r["embedding"] for r in free]), threshold)
-        for k in range(labels.max() + 1):
-            members = [r for r, lab in zip(free, labels) if lab == k]
-            if len(members) > 1:
-                out.append(Person(f"person-{len(out) + 1}", members))
-            else:
-                singles.append(Person("unknown", members))
+    embedded = [r for r in rows if r.get("embedding") is not None and len(r["embedding"])]
+    singles = [Person("unknown", [r]) for r in rows
+               if r.get("person_id") not in names and (r.get("embedding") is None or not len(r["embedding"]))]
+    for number, members in numbered_clusters(embedded, threshold):
+        free = [r for r in members if r.get("person_id") not in names]
+        if len(free) > 1:
+            out.append(Person(f"person-{number}", free))
+        else:
+            singles.extend(Person("unknown", [r]) for r in free)
     return out + singles
+
+
+def numbered_clusters(rows: list[dict], threshold: float = SFACE_SAME_PERSON) -> list[tuple[int, list[dict]]]:
+    """Every face clustered, largest cluster first, with its number (1, 2, ... for clusters of
+    two or more faces; 0 for a face alone)."""
+    if not rows:
+        return []
+    labels = average_linkage(np.stack([r["embedding"] for r in rows]), threshold)
+    out, number = [], 0
+    for k in range(labels.max() + 1):
+        members = [r for r, lab in zip(rows, labels) if lab == k]
+        if len(members) > 1:
+            number += 1
+        out.append((number if len(members) > 1 else 0, members))
+    return out
 
 
 def assign(catalog, face_ids: list[int], name: str | None = None, person_id: int | None = None) -> int:

@@ -27,7 +27,8 @@ class LibraryModel(QAbstractListModel):
         self._rows: list[GridRow] = []
         self._row_of_hash: dict[str, list[int]] = {}
         self.bursts = None
-        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time", "person": None, "folder": None}
+        self.view = {"filter_name": "all", "min_rating": 1, "sort": "time", "person": None, "folder": None,
+                     "min_stars": 0, "label": None}
         self.thumbs = thumbs or ThumbnailCache(catalog.thumbs_dir, parent=self)
         self.thumbs.ready.connect(self._thumb_ready)
         self.reload()
@@ -67,6 +68,10 @@ class LibraryModel(QAbstractListModel):
         """Names the user gave to people on the library's photos (for the person filter)."""
         return people_names(self._all)
 
+    def all_paths(self) -> list[str]:
+        """Every photo's path, whatever the filters show (for the folder tree)."""
+        return [r.path for r in self._all]
+
     @property
     def total(self) -> int:
         """Photos in the library, whatever the filter shows."""
@@ -95,6 +100,8 @@ class LibraryModel(QAbstractListModel):
             return r.name + ("\n" + badges if badges else "")
         if role == Qt.ToolTipRole:
             score = f"\nscore in its burst {r.score:.2f}" if r.score is not None else ""
+            if r.burst and r.kind != "burst":
+                score = f"\na {r.kind.replace('_', ' ')} of {len(r.burst_ids)} frames, kept whole"
             why = f": {r.reason}" if r.reason else ""
             return f"{paths.display(r.path)}\n{r.status}{why}{score}"
         if role == Qt.DecorationRole and r.content_hash and r.status == "ok":

@@ -46,6 +46,7 @@ LOUPE_KEYS: list[tuple[str, str]] = [
     ("Z", "fit / 100 %"),
     ("+ / -", "zoom steps: fit, 50, 100, 200 %"),
     ("click", "zoom to 100 % at the point clicked; click again to fit; drag to pan"),
+    ("E", "100 % on the eyes of the largest face; again: the next face's eyes"),
     ("J", "show clipped highlights (red) and shadows (blue) on the picture"),
     ("I", "info panel: histogram, exposure, camera, file, quality measurements"),
     ("F", "full screen on and off"),

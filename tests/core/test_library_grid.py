@@ -69,3 +69,45 @@ def test_duplicates_and_people(catalog):
     assert sorted(r.path for r in select(rows, person="Alice")) == ["/lib/a.jpg", "/lib/c.jpg"]
     assert sorted(r.path for r in select(rows, "duplicates", person="Alice")) == ["/lib/a.jpg", "/lib/c.jpg"]
     assert d not in {r.photo_id for r in select(rows, person="Alice")}
+
+
+def test_filters_combine_folder_flag_stars_person_and_label(catalog):
+    from app.core.library_grid import NO_LABEL, matches
+
+    ids = [catalog.photos.upsert(p, {"status": "ok", "content_hash": f"h{i}", "captured_ts": float(i)})
+           for i, p in enumerate(["/lib/a/1.jpg", "/lib/a/2.jpg", "/lib/a/deep/3.jpg", "/lib/b/4.jpg",
+                                  "/lib/ab/5.jpg"])]
+    for pid in ids:
+        decide(catalog, pid, "pick", 1)
+        decide(catalog, pid, "rating", 4)
+    decide(catalog, ids[1], "rating", 2)
+    decide(catalog, ids[0], "label", None, "Red")
+    decide(catalog, ids[2], "label", None, "red")
+    rows = grid_rows(catalog)
+    for r in rows:
+        if r.photo_id in (ids[0], ids[2], ids[3]):
+            r.people = frozenset({"Ada"})
+
+    def names(**view):
+        return [r.path.removeprefix("/lib/") for r in select(rows, **view)]
+
+    assert names(folder="/lib/a") == ["a/1.jpg", "a/2.jpg", "a/deep/3.jpg"]       # and below; not /lib/ab
+    assert names(folder="/lib/a", filter_name="picked", min_stars=3) == ["a/1.jpg", "a/deep/3.jpg"]
+    assert names(folder="/lib/a", filter_name="picked", min_stars=3, person="Ada", label="Red") == \
+        ["a/1.jpg", "a/deep/3.jpg"]
+    assert names(folder="/lib/a", filter_name="rejected", min_stars=3) == []
+    assert names(person="Ada", label=NO_LABEL) == ["b/4.jpg"]
+    assert names(min_stars=4, label="Green") == []
+    assert names(filter_name="rated", min_rating=4, min_stars=0) == ["a/1.jpg", "a/deep/3.jpg", "b/4.jpg", "ab/5.jpg"]
+    assert matches(rows[0]) and not matches(rows[0], min_stars=5)
+
+
+def test_a_kept_whole_set_names_its_kind_on_the_badge(catalog):
+    ids = [catalog.photos.upsert(f"/lib/p/{i}.jpg", {"status": "ok", "content_hash": f"p{i}", "captured_ts": float(i)})
+           for i in range(6)]
+    pano = SimpleNamespace(id="s1", photo_ids=ids[:6], best=None, scores={}, kind="panorama")
+    rows = grid_rows(catalog, [pano])
+    assert {r.badges() for r in rows} == {"▣ panorama 6"} and {r.set_badge() for r in rows} == {"▣ panorama 6"}
+    stack = SimpleNamespace(id="s2", photo_ids=ids[:4], best=None, scores={}, kind="focus_stack")
+    assert grid_rows(catalog, [stack])[0].set_badge() == "▣ focus stack 4"
+    assert grid_rows(catalog, [stack])[5].set_badge() == ""

@@ -141,7 +141,7 @@ class FeatureStore:
                                  (photo_id,)).fetchone()
 
     def faces(self, photo_ids: Iterable[int] | None = None) -> list[dict]:
-        """Face rows of present photos (embedding and landmarks as arrays), largest first per photo."""
+        """Face rows of present photos (embedding and landmarks as arrays; None where not stored), largest first per photo."""
         base = "SELECT f.* FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok'"
         order = " ORDER BY f.photo_id, f.w * f.h DESC"
         if photo_ids is None:
@@ -154,8 +154,8 @@ class FeatureStore:
             names = [d[0] for d in cur.description]
             for row in cur:
                 d = dict(zip(names, row))
-                d["embedding"] = _vec(d["embedding"])
-                d["landmarks"] = _vec(d["landmarks"]).reshape(5, 2)
+                d["embedding"] = _vec(d["embedding"]) if d["embedding"] is not None else None
+                d["landmarks"] = _vec(d["landmarks"]).reshape(5, 2) if d["landmarks"] else None
                 out.append(d)
         return out
 

@@ -1,6 +1,8 @@
 """Library grid: every photo, culled like the bursts. Badges for picked / rejected / rating /
-best / suggested / burst, filters and sorts (app/core/library_grid.py), the folder shown where
-names repeat. Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, 6-9 colour
+best / suggested / burst (a kept-whole set by its kind), a folder tree (folder_panel.py) and
+filters that combine: folder AND picked/rejected/... AND rating >= N AND person AND colour label
+(app/core/library_grid.py), sorts, the folder shown where names repeat.
+Keys on the selected photos: P pick, X reject, U unflag, 0-5 rating, 6-9 colour
 label, B best of its burst, Ctrl+Z / Ctrl+Shift+Z undo and redo; "Find similar" on any photo.
 Enter, F or a double-click opens the photo in the loupe (app/ui/views/loupe_view.py), whose
 filmstrip is this grid's model: the same filter, order and marks."""
@@ -10,20 +12,23 @@ import os
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton, QSpinBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from app.core.culling import decide, undo
-from app.core.library_grid import FILTERS, SORTS
+from app.core.library_grid import FILTERS, NO_LABEL, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
 from ..shortcuts import COLOUR_KEYS, GRID_KEYS, tooltip, undo_request
 from .loupe_view import LoupeView
 from .survey_view import MAX_SURVEY, MIN_SURVEY, SurveyView
+from .folder_panel import FolderPanel
 from .marks_delegate import MarksDelegate
 
 FILTER_LABELS = {"all": "All photos", "undecided": "Undecided", "picked": "Picked", "rejected": "Rejected",
                  "rated": "Rated at least", "bursts": "In bursts", "best": "Best and suggested",
                  "duplicates": "Duplicates (found so far)", "unreadable": "Unreadable or missing"}
+LABEL_CHOICES = [("Any label", None), ("Red", "Red"), ("Yellow", "Yellow"), ("Green", "Green"),
+                 ("Blue", "Blue"), ("Purple", "Purple"), ("No label", NO_LABEL)]
 SORT_LABELS = {"time": "Capture time", "name": "Name", "folder": "Folder", "score": "Score in burst"}
 
 
@@ -144,13 +149,25 @@ class LibraryView(QWidget):
             self.sort.addItem(SORT_LABELS[name], name)
         self.person = QComboBox()
         self.person.setToolTip("Only photos of a person you named in People")
+        self.stars = QComboBox()
+        self.stars.addItem("Any rating", 0)
+        for n in range(1, 6):
+            self.stars.addItem(f"≥ {'★' * n}", n)
+        self.stars.setToolTip("Only photos rated at least this many stars (with the other filters)")
+        self.label = QComboBox()
+        for text, value in LABEL_CHOICES:
+            self.label.addItem(text, value)
+        self.label.setToolTip("Only photos with this colour label (with the other filters)")
+        self.folders = FolderPanel()
+        self.folders.chosen.connect(self.set_folder)
         self.count = QLabel("")
         self.folder_label = QLabel("")
         self.folder_clear = QPushButton("Whole library")
         self.folder_clear.setToolTip("Show the photos of every folder of the library")
         self.folder_clear.clicked.connect(lambda: self.set_folder(None))
         bar = QHBoxLayout()
-        for w in (QLabel("Show"), self.filter, self.min_rating, self.person, QLabel("Sort by"), self.sort,
+        for w in (QLabel("Show"), self.filter, self.min_rating, self.stars, self.label, self.person,
+                  QLabel("Sort by"), self.sort,
                   self.folder_label, self.folder_clear):
             bar.addWidget(w)
         self.folder_label.hide()
@@ -162,8 +179,13 @@ class LibraryView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
         lay.addWidget(self.grid, 1)
+        self.split = QSplitter()
+        self.split.addWidget(self.folders)
+        self.split.addWidget(grid_page)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([200, 1000])
         self.pages = QStackedWidget()
-        self.pages.addWidget(grid_page)
+        self.pages.addWidget(self.split)
         self.loupe = None
         if workers is not None:
             self.loupe = LoupeView(session, self.model_, workers)
@@ -184,6 +206,8 @@ class LibraryView(QWidget):
         self.min_rating.valueChanged.connect(self._view_changed)
         self.sort.currentIndexChanged.connect(self._view_changed)
         self.person.currentIndexChanged.connect(self._view_changed)
+        self.stars.currentIndexChanged.connect(self._view_changed)
+        self.label.currentIndexChanged.connect(self._view_changed)
         self.model_.modelReset.connect(self._count)
         self._count()
 
@@ -241,11 +265,16 @@ class LibraryView(QWidget):
         self.person.setVisible(bool(names))
 
     def set_view(self, filter_name: str = "all", min_rating: int = 1, sort: str = "time",
-                 person: str | None = None) -> None:
-        self.filter.setCurrentIndex(self.filter.findData(filter_name))
+                 person: str | None = None, min_stars: int = 0, label: str | None = None) -> None:
+        """The filters, all at once (they combine with each other and with the folder)."""
+        for combo, value in ((self.filter, filter_name), (self.sort, sort), (self.person, person),
+                             (self.stars, min_stars), (self.label, label)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.min_rating.blockSignals(True)
         self.min_rating.setValue(min_rating)
-        self.sort.setCurrentIndex(self.sort.findData(sort))
-        self.person.setCurrentIndex(max(0, self.person.findData(person)))
+        self.min_rating.blockSignals(False)
         self._view_changed()
 
     def set_folder(self, folder: str | None) -> None:
@@ -258,14 +287,17 @@ class LibraryView(QWidget):
         self.folder_label.setToolTip(paths.display(folder) if folder else "")
         self.folder_label.setVisible(bool(folder))
         self.folder_clear.setVisible(bool(folder))
+        self.folders.show_folder(folder)
         self.model_.set_view(folder=folder)
 
     def _view_changed(self) -> None:
         name = self.filter.currentData()
         self.min_rating.setEnabled(name == "rated")
         self.model_.set_view(filter_name=name, min_rating=self.min_rating.value(), sort=self.sort.currentData(),
-                             person=self.person.currentData())
+                             person=self.person.currentData(), min_stars=self.stars.currentData() or 0,
+                             label=self.label.currentData())
 
     def _count(self) -> None:
         self._fill_people()
+        self.folders.fill(self.model_.all_paths(), self.session.folder)
         self.count.setText(f"{self.model_.rowCount()} of {self.model_.total} photos")

@@ -4,6 +4,7 @@ sort), the keys of the cull view, and the facts beside the picture.
   Left/Right previous / next photo, P or Space pick, X reject, U unflag, 0-5 rating,
   6-9 colour label (red, yellow, green, blue; the same key again takes it off), B best of its
   burst, Z fit / 100 %, + / - zoom steps (fit, 50, 100, 200 %), a click zooms at the point,
+  E the eyes of each face in turn at 100 %,
   J clipping shown on the picture, I info panel, F full screen, Esc / G / Enter back to the
   grid, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 
@@ -38,6 +39,8 @@ class LoupeView(QWidget):
         self.session, self.model_, self.workers = session, model, workers
         self.row = 0
         self._shown_id = None
+        self._eyes: tuple[int | None, int] = (None, -1)     # (photo, face) the last E zoomed to
+        self.eyes_note = ""
         self._side = QTimer(self, singleShot=True, interval=40)     # facts and histogram after the picture
         self._side.timeout.connect(self._update_side)
         self._long_side: dict[int, int] = {}        # the originals' long sides, for the zoom of a reduced picture
@@ -114,6 +117,8 @@ class LoupeView(QWidget):
             self.title.setText("")
             return
         self.row = max(0, min(n - 1, row))
+        if self.model_.row_at(self.row).photo_id != self._shown_id:
+            self.eyes_note = ""
         self._shown_id = self.model_.row_at(self.row).photo_id
         index = self.model_.index(self.row, 0)
         self.strip.setCurrentIndex(index)
@@ -194,7 +199,8 @@ class LoupeView(QWidget):
         if r is None:
             return
         marks = decision_marks(r.state, r.suggested)
-        self.title.setText(f"{r.name}   —   {self.row + 1} of {self.model_.rowCount()}   " + "  ".join(marks))
+        note = f"   ·   {self.eyes_note}" if self.eyes_note else ""
+        self.title.setText(f"{r.name}   —   {self.row + 1} of {self.model_.rowCount()}   " + "  ".join(marks) + note)
 
     def _update_side(self) -> None:
         """The info panel for the photo on screen: its facts and the histogram of its picture."""
@@ -216,7 +222,14 @@ class LoupeView(QWidget):
         if r.suggested and self.model_.bursts:
             burst = next((b for b in self.model_.bursts if b.id == r.burst), None)
             reasons = list(burst.reasons) if burst is not None and burst.reasons else None
-        self.info.set_facts(photo_facts(photo, quality, reasons))
+        facts = photo_facts(photo, quality, reasons)
+        if r.status == "ok":
+            from app.core.eye_state import frame_caption
+
+            eyes = frame_caption(cat, r.photo_id)        # each prominent face's eyes, from the index
+            if eyes:
+                facts.append(("Eyes", eyes.removeprefix("eyes: ")))
+        self.info.set_facts(facts)
         if photo.get("width") and photo.get("height"):
             self._long_side[r.photo_id] = max(photo["width"], photo["height"])
 
@@ -263,6 +276,27 @@ class LoupeView(QWidget):
         else:
             self.view.set_zoom(zoom)
 
+    def zoom_to_eyes(self) -> None:
+        """E: 100 % on the eyes of the photo's largest face; again, the next face's (then the
+        first again), as a photographer checks every face of a group for closed eyes."""
+        from app.core.eye_zoom import eye_points
+
+        r = self.current_row()
+        if r is None or r.status != "ok":
+            return
+        points = eye_points(self.session.catalog, r.photo_id)
+        if not points:
+            self.eyes_note = "no faces found"
+            self._update_title()
+            return
+        last_photo, last = self._eyes
+        i = (last + 1) % len(points) if last_photo == r.photo_id and self.view.zoom == 1.0 else 0
+        self._eyes = (r.photo_id, i)
+        self.eyes_note = f"eyes of face {i + 1} of {len(points)} (E: next)"
+        self.view.set_zoom(1.0, anchor=points[i])
+        self.view.centre_on_focus()
+        self._update_title()
+
     def undo(self, redo: bool = False) -> None:
         pid = undo(self.session.catalog, redo)
         self.model_.refresh_states()
@@ -298,7 +332,8 @@ class LoupeView(QWidget):
                    "z": lambda: self.view.set_zoom(None) if self.view.zoom is not None else self.zoom_in(1.0),
                    "+": lambda: self.zoom_in(None), "=": lambda: self.zoom_in(None),
                    "-": lambda: self.view.step_zoom(-1), "j": lambda: self.view.set_clipping(not self.view.clipping),
-                   "i": self.info_button.toggle, "f": self.toggle_full_screen, "g": self.close_loupe}
+                   "i": self.info_button.toggle, "e": self.zoom_to_eyes,
+                   "f": self.toggle_full_screen, "g": self.close_loupe}
         if key in keys:
             keys[key]()
         elif text in letters:

@@ -95,7 +95,7 @@ class MarksDelegate(QStyledItemDelegate):
             p.drawText(box, Qt.AlignCenter, text)
             x += w + 3
         if row.burst:
-            text = f"▣ {len(row.burst_ids)}"
+            text = row.set_badge()
             w = fm.horizontalAdvance(text) + 8
             box = QRect(rect.right() - 6 - w, top, w, 17)
             p.setPen(QColor("#9cc8ff"))

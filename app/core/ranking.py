@@ -14,6 +14,7 @@ from typing import Iterator
 import numpy as np
 
 from models.face.detection import FACE_FEATURES
+from models.features.exposure import exposure_reasons, exposure_values, exposure_verdict
 from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
@@ -70,7 +71,36 @@ def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
         out["piqe"] = float(q["piqe"])
     if face is not None:
         out["face_detail_native"], out["eyes_open"] = float(q.get("face_detail_native") or 0.0), face["eyes_open"]
+    out.update({TONE + k: v for k, v in exposure_values(q, face).items()})
     return out
+
+
+TONE = "tone:"             # explain keys of the exposure measures (models/features/exposure.py)
+# Two frames differ in exposure only when their tones differ (median level, blacks, range or
+# clipping) while the native pixels show the same detail, grid and motion: the burst-relative
+# evidence within TECH_SAME (NaN: not compared, so not known to be alike) and the stored native
+# measures within these tolerances.
+TONE_DIFFERS = {"median_stops": 0.07, "lift": 0.1, "white": 0.03, "blown": 0.005}
+TECH_SAME = 0.1
+NATIVE_SAME = {"detail_native": 0.2, "anisotropy_native": 0.08, "blockiness_native": 0.15}
+EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
+
+
+def _tone(values: dict[str, float]) -> dict[str, float]:
+    return {k[len(TONE):]: v for k, v in values.items() if k.startswith(TONE)}
+
+
+def exposure_only(a: dict[str, float], b: dict[str, float], evidence: float) -> bool:
+    """Whether frames with explain values ``a`` and ``b`` and burst-relative ``evidence``
+    differ in exposure only."""
+    if not np.isfinite(evidence) or abs(evidence) > TECH_SAME:
+        return False
+    if any(abs(a.get(k, 0.0) - b.get(k, 0.0)) > tol for k, tol in NATIVE_SAME.items()):
+        return False
+    ta, tb = _tone(a), _tone(b)
+    stops = abs(float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))) if "median" in ta else 0.0
+    return (stops > TONE_DIFFERS["median_stops"] or abs(ta["lift"] - tb["lift"]) > TONE_DIFFERS["lift"]
+            or abs(ta["white"] - tb["white"]) > TONE_DIFFERS["white"] or abs(ta["blown"] - tb["blown"]) > TONE_DIFFERS["blown"])
 
 
 # The burst-relative pass (app/core/burst_detail.py) adds to the ranker's logit for i over j
@@ -90,13 +120,30 @@ def evidence_offsets(evidence: np.ndarray) -> np.ndarray:
 CLEAR, SLIGHT = 1.0, 0.35          # margins (in typical spreads) for "sharper" and "slightly sharper"
 
 
-def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3) -> list[str]:
+EXPOSURE_REASONS = {"better exposed", "fewer blown highlights"}
+# Reasons a burst-relative comparison (when the frames were compared) must not contradict:
+# a frame the comparison found worse kept is not "sharper", and "fewer compression artefacts"
+# needs the comparison to find the others worse kept as well as more blocky per frame.
+NEEDS_SUPPORT = {"fewer compression artefacts": 1, "sharper": 0, "sharper face": 0}
+
+
+def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3,
+                exposure_only: set[int] | frozenset = frozenset(),
+                support: dict[int, float] | None = None) -> list[str]:
     """The named features where the best frame beats the median of the others clearly; when
-    none does (frames nearly alike), the ones where it is slightly better."""
+    none does (frames nearly alike), the ones where it is slightly better. Frames in
+    ``exposure_only`` differ from the best in exposure only: against them only exposure is
+    named (:func:`models.features.exposure.exposure_reasons`, each held against all of them).
+    ``support``: the burst-relative evidence that the best is the better kept copy of each
+    other frame (NaN or absent: not compared)."""
+    technical = [o for o in others if o not in exposure_only]
+    measured = [support[o] for o in technical if support is not None and o in support and np.isfinite(support[o])]
+    backing = statistics.median(measured) if measured else None
+
     def margin(name: str, direction: int, spread: float = 1.0) -> float | None:
-        if name not in explain[best] or not all(name in explain[o] for o in others):
+        if not technical or name not in explain[best] or not all(name in explain[o] for o in technical):
             return None
-        rest = statistics.median([explain[o][name] for o in others])     # a few values: not numpy
+        rest = statistics.median([explain[o][name] for o in technical])     # a few values: not numpy
         return direction * (explain[best][name] - rest) / spread
 
     scored = []
@@ -107,11 +154,19 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
         guard = REQUIRES.get(text)
         if guard is not None and (margin(guard[0], guard[1]) or 0.0) < -guard[2]:
             continue                     # the measurement contradicts the reason
+        need = NEEDS_SUPPORT.get(text)
+        if need is not None and backing is not None and (backing < -EVIDENCE_DEAD_ZONE if need == 0 else backing <= EVIDENCE_DEAD_ZONE):
+            continue                     # the frames compared at native pixels say otherwise
         scored.append((z, text))
     scored.sort(reverse=True)
-    clear = [t for z, t in scored if z >= CLEAR]
-    if clear:
-        return clear[:limit]
+    tone_words: list[str] = []
+    alike = [o for o in others if o in exposure_only]
+    if alike:
+        sets = [exposure_reasons(_tone(explain[best]), _tone(explain[o])) for o in alike]
+        tone_words = [w for w in sets[0] if all(w in s for s in sets[1:])]
+    clear = [t for z, t in scored if z >= CLEAR and not (t in EXPOSURE_REASONS and tone_words)]
+    if clear or tone_words:
+        return (tone_words + clear)[:limit]
     return [f"slightly {t}" for z, t in scored if z >= SLIGHT][:limit]
 
 
@@ -203,12 +258,25 @@ class BurstRanker:
     def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool) -> RankedBurst:
         n = len(photo_ids)
         offsets = None
+        evidence = np.full((n, n), np.nan, np.float32)
+        tone_pairs = np.zeros((n, n), bool)
         if relative and n > 1:
             lead = np.argsort(-s)[:CONTENDERS]
-            evidence = np.full((n, n), np.nan, np.float32)
             evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
             offsets = evidence_offsets(evidence).astype(np.float32)
+            for i in lead:
+                for j in lead:
+                    if i < j and exposure_only(explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])):
+                        # judged on exposure alone: the ranker's own logit is replaced
+                        v = EXPOSURE_WEIGHT * exposure_verdict(_tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]]))
+                        offsets[i, j] = v - (s[i] - s[j])
+                        offsets[j, i] = -offsets[i, j]
+                        tone_pairs[i, j] = tone_pairs[j, i] = True
         mean_win = win_rates(s, offsets)
-        order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
+        ranks = sorted(range(n), key=lambda i: -mean_win[i])
+        order = [photo_ids[i] for i in ranks]
         scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}
-        return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain))
+        b = ranks[0]
+        alike = {photo_ids[j] for j in range(n) if tone_pairs[b, j]}
+        support = {photo_ids[j]: float(evidence[b, j]) for j in range(n) if j != b}
+        return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain, exposure_only=alike, support=support))

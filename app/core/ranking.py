@@ -76,13 +76,16 @@ def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
 
 
 TONE = "tone:"             # explain keys of the exposure measures (models/features/exposure.py)
-# Two frames differ in exposure only when their tones differ (median level, blacks, range or
-# clipping) while the native pixels show the same detail, grid and motion: the burst-relative
-# evidence within TECH_SAME (NaN: not compared, so not known to be alike) and the stored native
-# measures within these tolerances.
-TONE_DIFFERS = {"median_stops": 0.07, "lift": 0.1, "white": 0.03, "blown": 0.005}
+# Two frames differ in exposure only when their median levels differ by more than
+# TONE_STOPS (in log2 of the display level; a 0.6-stop exposure change moves it about 0.25, a
+# mild gamma lift 0.15; a blur or noise moves it under 0.02, though noise lifts the blacks and
+# a blur dims the highlights) while the native pixels show the same detail, grid, motion and
+# relative noise: the burst-relative evidence within TECH_SAME (NaN: not compared, so not
+# known to be alike) and the stored native measures within these tolerances.
+TONE_STOPS = 0.1
 TECH_SAME = 0.1
 NATIVE_SAME = {"detail_native": 0.2, "anisotropy_native": 0.08, "blockiness_native": 0.15}
+NOISE_SAME = 1.0           # stops of relative noise (noise_rel)
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
 
 
@@ -97,10 +100,10 @@ def exposure_only(a: dict[str, float], b: dict[str, float], evidence: float) -> 
         return False
     if any(abs(a.get(k, 0.0) - b.get(k, 0.0)) > tol for k, tol in NATIVE_SAME.items()):
         return False
+    if abs(float(np.log2((a.get("noise_rel", 0.0) + 1e-4) / (b.get("noise_rel", 0.0) + 1e-4)))) > NOISE_SAME:
+        return False
     ta, tb = _tone(a), _tone(b)
-    stops = abs(float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))) if "median" in ta else 0.0
-    return (stops > TONE_DIFFERS["median_stops"] or abs(ta["lift"] - tb["lift"]) > TONE_DIFFERS["lift"]
-            or abs(ta["white"] - tb["white"]) > TONE_DIFFERS["white"] or abs(ta["blown"] - tb["blown"]) > TONE_DIFFERS["blown"])
+    return abs(float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))) > TONE_STOPS
 
 
 # The burst-relative pass (app/core/burst_detail.py) adds to the ranker's logit for i over j

@@ -87,6 +87,11 @@ TECH_SAME = 0.1
 NATIVE_SAME = {"detail_native": 0.2, "anisotropy_native": 0.08, "blockiness_native": 0.15}
 NOISE_SAME = 1.0           # stops of relative noise (noise_rel)
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
+# The ranker's inputs that describe exposure: for an exposure-only pair the ranker is asked
+# about these alone (the two frames' other inputs held equal), next to exposure_verdict.
+TONE_INPUTS = {"quality": ("brightness_mean", "brightness_median", "highlights_clipped", "shadows_clipped",
+                           "channels_clipped", "black_level", "white_level", "dynamic_range", "contrast"),
+               "face": ("face_brightness",)}
 
 
 def _tone(values: dict[str, float]) -> dict[str, float]:
@@ -220,6 +225,26 @@ class BurstRanker:
     def scores(self, x: np.ndarray) -> np.ndarray:
         return self.net.scores(x)
 
+    def tone_columns(self, width: int) -> list[int]:
+        """Columns of the ranker's input (``width`` wide) that describe exposure (TONE_INPUTS)."""
+        names = {"quality": list(RANKER_QUALITY_FEATURES), "face": list(FACE_FEATURES)}
+        sizes = {b: len(names[b]) for b in names}
+        sizes["embedding"] = width - sum(sizes[b] for b in self.blocks if b in names)
+        cols, start = [], 0
+        for b in self.blocks:
+            cols += [start + names[b].index(n) for n in TONE_INPUTS.get(b, ()) if b in names]
+            start += sizes[b]
+        return cols
+
+    def tone_logit(self, xi: np.ndarray, xj: np.ndarray) -> float:
+        """The ranker's preference for frame i over j on exposure alone: each frame's exposure
+        inputs swapped into the other's row, all else held equal (averaged both ways)."""
+        cols = self.tone_columns(xi.size)
+        a, b = xi.copy(), xj.copy()
+        a[cols], b[cols] = xj[cols], xi[cols]
+        s = self.scores(np.stack([xi, a, b, xj]))
+        return float(0.5 * ((s[0] - s[1]) + (s[2] - s[3])))
+
     def features(self, catalog, photo_ids: list[int]) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
         """(N, D) ranker inputs and the values used to explain a choice."""
         quality = catalog.features.quality(photo_ids)
@@ -255,10 +280,11 @@ class BurstRanker:
         x, explain = self.features(catalog, flat) if flat else (None, {})
         s_all, start = self.scores(x) if flat else np.zeros(0, np.float32), 0
         for ids in bursts:
-            yield self._ranked(catalog, ids, s_all[start:start + len(ids)], explain, relative)
+            yield self._ranked(catalog, ids, s_all[start:start + len(ids)], explain, relative, x[start:start + len(ids)])
             start += len(ids)
 
-    def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool) -> RankedBurst:
+    def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool,
+                x: np.ndarray) -> RankedBurst:
         n = len(photo_ids)
         offsets = None
         evidence = np.full((n, n), np.nan, np.float32)
@@ -271,7 +297,8 @@ class BurstRanker:
                 for j in lead:
                     if i < j and exposure_only(explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])):
                         # judged on exposure alone: the ranker's own logit is replaced
-                        v = EXPOSURE_WEIGHT * exposure_verdict(_tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]]))
+                        v = EXPOSURE_WEIGHT * exposure_verdict(_tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]])) \
+                            + self.tone_logit(x[i], x[j])
                         offsets[i, j] = v - (s[i] - s[j])
                         offsets[j, i] = -offsets[i, j]
                         tone_pairs[i, j] = tone_pairs[j, i] = True

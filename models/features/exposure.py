@@ -7,8 +7,8 @@ darker frame less measured noise). From the stored overview measures of each fra
 
 - ``blown``: the share of the picture with a clipped channel or clipped luminance;
 - ``crushed``: the share of black-clipped luminance;
-- ``white``: the 99th luminance percentile: a frame whose brightest tones stop short of full
-  scale left its range unused (under-exposed);
+- ``white``: the 99th luminance percentile, up to 0.9: a frame whose brightest tones stop
+  short of that left its range unused (under-exposed); beyond it, brighter earns nothing;
 - ``lift``: the blacks relative to the mid-tones, log((p1 + c) / (median + c)): a gamma lift
   or a flat picture style raises the blacks far more than the mid-tones (washed out), where
   an exposure change moves both alike;
@@ -25,7 +25,8 @@ from __future__ import annotations
 import math
 
 _C = 0.02                  # keeps the ratio of levels finite near black
-WEIGHTS = {"blown": 20.0, "crushed": 5.0, "white": 10.0, "lift": 4.0, "face": 5.0}
+WEIGHTS = {"blown": 10.0, "crushed": 5.0, "white": 10.0, "lift": 4.0, "face": 5.0}
+WHITE_ENOUGH = 0.9         # whites at 0.9 of full scale use the range: brighter earns nothing
 FACE_RANGE = (0.25, 0.8)
 
 
@@ -33,7 +34,7 @@ def exposure_values(q: dict, face: dict | None = None) -> dict[str, float]:
     """The measures above from a frame's stored quality row ``q`` and its main face row."""
     g = lambda k: float(q.get(k) or 0.0)      # noqa: E731
     out = {"blown": g("channels_clipped") + g("highlights_clipped"), "crushed": g("shadows_clipped"),
-           "white": g("white_level"), "median": g("brightness_median"),
+           "white": min(g("white_level"), WHITE_ENOUGH), "median": g("brightness_median"),
            "lift": math.log((g("black_level") + _C) / (g("brightness_median") + _C))}
     if face is not None:
         level = float(face.get("brightness") or 0.0)

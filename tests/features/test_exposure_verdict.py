@@ -19,9 +19,10 @@ def test_values_from_the_stored_measures():
 
 
 def test_an_unused_range_loses_to_the_full_one():
+    # whites count up to 0.9 of full scale (WHITE_ENOUGH)
     clean, under = exposure_values(_q(white=0.95)), exposure_values(_q(median=0.37, black=0.025, white=0.79))
     lift = math.log(0.045 / 0.39) - math.log(0.05 / 0.47)
-    assert exposure_verdict(clean, under) == pytest.approx(WEIGHTS["white"] * 0.16 + WEIGHTS["lift"] * lift)
+    assert exposure_verdict(clean, under) == pytest.approx(WEIGHTS["white"] * (0.9 - 0.79) + WEIGHTS["lift"] * lift)
     assert exposure_verdict(clean, under) > 0 and exposure_verdict(under, clean) < 0
     assert exposure_reasons(clean, under) == ["uses the full tonal range"]
 

@@ -12,7 +12,7 @@ from models.features.relative import burst_evidence
 from .decode import DecodeError, decode
 
 log = logging.getLogger(__name__)
-METHOD_VERSION = 2       # bump when models/features/relative.py changes what it measures (2: block grid)
+METHOD_VERSION = 3       # bump when models/features/relative.py changes what it measures (2: block grid; 3: noise in its floor)
 
 
 def _native_gray(path: str) -> np.ndarray | None:

@@ -10,7 +10,8 @@ to lose), but the grid does. So, per tile, in the frame's own grid:
 - ``inside``: the mean absolute step between neighbours within blocks.
 
 The grid strength of a tile is ``log10((bound + c) / (inside + c))`` with a floor ``c`` of
-half a grey level (an 8-bit gradient steps by whole levels). It is about 0 for a camera JPEG
+half a grey level (an 8-bit gradient steps by whole levels), plus the steps of any extra
+noise one of the two frames compared shows in their flat tiles. It is about 0 for a camera JPEG
 (a mild quantization, noise, blur, an exposure change: none of them prefer the block edges)
 and grows with the quantization, most in flat and gradient tiles, where the mean step inside
 the blocks is small. Ringing of a harder quantization near edges adds steps inside the blocks
@@ -37,11 +38,24 @@ def block_steps(tile: np.ndarray, x0: int, y0: int) -> np.ndarray:
     return np.array([bound, inside], np.float32)
 
 
-def grid_strength(steps: np.ndarray, gain: float | np.ndarray = 1.0) -> np.ndarray:
+NOISE_STEP = 2 / np.sqrt(np.pi)   # mean absolute step between neighbours of white noise, per sigma
+QUIET = 2.5                # grey levels: less extra noise than this hides no grid (a harder
+                           # quantization smooths away about 1-2 of fine texture in smooth tiles)
+
+
+def step_floor(extra_sigma: float = 0.0) -> float:
+    """The floor ``c``: half a grey level, plus the mean step that one frame's extra noise
+    (sigma, 0-255, beyond the other frame's) adds at and inside its block edges alike. Noise
+    hides a grid: with the extra noise in both frames' floor, a noisier copy of a blocky frame
+    does not pass for a copy with fewer artefacts."""
+    return STEP_FLOOR + NOISE_STEP * max(0.0, extra_sigma - QUIET)
+
+
+def grid_strength(steps: np.ndarray, gain: float | np.ndarray = 1.0, floor: float = STEP_FLOOR) -> np.ndarray:
     """Per-tile grid strength from (T, 2) ``steps``, the steps scaled by ``gain`` first (a
     frame's contrast brought to another's)."""
     s = steps * np.asarray(gain, np.float32).reshape(-1, 1)
-    return np.log10((s[:, 0] + STEP_FLOOR) / (s[:, 1] + STEP_FLOOR))
+    return np.log10((s[:, 0] + floor) / (s[:, 1] + floor))
 
 
 def visible_grid(strength: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .artefacts import block_steps, grid_strength, visible_grid
+from .artefacts import block_steps, grid_strength, step_floor, visible_grid
 
 TILE = 128                 # native pixels on a side of a tile
 GRID = (8, 6)              # tiles along the long and the short side
@@ -216,7 +216,9 @@ FLAT_STD = 1.5             # grey levels: a tile whose coarse band varies less i
 def artefact_evidence(a: FrameBands, b: FrameBands) -> float | None:
     """log10 evidence that ``b`` shows more of the 8x8 block grid than ``a`` (positive: ``a``
     is the cleaner copy), on the same places: tiles of the same content and tiles flat in both
-    frames (where a harder quantization shows most); ``b``'s steps brought to ``a``'s contrast.
+    frames (where a harder quantization shows most); ``b``'s steps brought to ``a``'s contrast,
+    the extra noise one frame shows in the flat tiles added to both frames' floor (noise hides
+    a grid; a flat tile holds no detail that could pass for noise).
     None when too few tiles can be compared. Unlike the detail evidence it holds across
     exposures: a tone change scales the steps at and inside the block edges alike."""
     ok = a.present & b.present
@@ -234,10 +236,27 @@ def artefact_evidence(a: FrameBands, b: FrameBands) -> float | None:
     usable = same | flat
     if usable.sum() < MIN_TILES:
         return None
-    diff = visible_grid(grid_strength(b.steps[ok][usable], gain)) - visible_grid(grid_strength(a.steps[ok][usable]))
+    smooth = (va < SMOOTH_STD ** 2 * ca.shape[1]) & (vb < SMOOTH_STD ** 2 * cb.shape[1])
+    floor = step_floor(_extra_noise(a.bands[ok][smooth], b.bands[ok][smooth] * gain))
+    diff = visible_grid(grid_strength(b.steps[ok][usable], gain, floor)) - visible_grid(grid_strength(a.steps[ok][usable], 1.0, floor))
     k = max(1, int(round(TOP_SHARE * usable.sum())))
     top = np.sort(diff)
     return float(top[-k:].mean() + top[:k].mean())
+
+
+SMOOTH_STD = 8.0           # grey levels: a tile whose coarse band varies less holds little detail
+
+
+def _extra_noise(fa: np.ndarray, fb: np.ndarray) -> float:
+    """The noise sigma one frame shows beyond the other in tiles smooth in both (fine bands
+    ``fa``, ``fb``; a 4-neighbour Laplacian of white noise of sigma s has energy 20 s^2): the
+    median difference of fine energy there, where there is little detail a copy could have
+    lost instead. A scene without smooth tiles (fur, foliage) cannot tell texture from noise:
+    0, and a grid is judged as it shows."""
+    if len(fa) < 2:
+        return 0.0
+    diff = np.nanmean(fb * fb, axis=1) - np.nanmean(fa * fa, axis=1)
+    return float(np.sqrt(abs(float(np.median(diff))) / _LAP_NOISE_GAIN))
 
 
 def tone_stops(a: FrameBands, b: FrameBands) -> float | None:

@@ -82,3 +82,20 @@ def test_noise_blur_exposure_or_a_mild_quantization_is_not_a_grid(scenes, change
     e = artefact_evidence(_bands(_camera(arr, 92)), _bands(_camera(other, 95 if change == "q95" else 92)))
     assert abs(e) < ARTEFACT_DEAD_ZONE, e
     assert artefact_term(e) == 0.0
+
+
+def test_noise_hiding_the_grid_of_an_already_blocky_frame_is_not_fewer_artefacts(scenes):
+    blocky = _camera(scenes["fog"], 30)                   # a source that was heavily compressed already
+    noisy = _camera(blocky + np.random.default_rng(4).normal(0, 8, blocky.shape), 92)
+    a, b = _bands(blocky), _bands(noisy)
+    # noise hides the grid: measured by the steps alone, the noisy copy would look cleaner
+    assert np.median(grid_strength(b.steps)) < np.median(grid_strength(a.steps)) - 0.1
+    # with the extra noise the smooth tiles show in the floor, nothing is credited to it
+    assert abs(artefact_evidence(a, b)) < ARTEFACT_DEAD_ZONE, artefact_evidence(a, b)
+
+
+def test_the_step_floor_counts_noise_beyond_the_quiet_level():
+    from models.features.artefacts import NOISE_STEP, QUIET, step_floor
+
+    assert step_floor(0.0) == step_floor(QUIET) == STEP_FLOOR
+    assert step_floor(QUIET + 4.0) == pytest.approx(STEP_FLOOR + 4.0 * NOISE_STEP)

@@ -205,6 +205,9 @@ class BurstRanker:
         self.metadata: dict = self.net.metadata
         self.blocks: list[str] = self.net.blocks
         self.embedding_model = self.metadata.get("embedding_model", "efficientnet_lite0")
+        # fine-tuned on the user's own choices (app/core/learning.py): their taste in exposure
+        # is the ranker's, so an exposure-only pair is judged by it alone, not by the rules
+        self.learned = "created_from" in self.metadata
 
     @property
     def runtime(self):
@@ -297,8 +300,9 @@ class BurstRanker:
                 for j in lead:
                     if i < j and exposure_only(explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])):
                         # judged on exposure alone: the ranker's own logit is replaced
-                        v = EXPOSURE_WEIGHT * exposure_verdict(_tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]])) \
-                            + self.tone_logit(x[i], x[j])
+                        v = self.tone_logit(x[i], x[j])
+                        if not self.learned:
+                            v += EXPOSURE_WEIGHT * exposure_verdict(_tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]]))
                         offsets[i, j] = v - (s[i] - s[j])
                         offsets[j, i] = -offsets[i, j]
                         tone_pairs[i, j] = tone_pairs[j, i] = True

@@ -107,3 +107,18 @@ def test_a_blurred_frame_is_not_an_exposure_only_difference(portrait):
     _, explain = BurstRanker().features(cat, [ids["original"], ids["blur"]])
     e = float(detail_evidence(cat, [ids["original"], ids["blur"]])[0, 1])
     assert e > 0.2 and not exposure_only(explain[ids["original"]], explain[ids["blur"]], e)
+
+
+def test_the_rankers_exposure_inputs_are_the_named_tone_measures():
+    from app.core.ranking import TONE_INPUTS, BurstRanker
+    from models.face.detection import FACE_FEATURES
+    from models.features.photo_features import RANKER_QUALITY_FEATURES
+
+    ranker = BurstRanker()
+    layout = {"quality": list(RANKER_QUALITY_FEATURES), "face": list(FACE_FEATURES)}
+    names = [n for b in ranker.blocks for n in layout[b]]
+    cols = ranker.tone_columns(len(names))
+    assert sorted(names[c] for c in cols) == sorted(n for b in ranker.blocks for n in TONE_INPUTS.get(b, ()))
+    # swapping only those inputs: a frame's exposure judged against itself is no preference
+    x = np.random.default_rng(0).normal(size=len(names)).astype(np.float32)
+    assert ranker.tone_logit(x, x) == pytest.approx(0.0, abs=1e-6)

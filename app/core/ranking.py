@@ -3,7 +3,10 @@ features (photo embedding, quality, main face); pairwise preferences P(i > j) =
 sigmoid(s_i - s_j) are aggregated round-robin (a frame's score is its mean win probability),
 and the best frame's reasons are the named features where it beats the others clearly. The
 leading frames are also compared with each other at native pixels (burst_detail.py): detail
-one frame lost against another shifts their pairwise logit."""
+one frame lost against another, or a block grid it shows more, shifts their pairwise logit.
+Two leading frames that differ in exposure only are judged on exposure alone
+(models/features/exposure.py and the ranker's own exposure inputs), and against such a frame
+the best is credited with exposure reasons only."""
 from __future__ import annotations
 
 import statistics
@@ -163,7 +166,8 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
         if guard is not None and (margin(guard[0], guard[1]) or 0.0) < -guard[2]:
             continue                     # the measurement contradicts the reason
         need = NEEDS_SUPPORT.get(text)
-        if need is not None and backing is not None and (backing < -EVIDENCE_DEAD_ZONE if need == 0 else backing <= EVIDENCE_DEAD_ZONE):
+        if need is not None and backing is not None and \
+                (backing < -EVIDENCE_DEAD_ZONE if need == 0 else backing <= EVIDENCE_DEAD_ZONE):
             continue                     # the frames compared at native pixels say otherwise
         scored.append((z, text))
     scored.sort(reverse=True)
@@ -283,7 +287,8 @@ class BurstRanker:
         x, explain = self.features(catalog, flat) if flat else (None, {})
         s_all, start = self.scores(x) if flat else np.zeros(0, np.float32), 0
         for ids in bursts:
-            yield self._ranked(catalog, ids, s_all[start:start + len(ids)], explain, relative, x[start:start + len(ids)])
+            part = slice(start, start + len(ids))
+            yield self._ranked(catalog, ids, s_all[part], explain, relative, x[part])
             start += len(ids)
 
     def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool,
@@ -302,7 +307,8 @@ class BurstRanker:
                         # judged on exposure alone: the ranker's own logit is replaced
                         v = self.tone_logit(x[i], x[j])
                         if not self.learned:
-                            v += EXPOSURE_WEIGHT * exposure_verdict(_tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]]))
+                            ti, tj = _tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]])
+                            v += EXPOSURE_WEIGHT * exposure_verdict(ti, tj)
                         offsets[i, j] = v - (s[i] - s[j])
                         offsets[j, i] = -offsets[i, j]
                         tone_pairs[i, j] = tone_pairs[j, i] = True
@@ -313,4 +319,5 @@ class BurstRanker:
         b = ranks[0]
         alike = {photo_ids[j] for j in range(n) if tone_pairs[b, j]}
         support = {photo_ids[j]: float(evidence[b, j]) for j in range(n) if j != b}
-        return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain, exposure_only=alike, support=support))
+        return RankedBurst(order, scores,
+                           reasons_for(order[0], order[1:], explain, exposure_only=alike, support=support))

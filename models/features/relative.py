@@ -238,7 +238,8 @@ def artefact_evidence(a: FrameBands, b: FrameBands) -> float | None:
         return None
     smooth = (va < SMOOTH_STD ** 2 * ca.shape[1]) & (vb < SMOOTH_STD ** 2 * cb.shape[1])
     floor = step_floor(_extra_noise(a.bands[ok][smooth], b.bands[ok][smooth] * gain))
-    diff = visible_grid(grid_strength(b.steps[ok][usable], gain, floor)) - visible_grid(grid_strength(a.steps[ok][usable], 1.0, floor))
+    grid_b = visible_grid(grid_strength(b.steps[ok][usable], gain, floor))
+    diff = grid_b - visible_grid(grid_strength(a.steps[ok][usable], 1.0, floor))
     k = max(1, int(round(TOP_SHARE * usable.sum())))
     top = np.sort(diff)
     return float(top[-k:].mean() + top[:k].mean())

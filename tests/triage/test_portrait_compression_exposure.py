@@ -2,7 +2,6 @@
 quality-92 copy, a blurred copy and a quality-35 copy (skin visibly blocky at 100 %); frames
 that differ only in exposure are judged on exposure alone, and every reason is backed by the
 measurement it names."""
-import io
 import shutil
 
 import numpy as np

@@ -89,6 +89,9 @@ TONE_STOPS = 0.1
 TECH_SAME = 0.1
 NATIVE_SAME = {"detail_native": 0.2, "anisotropy_native": 0.08, "blockiness_native": 0.15}
 NOISE_SAME = 1.0           # stops of relative noise (noise_rel)
+# Whether an exposure-only pair's logit is replaced by the judgement on exposure alone (False:
+# the ranker's full logit stands; the reasons against such a frame still name exposure only).
+EXPOSURE_ALONE = True
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
 # The ranker's inputs that describe exposure: for an exposure-only pair the ranker is asked
 # about these alone (the two frames' other inputs held equal), next to exposure_verdict.
@@ -304,6 +307,9 @@ class BurstRanker:
             for i in lead:
                 for j in lead:
                     if i < j and exposure_only(explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])):
+                        tone_pairs[i, j] = tone_pairs[j, i] = True
+                        if not EXPOSURE_ALONE:
+                            continue
                         # judged on exposure alone: the ranker's own logit is replaced
                         v = self.tone_logit(x[i], x[j])
                         if not self.learned:
@@ -311,7 +317,6 @@ class BurstRanker:
                             v += EXPOSURE_WEIGHT * exposure_verdict(ti, tj)
                         offsets[i, j] = v - (s[i] - s[j])
                         offsets[j, i] = -offsets[i, j]
-                        tone_pairs[i, j] = tone_pairs[j, i] = True
         mean_win = win_rates(s, offsets)
         ranks = sorted(range(n), key=lambda i: -mean_win[i])
         order = [photo_ids[i] for i in ranks]

@@ -16,7 +16,8 @@ from .decode import DecodeError, decode
 from .formats import is_raw
 
 log = logging.getLogger(__name__)
-METHOD_VERSION = 2       # bump when models/features/relative.py changes what it measures
+METHOD_VERSION = 4       # bump when models/features/relative.py changes what it measures (2: RAW noise on the
+#   development; 3: the block grid and noise in its floor; 4: both)
 
 
 def _native_gray(path: str) -> np.ndarray | None:

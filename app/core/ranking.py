@@ -3,7 +3,10 @@ features (photo embedding, quality, main face); pairwise preferences P(i > j) =
 sigmoid(s_i - s_j) are aggregated round-robin (a frame's score is its mean win probability),
 and the best frame's reasons are the named features where it beats the others clearly. The
 leading frames are also compared with each other at native pixels (burst_detail.py): detail
-one frame lost against another shifts their pairwise logit."""
+one frame lost against another, or a block grid it shows more, shifts their pairwise logit.
+Two leading frames that differ in exposure only are judged on exposure alone
+(models/features/exposure.py and the ranker's own exposure inputs), and against such a frame
+the best is credited with exposure reasons only."""
 from __future__ import annotations
 
 import statistics
@@ -14,6 +17,7 @@ from typing import Iterator
 import numpy as np
 
 from models.face.detection import FACE_FEATURES
+from models.features.exposure import exposure_reasons, exposure_values, exposure_verdict
 from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
@@ -79,7 +83,49 @@ def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
         out["piqe"] = float(q["piqe"])
     if face is not None:
         out["face_detail_native"], out["eyes_open"] = float(q.get("face_detail_native") or 0.0), face["eyes_open"]
+    out.update({TONE + k: v for k, v in exposure_values(q, face).items()})
     return out
+
+
+TONE = "tone:"             # explain keys of the exposure measures (models/features/exposure.py)
+# Two frames differ in exposure only when their median levels differ by more than
+# TONE_STOPS (in log2 of the display level; a 0.6-stop exposure change moves it about 0.25, a
+# mild gamma lift 0.15; a blur or noise moves it under 0.02, though noise lifts the blacks and
+# a blur dims the highlights) while the native pixels show the same detail, grid, motion and
+# relative noise: the burst-relative evidence within TECH_SAME (NaN: not compared, so not
+# known to be alike) and the stored native measures within these tolerances.
+TONE_STOPS = 0.1
+TECH_SAME = 0.1
+NATIVE_SAME = {"detail_native": 0.2, "anisotropy_native": 0.08, "blockiness_native": 0.15}
+NOISE_SAME = 1.0           # stops of relative noise (noise_rel)
+# Whether an exposure-only pair's logit is replaced by the judgement on exposure alone (False:
+# the ranker's full logit stands; the reasons against such a frame still name exposure only).
+# Off: on held-out sources it lowered best-shot top-1 at mild strength from 0.752 to 0.705
+# (stops_under 0.88 -> 0.81; benchmarks/triage_quality.py, 43 sources, one run each).
+EXPOSURE_ALONE = False
+EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
+# The ranker's inputs that describe exposure: for an exposure-only pair the ranker is asked
+# about these alone (the two frames' other inputs held equal), next to exposure_verdict.
+TONE_INPUTS = {"quality": ("brightness_mean", "brightness_median", "highlights_clipped", "shadows_clipped",
+                           "channels_clipped", "black_level", "white_level", "dynamic_range", "contrast"),
+               "face": ("face_brightness",)}
+
+
+def _tone(values: dict[str, float]) -> dict[str, float]:
+    return {k[len(TONE):]: v for k, v in values.items() if k.startswith(TONE)}
+
+
+def exposure_only(a: dict[str, float], b: dict[str, float], evidence: float) -> bool:
+    """Whether frames with explain values ``a`` and ``b`` and burst-relative ``evidence``
+    differ in exposure only."""
+    if not np.isfinite(evidence) or abs(evidence) > TECH_SAME:
+        return False
+    if any(abs(a.get(k, 0.0) - b.get(k, 0.0)) > tol for k, tol in NATIVE_SAME.items()):
+        return False
+    if abs(float(np.log2((a.get("noise_rel", 0.0) + 1e-4) / (b.get("noise_rel", 0.0) + 1e-4)))) > NOISE_SAME:
+        return False
+    ta, tb = _tone(a), _tone(b)
+    return abs(float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))) > TONE_STOPS
 
 
 # The burst-relative pass (app/core/burst_detail.py) adds to the ranker's logit for i over j
@@ -119,14 +165,31 @@ def _eye_word(code: float | None) -> str:
     return {1.0: OPEN, 0.0: CLOSED}.get(code, NO_FACE if code is None else "unknown")
 
 
-def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3) -> list[str]:
+EXPOSURE_REASONS = {"better exposed", "fewer blown highlights"}
+# Reasons a burst-relative comparison (when the frames were compared) must not contradict:
+# a frame the comparison found worse kept is not "sharper", and "fewer compression artefacts"
+# needs the comparison to find the others worse kept as well as more blocky per frame.
+NEEDS_SUPPORT = {"fewer compression artefacts": 1, "sharper": 0, "sharper face": 0}
+
+
+def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3,
+                exposure_only: set[int] | frozenset = frozenset(),
+                support: dict[int, float] | None = None) -> list[str]:
     """The named features where the best frame beats the median of the others clearly; when
-    none does (frames nearly alike), the ones where it is slightly better. "eyes open" only as
+    none does (frames nearly alike), the ones where it is slightly better. Frames in
+    ``exposure_only`` differ from the best in exposure only: against them only exposure is
+    named (:func:`models.features.exposure.exposure_reasons`, each held against all of them).
+    ``support``: the burst-relative evidence that the best is the better kept copy of each
+    other frame (NaN or absent: not compared). "eyes open" only as
     :func:`app.core.eye_state.eyes_open_reason` allows."""
+    technical = [o for o in others if o not in exposure_only]
+    measured = [support[o] for o in technical if support is not None and o in support and np.isfinite(support[o])]
+    backing = statistics.median(measured) if measured else None
+
     def margin(name: str, direction: int, spread: float = 1.0) -> float | None:
-        if name not in explain[best] or not all(name in explain[o] for o in others):
+        if not technical or name not in explain[best] or not all(name in explain[o] for o in technical):
             return None
-        rest = statistics.median([explain[o][name] for o in others])     # a few values: not numpy
+        rest = statistics.median([explain[o][name] for o in technical])     # a few values: not numpy
         return direction * (explain[best][name] - rest) / spread
 
     scored = []
@@ -137,14 +200,23 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
         guard = REQUIRES.get(text)
         if guard is not None and (margin(guard[0], guard[1]) or 0.0) < -guard[2]:
             continue                     # the measurement contradicts the reason
+        need = NEEDS_SUPPORT.get(text)
+        if need is not None and backing is not None and \
+                (backing < -EVIDENCE_DEAD_ZONE if need == 0 else backing <= EVIDENCE_DEAD_ZONE):
+            continue                     # the frames compared at native pixels say otherwise
         scored.append((z, text))
     if eyes_open_reason(_eye_word(explain[best].get("eyes_frame")),
                         [_eye_word(explain[o].get("eyes_frame")) for o in others], explain[best].get("eyes_sure") == 1.0):
         scored.append((EYES_Z, EYES_REASON))
     scored.sort(reverse=True)
-    clear = [t for z, t in scored if z >= CLEAR]
-    if clear:
-        return clear[:limit]
+    tone_words: list[str] = []
+    alike = [o for o in others if o in exposure_only]
+    if alike:
+        sets = [exposure_reasons(_tone(explain[best]), _tone(explain[o])) for o in alike]
+        tone_words = [w for w in sets[0] if all(w in s for s in sets[1:])]
+    clear = [t for z, t in scored if z >= CLEAR and not (t in EXPOSURE_REASONS and tone_words)]
+    if clear or tone_words:         # "eyes open" first: closed eyes are what a frame is rejected for first
+        return ([t for t in clear if t == EYES_REASON] + tone_words + [t for t in clear if t != EYES_REASON])[:limit]
     return [f"slightly {t}" for z, t in scored if z >= SLIGHT][:limit]
 
 
@@ -175,6 +247,9 @@ class BurstRanker:
         self.metadata: dict = self.net.metadata
         self.blocks: list[str] = self.net.blocks
         self.embedding_model = self.metadata.get("embedding_model", "efficientnet_lite0")
+        # fine-tuned on the user's own choices (app/core/learning.py): their taste in exposure
+        # is the ranker's, so an exposure-only pair is judged by it alone, not by the rules
+        self.learned = "created_from" in self.metadata
 
     @property
     def runtime(self):
@@ -194,6 +269,26 @@ class BurstRanker:
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         return self.net.scores(x)
+
+    def tone_columns(self, width: int) -> list[int]:
+        """Columns of the ranker's input (``width`` wide) that describe exposure (TONE_INPUTS)."""
+        names = {"quality": list(RANKER_QUALITY_FEATURES), "face": list(FACE_FEATURES)}
+        sizes = {b: len(names[b]) for b in names}
+        sizes["embedding"] = width - sum(sizes[b] for b in self.blocks if b in names)
+        cols, start = [], 0
+        for b in self.blocks:
+            cols += [start + names[b].index(n) for n in TONE_INPUTS.get(b, ()) if b in names]
+            start += sizes[b]
+        return cols
+
+    def tone_logit(self, xi: np.ndarray, xj: np.ndarray) -> float:
+        """The ranker's preference for frame i over j on exposure alone: each frame's exposure
+        inputs swapped into the other's row, all else held equal (averaged both ways)."""
+        cols = self.tone_columns(xi.size)
+        a, b = xi.copy(), xj.copy()
+        a[cols], b[cols] = xj[cols], xi[cols]
+        s = self.scores(np.stack([xi, a, b, xj]))
+        return float(0.5 * ((s[0] - s[1]) + (s[2] - s[3])))
 
     def features(self, catalog, photo_ids: list[int]) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
         """(N, D) ranker inputs and the values used to explain a choice."""
@@ -236,21 +331,42 @@ class BurstRanker:
         x, explain = self.features(catalog, flat) if flat else (None, {})
         s_all, start = self.scores(x) if flat else np.zeros(0, np.float32), 0
         for ids in bursts:
-            yield self._ranked(catalog, ids, s_all[start:start + len(ids)], explain, relative)
+            part = slice(start, start + len(ids))
+            yield self._ranked(catalog, ids, s_all[part], explain, relative, x[part])
             start += len(ids)
 
-    def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool) -> RankedBurst:
+    def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool,
+                x: np.ndarray) -> RankedBurst:
         n = len(photo_ids)
         offsets = None
+        evidence = np.full((n, n), np.nan, np.float32)
+        tone_pairs = np.zeros((n, n), bool)
         if relative and n > 1:
             lead = np.argsort(-s)[:CONTENDERS]
-            evidence = np.full((n, n), np.nan, np.float32)
             evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
             offsets = evidence_offsets(evidence).astype(np.float32)
+            for i in lead:
+                for j in lead:
+                    if i < j and exposure_only(explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])):
+                        tone_pairs[i, j] = tone_pairs[j, i] = True
+                        if not EXPOSURE_ALONE:
+                            continue
+                        # judged on exposure alone: the ranker's own logit is replaced
+                        v = self.tone_logit(x[i], x[j])
+                        if not self.learned:
+                            ti, tj = _tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]])
+                            v += EXPOSURE_WEIGHT * exposure_verdict(ti, tj)
+                        offsets[i, j] = v - (s[i] - s[j])
+                        offsets[j, i] = -offsets[i, j]
         eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])
         if eyes is not None:
             offsets = eyes if offsets is None else offsets + eyes
         mean_win = win_rates(s, offsets)
-        order = [photo_ids[i] for i in sorted(range(n), key=lambda i: -mean_win[i])]
+        ranks = sorted(range(n), key=lambda i: -mean_win[i])
+        order = [photo_ids[i] for i in ranks]
         scores = {photo_ids[i]: round(float(mean_win[i]), 4) for i in range(n)}
-        return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain))
+        b = ranks[0]
+        alike = {photo_ids[j] for j in range(n) if tone_pairs[b, j]}
+        support = {photo_ids[j]: float(evidence[b, j]) for j in range(n) if j != b}
+        return RankedBurst(order, scores,
+                           reasons_for(order[0], order[1:], explain, exposure_only=alike, support=support))

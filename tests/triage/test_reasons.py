@@ -41,3 +41,39 @@ def test_heavy_noise_that_lifts_the_measured_detail_does_not_silence_less_noise(
     # A very noisy frame's detail reads up to ~0.4 higher (the noise is not all removed from it).
     explain = {1: _frame(-0.85, 0.002), 2: _frame(-0.55, 0.25)}
     assert "less noise" in reasons_for(1, [2], explain)
+
+
+def _toned(frame, median, black=0.03, white=0.95, blown=0.0):
+    import math
+
+    return {**frame, "tone:blown": blown, "tone:crushed": 0.0, "tone:white": white, "tone:median": median,
+            "tone:lift": math.log((black + 0.02) / (median + 0.02))}
+
+
+def test_against_a_frame_differing_in_exposure_only_only_exposure_is_named():
+    # The lifted frame reads sharper, smoother and less blocky on every technical measure; the
+    # clean frame still wins on exposure and is credited with nothing technical against it.
+    explain = {1: _toned(_frame(-1.2, 0.02, blocks=1.3, motion=0.5), 0.45),
+               2: _toned(_frame(-0.9, 0.01, blocks=1.1, motion=0.3), 0.53, black=0.06)}
+    assert reasons_for(1, [2], explain, exposure_only={2}) == ["deeper blacks"]
+    # and the lifted frame, were it the best, is credited with no technical reason either
+    assert reasons_for(2, [1], explain, exposure_only={1}) == []
+
+
+def test_technical_reasons_are_judged_against_the_other_frames_only():
+    explain = {1: _toned(_frame(-1.0, 0.01), 0.45), 2: _toned(_frame(-1.0, 0.01), 0.37, black=0.025, white=0.79),   # 0.6 stop under
+               3: _toned(_frame(-1.5, 0.01), 0.45)}
+    assert reasons_for(1, [2, 3], explain, exposure_only={2}) == ["uses the full tonal range", "sharper"]
+
+
+def test_fewer_compression_artefacts_needs_the_burst_comparison_when_there_is_one():
+    explain = {1: _frame(-1.0, 0.01, blocks=1.1), 2: _frame(-1.0, 0.01, blocks=1.4)}
+    assert reasons_for(1, [2], explain) == ["fewer compression artefacts"]               # per frame only
+    assert reasons_for(1, [2], explain, support={2: 0.4}) == ["fewer compression artefacts"]
+    assert reasons_for(1, [2], explain, support={2: 0.0}) == []                          # compared: alike
+
+
+def test_a_frame_the_comparison_found_worse_kept_is_not_sharper():
+    explain = {1: _frame(-0.8, 0.01), 2: _frame(-1.1, 0.01)}
+    assert reasons_for(1, [2], explain) == ["sharper"]
+    assert reasons_for(1, [2], explain, support={2: -0.3}) == []

@@ -8,7 +8,9 @@ Two sets of families: ``TRAIN_FAMILIES`` render the default ranker's training pa
 ``HELDOUT_FAMILIES`` are different physical models of the same defects (a lens disc instead
 of a Gaussian, a shake trajectory instead of a straight line, shot noise with chroma instead of
 white noise, resampling softness, missed focus and motion on the subject only) and are used
-only to evaluate (``benchmarks/triage_quality.py``)."""
+only to evaluate (``benchmarks/triage_quality.py``), among them (issue 30) a harder recompression
+through another encoder, exposure shifts in linear light in both directions and a gamma lift;
+``smooth_scene`` turns a source into a foggy scene that the recompression is also judged on."""
 from __future__ import annotations
 
 import io
@@ -205,6 +207,61 @@ def subject_motion(img: Image.Image, rng: random.Random, strength: float = 1.0) 
     return _img(mask * moved + (1 - mask) * arr)
 
 
+# --- held-out families of issue 30: compression and exposure as a photographer sees them ------
+
+def _encode(img: Image.Image, quality: int) -> Image.Image:
+    """Through OpenCV's JPEG encoder (libjpeg's, 4:2:0), not Pillow's as the training family."""
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(np.asarray(img.convert("RGB")), cv2.COLOR_RGB2BGR),
+                            [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return Image.fromarray(cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB))
+
+
+def recompress(img: Image.Image, rng: random.Random, strength: float = 1.0) -> Image.Image:
+    """A copy saved again, harder: JPEG quality 45 (mild 0.3: about 36) down to 15."""
+    return _encode(img, max(5, round(45 - 30 * strength + rng.uniform(-2, 2))))
+
+
+def smooth_scene(img: Image.Image, seed: int = 0) -> Image.Image:
+    """Not a defect: the same scene in fog (most of the frame a smooth gradient of haze, the
+    detail faint), where a harder quantization shows as blocks and bands rather than as lost
+    detail. The benchmark renders the recompression family on it as ``recompress_smooth``."""
+    rng = random.Random(seed)
+    arr = _arr(img)
+    h, w = arr.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, 2 * math.pi)
+    ramp = (np.cos(angle) * xs / w + np.sin(angle) * ys / h)
+    ramp = (ramp - ramp.min()) / max(float(ramp.max() - ramp.min()), 1e-6)
+    haze = (170 + 60 * ramp)[..., None] * np.array([1.0, 1.0, 1.02], np.float32)
+    density = rng.uniform(0.65, 0.8)
+    return _img((1 - density) * cv2.GaussianBlur(arr, (0, 0), 1.0) + density * haze)
+
+
+def _linear(img: Image.Image) -> np.ndarray:
+    return (_arr(img) / 255.0) ** 2.2
+
+
+def _srgb(lin: np.ndarray) -> Image.Image:
+    return _img(255.0 * np.clip(lin, 0, 1) ** (1 / 2.2))
+
+
+def stops_under(img: Image.Image, rng: random.Random, strength: float = 1.0) -> Image.Image:
+    """Exposed 0.25 + 1.2 x strength stops under (mild 0.3: about 0.6), in linear light."""
+    return _srgb(_linear(img) * 2.0 ** -((0.25 + 1.2 * strength) * rng.uniform(0.9, 1.1)))
+
+
+def stops_over(img: Image.Image, rng: random.Random, strength: float = 1.0) -> Image.Image:
+    """Exposed 0.2 + 1.0 x strength stops over (mild 0.3: 0.5), in linear light, highlights
+    clipping where they pass full scale."""
+    return _srgb(_linear(img) * 2.0 ** ((0.2 + 1.0 * strength) * rng.uniform(0.9, 1.1)))
+
+
+def tone_lift(img: Image.Image, rng: random.Random, strength: float = 1.0) -> Image.Image:
+    """Shadows and mid-tones lifted by a gamma (exponent 1 / (1 + 0.7 x strength): mild 0.83),
+    as an over-eager auto-tone or a flat picture style gives."""
+    return _img(255.0 * (_arr(img) / 255.0) ** (1 / (1 + 0.7 * strength * rng.uniform(0.9, 1.1))))
+
+
 Degradation = Callable[[Image.Image, random.Random, float], Image.Image]
 TRAIN_FAMILIES: dict[str, Degradation] = {
     "defocus": defocus, "motion_blur": motion_blur, "noise": noise, "underexpose": underexpose,
@@ -213,6 +270,7 @@ TRAIN_FAMILIES: dict[str, Degradation] = {
 HELDOUT_FAMILIES: dict[str, Degradation] = {
     "lens_defocus": lens_defocus, "shake": shake, "sensor_noise": sensor_noise,
     "resample_soft": resample_soft, "subject_defocus": subject_defocus, "subject_motion": subject_motion,
+    "recompress": recompress, "stops_under": stops_under, "stops_over": stops_over, "tone_lift": tone_lift,
 }
 DEGRADATIONS: dict[str, Degradation] = {**TRAIN_FAMILIES, **HELDOUT_FAMILIES}
 

@@ -45,3 +45,28 @@ def test_a_colour_label_round_trips_through_the_sidecar(tmp_path):
         decide(cat, pid, "label", None, None)
         drive(write_sidecars(cat))
         assert _label(side) is None
+
+
+def test_with_the_label_setting_on_an_editor_changing_the_users_colour_label_is_not_an_unpick(tmp_path):
+    """Label setting on (Green picks, Red rejects): a photo the user picked and gave the Red
+    colour label in PhotoTriage; Lightroom changes the colour to Yellow. That is a colour label
+    change: the pick stays and Yellow is kept, not overwritten by Red on the next write."""
+    photo, = library(tmp_path, ["a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.labels": "1"})
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", 1)
+        decide(cat, pid, "label", None, "Red")
+        drive(write_sidecars(cat))
+        side = sidecar_for(str(photo), Convention.from_settings(cat.settings))
+        assert _label(side) == "Red"
+        _edit(side, "Yellow")                                     # changed in Lightroom
+        drive(import_xmp(cat))
+        state = cat.decisions.state(pid)
+        assert state.pick == 1 and state.label == "Yellow"
+        drive(write_sidecars(cat))
+        assert _label(side) == "Yellow"
+        _edit(side, None)                                         # taken off in Lightroom
+        drive(import_xmp(cat))
+        state = cat.decisions.state(pid)
+        assert state.pick == 1 and state.label is None

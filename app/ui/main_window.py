@@ -210,7 +210,10 @@ class MainWindow(QMainWindow):
         self.decisions.failed.connect(self.show_error)
         self.decisions_act.setMenu(self.decisions.menu)
         self.decisions_act.setEnabled(True)
-        self.tabs.clear()
+        old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.clear()                  # clear() only hides the pages: the last library's views go
+        for page in old_pages:
+            page.deleteLater()
         for widget, name in ((self.library, "Library"), (self.cull, "Cull"), (self.duplicates, "Duplicates"),
                              (self.people, "People"), (self.search, "Search"), (self.training, "Training"),
                              (self.settings, "Settings")):
@@ -239,6 +242,10 @@ class MainWindow(QMainWindow):
             return
         self.cancel_indexing()
         self.watch.stop()
+        try:                               # open_library connects it again: one handler, not one per opening
+            self.tabs.currentChanged.disconnect(self._tab_changed)
+        except (RuntimeError, TypeError):
+            pass
         self.workers.shutdown()
         if self.thumbs is not None:
             self.thumbs.shutdown()

@@ -104,3 +104,22 @@ def test_the_same_exposure_test_tells_copies_from_second_exposures():
     assert not compare(a, gray(exposure(view, rng, 6.0, 0.0, 0.0), 95)).copy
     assert not compare(a, gray(exposure(view, rng, 6.0, 0.4, 0.1), 95)).copy
     assert compare(a, a[::2, ::2]).copy                                 # another size: an edit, not a shot
+
+
+def test_two_shots_an_hour_apart_whose_pixels_cannot_be_read_stay_two_shots(tmp_path):
+    """Raw files (or any the noise test cannot open) with capture times whole hours apart: a
+    tripod timelapse an hour apart passes the geometric check, and without the noise test's
+    evidence they are two shots, not a copy to suggest rejecting (precision first)."""
+    from app.core.duplicates import verify_pair
+    from app.core.near_duplicate import Prepared, compare_prepared
+
+    gray = np.asarray(Image.open(sample("photos/opencv-doc_home.jpg")).convert("L"))
+    pa, pb = Prepared.of(gray), Prepared.of(gray.copy())
+    assert compare_prepared(pa, pb).duplicate
+    raws = [tmp_path / "IMG_0001.CR2", tmp_path / "IMG_0002.CR2"]
+    for p in raws:
+        p.write_bytes(b"not a picture PIL reads")
+    ra = {"path": str(raws[0]), "captured_ts": T}
+    rb = {"path": str(raws[1]), "captured_ts": T + 3600}
+    assert not verify_pair(pa, pb, ra, rb)
+    assert verify_pair(pa, pb, ra, {**rb, "captured_ts": T})     # the same time: geometry alone decides

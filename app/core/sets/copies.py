@@ -44,8 +44,9 @@ def split_copies(catalog, members, pictures, rows: dict | None = None) -> tuple[
             if pa is None or pb is None:
                 continue
             verdict = verify_pair(pa, pb, rows[a.id], rows[b.id])
-            fresh.append((ha, hb, verdict))
-            known[pair_key(ha, hb)] = verdict
+            if verdict is not None and ha and hb:         # None: could not tell, asked again next time
+                fresh.append((ha, hb, verdict))
+                known[pair_key(ha, hb)] = verdict
         if verdict:
             found.union(a.id, b.id)
     if fresh and not catalog.readonly:

@@ -241,7 +241,7 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
             key = hashlib.blake2b(",".join(str(f.id) for f in part).encode(), digest_size=6).hexdigest()
             mine = {k: v for k, v in copies.items() if any(f.id == k for f in part)}
             bursts.append(Burst(f"b{part[0].id}-{key}", [f.id for f in part], [f.path for f in part], kind, mine,
-                                {path_of[k]: [path_of[c] for c in v] for k, v in mine.items()}))
+                                {path_of[k]: [path_of[c] for c in v if c in path_of] for k, v in mine.items()}))
     return bursts
 
 

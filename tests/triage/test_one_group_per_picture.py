@@ -123,3 +123,16 @@ def test_two_shots_an_hour_apart_whose_pixels_cannot_be_read_stay_two_shots(tmp_
     rb = {"path": str(raws[1]), "captured_ts": T + 3600}
     assert not verify_pair(pa, pb, ra, rb)
     assert verify_pair(pa, pb, ra, {**rb, "captured_ts": T})     # the same time: geometry alone decides
+
+
+def test_a_picture_over_pillows_pixel_limit_is_unreadable_not_a_crash(tmp_path, monkeypatch):
+    """The noise test and the exposure reading run inside `duplicates` and `bursts`: a stitched
+    panorama over Pillow's decompression-bomb limit must read as "cannot tell", not raise."""
+    from app.core.sets.intent import _file_exposure
+    from app.core.sets.same_exposure import load_gray
+
+    path = tmp_path / "pano.jpg"
+    Image.new("RGB", (400, 300), "gray").save(path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)           # 400 x 300 is over twice the limit
+    assert load_gray(str(path)) is None
+    assert _file_exposure(str(path), 1, 1) == (None, False)

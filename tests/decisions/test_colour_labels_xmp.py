@@ -70,3 +70,26 @@ def test_with_the_label_setting_on_an_editor_changing_the_users_colour_label_is_
         drive(import_xmp(cat))
         state = cat.decisions.state(pid)
         assert state.pick == 1 and state.label is None
+
+
+def test_with_the_label_setting_on_the_darktable_colour_follows_the_pick_under_a_users_label(tmp_path):
+    """Label setting on: a picked photo has our green darktable colour; the user gives it the
+    Yellow colour label, then rejects it. The darktable colour must turn red: a green one left
+    behind says "picked" for a rejected photo."""
+    from app.core.xmp.document import DARKTABLE
+
+    photo, = library(tmp_path, ["a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.labels": "1"})
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", 1)
+        drive(write_sidecars(cat))
+        side = sidecar_for(str(photo), Convention.from_settings(cat.settings))
+        assert XmpDocument(side.read_text()).get_list(DARKTABLE, "colorlabels") == ["2"]
+        decide(cat, pid, "label", None, "Yellow")
+        decide(cat, pid, "pick", -1)
+        drive(write_sidecars(cat))
+        doc = XmpDocument(side.read_text())
+        assert doc.get(XMP, "Label") == "Yellow" and doc.get_list(DARKTABLE, "colorlabels") == ["0"]
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).pick == -1

@@ -151,16 +151,16 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
         if label != state.label:
             doc.set(XMP, "Label", state.label)
         new_ours.user_label = state.label
-        new_ours.label, new_ours.colour = None, ours.colour
     elif ours.user_label is not None and label == ours.user_label:
         doc.set(XMP, "Label", None)                      # taken off in PhotoTriage
         ours = Ours(None, ours.colour)
-    if conv.labels and not state.label:
+    if conv.labels:
         want = conv.pick_label if state.pick == 1 else conv.reject_label if state.pick == -1 else None
         label = doc.get(XMP, "Label")
         users_colours = [c for c in doc.get_list(DARKTABLE, "colorlabels") if c != ours.colour]
-        # darktable shows xmp:Label instead of its own colour labels: none is added over the user's
-        if (label is None and not users_colours) or (ours.label is not None and label == ours.label):
+        # darktable shows xmp:Label instead of its own colour labels: none is added over the user's;
+        # under the user's own colour label only the darktable colour follows the pick
+        if not state.label and ((label is None and not users_colours) or (ours.label is not None and label == ours.label)):
             if label != want:
                 doc.set(XMP, "Label", want)
             new_ours.label = want

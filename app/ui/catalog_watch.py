@@ -52,6 +52,9 @@ class CatalogWatch(QObject):
         self._version = version
         if stamp == self._stamp:
             return
-        photos = stamp[1] != self._stamp[1]
+        photos, decisions = stamp[1] != self._stamp[1], stamp[0] != self._stamp[0]
         self._stamp = stamp
-        (self.photos_changed if photos else self.decisions_changed).emit()
+        if photos:
+            self.photos_changed.emit()
+        if decisions:                           # also when photos changed in the same tick: marks everywhere
+            self.decisions_changed.emit()

@@ -279,10 +279,8 @@ class MainWindow(QMainWindow):
             self._xmp_feedback()
 
     def _photos_changed_elsewhere(self) -> None:
-        if self.index_worker is None:           # (indexing reloads the views itself as it goes)
-            self._files_changed()
-        else:
-            self.decisions_changed()
+        if self.index_worker is None:           # (indexing reloads the views itself as it goes and at its end;
+            self._files_changed()               # its own commits change the photos every second)
 
     def _xmp_feedback(self) -> None:
         """A sidecar that could not follow a decision: said in a dialog the first time (with

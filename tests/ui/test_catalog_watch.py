@@ -41,5 +41,10 @@ def test_changes_made_elsewhere_are_reported_once_even_after_a_failed_read(qtbot
         other.conn.execute("UPDATE photos SET status = 'missing' WHERE id = ?", (pid,))
         other.conn.commit()
         watch.check()
-        assert seen == ["decisions", "photos"]
+        assert seen == ["decisions", "photos"]              # photos only: decisions did not change
+        decide(other, pid, "pick", -1)
+        other.conn.execute("UPDATE photos SET status = 'ok' WHERE id = ?", (pid,))
+        other.conn.commit()
+        watch.check()
+        assert seen == ["decisions", "photos", "photos", "decisions"]     # both in one tick: both said
         watch.stop()

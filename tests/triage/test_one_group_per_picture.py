@@ -8,19 +8,10 @@ from PIL import Image, ImageEnhance, ImageOps
 
 from app.core.jobs import drive
 from benchmarks.duplicates_quality import _save, exposure
+from tests.helpers import indexed_catalog as _index
 from tests.helpers import sample
 
 T = 1_650_000_000.0
-
-
-def _index(tmp_path, root):
-    from app.core.catalog import Catalog
-    from app.core.features.compute import FeaturePipeline
-    from app.core.indexer import index_library
-
-    cat = Catalog(tmp_path / "c.db")
-    drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
-    return cat
 
 
 def test_fourteen_versions_of_one_photo_are_one_group_with_its_exact_copies_marked(tmp_path):

@@ -10,6 +10,7 @@ from PIL import Image, ImageFilter
 
 from app.core.jobs import drive
 from benchmarks.triage_library import _save
+from tests.helpers import indexed_catalog as _catalog
 from tests.helpers import sample
 
 STAMP = 1_700_000_000
@@ -19,16 +20,6 @@ def _write(im, path, quality, blur=0.0):
     path.parent.mkdir(parents=True, exist_ok=True)
     (im.filter(ImageFilter.GaussianBlur(blur)) if blur else im).save(path, "JPEG", quality=quality)
     os.utime(path, (STAMP, STAMP))
-
-
-def _catalog(tmp_path, root):
-    from app.core.catalog import Catalog
-    from app.core.features.compute import FeaturePipeline
-    from app.core.indexer import index_library
-
-    cat = Catalog(tmp_path / "c.db")
-    drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
-    return cat
 
 
 def test_a_portrait_and_its_copies_get_one_advice(tmp_path):

@@ -93,3 +93,35 @@ def test_with_the_label_setting_on_the_darktable_colour_follows_the_pick_under_a
         assert doc.get(XMP, "Label") == "Yellow" and doc.get_list(DARKTABLE, "colorlabels") == ["0"]
         drive(import_xmp(cat))
         assert cat.decisions.state(pid).pick == -1
+
+
+def test_a_merge_base_written_before_colour_labels_still_reads(tmp_path):
+    """A base stored by the version before colour labels has no "label" in its decision and no
+    "user_label" in what PhotoTriage owns: a label Lightroom had set then is left as it is,
+    and one Lightroom sets now comes in as the colour label without touching the pick."""
+    from dataclasses import replace
+
+    from app.core.catalog.xmp_base import SIDECAR
+
+    photo, = library(tmp_path, ["a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", 1)
+        drive(write_sidecars(cat))
+        side = sidecar_for(str(photo), Convention.from_settings(cat.settings))
+        _edit(side, "Purple")                                     # set in Lightroom under the old version
+        drive(import_xmp(cat))
+        base = cat.xmp_base.get(pid, SIDECAR)
+        old = replace(base, decision={k: v for k, v in base.decision.items() if k != "label"},
+                      ours={k: v for k, v in base.ours.items() if k != "user_label"},
+                      fields={**base.fields, "label": "Purple"})
+        cat.xmp_base.put(pid, SIDECAR, old)
+        cat.conn.commit()
+        drive(write_sidecars(cat))
+        assert _label(side) == "Purple" and cat.decisions.state(pid).pick == 1
+        _edit(side, "Blue")                                       # changed in Lightroom now
+        drive(import_xmp(cat))
+        state = cat.decisions.state(pid)
+        assert state.label == "Blue" and state.pick == 1
+        drive(write_sidecars(cat))
+        assert _label(side) == "Blue"

@@ -9,6 +9,7 @@ import sys
 import pytest
 from PIL import Image
 
+from app.core.jobs import drive  # noqa: F401  (integ's registration test uses it)
 from app.core.sets.kinds import BRACKET, BURST, FrameFacts, is_bracket, visible_ladder
 from benchmarks.sets_quality import expose, save
 from tests.helpers import REPO, indexed_catalog, sample

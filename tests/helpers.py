@@ -52,3 +52,15 @@ def mosaic_2048():
         left, top = (tile.width - 1024) // 2, (tile.height - 850) // 2
         canvas.paste(tile.crop((left, top, left + 1024, top + 850)), ((i % 2) * 1024, (i // 2) * 850))
     return canvas
+
+
+def indexed_catalog(tmp_path: Path, root: Path):
+    """A catalog (open, at tmp_path/c.db) of ``root`` indexed with the full feature pipeline."""
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+    from app.core.jobs import drive
+
+    cat = Catalog(tmp_path / "c.db")
+    drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+    return cat

@@ -177,10 +177,12 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
     return sorted((g for g in out if len(g) > 1), key=lambda g: (g[0].ts, g[0].path))
 
 
-def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None) -> list[Frame]:
+def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None, prefer=frozenset()) -> list[Frame]:
     """Frames minus exact duplicates (same bytes or same pixels): copies are not burst frames.
-    Of identical files the one whose name is not a copy's ("x (1).jpg") stays, else the first
-    indexed; ``copies_of`` (when given) receives kept frame id -> the identical copies left out."""
+    Of identical files the one in ``prefer`` stays (the user's best frame: their decision is
+    never folded away as a copy), else the one whose name is not a copy's ("x (1).jpg"), else
+    the first indexed; ``copies_of`` (when given) receives kept frame id -> the identical
+    copies left out."""
     from .duplicates import copy_name
 
     frames = load_frames(catalog)
@@ -200,7 +202,7 @@ def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None) -> l
         present = [i for i in group_ids if i in by_id]
         if len(present) < 2:
             continue
-        keep = min(present, key=lambda i: (copy_name(by_id[i].path), i))
+        keep = min(present, key=lambda i: (i not in prefer, copy_name(by_id[i].path), i))
         dropped.update(i for i in present if i != keep)
         if copies_of is not None:
             copies_of[keep] = [i for i in present if i != keep]
@@ -219,13 +221,14 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     from .sets.intent import Pictures, join_panoramas, set_kind, split_brackets
 
     identical: dict[int, list[int]] = {}
-    frames = distinct_frames(catalog, identical)
+    user_best = {pid for pid, s in catalog.decisions.states().items() if s.best}     # stays a frame, copy or not
+    frames = distinct_frames(catalog, identical, user_best)
     pictures = Pictures(catalog)
     rows = None
     bursts = []
     for members in join_panoramas(frames, group(frames, vectors, settings, layouts), vectors, pictures):
         rows = rows if rows is not None else catalog.photos.keeper_facts()
-        members, copies = split_copies(catalog, members, pictures, rows)     # ranked over distinct frames
+        members, copies = split_copies(catalog, members, pictures, rows, user_best)     # ranked over distinct frames
         for f in members:
             if f.id in identical:
                 copies[f.id] = sorted({*copies.get(f.id, []), *identical[f.id]})
@@ -241,7 +244,7 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
             key = hashlib.blake2b(",".join(str(f.id) for f in part).encode(), digest_size=6).hexdigest()
             mine = {k: v for k, v in copies.items() if any(f.id == k for f in part)}
             bursts.append(Burst(f"b{part[0].id}-{key}", [f.id for f in part], [f.path for f in part], kind, mine,
-                                {path_of[k]: [path_of[c] for c in v] for k, v in mine.items()}))
+                                {path_of[k]: [path_of[c] for c in v if c in path_of] for k, v in mine.items()}))
     return bursts
 
 

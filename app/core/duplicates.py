@@ -216,14 +216,16 @@ class _PreparedCache:
         return self.items.get(pid)
 
 
-def verify_pair(pa: Prepared, pb: Prepared, ra: dict, rb: dict) -> bool:
+def verify_pair(pa: Prepared, pb: Prepared, ra: dict, rb: dict) -> bool | None:
     """Is one of the two pictures a copy of the other? Geometric verification; where both
     capture times are known and differ (by whole hours), also the same exposure's noise. The
-    duplicates view and the sets (app/core/sets/copies.py) both ask this, and share verdicts."""
+    duplicates view and the sets (app/core/sets/copies.py) both ask this, and share verdicts.
+    None (not a copy, and no verdict to keep) where the noise test cannot read the files (a
+    raw, a file gone): two capture times are two shots unless the pixels say otherwise."""
     ok = compare_prepared(pa, pb).duplicate
     if ok and times_disagree(ra, rb):
         evidence = same_exposure(ra["path"], rb["path"])
-        ok = evidence is None or evidence.copy
+        return None if evidence is None else evidence.copy
     return ok
 
 

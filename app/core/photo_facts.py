@@ -35,7 +35,7 @@ def photo_facts(photo: dict, quality: dict | None = None, reasons: list[str] | N
     """Rows for the photo (a catalog photos row), its quality measurements and, where it is a
     burst's suggested best, the reasons."""
     camera = " ".join(x for x in (photo.get("camera_make"), photo.get("camera_model")) if x)
-    if photo.get("camera_make") and photo.get("camera_model", "").startswith(photo["camera_make"]):
+    if photo.get("camera_make") and (photo.get("camera_model") or "").startswith(photo["camera_make"]):
         camera = photo["camera_model"]
     f = photo.get("f_number")
     focal = photo.get("focal_length")

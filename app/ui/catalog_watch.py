@@ -46,12 +46,15 @@ class CatalogWatch(QObject):
             version = self.catalog.conn.execute("PRAGMA data_version").fetchone()[0]
             if version == self._version:
                 return
-            self._version = version
             stamp = catalog_stamp(self.catalog.conn)
-        except Exception:                       # a closed or busy catalog: the next tick
-            return
+        except Exception:                       # a closed or busy catalog: the next tick (the version
+            return                              # is kept only once its stamp was read, or the change is lost)
+        self._version = version
         if stamp == self._stamp:
             return
-        photos = stamp[1] != self._stamp[1]
+        photos, decisions = stamp[1] != self._stamp[1], stamp[0] != self._stamp[0]
         self._stamp = stamp
-        (self.photos_changed if photos else self.decisions_changed).emit()
+        if photos:
+            self.photos_changed.emit()
+        if decisions:                           # also when photos changed in the same tick: marks everywhere
+            self.decisions_changed.emit()

@@ -210,7 +210,10 @@ class MainWindow(QMainWindow):
         self.decisions.failed.connect(self.show_error)
         self.decisions_act.setMenu(self.decisions.menu)
         self.decisions_act.setEnabled(True)
-        self.tabs.clear()
+        old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.clear()                  # clear() only hides the pages: the last library's views go
+        for page in old_pages:
+            page.deleteLater()
         for widget, name in ((self.library, "Library"), (self.cull, "Cull"), (self.duplicates, "Duplicates"),
                              (self.people, "People"), (self.search, "Search"), (self.training, "Training"),
                              (self.settings, "Settings")):
@@ -239,6 +242,10 @@ class MainWindow(QMainWindow):
             return
         self.cancel_indexing()
         self.watch.stop()
+        try:                               # open_library connects it again: one handler, not one per opening
+            self.tabs.currentChanged.disconnect(self._tab_changed)
+        except (RuntimeError, TypeError):
+            pass
         self.workers.shutdown()
         if self.thumbs is not None:
             self.thumbs.shutdown()
@@ -272,10 +279,8 @@ class MainWindow(QMainWindow):
             self._xmp_feedback()
 
     def _photos_changed_elsewhere(self) -> None:
-        if self.index_worker is None:           # (indexing reloads the views itself as it goes)
-            self._files_changed()
-        else:
-            self.decisions_changed()
+        if self.index_worker is None:           # (indexing reloads the views itself as it goes and at its end;
+            self._files_changed()               # its own commits change the photos every second)
 
     def _xmp_feedback(self) -> None:
         """A sidecar that could not follow a decision: said in a dialog the first time (with

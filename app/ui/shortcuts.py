@@ -4,6 +4,16 @@ from __future__ import annotations
 
 COLOUR_KEYS = {"6": "Red", "7": "Yellow", "8": "Green", "9": "Blue"}     # colour labels, as in Lightroom
 
+
+def label_after(labels, key: str) -> str | None:
+    """The colour label a colour key gives photos whose labels are ``labels``: the same key
+    again takes it off (when every one has it; a label read from an editor's sidecar counts
+    whatever its case), else the key's colour. Every view's 6-9 keys ask this."""
+    colour = COLOUR_KEYS[key]
+    labels = list(labels)
+    same = bool(labels) and all((label or "").strip().lower() == colour.lower() for label in labels)
+    return None if same else colour
+
 # (keys as shown, what they do)
 CULL_KEYS: list[tuple[str, str]] = [
     ("Left / Right", "previous / next frame"),

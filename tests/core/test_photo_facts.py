@@ -34,3 +34,11 @@ def test_histogram_and_clipping():
     over = clipping_overlay(img)
     assert tuple(over[0, 0]) == (255, 0, 0, 255) and tuple(over[-1, 0])[2] == 255 and over[50, 50, 3] == 0
     assert histogram(np.full((10, 10, 3), 128, np.uint8)).warnings() == []
+
+
+def test_a_make_without_a_model_is_said_not_a_crash():
+    """A catalog row carries every column: a camera that wrote its make but no model has
+    camera_model None (not absent)."""
+    facts = dict(photo_facts({"camera_make": "Canon", "camera_model": None, "path": "/a.jpg", "width": None,
+                              "height": None, "size": None, "f_number": None, "iso": None}))
+    assert facts["Camera"] == "Canon"

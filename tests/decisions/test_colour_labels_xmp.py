@@ -45,3 +45,83 @@ def test_a_colour_label_round_trips_through_the_sidecar(tmp_path):
         decide(cat, pid, "label", None, None)
         drive(write_sidecars(cat))
         assert _label(side) is None
+
+
+def test_with_the_label_setting_on_an_editor_changing_the_users_colour_label_is_not_an_unpick(tmp_path):
+    """Label setting on (Green picks, Red rejects): a photo the user picked and gave the Red
+    colour label in PhotoTriage; Lightroom changes the colour to Yellow. That is a colour label
+    change: the pick stays and Yellow is kept, not overwritten by Red on the next write."""
+    photo, = library(tmp_path, ["a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.labels": "1"})
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", 1)
+        decide(cat, pid, "label", None, "Red")
+        drive(write_sidecars(cat))
+        side = sidecar_for(str(photo), Convention.from_settings(cat.settings))
+        assert _label(side) == "Red"
+        _edit(side, "Yellow")                                     # changed in Lightroom
+        drive(import_xmp(cat))
+        state = cat.decisions.state(pid)
+        assert state.pick == 1 and state.label == "Yellow"
+        drive(write_sidecars(cat))
+        assert _label(side) == "Yellow"
+        _edit(side, None)                                         # taken off in Lightroom
+        drive(import_xmp(cat))
+        state = cat.decisions.state(pid)
+        assert state.pick == 1 and state.label is None
+
+
+def test_with_the_label_setting_on_the_darktable_colour_follows_the_pick_under_a_users_label(tmp_path):
+    """Label setting on: a picked photo has our green darktable colour; the user gives it the
+    Yellow colour label, then rejects it. The darktable colour must turn red: a green one left
+    behind says "picked" for a rejected photo."""
+    from app.core.xmp.document import DARKTABLE
+
+    photo, = library(tmp_path, ["a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.labels": "1"})
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", 1)
+        drive(write_sidecars(cat))
+        side = sidecar_for(str(photo), Convention.from_settings(cat.settings))
+        assert XmpDocument(side.read_text()).get_list(DARKTABLE, "colorlabels") == ["2"]
+        decide(cat, pid, "label", None, "Yellow")
+        decide(cat, pid, "pick", -1)
+        drive(write_sidecars(cat))
+        doc = XmpDocument(side.read_text())
+        assert doc.get(XMP, "Label") == "Yellow" and doc.get_list(DARKTABLE, "colorlabels") == ["0"]
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).pick == -1
+
+
+def test_a_merge_base_written_before_colour_labels_still_reads(tmp_path):
+    """A base stored by the version before colour labels has no "label" in its decision and no
+    "user_label" in what PhotoTriage owns: a label Lightroom had set then is left as it is,
+    and one Lightroom sets now comes in as the colour label without touching the pick."""
+    from dataclasses import replace
+
+    from app.core.catalog.xmp_base import SIDECAR
+
+    photo, = library(tmp_path, ["a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", 1)
+        drive(write_sidecars(cat))
+        side = sidecar_for(str(photo), Convention.from_settings(cat.settings))
+        _edit(side, "Purple")                                     # set in Lightroom under the old version
+        drive(import_xmp(cat))
+        base = cat.xmp_base.get(pid, SIDECAR)
+        old = replace(base, decision={k: v for k, v in base.decision.items() if k != "label"},
+                      ours={k: v for k, v in base.ours.items() if k != "user_label"},
+                      fields={**base.fields, "label": "Purple"})
+        cat.xmp_base.put(pid, SIDECAR, old)
+        cat.conn.commit()
+        drive(write_sidecars(cat))
+        assert _label(side) == "Purple" and cat.decisions.state(pid).pick == 1
+        _edit(side, "Blue")                                       # changed in Lightroom now
+        drive(import_xmp(cat))
+        state = cat.decisions.state(pid)
+        assert state.label == "Blue" and state.pick == 1
+        drive(write_sidecars(cat))
+        assert _label(side) == "Blue"

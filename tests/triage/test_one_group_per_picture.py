@@ -8,19 +8,10 @@ from PIL import Image, ImageEnhance, ImageOps
 
 from app.core.jobs import drive
 from benchmarks.duplicates_quality import _save, exposure
+from tests.helpers import indexed_catalog as _index
 from tests.helpers import sample
 
 T = 1_650_000_000.0
-
-
-def _index(tmp_path, root):
-    from app.core.catalog import Catalog
-    from app.core.features.compute import FeaturePipeline
-    from app.core.indexer import index_library
-
-    cat = Catalog(tmp_path / "c.db")
-    drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
-    return cat
 
 
 def test_fourteen_versions_of_one_photo_are_one_group_with_its_exact_copies_marked(tmp_path):
@@ -104,3 +95,35 @@ def test_the_same_exposure_test_tells_copies_from_second_exposures():
     assert not compare(a, gray(exposure(view, rng, 6.0, 0.0, 0.0), 95)).copy
     assert not compare(a, gray(exposure(view, rng, 6.0, 0.4, 0.1), 95)).copy
     assert compare(a, a[::2, ::2]).copy                                 # another size: an edit, not a shot
+
+
+def test_two_shots_an_hour_apart_whose_pixels_cannot_be_read_stay_two_shots(tmp_path):
+    """Raw files (or any the noise test cannot open) with capture times whole hours apart: a
+    tripod timelapse an hour apart passes the geometric check, and without the noise test's
+    evidence they are two shots, not a copy to suggest rejecting (precision first)."""
+    from app.core.duplicates import verify_pair
+    from app.core.near_duplicate import Prepared, compare_prepared
+
+    gray = np.asarray(Image.open(sample("photos/opencv-doc_home.jpg")).convert("L"))
+    pa, pb = Prepared.of(gray), Prepared.of(gray.copy())
+    assert compare_prepared(pa, pb).duplicate
+    raws = [tmp_path / "IMG_0001.CR2", tmp_path / "IMG_0002.CR2"]
+    for p in raws:
+        p.write_bytes(b"not a picture PIL reads")
+    ra = {"path": str(raws[0]), "captured_ts": T}
+    rb = {"path": str(raws[1]), "captured_ts": T + 3600}
+    assert not verify_pair(pa, pb, ra, rb)
+    assert verify_pair(pa, pb, ra, {**rb, "captured_ts": T})     # the same time: geometry alone decides
+
+
+def test_a_picture_over_pillows_pixel_limit_is_unreadable_not_a_crash(tmp_path, monkeypatch):
+    """The noise test and the exposure reading run inside `duplicates` and `bursts`: a stitched
+    panorama over Pillow's decompression-bomb limit must read as "cannot tell", not raise."""
+    from app.core.sets.intent import _file_exposure
+    from app.core.sets.same_exposure import load_gray
+
+    path = tmp_path / "pano.jpg"
+    Image.new("RGB", (400, 300), "gray").save(path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)           # 400 x 300 is over twice the limit
+    assert load_gray(str(path)) is None
+    assert _file_exposure(str(path), 1, 1) == (None, False)

@@ -9,23 +9,17 @@ import sys
 import pytest
 from PIL import Image
 
-from app.core.jobs import drive
+from app.core.jobs import drive  # noqa: F401  (integ's registration test uses it)
 from app.core.sets.kinds import BRACKET, BURST, FrameFacts, is_bracket, visible_ladder
 from benchmarks.sets_quality import expose, save
-from tests.helpers import REPO, sample
+from tests.helpers import REPO, indexed_catalog, sample
 
 T = 1_660_000_000.0
 
 
 def _index(tmp_path, root):
-    from app.core.catalog import Catalog
-    from app.core.features.compute import FeaturePipeline
-    from app.core.indexer import index_library
-
-    db = tmp_path / "c.db"
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
-    return db
+    with indexed_catalog(tmp_path, root) as cat:
+        return cat.path
 
 
 def _bursts_json(db):

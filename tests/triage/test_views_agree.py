@@ -10,6 +10,7 @@ from PIL import Image, ImageFilter
 
 from app.core.jobs import drive
 from benchmarks.triage_library import _save
+from tests.helpers import indexed_catalog as _catalog
 from tests.helpers import sample
 
 STAMP = 1_700_000_000
@@ -19,16 +20,6 @@ def _write(im, path, quality, blur=0.0):
     path.parent.mkdir(parents=True, exist_ok=True)
     (im.filter(ImageFilter.GaussianBlur(blur)) if blur else im).save(path, "JPEG", quality=quality)
     os.utime(path, (STAMP, STAMP))
-
-
-def _catalog(tmp_path, root):
-    from app.core.catalog import Catalog
-    from app.core.features.compute import FeaturePipeline
-    from app.core.indexer import index_library
-
-    cat = Catalog(tmp_path / "c.db")
-    drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
-    return cat
 
 
 def test_a_portrait_and_its_copies_get_one_advice(tmp_path):
@@ -78,3 +69,31 @@ def test_copies_among_burst_frames_are_shown_as_copies(tmp_path):
     assert sorted(near) == [["f02-export.jpg", "f02.jpg"], ["f03 (1).jpg", "f03.jpg"]]
     for g in groups:                                 # the duplicates view keeps the frame the burst ranks
         assert g.paths[g.photo_ids.index(g.keeper)] in b.paths
+
+
+def test_a_best_frame_the_user_marked_on_a_copy_stays_a_frame_of_its_burst(tmp_path):
+    """The user marked the best frame before copies were told apart (or chose the export): that
+    file stays the burst's frame, with the original listed as its copy. Folded away as a copy,
+    their best would vanish from the cull view, a suggestion would show instead, and marking
+    another best would leave two in the burst (the rule unmarks only the burst's frames)."""
+    from app.core.bursts import find_bursts
+    from app.core.culling import decide
+
+    root = tmp_path / "lib"
+    frames = sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))
+    (root / "burst").mkdir(parents=True)
+    for i, src in enumerate(frames):
+        _save(Image.open(src), root / "burst" / src.name, 1.7e9 + 0.4 * i, ("Canon", "EOS R6"))
+    shutil.copy2(root / "burst" / "f03.jpg", root / "burst" / "f03 (1).jpg")                 # an exact copy
+    Image.open(root / "burst" / "f02.jpg").save(root / "burst" / "f02-export.jpg", quality=80,
+                                                  exif=Image.open(root / "burst" / "f02.jpg").getexif())
+    with _catalog(tmp_path, root) as cat:
+        ids = {os.path.basename(p): pid for pid, p in ((r[0], r[1]) for r in cat.photos.timeline())}
+        decide(cat, ids["f02-export.jpg"], "best", 1)
+        b, = find_bursts(cat)
+        names = sorted(os.path.basename(p) for p in b.paths)
+        assert "f02-export.jpg" in names and "f02.jpg" not in names
+        assert b.copies[ids["f02-export.jpg"]] == [ids["f02.jpg"]]
+        decide(cat, ids["f03 (1).jpg"], "best", 1, burst=b.photo_ids)                  # an exact copy too
+        b, = find_bursts(cat)
+        assert ids["f03 (1).jpg"] in b.photo_ids and ids["f03.jpg"] not in b.photo_ids

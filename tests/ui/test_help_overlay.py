@@ -31,3 +31,17 @@ def test_question_mark_shows_every_key_and_any_key_closes(qtbot, library, isolat
     assert not window.help.isVisible()
     tip = window.tabs.tabToolTip(window.tabs.indexOf(window.cull))
     assert all(keys in tip for keys, _ in CULL_KEYS)
+
+
+def test_a_colour_key_gives_its_label_and_takes_it_off_again_in_every_view():
+    """One rule for the 6-9 keys (cull view, grid, loupe, survey, search and people grids): the
+    same key again takes the label off, also a label an editor wrote in another case ("red"
+    from a sidecar); a mixed selection gets the label first."""
+    from app.ui.shortcuts import label_after
+
+    assert label_after([None], "6") == "Red"
+    assert label_after(["Red"], "6") is None
+    assert label_after(["red "], "6") is None                  # as Lightroom or a script wrote it
+    assert label_after(["Yellow"], "6") == "Red"
+    assert label_after(["Red", None], "6") == "Red" and label_after(["Red", "Red"], "6") is None
+    assert label_after([], "9") == "Blue"

@@ -2,24 +2,14 @@
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from app.core.catalog import Catalog
-from app.core.indexer import index_library
-from app.core.jobs import drive
-from app.ui.main_window import MainWindow
 from tests.helpers import REPO
+from tests.ui.demo_window import index_demo, open_window
 
 
 @pytest.fixture
 def window(qtbot, isolated_settings, tmp_path):
-    db = tmp_path / "catalog.db"
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(REPO / "resources" / "demo")))
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.open_library(None, str(db), index=False)
-    w.show()
-    qtbot.waitExposed(w)
+    _, db = index_demo(tmp_path, copy=False)
+    w = open_window(qtbot, db, library_tab=False)
     yield w
     w.close()
 

@@ -5,27 +5,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
-from app.core.catalog import Catalog
-from app.core.indexer import index_library
-from app.core.jobs import drive
-from app.ui.main_window import MainWindow
-from tests.helpers import REPO
-
-DEMO = REPO / "resources" / "demo"
+from tests.ui.demo_window import index_demo, open_window
 
 
 @pytest.fixture
 def window(qtbot, isolated_settings, tmp_path):
-    db = tmp_path / "catalog.db"
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(DEMO)))
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.open_library(None, str(db), index=False)
-    w.show()
-    qtbot.waitExposed(w)
-    w.tabs.setCurrentWidget(w.library)
+    _, db = index_demo(tmp_path, copy=False)
+    w = open_window(qtbot, db)
     yield w
     w.close()
 

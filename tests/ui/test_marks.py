@@ -1,37 +1,21 @@
 """Marks at a glance: flags, stars, colour labels and the suggestion drawn on every grid cell
 and filmstrip cell; colour labels (keys 6-9) stored and written to the sidecar as xmp:Label."""
-import shutil
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor
 
-from app.core.catalog import Catalog
-from app.core.indexer import index_library
-from app.core.jobs import drive
 from app.core.xmp.document import XMP
 from app.core.xmp.sidecars import read_sidecar, sidecar_for
 from app.core.xmp.convention import Convention
-from app.ui.main_window import MainWindow
 from app.ui.views.marks_delegate import LABEL_COLOURS
-from tests.helpers import REPO
+from tests.ui.demo_window import index_demo, open_window
 
 
 @pytest.fixture
 def window(qtbot, isolated_settings, tmp_path):
-    folder = tmp_path / "photos"
-    shutil.copytree(REPO / "resources" / "demo", folder, ignore=shutil.ignore_patterns("*.tsv"))
-    db = tmp_path / "catalog.db"
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(folder)))
-        cat.settings.set({"xmp.auto_write": "1"})
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.open_library(None, str(db), index=False)
-    w.show()
-    qtbot.waitExposed(w)
-    w.tabs.setCurrentWidget(w.library)
+    _, db = index_demo(tmp_path, settings={"xmp.auto_write": "1"})
+    w = open_window(qtbot, db)
     yield w
     w.close()
 

@@ -1,31 +1,19 @@
 """One state everywhere: a decision from any view, the Decisions menu or another process shows
 at once in every view; trashed photos leave the grid and come back on undo; failures of a
 Decisions action are said in a dialog with what to do."""
-import shutil
 from types import SimpleNamespace
 
 import pytest
 
 from app.core.catalog import Catalog
 from app.core.culling import decide
-from app.core.indexer import index_library
-from app.core.jobs import drive
-from app.ui.main_window import MainWindow
-from tests.helpers import REPO
+from tests.ui.demo_window import index_demo, open_window
 
 
 @pytest.fixture
 def window(qtbot, isolated_settings, tmp_path):
-    folder = tmp_path / "photos"
-    shutil.copytree(REPO / "resources" / "demo", folder, ignore=shutil.ignore_patterns("*.tsv"))
-    db = tmp_path / "catalog.db"
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(folder)))
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.open_library(str(folder), str(db), index=False)
-    w.show()
-    qtbot.waitExposed(w)
+    folder, db = index_demo(tmp_path)
+    w = open_window(qtbot, db, folder, library_tab=False)
     w.db = db
     yield w
     w.close()

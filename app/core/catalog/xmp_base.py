@@ -17,7 +17,7 @@ class Base:
     path: str | None
     file_hash: str | None              # blake2b of the sidecar's bytes, or the photo's content hash
     fields: dict                       # app/core/xmp/fields.py Fields.to_json()
-    decision: dict                     # {"pick", "rating", "best"} in the catalog then
+    decision: dict                     # {"pick", "rating", "best", "label"} in the catalog then (older bases: no "label")
     ours: dict                         # app/core/xmp/fields.py Ours.to_json()
 
 

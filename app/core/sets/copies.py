@@ -20,8 +20,11 @@ def could_be_copies(ra: dict, rb: dict) -> bool:
     return not burst_frames(ra, rb)
 
 
-def split_copies(catalog, members, pictures, rows: dict | None = None) -> tuple[list, dict[int, list[int]]]:
-    """(distinct frames in capture order, keeper id -> its copies' ids) of one set's frames."""
+def split_copies(catalog, members, pictures, rows: dict | None = None,
+                 prefer=frozenset()) -> tuple[list, dict[int, list[int]]]:
+    """(distinct frames in capture order, keeper id -> its copies' ids) of one set's frames.
+    A frame in ``prefer`` (the user's best) is the one kept of its copies: the user's decision
+    stays on a frame of the set, never on a copy the cull view does not show."""
     from ..duplicates import suggest_keeper, verify_pair
 
     rows = rows if rows is not None else catalog.photos.keeper_facts()
@@ -44,8 +47,9 @@ def split_copies(catalog, members, pictures, rows: dict | None = None) -> tuple[
             if pa is None or pb is None:
                 continue
             verdict = verify_pair(pa, pb, rows[a.id], rows[b.id])
-            fresh.append((ha, hb, verdict))
-            known[pair_key(ha, hb)] = verdict
+            if verdict is not None and ha and hb:         # None: could not tell, asked again next time
+                fresh.append((ha, hb, verdict))
+                known[pair_key(ha, hb)] = verdict
         if verdict:
             found.union(a.id, b.id)
     if fresh and not catalog.readonly:
@@ -56,7 +60,7 @@ def split_copies(catalog, members, pictures, rows: dict | None = None) -> tuple[
     copies: dict[int, list[int]] = {}
     drop = set()
     for group in found.groups():
-        keeper = suggest_keeper(group, rows)
+        keeper = next((i for i in group if i in prefer), None) or suggest_keeper(group, rows)
         copies[keeper] = [i for i in group if i != keeper]
         drop.update(copies[keeper])
     return [f for f in members if f.id not in drop], copies

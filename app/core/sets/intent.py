@@ -144,7 +144,7 @@ def _file_exposure(path: str, size: int, mtime_ns: int) -> tuple[float | None, b
     try:
         with Image.open(path) as im:
             ifd = im.getexif().get_ifd(0x8769)
-    except (OSError, ValueError, SyntaxError):
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None, False
     bias = ifd.get(0x9204)
     try:

@@ -88,7 +88,7 @@ def load_gray(path: str) -> np.ndarray | None:
     try:
         with Image.open(path) as im:
             return np.asarray(ImageOps.exif_transpose(im).convert("L"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):   # a huge stitched panorama too
         return None
 
 

@@ -87,11 +87,13 @@ def _colour_pick(colours: tuple[str, ...], conv: Convention) -> int | None:
     return None
 
 
-def external_changes(base: Fields | None, cur: Fields, conv: Convention) -> dict:
+def external_changes(base: Fields | None, cur: Fields, conv: Convention, user_label: str | None = None) -> dict:
     """What the editor changed since ``base`` (None: never seen; every value set is a change),
     in PhotoTriage's terms: {"pick": -1/0/1, "rating": 0-5, "best": bool, "label": text or None},
     only the fields that changed. A label is the user's colour label, unless the label setting
-    is on: then it is read as a pick or reject."""
+    is on and the change is from or to the pick/reject label: then it is read as a pick or
+    reject. ``user_label``: the colour label the user gave in PhotoTriage as the base wrote it;
+    a change from it is a colour label change even where its colour is the pick/reject one."""
     b = base or Fields()
     out: dict = {}
     if cur.rating != b.rating:
@@ -106,10 +108,14 @@ def external_changes(base: Fields | None, cur: Fields, conv: Convention) -> dict
         if value or b.pick_label in ("1", "3"):
             if out.get("pick") != -1 or value == -1:
                 out["pick"] = value
-    if not conv.labels and (cur.label or None) != (b.label or None):
+    label_changed = (cur.label or None) != (b.label or None)
+    users_label = (not conv.labels or (user_label is not None and (b.label or None) == user_label)
+                   or (_label_pick(b.label, conv) is None and _label_pick(cur.label, conv) is None))
+    if label_changed and users_label:
         out["label"] = (cur.label or "").strip() or None          # Lightroom's colour label, edited there
     if conv.labels and "pick" not in out:
-        for changed, before, after in ((cur.label != b.label, _label_pick(b.label, conv), _label_pick(cur.label, conv)),
+        for changed, before, after in ((label_changed and not users_label, _label_pick(b.label, conv),
+                                        _label_pick(cur.label, conv)),
                                        (cur.colours != b.colours, _colour_pick(b.colours, conv),
                                         _colour_pick(cur.colours, conv))):
             if changed and after != before:
@@ -145,16 +151,16 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
         if label != state.label:
             doc.set(XMP, "Label", state.label)
         new_ours.user_label = state.label
-        new_ours.label, new_ours.colour = None, ours.colour
     elif ours.user_label is not None and label == ours.user_label:
         doc.set(XMP, "Label", None)                      # taken off in PhotoTriage
         ours = Ours(None, ours.colour)
-    if conv.labels and not state.label:
+    if conv.labels:
         want = conv.pick_label if state.pick == 1 else conv.reject_label if state.pick == -1 else None
         label = doc.get(XMP, "Label")
         users_colours = [c for c in doc.get_list(DARKTABLE, "colorlabels") if c != ours.colour]
-        # darktable shows xmp:Label instead of its own colour labels: none is added over the user's
-        if (label is None and not users_colours) or (ours.label is not None and label == ours.label):
+        # darktable shows xmp:Label instead of its own colour labels: none is added over the user's;
+        # under the user's own colour label only the darktable colour follows the pick
+        if not state.label and ((label is None and not users_colours) or (ours.label is not None and label == ours.label)):
             if label != want:
                 doc.set(XMP, "Label", want)
             new_ours.label = want

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..catalog.xmp_base import Base
 from .convention import Convention
-from .fields import Fields, external_changes
+from .fields import Fields, Ours, external_changes
 
 FIELDS = ("pick", "rating", "best", "label")
 
@@ -47,7 +47,8 @@ def resolve(state, sides: list[Side], decided_ns: int | None, conv: Convention) 
         base_values = _base_values(side.base)
         changed_here = {f for f in FIELDS if now[f] != base_values[f]}
         base_fields = Fields.from_json(side.base.fields) if side.base is not None else None
-        for f, value in external_changes(base_fields, side.fields, conv).items():
+        user_label = Ours.from_json(side.base.ours).user_label if side.base is not None else None
+        for f, value in external_changes(base_fields, side.fields, conv, user_label).items():
             external[f] = (value, side.mtime_ns, f in changed_here)
     imports, conflicts = {}, []
     for f, (value, ns, catalog_changed) in external.items():

@@ -24,7 +24,7 @@ from app.core.triage import ranked_bursts
 
 from ..previews import load_preview
 from ..library_model import RowRole
-from ..shortcuts import COLOUR_KEYS, undo_request
+from ..shortcuts import COLOUR_KEYS, label_after, undo_request
 from ..thumbs import dimmed
 from .image_view import ImageView
 from .marks_delegate import MarksDelegate
@@ -359,9 +359,9 @@ class CullView(QWidget):
         elif text in letters:
             letters[text]()
         elif text in COLOUR_KEYS:                 # the same key again takes the label off
-            pid, colour = self.current_photo(), COLOUR_KEYS[text]
+            pid = self.current_photo()
             if pid is not None:
-                self.record("label", None, None if (self._state(pid).label or "") == colour else colour)
+                self.record("label", None, label_after([self._state(pid).label], text))
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.record("rating", int(text))
         else:

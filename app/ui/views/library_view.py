@@ -18,7 +18,7 @@ from app.core.culling import decide, undo
 from app.core.library_grid import FILTERS, NO_LABEL, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
-from ..shortcuts import COLOUR_KEYS, GRID_KEYS, tooltip, undo_request
+from ..shortcuts import COLOUR_KEYS, GRID_KEYS, label_after, tooltip, undo_request
 from .loupe_view import LoupeView
 from .survey_view import MAX_SURVEY, MIN_SURVEY, SurveyView
 from .folder_panel import FolderPanel
@@ -112,9 +112,7 @@ class LibraryGrid(QListView):
         elif text in letters:
             self.apply(*letters[text])
         elif text in COLOUR_KEYS:
-            rows = self.selected_rows()
-            same = rows and all((r.state.label or "").lower() == COLOUR_KEYS[text].lower() for r in rows)
-            self.apply("label", None, None if same else COLOUR_KEYS[text])    # the same key again: off
+            self.apply("label", None, label_after([r.state.label for r in self.selected_rows()], text))
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.apply("rating", int(text))
         else:

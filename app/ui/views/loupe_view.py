@@ -21,7 +21,7 @@ from app.core.library_grid import decision_marks
 from app.core.photo_facts import photo_facts
 
 from ..preview_cache import PreviewCache
-from ..shortcuts import COLOUR_KEYS, undo_request
+from ..shortcuts import COLOUR_KEYS, label_after, undo_request
 from .image_view import ImageView
 from .info_panel import InfoPanel
 from .marks_delegate import MarksDelegate
@@ -258,10 +258,10 @@ class LoupeView(QWidget):
         else:
             self._update_title()
 
-    def colour_label(self, colour: str) -> None:
+    def colour_label(self, key: str) -> None:
         r = self.current_row()
         if r is not None:
-            self.record("label", None, None if (r.state.label or "").lower() == colour.lower() else colour)
+            self.record("label", None, label_after([r.state.label], key))
 
     def zoom_in(self, zoom: float | None) -> None:
         """Z (to 100 %) or + (the next step); from fit it opens on the main face or the
@@ -339,7 +339,7 @@ class LoupeView(QWidget):
         elif text in letters:
             letters[text]()
         elif text in COLOUR_KEYS:
-            self.colour_label(COLOUR_KEYS[text])
+            self.colour_label(text)
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.record("rating", int(text))
         else:

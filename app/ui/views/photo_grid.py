@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 from app.core.culling import decide, undo
 from app.core.library_grid import decision_marks
 
-from ..shortcuts import COLOUR_KEYS, undo_request
+from ..shortcuts import COLOUR_KEYS, label_after, undo_request
 
 CaptionRole = Qt.UserRole + 10
 
@@ -89,15 +89,14 @@ class PhotoGrid(QListWidget):
         if redo is not None:
             undo(self.catalog, redo)
         elif text in letters or text in COLOUR_KEYS or (text.isdigit() and 0 <= int(text) <= 5):
-            for item in self.selectedItems():
-                pid = self._photo_id(item)
-                if pid is None:
-                    continue
+            pids = [pid for pid in (self._photo_id(item) for item in self.selectedItems()) if pid is not None]
+            label = label_after([self.catalog.decisions.state(pid).label for pid in pids], text) \
+                if text in COLOUR_KEYS else None               # one label for the whole selection, as in the grid
+            for pid in pids:
                 if text in letters:
                     decide(self.catalog, pid, *letters[text])
                 elif text in COLOUR_KEYS:
-                    same = (self.catalog.decisions.state(pid).label or "") == COLOUR_KEYS[text]
-                    decide(self.catalog, pid, "label", None, None if same else COLOUR_KEYS[text])
+                    decide(self.catalog, pid, "label", None, label)
                 else:
                     decide(self.catalog, pid, "rating", int(text))
         else:

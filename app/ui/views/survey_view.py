@@ -13,7 +13,7 @@ from app.core.culling import decide, undo
 from app.core.library_grid import decision_marks
 
 from ..preview_cache import PreviewCache
-from ..shortcuts import COLOUR_KEYS, undo_request
+from ..shortcuts import COLOUR_KEYS, label_after, undo_request
 from .image_view import ImageView
 
 MIN_SURVEY, MAX_SURVEY = 2, 12
@@ -160,8 +160,7 @@ class SurveyView(QWidget):
         elif text in COLOUR_KEYS:
             row = self.rows[self.active] if self.rows else None
             if row is not None:
-                same = (row.state.label or "") == COLOUR_KEYS[text]
-                self.record("label", None, None if same else COLOUR_KEYS[text])
+                self.record("label", None, label_after([row.state.label], text))
         elif text.isdigit() and 0 <= int(text) <= 5:
             self.record("rating", int(text))
         else:

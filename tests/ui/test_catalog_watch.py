@@ -1,0 +1,50 @@
+"""The window sees what another process changes in its catalog (app/ui/catalog_watch.py): a
+decision made elsewhere is reported as decisions_changed, a photo state change as
+photos_changed, and a change whose stamp could not be read on one tick is reported on the next."""
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from app.core.catalog import Catalog  # noqa: E402
+from app.core.culling import decide  # noqa: E402
+from app.ui import catalog_watch  # noqa: E402
+from app.ui.catalog_watch import CatalogWatch  # noqa: E402
+from tests.decisions.helpers import add_photo, library  # noqa: E402
+
+
+def test_changes_made_elsewhere_are_reported_once_even_after_a_failed_read(qtbot, tmp_path, monkeypatch):
+    photo, = library(tmp_path, ["a.jpg"])
+    db = tmp_path / "c.db"
+    with Catalog(db) as other:
+        pid = add_photo(other, photo)
+    with Catalog(db) as mine, Catalog(db) as other:
+        watch = CatalogWatch(interval_ms=60_000)            # ticks driven by hand
+        seen = []
+        watch.decisions_changed.connect(lambda: seen.append("decisions"))
+        watch.photos_changed.connect(lambda: seen.append("photos"))
+        watch.watch(mine)
+        watch.check()
+        assert seen == []
+        decide(other, pid, "pick", 1)
+        real = catalog_watch.catalog_stamp
+
+        def busy(conn):
+            raise RuntimeError("database is locked")
+
+        monkeypatch.setattr(catalog_watch, "catalog_stamp", busy)
+        watch.check()                                       # the stamp cannot be read this tick
+        monkeypatch.setattr(catalog_watch, "catalog_stamp", real)
+        watch.check()
+        assert seen == ["decisions"]
+        watch.check()
+        assert seen == ["decisions"]                        # reported once
+        other.conn.execute("UPDATE photos SET status = 'missing' WHERE id = ?", (pid,))
+        other.conn.commit()
+        watch.check()
+        assert seen == ["decisions", "photos"]              # photos only: decisions did not change
+        decide(other, pid, "pick", -1)
+        other.conn.execute("UPDATE photos SET status = 'ok' WHERE id = ?", (pid,))
+        other.conn.commit()
+        watch.check()
+        assert seen == ["decisions", "photos", "photos", "decisions"]     # both in one tick: both said
+        watch.stop()

@@ -47,3 +47,26 @@ def test_a_bracket_is_culled_as_one_set(qtbot, isolated_settings, tmp_path):
     assert [cat.decisions.state(p).pick for p in burst.photo_ids] == [1, 1, 1]
     assert all(not cat.decisions.state(p).best for p in burst.photo_ids)
     window.close()
+
+
+def test_shift_x_does_not_reject_a_whole_burst(qtbot, isolated_settings, tmp_path):
+    root = tmp_path / "lib"
+    for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
+        save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
+    db = tmp_path / "catalog.db"
+    with Catalog(db) as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=1))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_library(None, str(db), index=False)
+    window.show()
+    cull = window.cull
+    qtbot.waitUntil(lambda: len(cull.bursts) == 1, timeout=60_000)
+    window.tabs.setCurrentWidget(cull)
+    burst = cull.burst
+    assert burst.kind == "burst" and burst.best is not None
+    qtbot.keyClick(cull, Qt.Key_X, Qt.ShiftModifier)
+    cat = window.session.catalog
+    assert [cat.decisions.state(p).pick for p in burst.photo_ids] == [0] * len(burst.photo_ids)
+    assert "decide each frame" in cull.reasons.text()
+    window.close()

@@ -285,9 +285,14 @@ class CullView(QWidget):
         self.decided.emit()
 
     def record_set(self, value: int) -> None:
-        """Pick or reject every frame of the shown set as one action (Shift+P / Shift+X)."""
+        """Pick or reject every frame of the shown set as one action (Shift+P / Shift+X); only a
+        set kept whole (a burst's frames are decided one by one: its best is kept)."""
         b = self.burst
         if b is None:
+            return
+        if b.kind not in SET_WORDS:
+            self.reasons.setText("Shift+P / Shift+X decide a whole set (a bracket, panorama, focus stack or "
+                                 "timelapse); in a burst, decide each frame")
             return
         decide_set(self.session.catalog, b.photo_ids, value)
         self._refresh_strip_icons()

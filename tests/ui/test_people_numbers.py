@@ -69,3 +69,32 @@ def test_naming_one_cluster_keeps_the_others_numbers(qtbot, isolated_settings, t
     lib = window.library
     qtbot.waitUntil(lambda: lib.person.findData("Bo") >= 0 and lib.person.findData("Ada") >= 0, timeout=10_000)
     window.close()
+
+
+def test_a_photo_gone_since_the_faces_were_grouped_is_left_out(qtbot, isolated_settings, tmp_path, monkeypatch):
+    """Found in review: showing a person whose photo left the catalog after the grouping raised
+    TypeError ('NoneType' is not subscriptable)."""
+    db = tmp_path / "catalog.db"
+    rng = np.random.default_rng(2)
+    with Catalog(db) as cat:
+        drive(index_library(cat, str(DEMO)))
+        photos = [pid for pid, *_ in cat.photos.grid()][:3]
+        for pid in photos:
+            vec = (np.eye(128, dtype=np.float32)[0] + 0.05 * rng.standard_normal(128)).astype(np.float32)
+            cat.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, embedding) VALUES (?, 20, 20, 80, 80, ?)",
+                             (pid, vec.tobytes()))
+        cat.conn.commit()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_library(None, str(db), index=False)
+    window.show()
+    view = window.people
+    window.tabs.setCurrentWidget(view)
+    view.reload()
+    qtbot.waitUntil(lambda: view.list.count() == 1, timeout=30_000)
+    gone = photos[0]
+    real_get = view.session.catalog.photos.get
+    monkeypatch.setattr(view.session.catalog.photos, "get", lambda pid: None if pid == gone else real_get(pid))
+    view._show_cluster(0)                       # raised TypeError before
+    assert view.photos.model().rowCount() == 2
+    window.close()

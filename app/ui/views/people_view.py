@@ -105,14 +105,15 @@ class PeopleView(QWidget):
             if crop is not None:
                 item.setIcon(QIcon(crop))
             self.faces.addItem(item)
-        seen, faces = set(), []
+        seen, faces, hashes = set(), [], []
         for f in c.faces:
-            if f["photo_id"] not in seen:
+            photo = self.session.catalog.photos.get(f["photo_id"])
+            if f["photo_id"] not in seen and photo is not None:      # (a photo gone since the faces were grouped)
                 seen.add(f["photo_id"])
                 faces.append(f)
+                hashes.append(photo["content_hash"])
         names = display_names([paths.display(f["path"]) for f in faces])     # the folder where names repeat
-        items = [(name, self.session.catalog.photos.get(f["photo_id"])["content_hash"], f["path"])
-                 for f, name in zip(faces, names)]
+        items = [(name, h, f["path"]) for f, name, h in zip(faces, names, hashes)]
         self.photos.set_items(items)
 
     def _selected_clusters(self):

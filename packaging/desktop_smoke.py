@@ -107,6 +107,21 @@ def main() -> int:
     app.primaryScreen().grabWindow(0).save(str(path))
     shots["loupe"] = str(path)
     loupe.close_loupe()
+    # survey: the first photos of the grid side by side (N on a selection of 2 to 12)
+    from PySide6.QtCore import QItemSelectionModel
+
+    library, model = window.library, window.library.model_
+    library.grid.selectionModel().clearSelection()
+    for i in range(min(4, model.rowCount())):
+        library.grid.selectionModel().select(model.index(i, 0), QItemSelectionModel.Select)
+    library.open_survey()
+    if not wait(lambda: all(not c.view.image().isNull() for c in library.survey.cells if c.isVisible()), 60):
+        empty.append("survey")
+    wait(lambda: False, 0.7)
+    path = out / "survey.png"
+    app.primaryScreen().grabWindow(0).save(str(path))
+    shots["survey"] = str(path)
+    library.close_loupe()
     window.close()
     wait(lambda: False, 0.3)
     print(json.dumps({"platform": app.platformName(), "first_window_s": round(first_window, 2),

@@ -49,10 +49,11 @@ class ThumbnailCache(QObject):
         self._signals.loaded.connect(self._on_loaded)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
+        self.closed = False
 
     def get(self, content_hash: str | None) -> QPixmap | None:
         """The cached pixmap, or None (and a load is queued)."""
-        if not content_hash:
+        if not content_hash or self.closed:
             return None
         pix = self._pixmaps.get(content_hash)
         if pix is not None:
@@ -66,7 +67,7 @@ class ThumbnailCache(QObject):
     @Slot(str, QImage)
     def _on_loaded(self, key: str, image: QImage) -> None:
         self._pending.discard(key)
-        if image.isNull():
+        if image.isNull() or self.closed:      # (a load that finished after its library closed)
             return
         self._pixmaps[key] = QPixmap.fromImage(image)
         while len(self._pixmaps) > self.capacity:
@@ -74,5 +75,8 @@ class ThumbnailCache(QObject):
         self.ready.emit(key)
 
     def shutdown(self) -> None:
+        """The library closes: no more loads, and none that is still queued reaches a view (its
+        catalog is closed)."""
+        self.closed = True
         self.pool.clear()
         self.pool.waitForDone(5000)

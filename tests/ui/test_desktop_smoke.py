@@ -68,6 +68,8 @@ def test_the_window_opens_indexes_shows_every_view_and_quits_cleanly(x_server, t
         report = json.loads(proc.stdout.strip().splitlines()[-1])
         assert report["platform"] == "xcb"
         reports.append(report)
+        assert {"loupe", "survey"} <= set(report["screenshots"]), report["screenshots"]
+        assert not {"loupe", "survey"} & set(report["empty_views"]), report["empty_views"]
         for name, path in report["screenshots"].items():
             img = Image.open(path).convert("L")
             assert img.size == (1280, 800), name

@@ -28,6 +28,7 @@ def test_cull_captions_say_whose_eyes_are_closed(qtbot, isolated_settings, portr
             cull.frame_index = i
             cull._show_frame()
             seen[burst.photo_ids[i]] = cull.captions[0].text()
+            assert not cull.captions[0].isHidden()          # shown under the single frame too
         cull.move_burst(1)
     assert "eyes: open" in seen[ids[("one_open", 2)]]
     for key, pid in ids.items():

@@ -220,8 +220,11 @@ class CullView(QWidget):
             view.focus = focus                  # compare: the same place in every frame
             row = b.photo_ids.index(pid)
             marks = decision_marks(self._state(pid), pid == b.best)
+            eyes = frame_caption(self.session.catalog, pid)
             caption.setText(f"{paths.display(b.paths[row]).rsplit('/', 1)[-1]}  {b.scores.get(pid, 0.0):.2f}  "
-                            + " ".join(marks) + "  " + frame_caption(self.session.catalog, pid))
+                            + " ".join(marks) + "  " + eyes)
+            if len(shown) == 1:
+                caption.setVisible(bool(eyes))          # one frame: the line shows when there are eyes to tell of
             self._request(view, b.paths[row])
 
     def shown_ids(self) -> list[int]:

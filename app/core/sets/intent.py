@@ -193,17 +193,23 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
     gaps = np.diff([f.ts for f in frames])
     fast = len(gaps) and frames[0].time_source == "exif" and float(np.median(gaps)) < SLOW_SEQUENCE_S
 
+    def grays() -> None:
+        if any(fact.gray is None for fact in facts):
+            pictures.load([f.id for f in frames])             # one read for the whole set
+            for fact in facts:
+                fact.gray = pictures.gray(fact.id)
+
     def steps() -> list:
         if fast:
             return [None] * len(gaps)
         if not memo:
-            pictures.load([f.id for f in frames])             # one read for the whole set
-            for fact in facts:
-                fact.gray = pictures.gray(fact.id)
+            grays()
             pictures.prefetch([(a.id, b.id) for a, b in zip(frames, frames[1:])])
             memo.append([pictures.step(a.id, b.id) for a, b in zip(frames, frames[1:])])
         return memo[0]
 
+    if not any(fact.camera_time for fact in facts) and 3 <= len(facts) <= 9:
+        grays()          # stripped of EXIF: a bracket shows as a ladder of light in the pictures
     kind = classify(facts, steps)
     if all(h for h, _ in key):
         if len(_KINDS) > _STEPS_KEPT:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -38,8 +39,8 @@ def _bursts_json(db):
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    """A Canon EOS 5D Mark II bracket (1/8 s, 1 s, 8 s within 3 s), six frames of a handheld
-    panorama 3 s apart, and a real burst."""
+    """A Canon EOS 5D Mark II bracket (1/8 s, 1 s, 8 s within 3 s), an EXIF-less bracket, six
+    frames of a handheld panorama 3 s apart, and a real burst."""
     tmp = tmp_path_factory.mktemp("sets")
     root = tmp / "lib"
     view = Image.open(sample("photos/tuxpaint-data_cliff.jpg")).convert("RGB")
@@ -52,6 +53,11 @@ def library(tmp_path_factory):
         turned = wide.rotate(angle, resample=Image.Resampling.BICUBIC, center=(x + 0.2 * w, h / 2))
         save(turned.crop((x, int(h * 0.05), x + int(0.38 * w), int(h * 0.95))), root / "pano" / f"IMG_{i + 10:04d}.jpg",
              T + 100 + 3.0 * i, (1 / 125, 8.0, 100))
+    # the same bracket stripped of EXIF (an export): a -1 / 0 / +1 ladder of a bright view whose
+    # +1 frame clips (its mean brightness climbs by 0.15 stop only)
+    bright = expose(Image.open(sample("photos/opencv-doc_building.jpg")).convert("RGB"), 1.0)
+    for i, ev in enumerate((0, -1, 1)):
+        save(expose(bright, ev), root / "stripped" / f"IMG_{i + 30:04d}.jpg", T + 300 + 0.5 * i, None)
     for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
         save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
     db = _index(tmp, root)
@@ -68,6 +74,45 @@ def test_an_exposure_bracket_is_one_bracket_without_a_best(library):
     assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
     assert sets[0]["kind"] == "bracket"
     assert sets[0]["best"] is None and sets[0]["scores"] == {} and "reasons" not in sets[0]
+
+
+def test_a_bracket_stripped_of_exif_is_one_bracket_without_a_best(library):
+    root, doc, _db = library
+    sets = _sets_in(doc, "stripped")
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
+    assert sets[0]["kind"] == "bracket"
+    assert sets[0]["best"] is None and sets[0]["scores"] == {}
+
+
+def _grays(view, evs):
+    return [np.asarray(expose(view, ev).convert("L")) for ev in evs]
+
+
+def test_the_visible_ladder_is_one_even_gain_of_one_layout():
+    """Without EXIF a bracket is read from the pictures: the light steps by one even gain in
+    linear light, measured where both frames are exposed (clipping does not flatten it)."""
+    from app.core.sets.kinds import linear_gain
+
+    view = Image.open(sample("photos/opencv-doc_building.jpg")).convert("RGB")
+    view.thumbnail((320, 320))
+    bright = expose(view, 1.0)
+    gain, spread = linear_gain(*_grays(bright, (0, 1)))
+    assert abs(gain - 1.0) < 0.15 and spread < 0.3
+    ladder = _grays(bright, (0, -1, 1))
+    assert visible_ladder([FrameFacts(i, float(i), brightness=float(g.mean()) / 255, gray=g) for i, g in enumerate(ladder)])
+    assert visible_ladder([FrameFacts(i, float(i), gray=g) for i, g in enumerate(_grays(view, (0, -2, 2, -1, 1)))])
+
+    def ladder_of(grays):
+        return visible_ladder([FrameFacts(i, float(i), gray=g) for i, g in enumerate(grays)])
+
+    assert not ladder_of(_grays(view, (0.1, 0.1, -0.9, 0.1)))          # a burst with one darker frame
+    assert not ladder_of(_grays(view, (0, -0.3, -0.6, -0.9)))           # light drifting: steps under half a stop
+    assert not ladder_of(_grays(view, (0, -0.7, 2.5)))                  # uneven steps: not one bracket
+    others = [Image.open(sample(f"photos/{n}")).convert("RGB").resize(view.size)
+              for n in ("opencv-doc_fruits.jpg", "opencv-doc_baboon.jpg")]
+    assert not ladder_of([np.asarray(expose(im, ev).convert("L")) for im, ev in zip([view, *others], (0, -1, 1))])
+    stamped = [FrameFacts(i, float(i), gray=g, camera_time=True) for i, g in enumerate(ladder)]
+    assert not visible_ladder(stamped)                                  # camera metadata kept: no settings, no ladder
 
 
 def test_a_handheld_panorama_is_one_panorama_without_a_best(library):

@@ -96,8 +96,8 @@ def test_the_visible_ladder_is_one_even_gain_of_one_layout():
     view = Image.open(sample("photos/opencv-doc_building.jpg")).convert("RGB")
     view.thumbnail((320, 320))
     bright = expose(view, 1.0)
-    gain, on_peak = linear_gain(*_grays(bright, (0, 1)))
-    assert abs(gain - 1.0) < 0.15 and on_peak > 0.5
+    gain, on_peak, layout = linear_gain(*_grays(bright, (0, 1)))
+    assert abs(gain - 1.0) < 0.15 and on_peak > 0.5 and layout > 0.9
     ladder = _grays(bright, (0, -1, 1))
     assert visible_ladder([FrameFacts(i, float(i), brightness=float(g.mean()) / 255, gray=g) for i, g in enumerate(ladder)])
     assert visible_ladder([FrameFacts(i, float(i), gray=g) for i, g in enumerate(_grays(view, (0, -2, 2, -1, 1)))])

@@ -37,6 +37,7 @@ LADDER_MIN_STOPS = 0.5       # without EXIF: a ladder's step in linear light, at
 LADDER_MAX_STOPS = 3.2       # and at most (cameras bracket by 3 stops a step at most)
 LADDER_EVEN_STOPS = 0.3      # a bracket's steps are equal: each within this of their median (or a quarter of it)
 LADDER_PEAK = 0.3            # share of the per-pixel log2 ratios on their peak: one global gain, one layout
+LADDER_LAYOUT = 0.7          # correlation of the neighbours' log light where both are exposed: one layout
 LADDER_MEASURED = 0.02      # share of the pixels exposed in both frames a gain is measured on, at least (a +2 EV frame of a bright view: 87% clipped)
 TIMELAPSE_MIN_FRAMES = 8     # a slow burst shot by hand at a steady pace has fewer
 TIMELAPSE_MIN_INTERVAL_S = 2.0
@@ -114,14 +115,15 @@ def bracket_period(frames: list[FrameFacts]) -> int | None:
     return None
 
 
-def linear_gain(a: np.ndarray, b: np.ndarray) -> tuple[float, float] | None:
+def linear_gain(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float] | None:
     """How much more light ``b`` got than ``a`` (gray thumbnails, sRGB), in stops: the peak of
     the per-pixel log2 ratios in linear light over the pixels exposed in both (neither clipped
     nor in the noise floor), and the share of those pixels within a fifth of a stop of it. An
     exposure change of one layout puts most pixels on the peak (a colour channel clipping in
     the brighter frame pulls some below it, which moves a median but not the peak); a moved
-    subject, another view or a tone edit spreads them. None where too few pixels are exposed
-    in both."""
+    subject, another view or a tone edit spreads them. Third: the correlation of the two
+    frames' log light over those pixels (one layout: 0.86 or more on tune photos' ladders;
+    different photos: 0.38 at most). None where too few pixels are exposed in both."""
     if a.shape != b.shape:
         b = cv2.resize(b, (a.shape[1], a.shape[0]), interpolation=cv2.INTER_AREA)
     fa, fb = a.astype(np.float32) / 255, b.astype(np.float32) / 255
@@ -132,7 +134,9 @@ def linear_gain(a: np.ndarray, b: np.ndarray) -> tuple[float, float] | None:
     counts, edges = np.histogram(ratios, bins=240, range=(-6.0, 6.0))
     counts = np.convolve(counts, np.ones(3), mode="same")
     peak = float(edges[int(np.argmax(counts))] + 0.025)
-    return peak, float(np.mean(np.abs(ratios - peak) <= 0.2))
+    la, lb = np.log2(fa[exposed]), np.log2(fb[exposed])
+    layout = float(np.corrcoef(la, lb)[0, 1]) if la.std() > 1e-6 and lb.std() > 1e-6 else 0.0
+    return peak, float(np.mean(np.abs(ratios - peak) <= 0.2)), layout
 
 
 def _gray_ladder(grays: list[np.ndarray]) -> bool:
@@ -140,7 +144,7 @@ def _gray_ladder(grays: list[np.ndarray]) -> bool:
     steps = []
     for i, j in zip(order, order[1:]):
         gain = linear_gain(grays[i], grays[j])
-        if gain is None or gain[1] < LADDER_PEAK or not LADDER_MIN_STOPS <= gain[0] <= LADDER_MAX_STOPS:
+        if gain is None or gain[1] < LADDER_PEAK or gain[2] < LADDER_LAYOUT or not LADDER_MIN_STOPS <= gain[0] <= LADDER_MAX_STOPS:
             return False
         steps.append(gain[0])
     mid = float(np.median(steps))

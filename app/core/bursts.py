@@ -141,7 +141,7 @@ def _alike_strictly(a: Frame, b: Frame, vectors, layouts, settings: BurstSetting
         (cos >= settings.quick_similarity and layout >= settings.same_layout)
 
 
-def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettings) -> bool:
+def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettings, same_view=None) -> bool:
     prev = burst[-1]
     if f.burst_tag and f.burst_tag == prev.burst_tag:
         return True
@@ -154,12 +154,19 @@ def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettin
         return False
     if f.face is not None and prev.face is not None and float(f.face @ prev.face) < SFACE_SAME_PERSON:
         return False
-    return _alike_strictly(f, prev, vectors, layouts, settings) and \
-        _looks_alike(f, burst[0], vectors, layouts, True, settings)      # the first frame: same scene, loosely
+    if not _looks_alike(f, burst[0], vectors, layouts, True, settings):     # the first frame: same scene, loosely
+        return False
+    if _alike_strictly(f, prev, vectors, layouts, settings):
+        return True
+    # a frame of a bracket stripped of EXIF: clipping moves the embedding and the layout, the
+    # pictures show the same view one exposure step away (``same_view``: app.core.sets.intent)
+    return same_view is not None and _looks_alike(f, prev, vectors, layouts, True, settings) and same_view(prev, f)
 
 
 def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSettings = BurstSettings(),
-          layouts: dict[int, np.ndarray] | None = None) -> list[list[Frame]]:
+          layouts: dict[int, np.ndarray] | None = None, same_view=None) -> list[list[Frame]]:
+    """``same_view(a, b)``: frames with file times that look alike only loosely join where the
+    pictures show one view at two exposures (None: never)."""
     streams: dict[tuple, list[Frame]] = defaultdict(list)
     for f in frames:
         streams[f.camera].append(f)
@@ -168,7 +175,7 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
         stream.sort(key=lambda f: (f.ts, f.path))
         current = [stream[0]]
         for f in stream[1:]:
-            if _joins(f, current, vectors, layouts, settings):
+            if _joins(f, current, vectors, layouts, settings, same_view):
                 current.append(f)
             else:
                 out.append(current)
@@ -216,14 +223,15 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     ids, vecs = catalog.features.vectors("layout16")
     layouts = dict(zip(ids.tolist(), layout_views_all(vecs))) if len(ids) else {}
     from .sets.copies import split_copies
-    from .sets.intent import Pictures, join_panoramas, set_kind, split_brackets
+    from .sets.intent import Pictures, exposure_step, join_panoramas, set_kind, split_brackets
 
     identical: dict[int, list[int]] = {}
     frames = distinct_frames(catalog, identical)
     pictures = Pictures(catalog)
     rows = None
     bursts = []
-    for members in join_panoramas(frames, group(frames, vectors, settings, layouts), vectors, pictures):
+    grouped = group(frames, vectors, settings, layouts, lambda a, b: exposure_step(pictures, a.id, b.id))
+    for members in join_panoramas(frames, grouped, vectors, pictures):
         rows = rows if rows is not None else catalog.photos.keeper_facts()
         members, copies = split_copies(catalog, members, pictures, rows)     # ranked over distinct frames
         for f in members:

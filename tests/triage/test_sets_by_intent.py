@@ -58,6 +58,11 @@ def library(tmp_path_factory):
     bright = expose(Image.open(sample("photos/opencv-doc_building.jpg")).convert("RGB"), 1.0)
     for i, ev in enumerate((0, -1, 1)):
         save(expose(bright, ev), root / "stripped" / f"IMG_{i + 30:04d}.jpg", T + 300 + 0.5 * i, None)
+    # and a -2 / 0 / +2 ladder stripped of EXIF whose +2 frame is mostly white: its embedding and
+    # layout no longer look like the others', the pictures still show one view two stops apart
+    lifted = expose(Image.open(sample("photos/opencv-doc_scenetext05.jpg")).convert("RGB"), 0.5)
+    for i, ev in enumerate((0, -2, 2)):
+        save(expose(lifted, ev), root / "clipped" / f"IMG_{i + 40:04d}.jpg", T + 400 + 0.5 * i, None)
     for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
         save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
     db = _index(tmp, root)
@@ -82,6 +87,36 @@ def test_a_bracket_stripped_of_exif_is_one_bracket_without_a_best(library):
     assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
     assert sets[0]["kind"] == "bracket"
     assert sets[0]["best"] is None and sets[0]["scores"] == {}
+
+
+def test_a_stripped_bracket_whose_bright_frame_clips_stays_one_bracket(library):
+    root, doc, db = library
+    sets = _sets_in(doc, "clipped")
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
+    assert sets[0]["kind"] == "bracket" and sets[0]["best"] is None
+
+
+def test_without_the_pictures_the_clipped_frame_falls_out(library):
+    """The grouping needs the pictures' evidence for it (the test above cannot pass by chance)."""
+    import numpy as np
+
+    from app.core.bursts import group, layout_views_all, load_frames
+    from app.core.catalog import Catalog
+    from app.core.library_models import embedding_model
+    from app.core.sets.intent import Pictures, exposure_step
+
+    root, doc, db = library
+    with Catalog(db) as cat:
+        ids, vecs = cat.features.vectors(embedding_model(cat), dtype=np.float16)
+        vectors = dict(zip(ids.tolist(), vecs))
+        ids, vecs = cat.features.vectors("layout16")
+        layouts = dict(zip(ids.tolist(), layout_views_all(vecs)))
+        frames = [f for f in load_frames(cat) if "/clipped/" in f.path]
+        pictures = Pictures(cat)
+        blind = group(frames, vectors, layouts=layouts)
+        seeing = group(frames, vectors, layouts=layouts, same_view=lambda a, b: exposure_step(pictures, a.id, b.id))
+    assert [len(g) for g in seeing] == [3]
+    assert [len(g) for g in blind] != [3]
 
 
 def _grays(view, evs):

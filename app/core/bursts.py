@@ -173,15 +173,56 @@ def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSe
     out = []
     for stream in streams.values():
         stream.sort(key=lambda f: (f.ts, f.path))
+        parts = []
         current = [stream[0]]
         for f in stream[1:]:
             if _joins(f, current, vectors, layouts, settings, same_view):
                 current.append(f)
             else:
-                out.append(current)
+                parts.append(current)
                 current = [f]
-        out.append(current)
+        parts.append(current)
+        out.extend(_rejoin_spoiled_frames(parts, vectors, layouts, settings))
     return sorted((g for g in out if len(g) > 1), key=lambda g: (g[0].ts, g[0].path))
+
+
+def _rejoin_spoiled_frames(parts: list[list[Frame]], vectors, layouts, settings: BurstSettings) -> list[list[Frame]]:
+    """File times: one spoiled frame (blown out, far off in exposure) splits a burst in two,
+    since each frame must look like the one before. A lone frame between two parts whose
+    frames either side of it are strictly alike, in their folder, and that looks like both of
+    them by embedding and by layout (loosely) and shows the same person, joins them into one."""
+    out: list[list[Frame]] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if out and len(part) == 1 and i + 1 < len(parts):
+            before, lone, after = out[-1][-1], part[0], parts[i + 1][0]
+            if _spoiled_between(before, lone, after, vectors, layouts, settings):
+                out[-1] = [*out[-1], lone, *parts[i + 1]]
+                i += 2
+                continue
+        out.append(part)
+        i += 1
+    return out
+
+
+def _spoiled_between(before: Frame, lone: Frame, after: Frame, vectors, layouts, settings: BurstSettings) -> bool:
+    frames = (before, lone, after)
+    if any(f.time_source == "exif" for f in frames) or after.ts - before.ts > settings.max_gap_s or \
+            len({os.path.dirname(f.path) for f in frames}) != 1:
+        return False
+    if any(f.face is not None and g.face is not None and float(f.face @ g.face) < SFACE_SAME_PERSON
+           for f, g in ((before, lone), (lone, after), (before, after))):
+        return False
+    if not _alike_strictly(before, after, vectors, layouts, settings):
+        return False
+    for other in (before, after):
+        va, vb = vectors.get(lone.id), vectors.get(other.id)
+        la, lb = (layouts or {}).get(lone.id), (layouts or {}).get(other.id)
+        if va is None or vb is None or la is None or lb is None or _cos(va, vb) < settings.quick_similarity or \
+                layout_similarity(la, lb) < settings.quick_layout:
+            return False
+    return True
 
 
 def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None) -> list[Frame]:

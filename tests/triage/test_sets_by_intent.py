@@ -63,6 +63,12 @@ def library(tmp_path_factory):
     lifted = expose(Image.open(sample("photos/opencv-doc_scenetext05.jpg")).convert("RGB"), 0.5)
     for i, ev in enumerate((0, -2, 2)):
         save(expose(lifted, ev), root / "clipped" / f"IMG_{i + 40:04d}.jpg", T + 400 + 0.5 * i, None)
+    # a burst copied without EXIF (one file time) whose third frame is blown out
+    from training.datasets.degradations import degrade
+
+    for i, frame in enumerate(sorted(sample("bursts/vtest-burst03_t23s").glob("*.jpg"))):
+        img = Image.open(frame).convert("RGB")
+        save(degrade(img, "overexpose", 7, 1.0) if i == 2 else img, root / "spoiled" / frame.name, T + 500, None)
     for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
         save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
     db = _index(tmp, root)
@@ -117,6 +123,13 @@ def test_without_the_pictures_the_clipped_frame_falls_out(library):
         seeing = group(frames, vectors, layouts=layouts, same_view=lambda a, b: exposure_step(pictures, a.id, b.id))
     assert [len(g) for g in seeing] == [3]
     assert [len(g) for g in blind] != [3]
+
+
+def test_an_exif_less_burst_with_a_blown_out_frame_stays_one_burst(library):
+    root, doc, _db = library
+    sets = _sets_in(doc, "spoiled")
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 5, sets
+    assert sets[0]["kind"] == "burst" and sets[0]["best"] is not None
 
 
 def _grays(view, evs):

@@ -118,7 +118,7 @@ def build(root: Path, split: str) -> dict[str, tuple[str, list[str]]]:
                  for i, ev in enumerate(evs)]
         seqs[f"bracket{n}"] = ("bracket", files)
         ts += 1000
-    for n, im in enumerate(big[:8]):                        # EXIF-less ladders: 1 or 2 stops a step, a bright view clipping
+    for n, im in enumerate(big[:8]):                  # EXIF-less ladders: 1 or 2 stops a step, a bright view clipping
         step = 1.0 if n % 2 == 0 else 2.0
         shot = expose(im, 0.5 * (n % 3))
         files = [save(expose(shot, ev), root / f"ladder{n}" / f"IMG_{i:04d}.jpg", ts + 0.5 * i, None)
@@ -208,7 +208,8 @@ def run(root: Path, db: Path, seqs) -> dict:
     confusion = Counter((kind, set_of[files[0]].kind if files[0] in set_of else "none") for kind, files in seqs.values())
     out = {k: {**dict(c), "accuracy": round(c["kind_right"] / c["sequences"], 3)} for k, c in sorted(per_kind.items())}
     kept = [k for k in per_kind if k in KEPT_WHOLE]
-    return {"per_kind": out, "false_brackets": sum(n for (a, b), n in confusion.items() if a != "bracket" and b == "bracket"),
+    false_brackets = sum(n for (a, b), n in confusion.items() if a != "bracket" and b == "bracket")
+    return {"per_kind": out, "false_brackets": false_brackets,
             "kept_whole_with_a_best": sum(per_kind[k]["with_a_best"] for k in kept),
             "kept_whole_sequences": sum(per_kind[k]["sequences"] for k in kept),
             "confusion": {f"{a}->{b}": n for (a, b), n in sorted(confusion.items())}, "wrong": wrong}

@@ -190,7 +190,8 @@ def _rejoin_spoiled_frames(parts: list[list[Frame]], vectors, layouts, settings:
     """File times: one spoiled frame (blown out, far off in exposure) splits a burst in two,
     since each frame must look like the one before. A lone frame between two parts whose
     frames either side of it are strictly alike, in their folder, and that looks like both of
-    them by embedding and by layout (loosely) and shows the same person, joins them into one."""
+    them by embedding and by layout (loosely) and shows the same person, joins them into one;
+    a lone spoiled first or last frame joins its burst (:func:`_spoiled_beside`)."""
     out: list[list[Frame]] = []
     i = 0
     while i < len(parts):
@@ -201,9 +202,36 @@ def _rejoin_spoiled_frames(parts: list[list[Frame]], vectors, layouts, settings:
                 out[-1] = [*out[-1], lone, *parts[i + 1]]
                 i += 2
                 continue
-        out.append(part)
+        if len(part) == 1 and out and _spoiled_beside(out[-1], part[0], vectors, layouts, settings):
+            out[-1] = [*out[-1], part[0]]                    # a spoiled last frame
+        elif len(part) == 1 and i + 1 < len(parts) and _spoiled_beside(parts[i + 1], part[0], vectors, layouts,
+                                                                      settings):
+            parts[i + 1] = [part[0], *parts[i + 1]]          # a spoiled first frame
+        else:
+            out.append(part)
         i += 1
     return out
+
+
+def _loosely_both(a: Frame, b: Frame, vectors, layouts, settings: BurstSettings) -> bool:
+    va, vb = vectors.get(a.id), vectors.get(b.id)
+    la, lb = (layouts or {}).get(a.id), (layouts or {}).get(b.id)
+    return va is not None and vb is not None and la is not None and lb is not None and \
+        _cos(va, vb) >= settings.quick_similarity and layout_similarity(la, lb) >= settings.quick_layout
+
+
+def _spoiled_beside(burst: list[Frame], lone: Frame, vectors, layouts, settings: BurstSettings) -> bool:
+    """A lone frame right before or after a burst of three or more frames with file times, in
+    its folder, that looks like every one of them loosely by embedding and by layout and shows
+    the same person: a spoiled first or last frame of that burst."""
+    if len(burst) < 3 or lone.time_source == "exif" or any(f.time_source == "exif" for f in burst) or \
+            max(abs(lone.ts - burst[0].ts), abs(lone.ts - burst[-1].ts)) > settings.max_gap_s or \
+            any(os.path.dirname(f.path) != os.path.dirname(lone.path) for f in burst):
+        return False
+    if any(f.face is not None and lone.face is not None and float(f.face @ lone.face) < SFACE_SAME_PERSON
+           for f in burst):
+        return False
+    return all(_loosely_both(lone, f, vectors, layouts, settings) for f in burst)
 
 
 def _spoiled_between(before: Frame, lone: Frame, after: Frame, vectors, layouts, settings: BurstSettings) -> bool:
@@ -216,13 +244,8 @@ def _spoiled_between(before: Frame, lone: Frame, after: Frame, vectors, layouts,
         return False
     if not _alike_strictly(before, after, vectors, layouts, settings):
         return False
-    for other in (before, after):
-        va, vb = vectors.get(lone.id), vectors.get(other.id)
-        la, lb = (layouts or {}).get(lone.id), (layouts or {}).get(other.id)
-        if va is None or vb is None or la is None or lb is None or _cos(va, vb) < settings.quick_similarity or \
-                layout_similarity(la, lb) < settings.quick_layout:
-            return False
-    return True
+    return _loosely_both(lone, before, vectors, layouts, settings) and \
+        _loosely_both(lone, after, vectors, layouts, settings)
 
 
 def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None) -> list[Frame]:

@@ -63,12 +63,16 @@ def library(tmp_path_factory):
     lifted = expose(Image.open(sample("photos/opencv-doc_scenetext05.jpg")).convert("RGB"), 0.5)
     for i, ev in enumerate((0, -2, 2)):
         save(expose(lifted, ev), root / "clipped" / f"IMG_{i + 40:04d}.jpg", T + 400 + 0.5 * i, None)
-    # a burst copied without EXIF (one file time) whose third frame is blown out
+    # a burst copied without EXIF (one file time) whose third frame is blown out ...
     from training.datasets.degradations import degrade
 
     for i, frame in enumerate(sorted(sample("bursts/vtest-burst03_t23s").glob("*.jpg"))):
         img = Image.open(frame).convert("RGB")
         save(degrade(img, "overexpose", 7, 1.0) if i == 2 else img, root / "spoiled" / frame.name, T + 500, None)
+    for i, frame in enumerate(sorted(sample("bursts/vtest-burst05_t43s").glob("*.jpg"))):     # ... or its last
+        img = Image.open(frame).convert("RGB")
+        save(degrade(img, "overexpose", 8, 1.0) if i == 4 else img, root / "spoiled_last" / frame.name, T + 600,
+             None)
     for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
         save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
     db = _index(tmp, root)
@@ -104,8 +108,6 @@ def test_a_stripped_bracket_whose_bright_frame_clips_stays_one_bracket(library):
 
 def test_without_the_pictures_the_clipped_frame_falls_out(library):
     """The grouping needs the pictures' evidence for it (the test above cannot pass by chance)."""
-    import numpy as np
-
     from app.core.bursts import group, layout_views_all, load_frames
     from app.core.catalog import Catalog
     from app.core.library_models import embedding_model
@@ -125,9 +127,10 @@ def test_without_the_pictures_the_clipped_frame_falls_out(library):
     assert [len(g) for g in blind] != [3]
 
 
-def test_an_exif_less_burst_with_a_blown_out_frame_stays_one_burst(library):
+@pytest.mark.parametrize("folder", ["spoiled", "spoiled_last"])
+def test_an_exif_less_burst_with_a_blown_out_frame_stays_one_burst(library, folder):
     root, doc, _db = library
-    sets = _sets_in(doc, "spoiled")
+    sets = _sets_in(doc, folder)
     assert len(sets) == 1 and len(sets[0]["photos"]) == 5, sets
     assert sets[0]["kind"] == "burst" and sets[0]["best"] is not None
 
@@ -147,7 +150,8 @@ def test_the_visible_ladder_is_one_even_gain_of_one_layout():
     gain, on_peak, layout = linear_gain(*_grays(bright, (0, 1)))
     assert abs(gain - 1.0) < 0.15 and on_peak > 0.5 and layout > 0.9
     ladder = _grays(bright, (0, -1, 1))
-    assert visible_ladder([FrameFacts(i, float(i), brightness=float(g.mean()) / 255, gray=g) for i, g in enumerate(ladder)])
+    assert visible_ladder([FrameFacts(i, float(i), brightness=float(g.mean()) / 255, gray=g)
+                           for i, g in enumerate(ladder)])
     assert visible_ladder([FrameFacts(i, float(i), gray=g) for i, g in enumerate(_grays(view, (0, -2, 2, -1, 1)))])
 
     def ladder_of(grays):
@@ -160,7 +164,7 @@ def test_the_visible_ladder_is_one_even_gain_of_one_layout():
               for n in ("opencv-doc_fruits.jpg", "opencv-doc_baboon.jpg")]
     assert not ladder_of([np.asarray(expose(im, ev).convert("L")) for im, ev in zip([view, *others], (0, -1, 1))])
     stamped = [FrameFacts(i, float(i), gray=g, camera_time=True) for i, g in enumerate(ladder)]
-    assert not visible_ladder(stamped)                                  # camera metadata kept: no settings, no ladder
+    assert not visible_ladder(stamped)                                  # camera metadata kept, no settings: no ladder
 
 
 def test_a_handheld_panorama_is_one_panorama_without_a_best(library):

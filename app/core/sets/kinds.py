@@ -38,7 +38,8 @@ LADDER_MAX_STOPS = 3.2       # and at most (cameras bracket by 3 stops a step at
 LADDER_EVEN_STOPS = 0.3      # a bracket's steps are equal: each within this of their median (or a quarter of it)
 LADDER_PEAK = 0.3            # share of the per-pixel log2 ratios on their peak: one global gain, one layout
 LADDER_LAYOUT = 0.7          # correlation of the neighbours' log light where both are exposed: one layout
-LADDER_MEASURED = 0.02      # share of the pixels exposed in both frames a gain is measured on, at least (a +2 EV frame of a bright view: 87% clipped)
+LADDER_MEASURED = 0.02       # share of the pixels exposed in both frames a gain is measured on, at least
+                             # (a +2 EV frame of a bright view: 87% clipped)
 TIMELAPSE_MIN_FRAMES = 8     # a slow burst shot by hand at a steady pace has fewer
 TIMELAPSE_MIN_INTERVAL_S = 2.0
 TIMELAPSE_REGULARITY = 0.1   # spread of the intervals over their mean
@@ -144,7 +145,8 @@ def _gray_ladder(grays: list[np.ndarray]) -> bool:
     steps = []
     for i, j in zip(order, order[1:]):
         gain = linear_gain(grays[i], grays[j])
-        if gain is None or gain[1] < LADDER_PEAK or gain[2] < LADDER_LAYOUT or not LADDER_MIN_STOPS <= gain[0] <= LADDER_MAX_STOPS:
+        if gain is None or gain[1] < LADDER_PEAK or gain[2] < LADDER_LAYOUT or \
+                not LADDER_MIN_STOPS <= gain[0] <= LADDER_MAX_STOPS:
             return False
         steps.append(gain[0])
     mid = float(np.median(steps))

@@ -9,13 +9,16 @@ sorted positions ``tune``, odd ``report``), one camera, each sequence in its own
   frames as a burst to cull (all but one frame with a defect: under- or overexposed, defocus,
   motion blur, noise, compression), with and without EXIF;
 - bracket: one photo at -1, 0, +1 EV (or -2..+2 in five frames), the exposure time stepping in
-  EXIF with the exposure bias, 0.5 s apart; also brackets without EXIF (file times only);
+  EXIF with the exposure bias, 0.5 s apart; also brackets without EXIF (file times only), and
+  EXIF-less ladders of 1 or 2 stops a step (0, -s, +s) on views brightened by up to a stop;
 - panorama: five overlapping crops (40% of a wide photo's width, 25% steps, a rotation of up to
   2 degrees), 2.5 s apart;
 - focus_stack: four frames of one photo on a tripod, each sharp in its own band, 1 s apart;
 - timelapse: ten frames of one view (light drifting, noise), 6 s apart;
 - brackets back to back (three brackets of one view, 2 s apart: each its own set), and a long
   panorama of 20 frames (Facet's 33-frame panorama was split into 7 groups).
+- not brackets: EXIF-less bursts with one frame a stop darker, or the light drifting by 0.4
+  stop a frame (``false_brackets``: sequences of another kind taken for a bracket).
 Per kind: sequences found as one set of the right kind; sequences whose set got a best.
 ``--exifless``: pair precision / recall of bursts copied without EXIF with one file time
 (issue 31: recall >= 0.97 at precision 1.0)."""
@@ -98,6 +101,15 @@ def build(root: Path, split: str) -> dict[str, tuple[str, list[str]]]:
             files.append(save(img, root / f"culled{n}" / f.name, ts + 0.4 * i, (1 / 250, 4.0, 200) if exif else None))
         seqs[f"culled{n}"] = ("burst", files)
         ts += 1000
+        # not brackets (false brackets are counted): EXIF-less bursts whose light changes, one
+        # frame a stop darker, or the light drifting by 0.4 stop a frame (a cloud passing)
+        # (a tenth or two of a stop up: not the plain burst's pixels, which would be copies of its frames)
+        for name, evs in (("darker", [0.1, 0.1, -0.9, 0.1, 0.1]), ("drift", [0.2 - 0.4 * i for i in range(5)])):
+            files = [save(expose(Image.open(f).convert("RGB"), ev), root / f"{name}{n}" / f.name, ts + 0.4 * i, None)
+                     for i, (f, ev) in enumerate(zip(frames, evs))]
+            if len(files) >= 3:
+                seqs[f"{name}{n}"] = ("burst", files)
+            ts += 1000
     for n, im in enumerate(big[:8]):
         evs = (0, -1, 1) if n % 2 == 0 else (0, -2, -1, 1, 2)
         exif = n % 4 != 3                                     # every fourth bracket without EXIF
@@ -105,6 +117,13 @@ def build(root: Path, split: str) -> dict[str, tuple[str, list[str]]]:
                       (1 / 60 * 2.0 ** ev, 8.0, 100) if exif else None, float(ev) if exif else None)
                  for i, ev in enumerate(evs)]
         seqs[f"bracket{n}"] = ("bracket", files)
+        ts += 1000
+    for n, im in enumerate(big[:8]):                  # EXIF-less ladders: 1 or 2 stops a step, a bright view clipping
+        step = 1.0 if n % 2 == 0 else 2.0
+        shot = expose(im, 0.5 * (n % 3))
+        files = [save(expose(shot, ev), root / f"ladder{n}" / f"IMG_{i:04d}.jpg", ts + 0.5 * i, None)
+                 for i, ev in enumerate((0, -step, step))]
+        seqs[f"ladder{n}"] = ("bracket", files)
         ts += 1000
     for n, im in enumerate(big[16:18]):                      # brackets back to back: one set per bracket
         for k in range(3):
@@ -189,7 +208,8 @@ def run(root: Path, db: Path, seqs) -> dict:
     confusion = Counter((kind, set_of[files[0]].kind if files[0] in set_of else "none") for kind, files in seqs.values())
     out = {k: {**dict(c), "accuracy": round(c["kind_right"] / c["sequences"], 3)} for k, c in sorted(per_kind.items())}
     kept = [k for k in per_kind if k in KEPT_WHOLE]
-    return {"per_kind": out,
+    false_brackets = sum(n for (a, b), n in confusion.items() if a != "bracket" and b == "bracket")
+    return {"per_kind": out, "false_brackets": false_brackets,
             "kept_whole_with_a_best": sum(per_kind[k]["with_a_best"] for k in kept),
             "kept_whole_sequences": sum(per_kind[k]["sequences"] for k in kept),
             "confusion": {f"{a}->{b}": n for (a, b), n in sorted(confusion.items())}, "wrong": wrong}

@@ -141,7 +141,7 @@ def _alike_strictly(a: Frame, b: Frame, vectors, layouts, settings: BurstSetting
         (cos >= settings.quick_similarity and layout >= settings.same_layout)
 
 
-def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettings) -> bool:
+def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettings, same_view=None) -> bool:
     prev = burst[-1]
     if f.burst_tag and f.burst_tag == prev.burst_tag:
         return True
@@ -154,27 +154,98 @@ def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettin
         return False
     if f.face is not None and prev.face is not None and float(f.face @ prev.face) < SFACE_SAME_PERSON:
         return False
-    return _alike_strictly(f, prev, vectors, layouts, settings) and \
-        _looks_alike(f, burst[0], vectors, layouts, True, settings)      # the first frame: same scene, loosely
+    if not _looks_alike(f, burst[0], vectors, layouts, True, settings):     # the first frame: same scene, loosely
+        return False
+    if _alike_strictly(f, prev, vectors, layouts, settings):
+        return True
+    # a frame of a bracket stripped of EXIF: clipping moves the embedding and the layout, the
+    # pictures show the same view one exposure step away (``same_view``: app.core.sets.intent)
+    return same_view is not None and _looks_alike(f, prev, vectors, layouts, True, settings) and same_view(prev, f)
 
 
 def group(frames: list[Frame], vectors: dict[int, np.ndarray], settings: BurstSettings = BurstSettings(),
-          layouts: dict[int, np.ndarray] | None = None) -> list[list[Frame]]:
+          layouts: dict[int, np.ndarray] | None = None, same_view=None) -> list[list[Frame]]:
+    """``same_view(a, b)``: frames with file times that look alike only loosely join where the
+    pictures show one view at two exposures (None: never)."""
     streams: dict[tuple, list[Frame]] = defaultdict(list)
     for f in frames:
         streams[f.camera].append(f)
     out = []
     for stream in streams.values():
         stream.sort(key=lambda f: (f.ts, f.path))
+        parts = []
         current = [stream[0]]
         for f in stream[1:]:
-            if _joins(f, current, vectors, layouts, settings):
+            if _joins(f, current, vectors, layouts, settings, same_view):
                 current.append(f)
             else:
-                out.append(current)
+                parts.append(current)
                 current = [f]
-        out.append(current)
+        parts.append(current)
+        out.extend(_rejoin_spoiled_frames(parts, vectors, layouts, settings))
     return sorted((g for g in out if len(g) > 1), key=lambda g: (g[0].ts, g[0].path))
+
+
+def _rejoin_spoiled_frames(parts: list[list[Frame]], vectors, layouts, settings: BurstSettings) -> list[list[Frame]]:
+    """File times: one spoiled frame (blown out, far off in exposure) splits a burst in two,
+    since each frame must look like the one before. A lone frame between two parts whose
+    frames either side of it are strictly alike, in their folder, and that looks like both of
+    them by embedding and by layout (loosely) and shows the same person, joins them into one;
+    a lone spoiled first or last frame joins its burst (:func:`_spoiled_beside`)."""
+    out: list[list[Frame]] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if out and len(part) == 1 and i + 1 < len(parts):
+            before, lone, after = out[-1][-1], part[0], parts[i + 1][0]
+            if _spoiled_between(before, lone, after, vectors, layouts, settings):
+                out[-1] = [*out[-1], lone, *parts[i + 1]]
+                i += 2
+                continue
+        if len(part) == 1 and out and _spoiled_beside(out[-1], part[0], vectors, layouts, settings):
+            out[-1] = [*out[-1], part[0]]                    # a spoiled last frame
+        elif len(part) == 1 and i + 1 < len(parts) and _spoiled_beside(parts[i + 1], part[0], vectors, layouts,
+                                                                      settings):
+            parts[i + 1] = [part[0], *parts[i + 1]]          # a spoiled first frame
+        else:
+            out.append(part)
+        i += 1
+    return out
+
+
+def _loosely_both(a: Frame, b: Frame, vectors, layouts, settings: BurstSettings) -> bool:
+    va, vb = vectors.get(a.id), vectors.get(b.id)
+    la, lb = (layouts or {}).get(a.id), (layouts or {}).get(b.id)
+    return va is not None and vb is not None and la is not None and lb is not None and \
+        _cos(va, vb) >= settings.quick_similarity and layout_similarity(la, lb) >= settings.quick_layout
+
+
+def _spoiled_beside(burst: list[Frame], lone: Frame, vectors, layouts, settings: BurstSettings) -> bool:
+    """A lone frame right before or after a burst of three or more frames with file times, in
+    its folder, that looks like every one of them loosely by embedding and by layout and shows
+    the same person: a spoiled first or last frame of that burst."""
+    if len(burst) < 3 or lone.time_source == "exif" or any(f.time_source == "exif" for f in burst) or \
+            max(abs(lone.ts - burst[0].ts), abs(lone.ts - burst[-1].ts)) > settings.max_gap_s or \
+            any(os.path.dirname(f.path) != os.path.dirname(lone.path) for f in burst):
+        return False
+    if any(f.face is not None and lone.face is not None and float(f.face @ lone.face) < SFACE_SAME_PERSON
+           for f in burst):
+        return False
+    return all(_loosely_both(lone, f, vectors, layouts, settings) for f in burst)
+
+
+def _spoiled_between(before: Frame, lone: Frame, after: Frame, vectors, layouts, settings: BurstSettings) -> bool:
+    frames = (before, lone, after)
+    if any(f.time_source == "exif" for f in frames) or after.ts - before.ts > settings.max_gap_s or \
+            len({os.path.dirname(f.path) for f in frames}) != 1:
+        return False
+    if any(f.face is not None and g.face is not None and float(f.face @ g.face) < SFACE_SAME_PERSON
+           for f, g in ((before, lone), (lone, after), (before, after))):
+        return False
+    if not _alike_strictly(before, after, vectors, layouts, settings):
+        return False
+    return _loosely_both(lone, before, vectors, layouts, settings) and \
+        _loosely_both(lone, after, vectors, layouts, settings)
 
 
 def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None, prefer=frozenset()) -> list[Frame]:
@@ -218,7 +289,7 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     ids, vecs = catalog.features.vectors("layout16")
     layouts = dict(zip(ids.tolist(), layout_views_all(vecs))) if len(ids) else {}
     from .sets.copies import split_copies
-    from .sets.intent import Pictures, join_panoramas, set_kind, split_brackets
+    from .sets.intent import Pictures, exposure_step, join_panoramas, set_kind, split_brackets
 
     identical: dict[int, list[int]] = {}
     user_best = {pid for pid, s in catalog.decisions.states().items() if s.best}     # stays a frame, copy or not
@@ -226,7 +297,8 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     pictures = Pictures(catalog)
     rows = None
     bursts = []
-    for members in join_panoramas(frames, group(frames, vectors, settings, layouts), vectors, pictures):
+    grouped = group(frames, vectors, settings, layouts, lambda a, b: exposure_step(pictures, a.id, b.id))
+    for members in join_panoramas(frames, grouped, vectors, pictures):
         rows = rows if rows is not None else catalog.photos.keeper_facts()
         members, copies = split_copies(catalog, members, pictures, rows, user_best)     # ranked over distinct frames
         for f in members:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -32,8 +33,8 @@ def _bursts_json(db):
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    """A Canon EOS 5D Mark II bracket (1/8 s, 1 s, 8 s within 3 s), six frames of a handheld
-    panorama 3 s apart, and a real burst."""
+    """A Canon EOS 5D Mark II bracket (1/8 s, 1 s, 8 s within 3 s), an EXIF-less bracket, six
+    frames of a handheld panorama 3 s apart, and a real burst."""
     tmp = tmp_path_factory.mktemp("sets")
     root = tmp / "lib"
     view = Image.open(sample("photos/tuxpaint-data_cliff.jpg")).convert("RGB")
@@ -46,6 +47,26 @@ def library(tmp_path_factory):
         turned = wide.rotate(angle, resample=Image.Resampling.BICUBIC, center=(x + 0.2 * w, h / 2))
         save(turned.crop((x, int(h * 0.05), x + int(0.38 * w), int(h * 0.95))), root / "pano" / f"IMG_{i + 10:04d}.jpg",
              T + 100 + 3.0 * i, (1 / 125, 8.0, 100))
+    # the same bracket stripped of EXIF (an export): a -1 / 0 / +1 ladder of a bright view whose
+    # +1 frame clips (its mean brightness climbs by 0.15 stop only)
+    bright = expose(Image.open(sample("photos/opencv-doc_building.jpg")).convert("RGB"), 1.0)
+    for i, ev in enumerate((0, -1, 1)):
+        save(expose(bright, ev), root / "stripped" / f"IMG_{i + 30:04d}.jpg", T + 300 + 0.5 * i, None)
+    # and a -2 / 0 / +2 ladder stripped of EXIF whose +2 frame is mostly white: its embedding and
+    # layout no longer look like the others', the pictures still show one view two stops apart
+    lifted = expose(Image.open(sample("photos/opencv-doc_scenetext05.jpg")).convert("RGB"), 0.5)
+    for i, ev in enumerate((0, -2, 2)):
+        save(expose(lifted, ev), root / "clipped" / f"IMG_{i + 40:04d}.jpg", T + 400 + 0.5 * i, None)
+    # a burst copied without EXIF (one file time) whose third frame is blown out ...
+    from training.datasets.degradations import degrade
+
+    for i, frame in enumerate(sorted(sample("bursts/vtest-burst03_t23s").glob("*.jpg"))):
+        img = Image.open(frame).convert("RGB")
+        save(degrade(img, "overexpose", 7, 1.0) if i == 2 else img, root / "spoiled" / frame.name, T + 500, None)
+    for i, frame in enumerate(sorted(sample("bursts/vtest-burst05_t43s").glob("*.jpg"))):     # ... or its last
+        img = Image.open(frame).convert("RGB")
+        save(degrade(img, "overexpose", 8, 1.0) if i == 4 else img, root / "spoiled_last" / frame.name, T + 600,
+             None)
     for i, frame in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
         save(Image.open(frame), root / "burst" / frame.name, T + 200 + 0.4 * i, (1 / 250, 4.0, 200))
     db = _index(tmp, root)
@@ -62,6 +83,82 @@ def test_an_exposure_bracket_is_one_bracket_without_a_best(library):
     assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
     assert sets[0]["kind"] == "bracket"
     assert sets[0]["best"] is None and sets[0]["scores"] == {} and "reasons" not in sets[0]
+
+
+def test_a_bracket_stripped_of_exif_is_one_bracket_without_a_best(library):
+    root, doc, _db = library
+    sets = _sets_in(doc, "stripped")
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
+    assert sets[0]["kind"] == "bracket"
+    assert sets[0]["best"] is None and sets[0]["scores"] == {}
+
+
+def test_a_stripped_bracket_whose_bright_frame_clips_stays_one_bracket(library):
+    root, doc, db = library
+    sets = _sets_in(doc, "clipped")
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 3, sets
+    assert sets[0]["kind"] == "bracket" and sets[0]["best"] is None
+
+
+def test_without_the_pictures_the_clipped_frame_falls_out(library):
+    """The grouping needs the pictures' evidence for it (the test above cannot pass by chance)."""
+    from app.core.bursts import group, layout_views_all, load_frames
+    from app.core.catalog import Catalog
+    from app.core.library_models import embedding_model
+    from app.core.sets.intent import Pictures, exposure_step
+
+    root, doc, db = library
+    with Catalog(db) as cat:
+        ids, vecs = cat.features.vectors(embedding_model(cat), dtype=np.float16)
+        vectors = dict(zip(ids.tolist(), vecs))
+        ids, vecs = cat.features.vectors("layout16")
+        layouts = dict(zip(ids.tolist(), layout_views_all(vecs)))
+        frames = [f for f in load_frames(cat) if "/clipped/" in f.path]
+        pictures = Pictures(cat)
+        blind = group(frames, vectors, layouts=layouts)
+        seeing = group(frames, vectors, layouts=layouts, same_view=lambda a, b: exposure_step(pictures, a.id, b.id))
+    assert [len(g) for g in seeing] == [3]
+    assert [len(g) for g in blind] != [3]
+
+
+@pytest.mark.parametrize("folder", ["spoiled", "spoiled_last"])
+def test_an_exif_less_burst_with_a_blown_out_frame_stays_one_burst(library, folder):
+    root, doc, _db = library
+    sets = _sets_in(doc, folder)
+    assert len(sets) == 1 and len(sets[0]["photos"]) == 5, sets
+    assert sets[0]["kind"] == "burst" and sets[0]["best"] is not None
+
+
+def _grays(view, evs):
+    return [np.asarray(expose(view, ev).convert("L")) for ev in evs]
+
+
+def test_the_visible_ladder_is_one_even_gain_of_one_layout():
+    """Without EXIF a bracket is read from the pictures: the light steps by one even gain in
+    linear light, measured where both frames are exposed (clipping does not flatten it)."""
+    from app.core.sets.kinds import linear_gain
+
+    view = Image.open(sample("photos/opencv-doc_building.jpg")).convert("RGB")
+    view.thumbnail((320, 320))
+    bright = expose(view, 1.0)
+    gain, on_peak, layout = linear_gain(*_grays(bright, (0, 1)))
+    assert abs(gain - 1.0) < 0.15 and on_peak > 0.5 and layout > 0.9
+    ladder = _grays(bright, (0, -1, 1))
+    assert visible_ladder([FrameFacts(i, float(i), brightness=float(g.mean()) / 255, gray=g)
+                           for i, g in enumerate(ladder)])
+    assert visible_ladder([FrameFacts(i, float(i), gray=g) for i, g in enumerate(_grays(view, (0, -2, 2, -1, 1)))])
+
+    def ladder_of(grays):
+        return visible_ladder([FrameFacts(i, float(i), gray=g) for i, g in enumerate(grays)])
+
+    assert not ladder_of(_grays(view, (0.1, 0.1, -0.9, 0.1)))          # a burst with one darker frame
+    assert not ladder_of(_grays(view, (0, -0.3, -0.6, -0.9)))           # light drifting: steps under half a stop
+    assert not ladder_of(_grays(view, (0, -0.7, 2.5)))                  # uneven steps: not one bracket
+    others = [Image.open(sample(f"photos/{n}")).convert("RGB").resize(view.size)
+              for n in ("opencv-doc_fruits.jpg", "opencv-doc_baboon.jpg")]
+    assert not ladder_of([np.asarray(expose(im, ev).convert("L")) for im, ev in zip([view, *others], (0, -1, 1))])
+    stamped = [FrameFacts(i, float(i), gray=g, camera_time=True) for i, g in enumerate(ladder)]
+    assert not visible_ladder(stamped)                                  # camera metadata kept, no settings: no ladder
 
 
 def test_a_handheld_panorama_is_one_panorama_without_a_best(library):

@@ -13,13 +13,16 @@ from functools import lru_cache
 import numpy as np
 
 from ..union_find import UnionFind
-from .kinds import PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, bracket_period, classify
+from .kinds import (LADDER_MIN_STOPS, LADDER_PEAK, PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, bracket_period,
+                    classify, linear_gain)
 from .registration import VERSION, Step, register
 
 PANORAMA_GAP_S = 15.0          # between two frames of a handheld panorama, at most
 PANORAMA_SIMILARITY = 0.4      # embedding cosine of neighbouring panorama frames, at least (same place)
 MIN_OVERLAP = 0.2              # of the frame: panorama frames overlap by a good part
 MIN_STEP_INLIERS = 20
+SAME_VIEW_LAYOUT = 0.9         # log-light correlation of two exposures of one view, at least (exposure ladders of
+                               # tune photos: 0.86+; different photos of one person in one folder: 0.76 at most)
 _STEPS: OrderedDict[tuple[str, str], Step | None] = OrderedDict()
 _STEPS_KEPT = 50_000
 _KINDS: dict[tuple, str] = {}     # a set's kind by its frames' content hashes and times (per process)
@@ -89,6 +92,17 @@ class Pictures:
         self.load([pid])
         p = self.items.get(h) if h else None
         return None if p is None else p.gray
+
+
+def exposure_step(pictures: Pictures, a: int, b: int) -> bool:
+    """Frames ``a`` and ``b`` show one view (one layout of light where both are exposed) half a
+    stop or more apart in linear light: frames of one bracket, however much one of them clips."""
+    ga, gb = pictures.gray(a), pictures.gray(b)
+    if ga is None or gb is None:
+        return False
+    gain = linear_gain(ga, gb)
+    return gain is not None and abs(gain[0]) >= LADDER_MIN_STOPS and gain[1] >= LADDER_PEAK and \
+        gain[2] >= SAME_VIEW_LAYOUT
 
 
 def _remember(key: tuple[str, str], step: Step | None) -> None:
@@ -193,17 +207,23 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
     gaps = np.diff([f.ts for f in frames])
     fast = len(gaps) and frames[0].time_source == "exif" and float(np.median(gaps)) < SLOW_SEQUENCE_S
 
+    def grays() -> None:
+        if any(fact.gray is None for fact in facts):
+            pictures.load([f.id for f in frames])             # one read for the whole set
+            for fact in facts:
+                fact.gray = pictures.gray(fact.id)
+
     def steps() -> list:
         if fast:
             return [None] * len(gaps)
         if not memo:
-            pictures.load([f.id for f in frames])             # one read for the whole set
-            for fact in facts:
-                fact.gray = pictures.gray(fact.id)
+            grays()
             pictures.prefetch([(a.id, b.id) for a, b in zip(frames, frames[1:])])
             memo.append([pictures.step(a.id, b.id) for a, b in zip(frames, frames[1:])])
         return memo[0]
 
+    if not any(fact.camera_time for fact in facts) and 3 <= len(facts) <= 9:
+        grays()          # stripped of EXIF: a bracket shows as a ladder of light in the pictures
     kind = classify(facts, steps)
     if all(h for h, _ in key):
         if len(_KINDS) > _STEPS_KEPT:

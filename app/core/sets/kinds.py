@@ -2,7 +2,9 @@
 
 - ``bracket``: the exposure steps (EXIF exposure bias, or exposure time x ISO / aperture^2
   stepping by half a stop or more, or the camera's auto-bracket exposure mode); without
-  any EXIF (stripped), a visible ladder (3 to 9 frames whose brightness climbs in clear steps);
+  any EXIF (stripped), a visible ladder: 3 to 9 frames of one layout whose light, measured in
+  linear light on the pixels exposed in both neighbours, steps by one even gain of half a stop
+  to three stops from frame to frame;
 - ``panorama``: frame after frame registers with a translation or rotation that moves the
   view by a good part of the frame, and the overlap matches (:mod:`.registration`);
 - ``focus_stack``: one still view where the sharpest region moves from frame to frame;
@@ -31,6 +33,13 @@ PANORAMA_SHIFT = 0.12        # a panorama step moves the view by this share of t
 STILL_SHIFT = 0.03           # one view: frames move by less than this
 PANORAMA_RESIDUAL = 0.12     # the aligned overlap of a panorama step matches this well
 STACK_EXPOSURE_STOPS = 0.25  # mean brightness of a focus stack's frames varies less (log2)
+LADDER_MIN_STOPS = 0.5       # without EXIF: a ladder's step in linear light, at least (BRACKET_STOPS)
+LADDER_MAX_STOPS = 3.2       # and at most (cameras bracket by 3 stops a step at most)
+LADDER_EVEN_STOPS = 0.3      # a bracket's steps are equal: each within this of their median (or a quarter of it)
+LADDER_PEAK = 0.3            # share of the per-pixel log2 ratios on their peak: one global gain, one layout
+LADDER_LAYOUT = 0.7          # correlation of the neighbours' log light where both are exposed: one layout
+LADDER_MEASURED = 0.02       # share of the pixels exposed in both frames a gain is measured on, at least
+                             # (a +2 EV frame of a bright view: 87% clipped)
 TIMELAPSE_MIN_FRAMES = 8     # a slow burst shot by hand at a steady pace has fewer
 TIMELAPSE_MIN_INTERVAL_S = 2.0
 TIMELAPSE_REGULARITY = 0.1   # spread of the intervals over their mean
@@ -107,15 +116,56 @@ def bracket_period(frames: list[FrameFacts]) -> int | None:
     return None
 
 
+def linear_gain(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float] | None:
+    """How much more light ``b`` got than ``a`` (gray thumbnails, sRGB), in stops: the peak of
+    the per-pixel log2 ratios in linear light over the pixels exposed in both (neither clipped
+    nor in the noise floor), and the share of those pixels within a fifth of a stop of it. An
+    exposure change of one layout puts most pixels on the peak (a colour channel clipping in
+    the brighter frame pulls some below it, which moves a median but not the peak); a moved
+    subject, another view or a tone edit spreads them. Third: the correlation of the two
+    frames' log light over those pixels (one layout: 0.86 or more on tune photos' ladders;
+    different photos: 0.38 at most). None where too few pixels are exposed in both."""
+    if a.shape != b.shape:
+        b = cv2.resize(b, (a.shape[1], a.shape[0]), interpolation=cv2.INTER_AREA)
+    fa, fb = a.astype(np.float32) / 255, b.astype(np.float32) / 255
+    exposed = (fa > 0.06) & (fa < 0.94) & (fb > 0.06) & (fb < 0.94)
+    if exposed.mean() < LADDER_MEASURED:
+        return None
+    ratios = 2.2 * (np.log2(fb[exposed]) - np.log2(fa[exposed]))
+    counts, edges = np.histogram(ratios, bins=240, range=(-6.0, 6.0))
+    counts = np.convolve(counts, np.ones(3), mode="same")
+    peak = float(edges[int(np.argmax(counts))] + 0.025)
+    la, lb = np.log2(fa[exposed]), np.log2(fb[exposed])
+    layout = float(np.corrcoef(la, lb)[0, 1]) if la.std() > 1e-6 and lb.std() > 1e-6 else 0.0
+    return peak, float(np.mean(np.abs(ratios - peak) <= 0.2)), layout
+
+
+def _gray_ladder(grays: list[np.ndarray]) -> bool:
+    order = sorted(range(len(grays)), key=lambda i: float(grays[i].mean()))
+    steps = []
+    for i, j in zip(order, order[1:]):
+        gain = linear_gain(grays[i], grays[j])
+        if gain is None or gain[1] < LADDER_PEAK or gain[2] < LADDER_LAYOUT or \
+                not LADDER_MIN_STOPS <= gain[0] <= LADDER_MAX_STOPS:
+            return False
+        steps.append(gain[0])
+    mid = float(np.median(steps))
+    return all(abs(s - mid) <= max(LADDER_EVEN_STOPS, 0.25 * mid) for s in steps)
+
+
 def visible_ladder(frames: list[FrameFacts]) -> bool:
-    """No EXIF at all (stripped: an export, a messenger): 3 to 9 frames whose brightness climbs
-    in clear steps, every frame its own level (a burst with one badly exposed frame has two
-    frames on one level). Files that keep their camera's metadata but no exposure settings
-    tell nothing either way: not a bracket."""
-    if any(f.camera_time for f in frames):
+    """No EXIF at all (stripped: an export, a messenger): 3 to 9 frames, every frame its own
+    exposure level (a burst with one badly exposed frame has two frames on one level), the
+    levels an even ladder of one global gain in linear light (what a bracket is: the same
+    picture, the shutter open longer). Without the pictures, the mean brightness climbing in
+    clear steps. Files that keep their camera's metadata but no exposure settings tell
+    nothing either way: not a bracket."""
+    if any(f.camera_time for f in frames) or not 3 <= len(frames) <= 9:
         return False
+    if all(f.gray is not None for f in frames):
+        return _gray_ladder([f.gray for f in frames])
     light = [f.brightness for f in frames]
-    if not 3 <= len(frames) <= 9 or any(v is None or v <= 0 for v in light):
+    if any(v is None or v <= 0 for v in light):
         return False
     stops = sorted(math.log2(max(v, 1e-3)) for v in light)
     return all(b - a >= LADDER_STEP_STOPS for a, b in zip(stops, stops[1:]))

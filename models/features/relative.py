@@ -134,15 +134,24 @@ def frame_bands(gray: np.ndarray, origins: list[tuple[int, int]], shift: tuple[i
     return FrameBands(bands, coarse, float(sigma), steps)
 
 
-def detail_evidence(a: FrameBands, b: FrameBands) -> float | None:
-    """log10 evidence that ``a`` kept more detail than ``b`` (positive) or less (negative);
-    None when too few tiles hold comparable structure."""
+def _coarse_pair(a: FrameBands, b: FrameBands):
+    """The tiles both frames hold: (mask, a's and b's coarse bands there, their energies, their
+    correlation), or None when fewer than MIN_TILES."""
     ok = a.present & b.present
     if ok.sum() < MIN_TILES:
         return None
     ca, cb = a.coarse[ok], b.coarse[ok]
     va, vb, cab = np.sum(ca * ca, axis=1), np.sum(cb * cb, axis=1), np.sum(ca * cb, axis=1)
-    rho = cab / np.sqrt(va * vb + 1e-12)
+    return ok, ca, cb, va, vb, cab / np.sqrt(va * vb + 1e-12)
+
+
+def detail_evidence(a: FrameBands, b: FrameBands) -> float | None:
+    """log10 evidence that ``a`` kept more detail than ``b`` (positive) or less (negative);
+    None when too few tiles hold comparable structure."""
+    shared_tiles = _coarse_pair(a, b)
+    if shared_tiles is None:
+        return None
+    ok, ca, cb, va, vb, rho = shared_tiles
     gain = np.sqrt(va / (vb + 1e-12))                    # b's contrast brought to a's
     ba, bb = a.bands[ok], b.bands[ok] * gain[:, None]
     ea = np.mean(ba * ba, axis=1)
@@ -221,12 +230,10 @@ def artefact_evidence(a: FrameBands, b: FrameBands) -> float | None:
     a grid; a flat tile holds no detail that could pass for noise).
     None when too few tiles can be compared. Unlike the detail evidence it holds across
     exposures: a tone change scales the steps at and inside the block edges alike."""
-    ok = a.present & b.present
-    if ok.sum() < MIN_TILES or a.steps is None or b.steps is None:
+    shared_tiles = _coarse_pair(a, b) if a.steps is not None and b.steps is not None else None
+    if shared_tiles is None:
         return None
-    ca, cb = a.coarse[ok], b.coarse[ok]
-    va, vb, cab = np.sum(ca * ca, axis=1), np.sum(cb * cb, axis=1), np.sum(ca * cb, axis=1)
-    rho = cab / np.sqrt(va * vb + 1e-12)
+    ok, ca, cb, va, vb, rho = shared_tiles
     flat = (va < FLAT_STD ** 2 * ca.shape[1]) & (vb < FLAT_STD ** 2 * cb.shape[1])
     same = (rho > SAME_CONTENT) & ~flat
     gains = np.sqrt(va[same] / (vb[same] + 1e-12))
@@ -263,12 +270,10 @@ def _extra_noise(fa: np.ndarray, fb: np.ndarray) -> float:
 def tone_stops(a: FrameBands, b: FrameBands) -> float | None:
     """How many stops brighter (in contrast) ``a`` is than ``b`` on the tiles of the same
     content (the median of their contrast ratios); None when too few tiles compare."""
-    ok = a.present & b.present
-    if ok.sum() < MIN_TILES:
+    shared_tiles = _coarse_pair(a, b)
+    if shared_tiles is None:
         return None
-    ca, cb = a.coarse[ok], b.coarse[ok]
-    va, vb, cab = np.sum(ca * ca, axis=1), np.sum(cb * cb, axis=1), np.sum(ca * cb, axis=1)
-    rho = cab / np.sqrt(va * vb + 1e-12)
+    _ok, ca, cb, va, vb, rho = shared_tiles
     same = (rho > SAME_CONTENT) & (va > FLAT_STD ** 2 * ca.shape[1]) & (vb > FLAT_STD ** 2 * cb.shape[1])
     if same.sum() < MIN_TILES:
         return None

@@ -45,10 +45,9 @@ def test_a_portrait_and_its_copies_get_one_advice(tmp_path):
     assert not views, [names(v.paths) for v in views]                 # copies only: no burst
 
 
-def test_copies_among_burst_frames_are_shown_as_copies(tmp_path):
-    from app.core.bursts import find_bursts
-    from app.core.duplicates import find_duplicates
-
+def _burst_with_copies(tmp_path):
+    """A real 5-frame burst with an exact copy of f03 ("f03 (1).jpg") and a q80 export of f02
+    keeping its EXIF; (the library folder, the burst's source frames)."""
     root = tmp_path / "lib"
     frames = sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))
     (root / "burst").mkdir(parents=True)
@@ -57,6 +56,14 @@ def test_copies_among_burst_frames_are_shown_as_copies(tmp_path):
     shutil.copy2(root / "burst" / "f03.jpg", root / "burst" / "f03 (1).jpg")                 # an exact copy
     Image.open(root / "burst" / "f02.jpg").save(root / "burst" / "f02-export.jpg", quality=80,
                                                   exif=Image.open(root / "burst" / "f02.jpg").getexif())
+    return root, frames
+
+
+def test_copies_among_burst_frames_are_shown_as_copies(tmp_path):
+    from app.core.bursts import find_bursts
+    from app.core.duplicates import find_duplicates
+
+    root, frames = _burst_with_copies(tmp_path)
     with _catalog(tmp_path, root) as cat:
         bursts = find_bursts(cat)
         groups = drive(find_duplicates(cat))
@@ -79,14 +86,7 @@ def test_a_best_frame_the_user_marked_on_a_copy_stays_a_frame_of_its_burst(tmp_p
     from app.core.bursts import find_bursts
     from app.core.culling import decide
 
-    root = tmp_path / "lib"
-    frames = sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))
-    (root / "burst").mkdir(parents=True)
-    for i, src in enumerate(frames):
-        _save(Image.open(src), root / "burst" / src.name, 1.7e9 + 0.4 * i, ("Canon", "EOS R6"))
-    shutil.copy2(root / "burst" / "f03.jpg", root / "burst" / "f03 (1).jpg")                 # an exact copy
-    Image.open(root / "burst" / "f02.jpg").save(root / "burst" / "f02-export.jpg", quality=80,
-                                                  exif=Image.open(root / "burst" / "f02.jpg").getexif())
+    root, frames = _burst_with_copies(tmp_path)
     with _catalog(tmp_path, root) as cat:
         ids = {os.path.basename(p): pid for pid, p in ((r[0], r[1]) for r in cat.photos.timeline())}
         decide(cat, ids["f02-export.jpg"], "best", 1)

@@ -5,32 +5,15 @@ import os
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from app.core.catalog import Catalog
-from app.core.features.compute import FeaturePipeline
-from app.core.indexer import index_library
-from app.core.jobs import drive
-from app.ui.main_window import MainWindow
-from benchmarks.sets_quality import expose, save
 from tests.helpers import sample
-
-T = 1_660_000_000.0
+from tests.ui.set_library import open_indexed, write_bracket
 
 
 def test_the_grid_badge_names_a_bracket(qtbot, isolated_settings, tmp_path):
     root = tmp_path / "lib"
-    view = Image.open(sample("photos/tuxpaint-data_cliff.jpg")).convert("RGB")
-    for i, (seconds, ev) in enumerate(((1 / 8, 0), (1.0, 3), (8.0, 6))):
-        save(expose(view, ev - 3), root / "bracket" / f"IMG_{i + 1:04d}.jpg", T + 1.5 * i, (seconds, 11.0, 100))
+    write_bracket(root)
     Image.open(sample("photos/scikit-image_gravel.jpg")).save(root / "single.jpg")
-    db = tmp_path / "catalog.db"
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=1))
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.open_library(None, str(db), index=False)
-    window.show()
-    qtbot.waitUntil(lambda: len(window.cull.bursts) == 1, timeout=60_000)
+    window = open_indexed(qtbot, tmp_path, root)
     lib = window.library
     window.tabs.setCurrentWidget(lib)
     model = lib.model_

@@ -1,16 +1,11 @@
 """Changes to the open catalog made elsewhere (the CLI in another process, a second window, a
-worker thread's connection), seen within a second: SQLite's ``data_version`` moves when another
-connection commits; a cheap stamp of the decisions, photo states and trash journal then tells
-what changed."""
+worker thread's connection), seen within a second (app/core/catalog/changes.py tells whether
+and what changed)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-
-def catalog_stamp(conn) -> tuple:
-    return (conn.execute("SELECT COUNT(*), MAX(id), SUM(undone) FROM decisions").fetchone(),
-            conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall()
-            + conn.execute("SELECT COUNT(*), COUNT(restored_at) FROM trash_journal").fetchall())
+from app.core.catalog.changes import catalog_stamp, data_version
 
 
 class CatalogWatch(QObject):
@@ -43,7 +38,7 @@ class CatalogWatch(QObject):
         if self.catalog is None:
             return
         try:
-            version = self.catalog.conn.execute("PRAGMA data_version").fetchone()[0]
+            version = data_version(self.catalog.conn)
             if version == self._version:
                 return
             stamp = catalog_stamp(self.catalog.conn)

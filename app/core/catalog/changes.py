@@ -1,0 +1,18 @@
+"""Whether another connection changed the catalog, and what: SQLite's ``data_version`` moves
+when another connection commits; a cheap stamp of the decisions, the photos' states and the
+trash journal then tells which of them changed (the window's catalog watch reads both)."""
+from __future__ import annotations
+
+import sqlite3
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def catalog_stamp(conn: sqlite3.Connection) -> tuple:
+    """(the decisions' count, last id and undone total; the photos per status plus the trash
+    journal's entries and restores): equal stamps, nothing a view shows has changed."""
+    return (conn.execute("SELECT COUNT(*), MAX(id), SUM(undone) FROM decisions").fetchone(),
+            conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall()
+            + conn.execute("SELECT COUNT(*), COUNT(restored_at) FROM trash_journal").fetchall())

@@ -22,7 +22,7 @@ from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
 from .burst_detail import detail_evidence
-from .eye_state import CLOSED, NO_FACE, OPEN, eyes_open_reason, faces_eyes, frame_state, surely_open_frame
+from .eye_state import CLOSED, NO_FACE, OPEN, UNKNOWN, eyes_open_reason, faces_eyes, frame_state, surely_open_frame
 from .models import ModelUnavailable, registry
 
 # (feature, direction, typical spread, reason shown to the user). Sharpness, noise, motion and
@@ -162,7 +162,8 @@ CLEAR, SLIGHT = 1.0, 0.35          # margins (in typical spreads) for "sharper" 
 
 
 def _eye_word(code: float | None) -> str:
-    return {1.0: OPEN, 0.0: CLOSED}.get(code, NO_FACE if code is None else "unknown")
+    """The eye state behind an ``eyes_frame`` code (EYE_CODES read backwards)."""
+    return {v: k for k, v in EYE_CODES.items()}.get(code, NO_FACE if code is None else UNKNOWN)
 
 
 EXPOSURE_REASONS = {"better exposed", "fewer blown highlights"}

@@ -33,16 +33,21 @@ def split_copies(catalog, members, pictures, rows: dict | None = None,
     if not pairs:
         return list(members), {}
     store = catalog.pair_checks
-    if getattr(pictures, "verdicts", None) is None:
+    if pictures.verdicts is None:
         pictures.verdicts = store.verdicts()              # read once per run
     known = pictures.verdicts
+
+    def verdict_of(a, b):
+        ha, hb = rows[a.id]["hash"], rows[b.id]["hash"]
+        return known.get(pair_key(ha, hb)) if ha and hb else None
+
+    pictures.load({i for a, b in pairs if verdict_of(a, b) is None for i in (a.id, b.id)})    # one read
     found = UnionFind()
     fresh = []
     for a, b in pairs:
         ha, hb = rows[a.id]["hash"], rows[b.id]["hash"]
-        verdict = known.get(pair_key(ha, hb)) if ha and hb else None
+        verdict = verdict_of(a, b)
         if verdict is None:
-            pictures.load([a.id, b.id])
             pa, pb = pictures.items.get(ha), pictures.items.get(hb)
             if pa is None or pb is None:
                 continue

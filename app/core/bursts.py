@@ -141,6 +141,11 @@ def _alike_strictly(a: Frame, b: Frame, vectors, layouts, settings: BurstSetting
         (cos >= settings.quick_similarity and layout >= settings.same_layout)
 
 
+def _other_person(a: Frame, b: Frame) -> bool:
+    """Both frames show a face and they are not the same person (SFace)."""
+    return a.face is not None and b.face is not None and float(a.face @ b.face) < SFACE_SAME_PERSON
+
+
 def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettings, same_view=None) -> bool:
     prev = burst[-1]
     if f.burst_tag and f.burst_tag == prev.burst_tag:
@@ -152,7 +157,7 @@ def _joins(f: Frame, burst: list[Frame], vectors, layouts, settings: BurstSettin
     # File times: the folder, both kinds of likeness, the whole burst and the person must agree.
     if os.path.dirname(f.path) != os.path.dirname(prev.path):
         return False
-    if f.face is not None and prev.face is not None and float(f.face @ prev.face) < SFACE_SAME_PERSON:
+    if _other_person(f, prev):
         return False
     if not _looks_alike(f, burst[0], vectors, layouts, True, settings):     # the first frame: same scene, loosely
         return False
@@ -228,8 +233,7 @@ def _spoiled_beside(burst: list[Frame], lone: Frame, vectors, layouts, settings:
             max(abs(lone.ts - burst[0].ts), abs(lone.ts - burst[-1].ts)) > settings.max_gap_s or \
             any(os.path.dirname(f.path) != os.path.dirname(lone.path) for f in burst):
         return False
-    if any(f.face is not None and lone.face is not None and float(f.face @ lone.face) < SFACE_SAME_PERSON
-           for f in burst):
+    if any(_other_person(f, lone) for f in burst):
         return False
     return all(_loosely_both(lone, f, vectors, layouts, settings) for f in burst)
 
@@ -239,8 +243,7 @@ def _spoiled_between(before: Frame, lone: Frame, after: Frame, vectors, layouts,
     if any(f.time_source == "exif" for f in frames) or after.ts - before.ts > settings.max_gap_s or \
             len({os.path.dirname(f.path) for f in frames}) != 1:
         return False
-    if any(f.face is not None and g.face is not None and float(f.face @ g.face) < SFACE_SAME_PERSON
-           for f, g in ((before, lone), (lone, after), (before, after))):
+    if any(_other_person(f, g) for f, g in ((before, lone), (lone, after), (before, after))):
         return False
     if not _alike_strictly(before, after, vectors, layouts, settings):
         return False

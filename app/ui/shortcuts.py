@@ -14,6 +14,23 @@ def label_after(labels, key: str) -> str | None:
     same = bool(labels) and all((label or "").strip().lower() == colour.lower() for label in labels)
     return None if same else colour
 
+DECISION_LETTERS = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0), "b": ("best", 1)}
+
+
+def decision_key(text: str, labels, best: bool = True) -> tuple[str, int | None, str | None] | None:
+    """The decision a key makes, as (kind, value, text) for ``decide``, or None when the key
+    makes none: P/Space pick, X reject, U unflag, B best (where ``best``), 0-5 rate, 6-9 a
+    colour label (:func:`label_after` of ``labels()``, the labels of the photos it acts on).
+    Every view that decides from the keyboard asks this."""
+    if text in DECISION_LETTERS and (best or text != "b"):
+        return (*DECISION_LETTERS[text], None)
+    if text in COLOUR_KEYS:
+        return ("label", None, label_after(labels(), text))
+    if len(text) == 1 and text in "012345":
+        return ("rating", int(text), None)
+    return None
+
+
 # (keys as shown, what they do)
 CULL_KEYS: list[tuple[str, str]] = [
     ("Left / Right", "previous / next frame"),

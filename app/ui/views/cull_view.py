@@ -24,7 +24,7 @@ from app.core.triage import ranked_bursts
 
 from ..previews import load_preview
 from ..library_model import RowRole
-from ..shortcuts import COLOUR_KEYS, label_after, undo_request
+from ..shortcuts import decision_key, undo_request
 from ..thumbs import dimmed
 from .image_view import ImageView
 from .marks_delegate import MarksDelegate
@@ -356,21 +356,18 @@ class CullView(QWidget):
         actions = {Qt.Key_Left: lambda: self.move_frame(-1), Qt.Key_Right: lambda: self.move_frame(1),
                    Qt.Key_Up: lambda: self.move_burst(-1), Qt.Key_Down: lambda: self.move_burst(1),
                    Qt.Key_Space: lambda: self.record("pick", 1)}
-        letters = {"p": lambda: self.record("pick", 1), "x": lambda: self.record("pick", -1),
-                   "b": lambda: self.record("best", 1), "u": lambda: self.record("pick", 0), "z": self.toggle_zoom,
+        letters = {"z": self.toggle_zoom,
                    "c": self.toggle_compare, "+": lambda: self.change_compare_count(1),
                    "=": lambda: self.change_compare_count(1), "-": lambda: self.change_compare_count(-1)}
+        pid = self.current_photo()
+        decision = decision_key(text, lambda: [self._state(pid).label] if pid is not None else [])
         if event.modifiers() & Qt.ShiftModifier and text in ("p", "x"):
             self.record_set(1 if text == "p" else -1)
         elif key in actions:
             actions[key]()
         elif text in letters:
             letters[text]()
-        elif text in COLOUR_KEYS:                 # the same key again takes the label off
-            pid = self.current_photo()
-            if pid is not None:
-                self.record("label", None, label_after([self._state(pid).label], text))
-        elif text.isdigit() and 0 <= int(text) <= 5:
-            self.record("rating", int(text))
+        elif decision is not None:
+            self.record(*decision)
         else:
             super().keyPressEvent(event)

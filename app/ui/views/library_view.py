@@ -18,7 +18,7 @@ from app.core.culling import decide, undo
 from app.core.library_grid import FILTERS, NO_LABEL, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
-from ..shortcuts import COLOUR_KEYS, GRID_KEYS, label_after, tooltip, undo_request
+from ..shortcuts import GRID_KEYS, decision_key, tooltip, undo_request
 from .loupe_view import LoupeView
 from .survey_view import MAX_SURVEY, MIN_SURVEY, SurveyView
 from .folder_panel import FolderPanel
@@ -103,18 +103,14 @@ class LibraryGrid(QListView):
             self.model().refresh_states()
             self.decided.emit()
             return
-        letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0), "b": ("best", 1)}
+        decision = decision_key(text, lambda: [r.state.label for r in self.selected_rows()])
         if text == "n":
             self.open_survey.emit()
         elif event.key() in (Qt.Key_Return, Qt.Key_Enter) or text == "f":
             if self.currentIndex().isValid():
                 self.open_loupe.emit(self.currentIndex().row())
-        elif text in letters:
-            self.apply(*letters[text])
-        elif text in COLOUR_KEYS:
-            self.apply("label", None, label_after([r.state.label for r in self.selected_rows()], text))
-        elif text.isdigit() and 0 <= int(text) <= 5:
-            self.apply("rating", int(text))
+        elif decision is not None:
+            self.apply(*decision)
         else:
             super().keyPressEvent(event)
 

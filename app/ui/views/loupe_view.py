@@ -21,7 +21,7 @@ from app.core.library_grid import decision_marks
 from app.core.photo_facts import photo_facts
 
 from ..preview_cache import PreviewCache
-from ..shortcuts import COLOUR_KEYS, label_after, undo_request
+from ..shortcuts import decision_key, undo_request
 from .image_view import ImageView
 from .info_panel import InfoPanel
 from .marks_delegate import MarksDelegate
@@ -258,11 +258,6 @@ class LoupeView(QWidget):
         else:
             self._update_title()
 
-    def colour_label(self, key: str) -> None:
-        r = self.current_row()
-        if r is not None:
-            self.record("label", None, label_after([r.state.label], key))
-
     def zoom_in(self, zoom: float | None) -> None:
         """Z (to 100 %) or + (the next step); from fit it opens on the main face or the
         sharpest detail, as the cull view's loupe does."""
@@ -327,20 +322,18 @@ class LoupeView(QWidget):
                 Qt.Key_Home: lambda: self.show_row(0), Qt.Key_End: lambda: self.show_row(self.model_.rowCount() - 1),
                 Qt.Key_Space: lambda: self.record("pick", 1), Qt.Key_Escape: self.close_loupe,
                 Qt.Key_Return: self.close_loupe, Qt.Key_Enter: self.close_loupe}
-        letters = {"p": lambda: self.record("pick", 1), "x": lambda: self.record("pick", -1),
-                   "u": lambda: self.record("pick", 0), "b": lambda: self.record("best", 1),
-                   "z": lambda: self.view.set_zoom(None) if self.view.zoom is not None else self.zoom_in(1.0),
+        letters = {"z": lambda: self.view.set_zoom(None) if self.view.zoom is not None else self.zoom_in(1.0),
                    "+": lambda: self.zoom_in(None), "=": lambda: self.zoom_in(None),
                    "-": lambda: self.view.step_zoom(-1), "j": lambda: self.view.set_clipping(not self.view.clipping),
                    "i": self.info_button.toggle, "e": self.zoom_to_eyes,
                    "f": self.toggle_full_screen, "g": self.close_loupe}
+        row = self.current_row()
+        decision = decision_key(text, lambda: [row.state.label] if row is not None else [])
         if key in keys:
             keys[key]()
         elif text in letters:
             letters[text]()
-        elif text in COLOUR_KEYS:
-            self.colour_label(text)
-        elif text.isdigit() and 0 <= int(text) <= 5:
-            self.record("rating", int(text))
+        elif decision is not None:
+            self.record(*decision)
         else:
             super().keyPressEvent(event)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 from app.core.culling import decide, undo
 from app.core.library_grid import decision_marks
 
-from ..shortcuts import COLOUR_KEYS, label_after, undo_request
+from ..shortcuts import decision_key, undo_request
 
 CaptionRole = Qt.UserRole + 10
 
@@ -85,20 +85,14 @@ class PhotoGrid(QListWidget):
         if self.catalog is None:
             return super().keyPressEvent(event)
         redo = undo_request(event)
-        letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0)}
+        pids = [pid for pid in (self._photo_id(item) for item in self.selectedItems()) if pid is not None]
+        # one label for the whole selection, as in the grid; no best here (these lists are not bursts)
+        decision = decision_key(text, lambda: [self.catalog.decisions.state(pid).label for pid in pids], best=False)
         if redo is not None:
             undo(self.catalog, redo)
-        elif text in letters or text in COLOUR_KEYS or (text.isdigit() and 0 <= int(text) <= 5):
-            pids = [pid for pid in (self._photo_id(item) for item in self.selectedItems()) if pid is not None]
-            label = label_after([self.catalog.decisions.state(pid).label for pid in pids], text) \
-                if text in COLOUR_KEYS else None               # one label for the whole selection, as in the grid
+        elif decision is not None:
             for pid in pids:
-                if text in letters:
-                    decide(self.catalog, pid, *letters[text])
-                elif text in COLOUR_KEYS:
-                    decide(self.catalog, pid, "label", None, label)
-                else:
-                    decide(self.catalog, pid, "rating", int(text))
+                decide(self.catalog, pid, *decision)
         else:
             return super().keyPressEvent(event)
         self.refresh_marks()

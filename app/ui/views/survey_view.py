@@ -13,7 +13,7 @@ from app.core.culling import decide, undo
 from app.core.library_grid import decision_marks
 
 from ..preview_cache import PreviewCache
-from ..shortcuts import COLOUR_KEYS, label_after, undo_request
+from ..shortcuts import decision_key, undo_request
 from .image_view import ImageView
 
 MIN_SURVEY, MAX_SURVEY = 2, 12
@@ -150,18 +150,12 @@ class SurveyView(QWidget):
             self._marks()
             self.decided.emit()
             return
-        letters = {"p": ("pick", 1), " ": ("pick", 1), "x": ("pick", -1), "u": ("pick", 0), "b": ("best", 1)}
+        decision = decision_key(text, lambda: [self.rows[self.active].state.label] if self.rows else [])
         if key in (Qt.Key_Escape, Qt.Key_Return, Qt.Key_Enter) or text in ("g", "n"):
             self.closed.emit()
         elif key in (Qt.Key_Left, Qt.Key_Right):
             self._activate((self.active + (1 if key == Qt.Key_Right else -1)) % max(1, len(self.rows)))
-        elif text in letters:
-            self.record(*letters[text])
-        elif text in COLOUR_KEYS:
-            row = self.rows[self.active] if self.rows else None
-            if row is not None:
-                self.record("label", None, label_after([row.state.label], text))
-        elif text.isdigit() and 0 <= int(text) <= 5:
-            self.record("rating", int(text))
+        elif decision is not None:
+            self.record(*decision)
         else:
             super().keyPressEvent(event)

@@ -10,6 +10,7 @@ loupe_100.png (100 %), loupe_clipping.png (clipped highlights and shadows shown,
 survey of a burst's frames (survey.png)."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -109,8 +110,10 @@ def main() -> int:
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp())
+    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[var] = str(tmp / "home" / var.lower())             # never the user's settings or libraries
+    app = QApplication.instance() or QApplication([])
     folder = Path(sys.argv[2]) if len(sys.argv) > 2 else sample_library(tmp / "library")
 
     def wait(cond, seconds=300):

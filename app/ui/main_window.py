@@ -274,7 +274,8 @@ class MainWindow(QMainWindow):
         for grid in self.photo_grids:
             if grid is not source:
                 grid.refresh_marks()
-        self.training.refresh()
+        if self.tabs.currentWidget() is self.training:      # (showing the tab refreshes it: _tab_changed)
+            self.training.refresh()
         if source is not None:
             self._xmp_feedback()
 

@@ -231,18 +231,20 @@ def pipeline_report(photos: int, sizes: tuple[int, ...] = (2, 12), grains: tuple
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        folders = []
         for mp in sizes:
             for grain in grains if mp == 12 else ("mono",):
                 key = f"pipeline_{mp}mp" + ("" if grain == "mono" else f"_{grain}")
                 report[key] = pipeline_ratio(tmp, photos, mp, grain)
+                folders.append((tmp / f"lib{mp}{'' if grain == 'mono' else '-' + grain}", tmp / f"p{mp}.db"))
                 print(json.dumps({key: report[key]}), flush=True)
-        files = sorted((tmp / f"lib{sizes[0]}").glob("*.jpg"))
+        files = sorted(folders[0][0].glob("*.jpg"))
         if 12 in sizes:
             report["burst_pass_12mp"] = burst_pass(tmp)
             print(json.dumps({"burst_pass_12mp": report["burst_pass_12mp"]}), flush=True)
-        report["index_peak_rss_mb"] = round(index_peak_rss_mb(tmp / f"lib{sizes[-1]}", tmp / "b.db"), 0)
+        report["index_peak_rss_mb"] = round(index_peak_rss_mb(folders[-1][0], tmp / "b.db"), 0)
         print(json.dumps({"index_peak_rss_mb": report["index_peak_rss_mb"]}), flush=True)
-        report["cli_search_s"] = round(cli_latency(tmp / f"p{sizes[0]}.db", files[3]), 2)
+        report["cli_search_s"] = round(cli_latency(folders[0][1], files[3]), 2)
         print(json.dumps({"cli_search_s": report["cli_search_s"]}), flush=True)
     return report
 

@@ -2,17 +2,25 @@
 metadata, thumbnail. Pure function of the file; the catalog is not touched here."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .decode import WORK_SIZE, DecodeError, decode
+from .decode import WORK_SIZE, DecodeError, Scratch, decode
 from .fileio import ReadError, Vanished, read_original, sample_hash, sample_hash_of
 from .scanner import FileEntry
 from .text import reason
 from .thumbnails import gray_thumbnail, thumb_path, thumbnail_size, write_thumbnail
 
 INDEXED, TOUCHED, MOVED, SKIPPED, VANISHED = "indexed", "touched", "moved", "skipped", "vanished"
+_thread = threading.local()         # each worker thread's decode buffer: nothing here outlives the call
+
+
+def _scratch() -> Scratch:
+    if not hasattr(_thread, "scratch"):
+        _thread.scratch = Scratch()
+    return _thread.scratch
 
 
 @dataclass
@@ -62,7 +70,7 @@ def analyze_file(entry: FileEntry, thumbs_dir: Path, expected_hash: str | None =
     if digest in movable_hashes:
         return FileResult(entry, MOVED, digest, sample_hash=sample)
     try:
-        decoded = decode(data, entry.path, work_size=work_size, native=features is not None)
+        decoded = decode(data, entry.path, work_size=work_size, native=features is not None, scratch=_scratch())
     except DecodeError as exc:
         return FileResult(entry, SKIPPED, digest, reason=str(exc))
     dest = thumb_path(thumbs_dir, digest)

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import paths
 from .text import plural
+from .worker_budget import worker_budget
 from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
 from .catalog import MISSING, Catalog, PhotoIdentity
 from .catalog import SKIPPED as UNREADABLE
@@ -156,7 +157,7 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
         yield from _verify(catalog, plan, summary, workers, cancel)
         if features is not None and plan.todo and not ray:
             features.prepare()                  # models load only when there is work for them
-        with _torch_threads(features if plan.todo and not ray else None, workers):
+        with worker_budget(features is not None and bool(plan.todo) and not ray, workers):
             yield from _process(catalog, plan, summary, cancel, job, workers, batch_size, features, ray)
         if not cancel.cancelled:
             _mark_missing(catalog, plan, summary)
@@ -205,27 +206,6 @@ class _Plan:
     on_disk: set[str]
     vanished: dict[str, PhotoIdentity]            # rows under root whose path is gone
     movable: dict[str, list[PhotoIdentity]]       # content hash -> rows whose file is gone
-
-
-class _torch_threads:
-    """While several index workers run models, each gets its share of the cores."""
-
-    def __init__(self, features, workers) -> None:
-        self.active = features is not None
-        self.workers = workers or min(4, os.cpu_count() or 1)
-
-    def __enter__(self):
-        if self.active:
-            import torch
-
-            self.before = torch.get_num_threads()
-            torch.set_num_threads(max(1, (os.cpu_count() or 1) // self.workers))
-
-    def __exit__(self, *exc):
-        if self.active:
-            import torch
-
-            torch.set_num_threads(self.before)
 
 
 def _plan(catalog: Catalog, root: str, entries: list[FileEntry], summary: IndexSummary, features=None,

@@ -50,13 +50,15 @@ def orient(image: Image.Image, orientation: int) -> Image.Image:
 
 
 class UprightView:
-    """``image`` (as stored) seen with EXIF ``orientation`` applied."""
+    """``image`` (as stored) seen with EXIF ``orientation`` applied. ``image`` is a PIL image
+    or an (H, W, 3) uint8 RGB array (a decoder's own buffer, never copied whole: a crop is
+    cut from it and made a PIL image on its own)."""
 
-    def __init__(self, image: Image.Image, orientation: int = 1) -> None:
+    def __init__(self, image: Image.Image | np.ndarray, orientation: int = 1) -> None:
         self.image = image
         self.ops = TRANSPOSES.get(orientation, ())
         self.orientation = orientation if self.ops else 1
-        w, h = image.size
+        w, h = self.stored_size
         self.size = (h, w) if any(op in _SWAPS for op in self.ops) else (w, h)
 
     @property
@@ -68,8 +70,22 @@ class UprightView:
         return self.size[1]
 
     @property
+    def stored_size(self) -> tuple[int, int]:
+        """(width, height) of the pixels as stored, before turning."""
+        return (self.image.shape[1], self.image.shape[0]) if isinstance(self.image, np.ndarray) else self.image.size
+
+    @property
     def mode(self) -> str:
-        return self.image.mode
+        return "RGB" if isinstance(self.image, np.ndarray) else self.image.mode
+
+    def _stored_crop(self, box: tuple[int, int, int, int]) -> Image.Image:
+        if isinstance(self.image, np.ndarray):
+            x0, y0, x1, y1 = box
+            return Image.fromarray(np.ascontiguousarray(self.image[max(0, y0):y1, max(0, x0):x1]))
+        return self.image.crop(box)
+
+    def _stored(self) -> Image.Image:
+        return Image.fromarray(self.image) if isinstance(self.image, np.ndarray) else self.image
 
     def _source_box(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """The stored pixels' box that becomes ``box`` (upright) once turned."""
@@ -83,16 +99,22 @@ class UprightView:
     def crop(self, box: tuple[int, int, int, int]) -> Image.Image:
         """The upright crop ``box`` = (left, upper, right, lower), as ``Image.crop`` of the
         upright image would give it."""
-        return orient(self.image.crop(self._source_box(box)), self.orientation)
+        return orient(self._stored_crop(self._source_box(box)), self.orientation)
 
     def upright(self) -> Image.Image:
         """The whole picture turned upright (a full-resolution copy when it has to turn)."""
-        return orient(self.image, self.orientation)
+        return orient(self._stored(), self.orientation)
 
     def gray(self) -> np.ndarray:
         """Upright luminance (Pillow's "L"), float32 0-255: converted first, then turned, so
         the full-resolution turn moves one channel instead of three."""
-        return np.asarray(orient(self.image.convert("L"), self.orientation), np.float32)
+        if isinstance(self.image, np.ndarray):           # OpenCV's weights are Pillow's, to +-1 in a few pixels
+            import cv2
+
+            gray = Image.fromarray(cv2.cvtColor(self.image, cv2.COLOR_RGB2GRAY))
+        else:
+            gray = self.image.convert("L")
+        return np.asarray(orient(gray, self.orientation), np.float32)
 
 
 def as_view(image) -> UprightView:

@@ -40,7 +40,7 @@ def _inverse(orientation: int):
 def test_index_path_equals_training_path(orientation):
     data = _frame(orientation)
     decoded = decode(data, "x.jpg", native=True)
-    assert decoded.native_view.image.size == Image.open(io.BytesIO(data)).size      # kept as stored
+    assert decoded.native_view.stored_size == Image.open(io.BytesIO(data)).size      # kept as stored
     extractor = PhotoFeatureExtractor()
     fast = extractor.extract_one(decoded.native_view, decoded.image)
     full = decoded.native                                             # turned upright: a copy
@@ -65,9 +65,9 @@ def test_the_view_crops_like_the_turned_image():
 
 def test_extraction_makes_no_full_resolution_copy(monkeypatch):
     decoded = decode(_frame(6), "x.jpg", native=True)
-    big = decoded.native_view.image.width * decoded.native_view.image.height
+    big = decoded.native_view.stored_size[0] * decoded.native_view.stored_size[1]
     copies = []
-    real_copy, real_transpose = Image.Image.copy, Image.Image.transpose
+    real_copy, real_transpose, real_fromarray = Image.Image.copy, Image.Image.transpose, Image.fromarray
 
     def copy(self):
         copies.append(("copy", self.size))
@@ -77,7 +77,12 @@ def test_extraction_makes_no_full_resolution_copy(monkeypatch):
         copies.append(("transpose", self.size))
         return real_transpose(self, method)
 
+    def fromarray(arr, *args, **kw):                    # the decoder's array made a picture
+        copies.append(("fromarray", (arr.shape[1], arr.shape[0])))
+        return real_fromarray(arr, *args, **kw)
+
     monkeypatch.setattr(Image.Image, "copy", copy)
+    monkeypatch.setattr(Image, "fromarray", fromarray)
     monkeypatch.setattr(Image.Image, "transpose", transpose)
     PhotoFeatureExtractor().extract_one(decoded.native_view, decoded.image)
     assert not [c for c in copies if c[1][0] * c[1][1] >= big // 4], copies

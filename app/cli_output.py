@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from app.core.text import mib, plural
+from app.core.text import plural, size_text
 
 
 def _index(r: dict) -> list[str]:
@@ -148,7 +148,7 @@ def _xmp(r: dict) -> list[str]:
 
 def _export(r: dict) -> list[str]:
     verb = ("would move" if r["move"] else "would copy") if r["dry_run"] else ("moved" if r["move"] else "copied")
-    lines = [f"{verb} {plural(r['exported'], 'photo')} ({mib(r['bytes'])}) to {r['dest']}"
+    lines = [f"{verb} {plural(r['exported'], 'photo')} ({size_text(r['bytes'])}) to {r['dest']}"
              + (f"; {r['already_there']} already there" if r["already_there"] else "")
              + (f"; {r['failed_count']} failed" if r.get("failed_count") else "")]
     return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _gone(r) + _failures(r)
@@ -160,7 +160,7 @@ def _trash(r: dict) -> list[str]:
     else:
         sidecars = len(r["files"]) - r["photos"]
         head = (("would send" if r["dry_run"] else "sent") + f" {plural(r['photos'], 'rejected photo')}"
-                + (f" and {plural(sidecars, 'sidecar')}" if sidecars else "") + f" ({mib(r['bytes'])}) to the trash")
+                + (f" and {plural(sidecars, 'sidecar')}" if sidecars else "") + f" ({size_text(r['bytes'])}) to the trash")
         if not r["dry_run"] and r["files"]:
             head += "; `phototriage trash --undo` puts them back"
     return [head] + [f"  {p}" for p in r["files"]] + _gone(r) + _failures(r)

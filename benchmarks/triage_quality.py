@@ -78,6 +78,14 @@ def heldout_source_photos(testdata: Path) -> list[Path]:
     return bursts + sorted(held)
 
 
+def tune_source_photos(testdata: Path) -> list[Path]:
+    """The ranker's own training sources (``--split tune``): where a judgement may be tuned."""
+    data = yaml.safe_load(CONFIG.read_text())["data"]
+    trained_from = source_photos(testdata, tuple(data["folders"]))
+    kept, _ = holdout_sources(trained_from, float(data.get("holdout_fraction", 0.0)))
+    return sorted(kept)
+
+
 def render_library(root: Path, sources: list[Path], ladder_sources: int, families: tuple | None = None) -> dict:
     """Writes the frames; returns {source: {("clean",0) | (family, strength): path}}; sources with
     a face also get (``EYES``, strength) frames."""
@@ -141,12 +149,15 @@ def evaluate(cat: Catalog, ranker: BurstRanker, frames: dict, seed: int = 0) -> 
         return ranker.rank(cat, members).best
 
     rng = random.Random(seed)
+    rendered = {k[0] for f in frames.values() for k in f}
     families = {"heldout": list(HELDOUT_FAMILIES), "train": list(TRAIN_FAMILIES),
                 "issue30": ["recompress", "stops_under", "stops_over", "tone_lift"]}
+    families = {g: [f for f in fams if f in rendered] for g, fams in families.items()}
+    families = {g: fams for g, fams in families.items() if len(fams) >= 4}
     per_family: dict = {}
     bursts: dict = {}
     for level, s in LEVELS.items():
-        for fam in (*TRAIN_FAMILIES, *HELDOUT_FAMILIES, *SMOOTH_FAMILIES):
+        for fam in (f for f in (*TRAIN_FAMILIES, *HELDOUT_FAMILIES, *SMOOTH_FAMILIES) if f in rendered):
             won = alone = rule = 0
             for f in frames.values():
                 c, d = ids[str(f["clean_smooth" if fam in SMOOTH_FAMILIES else "clean", 0.0])], ids[str(f[fam, s])]
@@ -182,8 +193,9 @@ def evaluate(cat: Catalog, ranker: BurstRanker, frames: dict, seed: int = 0) -> 
                 alone_bad += score[b] > score[a]
         mono[fam] = {"pairs": total, "violations": _rate(bad, total), "ranker_alone_violations": _rate(alone_bad, total)}
     all_pairs = sum(m["pairs"] for m in mono.values())
-    targets = {"heldout_top1_mild>=0.95": (bursts["heldout"]["mild"]["ranker_top1"] or 0) >= 0.95,
-               "heldout_top1_strong>=0.98": (bursts["heldout"]["strong"]["ranker_top1"] or 0) >= 0.98,
+    held = bursts.get("heldout", {})
+    targets = {"heldout_top1_mild>=0.95": (held.get("mild", {}).get("ranker_top1") or 0) >= 0.95,
+               "heldout_top1_strong>=0.98": (held.get("strong", {}).get("ranker_top1") or 0) >= 0.98,
                "no_family_below_0.9": [f"{fam} {lv}: {v[lv]['ranker']}" for fam, v in per_family.items()
                                        for lv in LEVELS if lv in v and (v[lv]["ranker"] or 0) < 0.9]}
 
@@ -245,21 +257,48 @@ def run_closed_eyes(sources: int | None = None, checkpoint: str | None = None) -
     return report
 
 
-def run(sources: int | None = None, checkpoint: str | None = None, ladder_sources: int = 24) -> dict:
+def run(sources: int | None = None, checkpoint: str | None = None, ladder_sources: int = 24,
+        split: str = "report", variants: tuple[str, ...] = ()) -> dict:
+    """``split``: "report" (held-out sources, every family) or "tune" (the ranker's training
+    sources and training families only: where judgements are tuned). ``variants``: switches of
+    app/core/ranking.py evaluated in the same run on the same library (``exposure_alone``)."""
     testdata = testdata_root()
-    photos = heldout_source_photos(testdata)
+    photos = heldout_source_photos(testdata) if split == "report" else tune_source_photos(testdata)
     if sources is not None and sources < len(photos):       # evenly spread: bursts and photos alike
         photos = [photos[round(i * (len(photos) - 1) / max(1, sources - 1))] for i in range(sources)]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "library"
-        frames = render_library(root, photos, ladder_sources)
+        frames = render_library(root, photos, ladder_sources if split == "report" else 0,
+                                None if split == "report" else tuple(TRAIN_FAMILIES))
         with Catalog(Path(tmp) / "catalog.db") as cat:
             summary = drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
-            report = evaluate(cat, BurstRanker(checkpoint), frames)
+            ranker = BurstRanker(checkpoint)
+            report = evaluate(cat, ranker, frames)
+            report["split"] = split
+            for name in variants:
+                report.setdefault("variants", {})[name] = _variant(name, lambda: evaluate(cat, ranker, frames))
     report["sources"] = {"count": len(photos), "bursts_first_frames": sum("bursts" in str(p) for p in photos),
                          "heldout_photos": [p.name for p in photos if "bursts" not in str(p)]}
     report["photos_indexed"] = summary.to_json().get("indexed")
     return report
+
+
+VARIANTS = {"exposure_alone": "EXPOSURE_ALONE"}     # --variants name -> the switch in app/core/ranking.py
+
+
+def _variant(name: str, evaluate_now) -> dict:
+    """``evaluate_now()`` with the ranking switch ``name`` flipped, then flipped back."""
+    from app.core import ranking
+
+    attr = VARIANTS[name]
+    before = getattr(ranking, attr)
+    setattr(ranking, attr, not before)
+    try:
+        out = evaluate_now()
+    finally:
+        setattr(ranking, attr, before)
+    return {"switch": f"{attr}={not before}", "targets": out["targets"], "bursts": out["bursts"],
+            "per_family": {f: {lv: v[lv]["ranker"] for lv in LEVELS if lv in v} for f, v in out["per_family"].items()}}
 
 
 def main(argv=None) -> int:
@@ -269,6 +308,9 @@ def main(argv=None) -> int:
     ap.add_argument("--checkpoint", default=None, help="ranker checkpoint (default: the shipped one)")
     ap.add_argument("--grouping", action="store_true", help="also burst grouping F1 on the generated library")
     ap.add_argument("--closed-eyes", action="store_true", help="only the closed-eyes family (sources with a face)")
+    ap.add_argument("--split", choices=("report", "tune"), default="report",
+                    help="report: held-out sources and every family; tune: training sources and families only")
+    ap.add_argument("--variants", default="", help=f"also evaluate with these switches flipped: {','.join(VARIANTS)}")
     args = ap.parse_args(argv)
     real_stdout, sys.stdout = sys.stdout, sys.stderr      # library chatter must not break the JSON
     try:
@@ -276,7 +318,8 @@ def main(argv=None) -> int:
             report = run_closed_eyes(args.sources, args.checkpoint)
             print(json.dumps(report, indent=2), file=real_stdout)
             return 0
-        report = run(args.sources, args.checkpoint, args.ladder_sources)
+        report = run(args.sources, args.checkpoint, args.ladder_sources, args.split,
+                     tuple(v for v in args.variants.split(",") if v))
         if args.grouping:
             from benchmarks.triage_library import grouping_report
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from . import paths
+from .text import size_text
 
 QUALITY = [("sharpness", "Sharpness", "{:.3g}"), ("sharpness_subject", "Subject sharpness", "{:.3g}"),
            ("noise", "Noise", "{:.3g}"), ("brightness_mean", "Brightness", "{:.2f}"),
@@ -19,16 +20,6 @@ def shutter(seconds: float | None) -> str | None:
     if seconds >= 0.5:
         return f"{seconds:.1f}".rstrip("0").rstrip(".") + " s"
     return f"1/{round(1 / seconds)} s"
-
-
-def size_text(n: int | None) -> str | None:
-    if not n:
-        return None
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return None
 
 
 def photo_facts(photo: dict, quality: dict | None = None, reasons: list[str] | None = None) -> list[tuple[str, str]]:
@@ -49,7 +40,7 @@ def photo_facts(photo: dict, quality: dict | None = None, reasons: list[str] | N
             ("ISO", str(int(photo["iso"])) if photo.get("iso") else None),
             ("Focal length", f"{focal:.0f} mm" if focal else None),
             ("File", os.path.basename(path) or None), ("Folder", paths.display(os.path.dirname(path)) or None),
-            ("Size", (dims + mp + ", " if dims else "") + (size_text(photo.get("size")) or "")),
+            ("Size", (dims + mp + ", " if dims else "") + (size_text(photo["size"]) if photo.get("size") else "")),
             ("Format", photo.get("format"))]
     out = [(k, v) for k, v in rows if v]
     if quality:

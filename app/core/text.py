@@ -24,9 +24,18 @@ _ERRNO_WORDS = {
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
-def mib(n: int) -> str:
-    """A size in bytes as people read it in a confirmation or a summary."""
-    return f"{n / 2**20:.1f} MiB"
+def size_text(n: int | None) -> str:
+    """A size in bytes as people read it, in one convention everywhere (the window's facts,
+    duplicates, confirmations, the command line): binary units named as such."""
+    n = max(0, int(n or 0))
+    if n < 1024:
+        return f"{n} bytes" if n != 1 else "1 byte"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+    return f"{value:.1f} TiB"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QMessageBox
 
-from app.core.text import mib, plural
+from app.core.text import plural, size_text
 
 
 def _plan_text(kind: str, r: dict) -> str | None:
@@ -19,16 +19,16 @@ def _plan_text(kind: str, r: dict) -> str | None:
                "Existing sidecars are merged: everything else in them is kept." if n else None
     if kind == "export":
         n = r["exported"]
-        return (f"Export {plural(n, 'picked photo')} ({mib(r['bytes'])}) with their sidecars to\n{r['dest']}?"
+        return (f"Export {plural(n, 'picked photo')} ({size_text(r['bytes'])}) with their sidecars to\n{r['dest']}?"
                 + (f"\n{r['already_there']} already there." if r["already_there"] else "")) if n else None
     if kind == "trash":
         n = r["photos"]
         sidecars = len(r["files"]) - n
         also = f" and {plural(sidecars, 'sidecar')}" if sidecars else ""
-        return (f"Send {plural(n, 'rejected photo')}{also} ({mib(r['bytes'])}) to the system trash?\n"
+        return (f"Send {plural(n, 'rejected photo')}{also} ({size_text(r['bytes'])}) to the system trash?\n"
                 "Undo trash puts them back.") if n else None
     n = len(r["files"])
-    return f"Put {plural(n, 'file')} ({mib(r['bytes'])}) back from the trash where they were?" if n else None
+    return f"Put {plural(n, 'file')} ({size_text(r['bytes'])}) back from the trash where they were?" if n else None
 
 
 def _done_text(kind: str, r: dict) -> str:

@@ -3,6 +3,7 @@ photo on screen and its neighbours (preloaded), reduced for fit and at full size
 Images are handed over as QImage in a format the painter draws without converting."""
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 
 from PySide6.QtCore import QObject, Signal
@@ -11,18 +12,29 @@ from PySide6.QtGui import QImage
 from .previews import load_preview
 
 
+def stamp(path: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of the file now; None when it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def _load(path: str, full: bool, area: tuple[int, int] | None):
-    """The picture, and (for fit) a copy scaled to the size the loupe paints it at."""
+    """The picture, (for fit) a copy scaled to the size the loupe paints it at, and the
+    file's stamp taken before it was read (a file replaced meanwhile is read again)."""
     from PySide6.QtCore import Qt
 
     from .views.image_view import fitted_size
 
+    before = stamp(path)
     image = load_preview(path, full).convertToFormat(QImage.Format_RGB32)
     fitted = None
     if area is not None and not full:
         w, h = fitted_size(image.width(), image.height(), *area)
         fitted = image.scaled(w, h, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
-    return image, fitted
+    return image, fitted, before
 
 
 class PreviewCache(QObject):
@@ -37,8 +49,26 @@ class PreviewCache(QObject):
         self.fitted: OrderedDict[str, QImage] = OrderedDict()     # scaled ahead for the loupe's size
         self.area: tuple[int, int] | None = None                    # the loupe's picture area
         self.failed: dict[tuple[str, bool], str] = {}
+        self._stamps: dict[tuple[str, bool], tuple[int, int] | None] = {}   # the file as it was when decoded
+
+    def _fresh(self, path: str) -> None:
+        """Forget what was decoded of ``path`` if the file has changed since (an edit saved
+        over it, a copy under the same name): the cache is keyed by path, the picture is not."""
+        now = None
+        for full in (False, True):
+            key = (path, full)
+            if key not in self._stamps:
+                continue
+            now = stamp(path) if now is None else now
+            if self._stamps[key] != now:
+                del self._stamps[key]
+                self._images[full].pop(path, None)
+                self.failed.pop(key, None)
+                if not full:
+                    self.fitted.pop(path, None)
 
     def get(self, path: str, full: bool = False) -> QImage | None:
+        self._fresh(path)
         cache = self._images[full]
         image = cache.get(path)
         if image is not None:
@@ -48,6 +78,7 @@ class PreviewCache(QObject):
     def request(self, path: str, full: bool = False) -> None:
         """Decode ``path`` unless it is cached or on its way; ``ready`` says when it is here."""
         key = (path, full)
+        self._fresh(path)
         if path in self._images[full] or key in self._pending or key in self.failed:
             return                                  # (a file that failed is said, not tried again and again)
         self._pending.add(key)
@@ -58,7 +89,7 @@ class PreviewCache(QObject):
 
     def _loaded(self, key, result) -> None:
         self._pending.discard(key)
-        image, fitted = result
+        image, fitted, self._stamps[key] = result
         path, full = key
         if fitted is not None:
             self.fitted[path] = fitted
@@ -72,5 +103,6 @@ class PreviewCache(QObject):
 
     def _failed(self, key, message: str) -> None:
         self._pending.discard(key)
+        self._stamps[key] = stamp(key[0])
         self.failed[key] = message.splitlines()[0]
         self.ready.emit(*key)

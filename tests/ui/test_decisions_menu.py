@@ -3,6 +3,7 @@ run) before it runs in a worker; trash and its undo leave the originals byte-ide
 XMP settings are kept in the catalog."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -50,7 +51,7 @@ def test_trash_and_undo_confirm_with_counts_and_sizes(qtbot, tmp_path):
     before = checksums(files)
     menu.start("trash")
     text = _answer(qtbot, menu, "Send to trash")
-    assert "Send 2 rejected photos (" in text and "MiB" in text
+    assert "Send 2 rejected photos (" in text and re.search(r"\(\d[\d.]* (bytes|KiB|MiB)\)", text)
     qtbot.waitUntil(lambda: bool(messages), timeout=20_000)
     assert "2 rejected photos sent to the trash" in messages[-1]
     assert files[0].exists() and not files[1].exists() and not files[2].exists()

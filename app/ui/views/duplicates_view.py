@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QSp
 from app.core import paths
 from app.core.culling import keep_one
 from app.core.duplicates import CANDIDATE_SIMILARITY, find_duplicates
+from app.core.text import size_text
 
 from .photo_grid import PhotoGrid
 
@@ -18,11 +19,6 @@ def short_name(path: str) -> str:
     """``folder/file.jpg``: burst frames in different folders often share a file name."""
     parts = paths.display(path).rsplit("/", 2)
     return "/".join(parts[-2:])
-
-
-def file_size(n: int | None) -> str:
-    n = n or 0
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
 class DuplicatesView(QWidget):
@@ -83,7 +79,7 @@ class DuplicatesView(QWidget):
             path = g.paths[g.photo_ids.index(pid)]
             p = cat.photos.get(pid)
             keep = "✔ keep (suggested)  " if pid == g.keeper else ""
-            items.append((f"{keep}{short_name(path)}\n{p['width']}×{p['height']}, {file_size(p['size'])}",
+            items.append((f"{keep}{short_name(path)}\n{p['width']}×{p['height']}, {size_text(p['size'])}",
                           p["content_hash"], path))
         self.grid.set_items(items)
         self.status.setText(f"{len(self.groups)} groups — suggested keeper first (higher resolution, then sharper, "

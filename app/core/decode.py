@@ -1,9 +1,10 @@
 """Decode a photo once, at reduced size, upright, as 8-bit RGB.
 
-JPEGs use DCT-scaled draft decoding; camera RAW files use their embedded
-preview for the overview (thumbnails, embeddings, faces); HEIC/HEIF go through
-pillow-heif. Every failure becomes a :class:`DecodeError` with a reason a
-person can read.
+JPEGs use DCT-scaled draft decoding, or, where the full resolution is wanted,
+libjpeg-turbo straight into an array that the analysis crops (``simplejpeg``; Pillow
+where the file is odd); camera RAW files use their embedded preview for the overview
+(thumbnails, embeddings, faces); HEIC/HEIF go through pillow-heif. Every failure becomes
+a :class:`DecodeError` with a reason a person can read.
 
 Quality at 100 % (``native=True``) needs the sensor's pixels. Where a RAW file's
 preview is smaller than half the sensor (a Sony ILCE-7RM3 ARW: 1616 x 1080 of

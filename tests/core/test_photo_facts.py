@@ -15,7 +15,7 @@ def test_facts_read_as_a_photographer_writes_them():
     assert facts["Camera"] == "Canon EOS 5D Mark IV"              # the make is not said twice
     assert facts["Shutter"] == "1/250 s" and facts["Aperture"] == "f/2.8" and facts["ISO"] == "1600"
     assert facts["Focal length"] == "135 mm" and facts["Lens"] == "EF 70-200mm f/2.8L"
-    assert facts["Size"] == "6720 × 4480 (30.1 MP), 9.0 MB" and facts["File"] == "IMG_0001.CR2"
+    assert facts["Size"] == "6720 × 4480 (30.1 MP), 9.0 MiB" and facts["File"] == "IMG_0001.CR2"
     assert facts["Captured"].startswith("2024-06-01 14:03:22")
     assert facts["Faces"] == "2" and facts["Highlights clipped"] == "1.3%" and facts["Sharpness"] == "0.123"
     assert facts["Suggested because"] == "sharpest, eyes open"

@@ -29,7 +29,10 @@ STORED_QUALITY_FEATURES = QUALITY_FEATURES + NATIVE_FEATURES + IQA_FEATURES     
 # an angle explains, it does not rank; the optional pyiqa metrics are absent from most installs,
 # so the shipped ranker never depends on them
 RANKER_QUALITY_FEATURES = tuple(n for n in QUALITY_FEATURES + NATIVE_FEATURES if n != "blur_angle")
-FEATURES_VERSION = 9     # bump when a feature's definition changes: stored features are recomputed
+FEATURES_VERSION = 10    # bump when a feature's definition changes: stored features are recomputed
+# 10: a JPEG's overview is area-reduced from libjpeg-turbo's array (app/core/decode.py), which
+#     rounds 1 in 25 box means one level higher than Pillow's reduce: the same features to
+#     float noise, but another pixel_hash (exact copies are matched within one version only)
 
 
 def quality_vector(features: dict[str, float]) -> np.ndarray:

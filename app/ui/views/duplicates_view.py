@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QSp
 from app.core import paths
 from app.core.culling import keep_one
 from app.core.duplicates import CANDIDATE_SIMILARITY, find_duplicates
-from app.core.text import size_text
+from app.core.text import plural, size_text
 
 from .photo_grid import PhotoGrid
 
@@ -82,7 +82,7 @@ class DuplicatesView(QWidget):
             items.append((f"{keep}{short_name(path)}\n{p['width']}×{p['height']}, {size_text(p['size'])}",
                           p["content_hash"], path))
         self.grid.set_items(items)
-        self.status.setText(f"{len(self.groups)} groups — suggested keeper first (higher resolution, then sharper, "
+        self.status.setText(f"{plural(len(self.groups), 'group')} — suggested keeper first (higher resolution, then sharper, "
                             "then richer metadata)")
 
     def reject_others(self) -> None:

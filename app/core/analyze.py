@@ -14,7 +14,10 @@ from .text import reason
 from .thumbnails import gray_thumbnail, thumb_path, thumbnail_size, write_thumbnail
 
 INDEXED, TOUCHED, MOVED, SKIPPED, VANISHED = "indexed", "touched", "moved", "skipped", "vanished"
-_thread = threading.local()         # each worker thread's decode buffer: nothing here outlives the call
+# Each worker thread's decode buffer. It lives as long as the thread; what a decode made with it
+# holds is valid until that thread's next decode: analyze_file keeps nothing of it (the overview,
+# thumbnail and features are copies and measures).
+_thread = threading.local()
 
 
 def _scratch() -> Scratch:

@@ -182,6 +182,8 @@ def _overview(rgb: np.ndarray, work_size: int) -> Image.Image:
     if f < 2:
         return Image.fromarray(rgb)
     oh, ow = h // f, w // f
+    if not oh or not ow:                        # a sliver (thinner than one box): Pillow does it
+        return Image.fromarray(rgb).reduce(f)
 
     def area(part: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         return cv2.resize(part, size, interpolation=cv2.INTER_AREA).reshape(size[1], size[0], 3)
@@ -205,20 +207,24 @@ def _decode_jpeg_native(data: bytes, work_size: int, pixel_limit: int, scratch: 
         import simplejpeg
     except ImportError:
         return None
+    import cv2
+
     try:
         h, w, _, _ = simplejpeg.decode_jpeg_header(data)
         if w <= 0 or h <= 0 or w * h > min(pixel_limit, NATIVE_LIMIT):
             return None
         im = Image.open(io.BytesIO(data))
-        if im.format != "JPEG" or im.mode not in ("RGB", "L") or im.size != (w, h):
+        # (a camera JPEG carrying its previews as an MPO: the first picture is the photo)
+        if im.format not in ("JPEG", "MPO") or im.mode not in ("RGB", "L") or im.size != (w, h):
             return None
-        meta = exif_mod.from_pillow(im)
+        meta, fmt, frames = exif_mod.from_pillow(im), im.format, getattr(im, "n_frames", 1) or 1
         buf = scratch.take((h, w, 3)) if scratch is not None else None
         rgb = simplejpeg.decode_jpeg(data, "RGB", strict=True, **({} if buf is None else {"buffer": buf}))
-    except (ValueError, OSError, SyntaxError, struct.error):
+        overview = _overview(rgb, work_size)
+    except (ValueError, OSError, SyntaxError, struct.error, cv2.error):
         return None
     size = _upright_size((w, h), meta.orientation)
-    return Decoded(orient(_overview(rgb, work_size), meta.orientation), size[0], size[1], "JPEG", meta, 1,
+    return Decoded(orient(overview, meta.orientation), size[0], size[1], fmt, meta, frames,
                    UprightView(rgb, meta.orientation), "decode")
 
 

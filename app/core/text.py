@@ -26,16 +26,18 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 def size_text(n: int | None) -> str:
     """A size in bytes as people read it, in one convention everywhere (the window's facts,
-    duplicates, confirmations, the command line): binary units named as such."""
+    duplicates, confirmations, the command line): binary units named as such, three figures."""
     n = max(0, int(n or 0))
     if n < 1024:
         return f"{n} bytes" if n != 1 else "1 byte"
     value = float(n)
     for unit in ("KiB", "MiB", "GiB", "TiB"):
         value /= 1024
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
-    return f"{value:.1f} TiB"
+        shown = round(value, 1)
+        digits = 0 if shown >= 100 else 1
+        if round(value, digits) < 1024 or unit == "TiB":
+            return f"{value:.{digits}f} {unit}"
+    raise AssertionError("unreachable")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -40,7 +40,8 @@ class worker_budget:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._torch_threads is not None:
+        if self._torch_threads is not None and "torch" in sys.modules:
             sys.modules["torch"].set_num_threads(self._torch_threads)
         if self._blocks is not None:
             Image.core.set_blocks_max(self._blocks)          # frees the blocks kept beyond it
+        self._torch_threads = self._blocks = None

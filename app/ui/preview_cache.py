@@ -4,6 +4,7 @@ Images are handed over as QImage in a format the painter draws without convertin
 from __future__ import annotations
 
 import os
+import time
 from collections import OrderedDict
 
 from PySide6.QtCore import QObject, Signal
@@ -38,7 +39,13 @@ def _load(path: str, full: bool, area: tuple[int, int] | None):
 
 
 class PreviewCache(QObject):
+    """Keyed by path. A file saved over since it was decoded (an edit, a copy under the same
+    name) is noticed when it is next asked for (:meth:`request`, at most every
+    ``FRESH_EVERY_S`` per file: a stat on the GUI thread, and a network share can be slow),
+    and decoded again; a file that failed is tried again once it has changed."""
+
     ready = Signal(str, bool)               # path, full
+    FRESH_EVERY_S = 0.5
 
     def __init__(self, workers, fit_capacity: int = 16, full_capacity: int = 4, parent=None) -> None:
         super().__init__(parent)
@@ -49,26 +56,32 @@ class PreviewCache(QObject):
         self.fitted: OrderedDict[str, QImage] = OrderedDict()     # scaled ahead for the loupe's size
         self.area: tuple[int, int] | None = None                    # the loupe's picture area
         self.failed: dict[tuple[str, bool], str] = {}
-        self._stamps: dict[tuple[str, bool], tuple[int, int] | None] = {}   # the file as it was when decoded
+        # the file as it was before it was read, for each picture or failure held
+        self._stamps: dict[tuple[str, bool], tuple[int, int] | None] = {}
+        self._asked: dict[tuple[str, bool], tuple[int, int] | None] = {}    # stamps of reads under way
+        self._checked: dict[str, float] = {}
 
     def _fresh(self, path: str) -> None:
-        """Forget what was decoded of ``path`` if the file has changed since (an edit saved
-        over it, a copy under the same name): the cache is keyed by path, the picture is not."""
-        now = None
-        for full in (False, True):
-            key = (path, full)
-            if key not in self._stamps:
-                continue
-            now = stamp(path) if now is None else now
+        """Forget what is held of ``path`` if the file has changed since it was read."""
+        t = time.monotonic()
+        if t - self._checked.get(path, -1e9) < self.FRESH_EVERY_S:
+            return
+        self._checked[path] = t
+        keys = [(path, full) for full in (False, True) if (path, full) in self._stamps]
+        now = stamp(path) if keys else None
+        for key in keys:
             if self._stamps[key] != now:
-                del self._stamps[key]
-                self._images[full].pop(path, None)
-                self.failed.pop(key, None)
-                if not full:
-                    self.fitted.pop(path, None)
+                self._forget(key)
+
+    def _forget(self, key: tuple[str, bool]) -> None:
+        path, full = key
+        self._stamps.pop(key, None)
+        self._images[full].pop(path, None)
+        self.failed.pop(key, None)
+        if not full:
+            self.fitted.pop(path, None)
 
     def get(self, path: str, full: bool = False) -> QImage | None:
-        self._fresh(path)
         cache = self._images[full]
         image = cache.get(path)
         if image is not None:
@@ -76,12 +89,14 @@ class PreviewCache(QObject):
         return image
 
     def request(self, path: str, full: bool = False) -> None:
-        """Decode ``path`` unless it is cached or on its way; ``ready`` says when it is here."""
+        """Decode ``path`` unless it is cached (and unchanged) or on its way; ``ready`` says
+        when it is here."""
         key = (path, full)
         self._fresh(path)
         if path in self._images[full] or key in self._pending or key in self.failed:
             return                                  # (a file that failed is said, not tried again and again)
         self._pending.add(key)
+        self._asked[key] = stamp(path)
         area = self.area
         self.workers.start(lambda cancel: _load(path, full, area), pool="thumbs",
                            on_result=lambda image, k=key: self._loaded(k, image),
@@ -89,6 +104,7 @@ class PreviewCache(QObject):
 
     def _loaded(self, key, result) -> None:
         self._pending.discard(key)
+        self._asked.pop(key, None)
         image, fitted, self._stamps[key] = result
         path, full = key
         if fitted is not None:
@@ -98,11 +114,13 @@ class PreviewCache(QObject):
         cache = self._images[full]
         cache[path] = image
         while len(cache) > self.capacity[full]:
-            cache.popitem(last=False)
+            gone, _ = cache.popitem(last=False)
+            if (gone, full) not in self.failed:
+                self._stamps.pop((gone, full), None)
         self.ready.emit(path, full)
 
     def _failed(self, key, message: str) -> None:
         self._pending.discard(key)
-        self._stamps[key] = stamp(key[0])
+        self._stamps[key] = self._asked.pop(key, None)        # taken before the read began
         self.failed[key] = message.splitlines()[0]
         self.ready.emit(*key)

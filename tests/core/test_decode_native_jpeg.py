@@ -100,3 +100,24 @@ def test_features_of_the_fast_decode_match_the_training_extractor():
     want = native_features(slow.native_view, luminance(analysis_image(slow.image)), None)
     for name, value in want.items():
         assert got[name] == pytest.approx(value, rel=0.03, abs=1e-3), name
+
+
+def test_slivers_and_odd_sizes_get_pillows_overview_size():
+    for size in [(4000, 3), (3, 4000), (1601, 7), (769, 769), (1537, 1025)]:
+        data = _jpeg(Image.new("RGB", size, (120, 60, 30)))
+        fast, slow = decode(data, "s.jpg", native=True), _pillow(data)
+        assert isinstance(fast.native_view.image, np.ndarray), size
+        assert fast.image.size == slow.image.size, size
+        assert np.abs(np.asarray(fast.image, np.int16) - np.asarray(slow.image, np.int16)).max() <= 1, size
+
+
+def test_a_camera_jpeg_with_mpo_previews_is_decoded_fast_as_its_first_picture():
+    photo = _photo((900, 600))
+    buf = io.BytesIO()
+    photo.save(buf, "MPO", save_all=True, append_images=[Image.new("RGB", (160, 120), (0, 255, 0))])
+    data = buf.getvalue()
+    fast, slow = decode(data, "m.jpg", native=True), _pillow(data)
+    assert isinstance(fast.native_view.image, np.ndarray)
+    assert (fast.format, fast.frames) == (slow.format, slow.frames) == ("MPO", 2)
+    box = (0, 0, 900, 600)
+    assert np.array_equal(np.asarray(fast.native_view.crop(box)), np.asarray(slow.native_view.crop(box)))

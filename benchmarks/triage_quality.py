@@ -70,20 +70,23 @@ CONFIG = Path(__file__).resolve().parents[1] / "training" / "configs" / "default
 EYES = "closed_eyes"
 
 
-def heldout_source_photos(testdata: Path) -> list[Path]:
+def _ranker_sources(testdata: Path) -> tuple[list, list]:
+    """(kept for training, held out) of the default ranker's source photos, split as its
+    config splits them."""
     data = yaml.safe_load(CONFIG.read_text())["data"]
     trained_from = source_photos(testdata, tuple(data["folders"]))
-    _, held = holdout_sources(trained_from, float(data.get("holdout_fraction", 0.0)))
+    return holdout_sources(trained_from, float(data.get("holdout_fraction", 0.0)))
+
+
+def heldout_source_photos(testdata: Path) -> list[Path]:
+    _, held = _ranker_sources(testdata)
     bursts = [frames[0] for d in sorted((testdata / "bursts").iterdir()) if d.is_dir() and (frames := list_images(d))]
     return bursts + sorted(held)
 
 
 def tune_source_photos(testdata: Path) -> list[Path]:
     """The ranker's own training sources (``--split tune``): where a judgement may be tuned."""
-    data = yaml.safe_load(CONFIG.read_text())["data"]
-    trained_from = source_photos(testdata, tuple(data["folders"]))
-    kept, _ = holdout_sources(trained_from, float(data.get("holdout_fraction", 0.0)))
-    return sorted(kept)
+    return sorted(_ranker_sources(testdata)[0])
 
 
 def render_library(root: Path, sources: list[Path], ladder_sources: int, families: tuple | None = None) -> dict:

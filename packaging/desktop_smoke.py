@@ -82,6 +82,15 @@ def main() -> int:
     # each view with its content, as a user would wait for it (bursts are ranked in a worker)
     ready = {"cull": lambda: bool(window.cull.bursts)}
     shots, empty = {}, []
+
+    def shoot(name: str) -> None:
+        """The real screen, as the X server shows it (not a widget rendering itself), once
+        the window has settled."""
+        wait(lambda: False, 0.7)
+        path = out / f"{name}.png"
+        app.primaryScreen().grabWindow(0).save(str(path))
+        shots[name] = str(path)
+
     for name in ("library", "cull", "duplicates", "people", "search", "training", "settings"):
         view = getattr(window, name)
         window.tabs.setCurrentWidget(view)
@@ -90,22 +99,14 @@ def main() -> int:
         if name in ready and not wait(ready[name], 120):
             empty.append(name)
         wait(lambda: not window.workers.busy(), 120)       # the view's own loading job
-        wait(lambda: False, 0.7)
-        path = out / f"{name}.png"
-        # the real screen, as the X server shows it: not a widget rendering itself
-        pixmap = app.primaryScreen().grabWindow(0)
-        pixmap.save(str(path))
-        shots[name] = str(path)
+        shoot(name)
     # the loupe on the grid's first photo: the picture large, its info panel and histogram
     window.tabs.setCurrentWidget(window.library)
     window.library.open_loupe(0)
     loupe = window.library.loupe
     if not wait(lambda: not loupe.view.image().isNull() and loupe.info.histogram.hist is not None, 60):
         empty.append("loupe")
-    wait(lambda: False, 0.7)
-    path = out / "loupe.png"
-    app.primaryScreen().grabWindow(0).save(str(path))
-    shots["loupe"] = str(path)
+    shoot("loupe")
     loupe.close_loupe()
     # survey: the first photos of the grid side by side (N on a selection of 2 to 12)
     from PySide6.QtCore import QItemSelectionModel
@@ -117,10 +118,7 @@ def main() -> int:
     library.open_survey()
     if not wait(lambda: all(not c.view.image().isNull() for c in library.survey.cells if c.isVisible()), 60):
         empty.append("survey")
-    wait(lambda: False, 0.7)
-    path = out / "survey.png"
-    app.primaryScreen().grabWindow(0).save(str(path))
-    shots["survey"] = str(path)
+    shoot("survey")
     library.close_loupe()
     window.close()
     wait(lambda: False, 0.3)

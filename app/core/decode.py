@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from models.features.shrink import WORK_SIZE, work_image
+from models.features.shrink import WORK_SIZE, work_factor, work_image
 from models.features.upright import TRANSPOSES, UprightView
 
 from . import exif as exif_mod
@@ -178,7 +178,7 @@ def _overview(rgb: np.ndarray, work_size: int) -> Image.Image:
     import cv2
 
     h, w = rgb.shape[:2]
-    f = max(h, w) // work_size
+    f = work_factor((w, h), work_size)
     if f < 2:
         return Image.fromarray(rgb)
     oh, ow = h // f, w // f

@@ -21,9 +21,14 @@ def shrink(arr: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
 WORK_SIZE = 768     # the overview's long side is at least this (when the source has it)
 
 
+def work_factor(size: tuple[int, int], work_size: int = WORK_SIZE) -> int:
+    """The overview's box factor: the largest integer that keeps the long side >= ``work_size``
+    (below 2: no reduction)."""
+    return max(size) // work_size
+
+
 def work_image(native, work_size: int = WORK_SIZE):
-    """The overview of a full-resolution PIL image: box-reduced by the largest integer factor
-    that keeps the long side >= ``work_size`` (the decoder's reduced image, made from pixels
-    already decoded)."""
-    factor = max(native.size) // work_size
+    """The overview of a full-resolution PIL image: box-reduced by :func:`work_factor` (the
+    decoder's reduced image, made from pixels already decoded)."""
+    factor = work_factor(native.size, work_size)
     return native.reduce(factor) if factor >= 2 else native

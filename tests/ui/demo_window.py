@@ -28,11 +28,12 @@ def index_demo(tmp_path: Path, copy: bool = True, settings: dict | None = None) 
     return folder, db
 
 
-def open_window(qtbot, db: Path, folder: Path | None = None, library_tab: bool = True) -> MainWindow:
-    """The window, shown at 1280 x 800, on the catalog ``db`` without indexing."""
+def open_window(qtbot, db: Path, folder: Path | None = None, library_tab: bool = True,
+                size: tuple[int, int] = (1280, 800)) -> MainWindow:
+    """The window, shown at ``size``, on the catalog ``db`` without indexing."""
     w = MainWindow()
     qtbot.addWidget(w)
-    w.resize(1280, 800)
+    w.resize(*size)
     w.open_library(None if folder is None else str(folder), str(db), index=False)
     w.show()
     qtbot.waitExposed(w)

@@ -13,6 +13,7 @@ from app.core.jobs import drive
 from app.ui.main_window import MainWindow
 from benchmarks.sets_quality import expose, save
 from tests.helpers import sample
+from tests.ui.demo_window import open_window
 
 T = 1_660_000_000.0
 
@@ -36,10 +37,6 @@ def open_indexed(qtbot, tmp_path: Path, root: Path, bursts: int = 1) -> MainWind
     db = tmp_path / "catalog.db"
     with Catalog(db) as cat:
         drive(index_library(cat, str(root), features=FeaturePipeline(), workers=1))
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.open_library(None, str(db), index=False)
-    window.show()
+    window = open_window(qtbot, db, library_tab=False)
     qtbot.waitUntil(lambda: len(window.cull.bursts) == bursts, timeout=60_000)
     return window

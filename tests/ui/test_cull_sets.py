@@ -6,13 +6,17 @@ from PySide6.QtCore import Qt
 from tests.ui.set_library import open_indexed, write_bracket, write_burst
 
 
-def test_a_bracket_is_culled_as_one_set(qtbot, isolated_settings, tmp_path):
+def _culling(qtbot, tmp_path, write):
+    """(window, cull view, its set) on a library of the one set ``write`` makes."""
     root = tmp_path / "lib"
-    write_bracket(root)
+    write(root)
     window = open_indexed(qtbot, tmp_path, root)
-    cull = window.cull
-    window.tabs.setCurrentWidget(cull)
-    burst = cull.burst
+    window.tabs.setCurrentWidget(window.cull)
+    return window, window.cull, window.cull.burst
+
+
+def test_a_bracket_is_culled_as_one_set(qtbot, isolated_settings, tmp_path):
+    window, cull, burst = _culling(qtbot, tmp_path, write_bracket)
     assert burst.kind == "bracket" and burst.best is None and burst.suggested is None
     assert cull.header.text().startswith("Exposure bracket 1 of 1")
     assert "Kept whole" in cull.reasons.text() and "Suggested best" not in cull.reasons.text()
@@ -31,12 +35,7 @@ def test_a_bracket_is_culled_as_one_set(qtbot, isolated_settings, tmp_path):
 
 
 def test_shift_x_does_not_reject_a_whole_burst(qtbot, isolated_settings, tmp_path):
-    root = tmp_path / "lib"
-    write_burst(root)
-    window = open_indexed(qtbot, tmp_path, root)
-    cull = window.cull
-    window.tabs.setCurrentWidget(cull)
-    burst = cull.burst
+    window, cull, burst = _culling(qtbot, tmp_path, write_burst)
     assert burst.kind == "burst" and burst.best is not None
     qtbot.keyClick(cull, Qt.Key_X, Qt.ShiftModifier)
     cat = window.session.catalog

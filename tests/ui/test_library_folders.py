@@ -12,7 +12,7 @@ from app.core.catalog import Catalog  # noqa: E402
 from app.core.culling import decide  # noqa: E402
 from app.core.indexer import index_library  # noqa: E402
 from app.core.jobs import drive  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
+from tests.ui.demo_window import open_window  # noqa: E402
 from tests.helpers import REPO  # noqa: E402
 
 DEMO = str(REPO / "resources" / "demo")
@@ -39,12 +39,7 @@ def window(qtbot, isolated_settings, tmp_path):
         cat.conn.commit()
         cat.people.assign([face["tree-burst/f01.jpg"], face["tree-burst/f02.jpg"], face["tree-burst/f04.jpg"]], "Ada")
         cat.people.assign([face["scikit-image_chelsea.jpg"]], "Chelsea")
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 800)
-    w.open_library(DEMO, str(db), index=False)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, db, DEMO, library_tab=False, size=(1400, 800))
     yield w
     w.close()
 

@@ -10,10 +10,8 @@ from PySide6.QtCore import Qt  # noqa: E402
 from app.core.catalog import Catalog  # noqa: E402
 from app.core.indexer import index_library  # noqa: E402
 from app.core.jobs import drive  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from tests.helpers import REPO  # noqa: E402
+from tests.ui.demo_window import DEMO, open_window  # noqa: E402
 
-DEMO = REPO / "resources" / "demo"
 NAME = "scikit-image_chelsea.jpg"
 
 
@@ -41,13 +39,7 @@ def window(qtbot, isolated_settings, tmp_path):
                          "VALUES (?, ?, ?, ?, ?, 0.3, 0.05)",
                          (pid, 0.75 * w, 0.6 * h, 0.22 * w, 0.3 * h))
         cat.conn.commit()
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.open_library(None, str(db), index=False)
-    win.show()
-    qtbot.waitExposed(win)
-    win.tabs.setCurrentWidget(win.library)
+    win = open_window(qtbot, db)
     yield win, (w, h)
     win.close()
 

@@ -13,24 +13,24 @@ from PySide6.QtWidgets import QInputDialog, QPushButton  # noqa: E402
 from app.core.catalog import Catalog  # noqa: E402
 from app.core.indexer import index_library  # noqa: E402
 from app.core.jobs import drive  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from tests.helpers import REPO  # noqa: E402
+from tests.ui.demo_window import DEMO, open_window  # noqa: E402
 
-DEMO = REPO / "resources" / "demo"
 
 
 def _labels(view):
     return [view.list.item(i).text() for i in range(view.list.count())]
 
 
-def test_naming_one_cluster_keeps_the_others_numbers(qtbot, isolated_settings, tmp_path, monkeypatch):
+def _people_view(qtbot, tmp_path, sizes: tuple[int, ...], seed: int):
+    """(window, People view, photo ids) on the indexed demo with ``sizes[i]`` faces of person i,
+    each face on its own photo, once the view lists the people."""
     db = tmp_path / "catalog.db"
-    rng = np.random.default_rng(1)
+    rng = np.random.default_rng(seed)
     with Catalog(db) as cat:
         drive(index_library(cat, str(DEMO)))
         photos = [pid for pid, *_ in cat.photos.grid()]
         k = 0
-        for person, size in enumerate((4, 3, 2)):            # three people, on different photos
+        for person, size in enumerate(sizes):
             base = np.zeros(128, np.float32)
             base[person] = 1.0
             for _ in range(size):
@@ -39,16 +39,16 @@ def test_naming_one_cluster_keeps_the_others_numbers(qtbot, isolated_settings, t
                                  (photos[k], vec.tobytes()))
                 k += 1
         cat.conn.commit()
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.open_library(None, str(db), index=False)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot, db, library_tab=False)
     view = window.people
     window.tabs.setCurrentWidget(view)
     view.reload()
-    qtbot.waitUntil(lambda: view.list.count() == 3, timeout=30_000)
+    qtbot.waitUntil(lambda: view.list.count() == len(sizes), timeout=30_000)
+    return window, view, photos
+
+
+def test_naming_one_cluster_keeps_the_others_numbers(qtbot, isolated_settings, tmp_path, monkeypatch):
+    window, view, _ = _people_view(qtbot, tmp_path, (4, 3, 2), seed=1)        # three people, on different photos
     assert _labels(view) == ["person-1 — 4 faces", "person-2 — 3 faces", "person-3 — 2 faces"]
     # name person-2 through the Name button and its dialog
     view.list.setCurrentRow(1)
@@ -74,24 +74,7 @@ def test_naming_one_cluster_keeps_the_others_numbers(qtbot, isolated_settings, t
 def test_a_photo_gone_since_the_faces_were_grouped_is_left_out(qtbot, isolated_settings, tmp_path, monkeypatch):
     """Found in review: showing a person whose photo left the catalog after the grouping raised
     TypeError ('NoneType' is not subscriptable)."""
-    db = tmp_path / "catalog.db"
-    rng = np.random.default_rng(2)
-    with Catalog(db) as cat:
-        drive(index_library(cat, str(DEMO)))
-        photos = [pid for pid, *_ in cat.photos.grid()][:3]
-        for pid in photos:
-            vec = (np.eye(128, dtype=np.float32)[0] + 0.05 * rng.standard_normal(128)).astype(np.float32)
-            cat.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, embedding) VALUES (?, 20, 20, 80, 80, ?)",
-                             (pid, vec.tobytes()))
-        cat.conn.commit()
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.open_library(None, str(db), index=False)
-    window.show()
-    view = window.people
-    window.tabs.setCurrentWidget(view)
-    view.reload()
-    qtbot.waitUntil(lambda: view.list.count() == 1, timeout=30_000)
+    window, view, photos = _people_view(qtbot, tmp_path, (3,), seed=2)
     gone = photos[0]
     real_get = view.session.catalog.photos.get
     monkeypatch.setattr(view.session.catalog.photos, "get", lambda pid: None if pid == gone else real_get(pid))

@@ -287,21 +287,27 @@ def run(sources: int | None = None, checkpoint: str | None = None, ladder_source
     return report
 
 
-VARIANTS = {"exposure_alone": "EXPOSURE_ALONE"}     # --variants name -> the switch in app/core/ranking.py
+# --variants name -> the switches (module, name, value) set for it
+VARIANTS = {
+    "exposure_alone": (("app.core.ranking", "EXPOSURE_ALONE", True),),
+    "no_clip_veto": (("app.core.ranking", "CLIP_VETO", False),),
+}
 
 
 def _variant(name: str, evaluate_now) -> dict:
-    """``evaluate_now()`` with the ranking switch ``name`` flipped, then flipped back."""
-    from app.core import ranking
+    """``evaluate_now()`` with the switches of variant ``name`` set, then set back."""
+    import importlib
 
-    attr = VARIANTS[name]
-    before = getattr(ranking, attr)
-    setattr(ranking, attr, not before)
+    switches = [(importlib.import_module(m), attr, value) for m, attr, value in VARIANTS[name]]
+    before = [getattr(mod, attr) for mod, attr, _ in switches]
     try:
+        for mod, attr, value in switches:
+            setattr(mod, attr, value)
         out = evaluate_now()
     finally:
-        setattr(ranking, attr, before)
-    return {"switch": f"{attr}={not before}", "targets": out["targets"], "bursts": out["bursts"],
+        for (mod, attr, _), value in zip(switches, before):
+            setattr(mod, attr, value)
+    return {"switch": ", ".join(f"{a}={v}" for _, a, v in VARIANTS[name]), "targets": out["targets"], "bursts": out["bursts"],
             "per_family": {f: {lv: v[lv]["ranker"] for lv in LEVELS if lv in v} for f, v in out["per_family"].items()}}
 
 

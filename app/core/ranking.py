@@ -4,11 +4,12 @@ sigmoid(s_i - s_j) are aggregated round-robin (a frame's score is its mean win p
 and the best frame's reasons are the named features where it beats the others clearly. The
 leading frames are also compared with each other at native pixels (burst_detail.py): detail
 one frame lost against another, or a block grid it shows more, shifts their pairwise logit.
-Two leading frames that differ in exposure only are judged on exposure alone
-(models/features/exposure.py and the ranker's own exposure inputs), and against such a frame
-the best is credited with exposure reasons only."""
+Of two leading frames that differ in exposure only, the one that lost highlight detail the
+other kept loses (clipping first: ``clipping_offset``), and against such a frame the best is
+credited with exposure reasons only (models/features/exposure.py)."""
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from models.face.detection import FACE_FEATURES
-from models.features.exposure import exposure_reasons, exposure_values, exposure_verdict
+from models.features.exposure import blown_more, exposure_reasons, exposure_values, exposure_verdict
 from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
@@ -31,7 +32,7 @@ REASONS = [
     ("detail_native", 1, 0.15, "sharper"),
     ("face_detail_native", 1, 0.15, "sharper face"),
     ("exposure_error", -1, 0.08, "better exposed"),
-    ("channels_clipped", -1, 0.02, "fewer blown highlights"),
+    ("highlights_lost", -1, 0.02, "fewer blown highlights"),
     ("noise_rel", -1, 0.01, "less noise"),
     ("anisotropy_native", -1, 0.08, "less motion blur"),
     ("blockiness_native", -1, 0.15, "fewer compression artefacts"),
@@ -77,6 +78,8 @@ class RankedBurst:
 def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
     out = {k: float(q.get(k) or 0.0) for k in ("detail_native", "noise_rel", "anisotropy_native", "blockiness_native",
                                                  "edge_alignment", "channels_clipped", "border_fill")}
+    # clipped highlights, also where a frame was darkened after clipping (then flat, no longer white)
+    out["highlights_lost"] = max(out["channels_clipped"], float(q.get("highlights_flat") or 0.0))
     out["exposure_error"] = abs((q.get("brightness_mean") or 0.0) - 0.47) + 2 * (
         (q.get("highlights_clipped") or 0.0) + (q.get("shadows_clipped") or 0.0))
     if q.get("piqe") is not None:
@@ -97,18 +100,37 @@ TONE = "tone:"             # explain keys of the exposure measures (models/featu
 TONE_STOPS = 0.1
 TECH_SAME = 0.1
 NATIVE_SAME = {"detail_native": 0.2, "anisotropy_native": 0.08, "blockiness_native": 0.15}
-NOISE_SAME = 1.0           # stops of relative noise (noise_rel)
+NOISE_SAME = 1.0           # stops of relative noise (noise_rel), net of the exposure shift
 # Whether an exposure-only pair's logit is replaced by the judgement on exposure alone (False:
 # the ranker's full logit stands; the reasons against such a frame still name exposure only).
 # Off: on held-out sources it lowered best-shot top-1 at mild strength from 0.752 to 0.705
 # (stops_under 0.88 -> 0.81; benchmarks/triage_quality.py, 43 sources, one run each).
 EXPOSURE_ALONE = False
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
+# Clipping first: of two frames that differ in exposure only, the one that lost highlight detail
+# the other kept (models/features/exposure.py blown_more: more of its picture flat at its top
+# level, beyond what the other holds as a spike near its own) loses CLIP_WEIGHT logits per unit
+# of that excess beyond CLIP_DEAD, whatever the ranker says (it scores each frame alone, and a
+# brighter frame reads sharper and better used; a blown sky can't be brought back, a range
+# left unused can). Weight and dead zone come from that principle, not a fit: 1 % of the frame
+# newly blown is where a camera's highlight warning shows, 5 % more costs about 1.2 logits.
+CLIP_VETO = True
+CLIP_WEIGHT, CLIP_DEAD = 30.0, 0.01
 # The ranker's inputs that describe exposure: for an exposure-only pair the ranker is asked
 # about these alone (the two frames' other inputs held equal), next to exposure_verdict.
 TONE_INPUTS = {"quality": ("brightness_mean", "brightness_median", "highlights_clipped", "shadows_clipped",
                            "channels_clipped", "black_level", "white_level", "dynamic_range", "contrast"),
                "face": ("face_brightness",)}
+
+
+def clipping_offset(a: dict[str, float], b: dict[str, float]) -> float:
+    """Logit for frame ``a`` over ``b`` (explain values) from the highlights each lost (CLIP_VETO);
+    none where a frame was indexed before its flat top was measured."""
+    ta, tb = _tone(a), _tone(b)
+    if "flat" not in ta or "flat" not in tb:
+        return 0.0
+    more = blown_more(ta, tb)
+    return math.copysign(CLIP_WEIGHT * max(0.0, abs(more) - CLIP_DEAD), more)
 
 
 def _tone(values: dict[str, float]) -> dict[str, float]:
@@ -122,10 +144,13 @@ def exposure_only(a: dict[str, float], b: dict[str, float], evidence: float) -> 
         return False
     if any(abs(a.get(k, 0.0) - b.get(k, 0.0)) > tol for k, tol in NATIVE_SAME.items()):
         return False
-    if abs(float(np.log2((a.get("noise_rel", 0.0) + 1e-4) / (b.get("noise_rel", 0.0) + 1e-4)))) > NOISE_SAME:
-        return False
     ta, tb = _tone(a), _tone(b)
-    return abs(float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))) > TONE_STOPS
+    shift = float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))
+    # a brighter rendering raises the noise with the levels: the noise is compared net of the shift
+    noise = float(np.log2((a.get("noise_rel", 0.0) + 1e-4) / (b.get("noise_rel", 0.0) + 1e-4)))
+    if abs(noise - shift) > NOISE_SAME:
+        return False
+    return abs(shift) > TONE_STOPS
 
 
 # The burst-relative pass (app/core/burst_detail.py) adds to the ranker's logit for i over j
@@ -350,14 +375,15 @@ class BurstRanker:
                 for j in lead:
                     if i < j and exposure_only(explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])):
                         tone_pairs[i, j] = tone_pairs[j, i] = True
-                        if not EXPOSURE_ALONE:
-                            continue
-                        # judged on exposure alone: the ranker's own logit is replaced
-                        v = self.tone_logit(x[i], x[j])
-                        if not self.learned:
-                            ti, tj = _tone(explain[photo_ids[i]]), _tone(explain[photo_ids[j]])
-                            v += EXPOSURE_WEIGHT * exposure_verdict(ti, tj)
-                        offsets[i, j] = v - (s[i] - s[j])
+                        a, b = explain[photo_ids[i]], explain[photo_ids[j]]
+                        if EXPOSURE_ALONE:
+                            # judged on exposure alone: the ranker's own logit is replaced
+                            v = self.tone_logit(x[i], x[j])
+                            if not self.learned:
+                                v += EXPOSURE_WEIGHT * exposure_verdict(_tone(a), _tone(b))
+                            offsets[i, j] = v - (s[i] - s[j])
+                        if CLIP_VETO:
+                            offsets[i, j] += clipping_offset(a, b)
                         offsets[j, i] = -offsets[i, j]
         eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])
         if eyes is not None:

@@ -6,6 +6,10 @@ darker frame less measured noise). From the stored overview measures of each fra
 (models/features/quality.py) and its main face:
 
 - ``blown``: the share of the picture with a clipped channel or clipped luminance;
+- ``flat`` and ``spike``: the share of the picture flat at its top level, and the largest
+  share within a few levels near its top (``highlights_flat``, ``highlights_spike``): clipping
+  that stays visible when a frame is darkened after. Where both frames have them, which one
+  lost more highlight detail is judged on these (:func:`blown_more`), not on ``blown``;
 - ``crushed``: the share of black-clipped luminance;
 - ``white``: the 99th luminance percentile, up to 0.9: a frame whose brightest tones stop
   short of that left its range unused (under-exposed); beyond it, brighter earns nothing;
@@ -36,15 +40,28 @@ def exposure_values(q: dict, face: dict | None = None) -> dict[str, float]:
     out = {"blown": g("channels_clipped") + g("highlights_clipped"), "crushed": g("shadows_clipped"),
            "white": min(g("white_level"), WHITE_ENOUGH), "median": g("brightness_median"),
            "lift": math.log((g("black_level") + _C) / (g("brightness_median") + _C))}
+    if q.get("highlights_flat") is not None and q.get("highlights_spike") is not None:
+        out["flat"], out["spike"] = g("highlights_flat"), g("highlights_spike")
     if face is not None:
         level = float(face.get("brightness") or 0.0)
         out["face"] = max(0.0, FACE_RANGE[0] - level) + max(0.0, level - FACE_RANGE[1])
     return out
 
 
+def blown_more(a: dict[str, float], b: dict[str, float]) -> float:
+    """How much more of its picture ``b`` lost to clipped highlights than ``a`` (negative:
+    ``a`` lost more). On ``flat`` and ``spike`` where both frames have them: the frame with more
+    flat top lost what the other kept, less what the other holds in a spike near its own top
+    (the same clipping, darkened: no detail kept there either). Otherwise on ``blown``."""
+    if not all(k in f for f in (a, b) for k in ("flat", "spike")):
+        return b["blown"] - a["blown"]
+    lost, kept, sign = (b, a, 1.0) if b["flat"] > a["flat"] else (a, b, -1.0)
+    return sign * max(0.0, lost["flat"] - max(kept["flat"], kept["spike"]))
+
+
 def exposure_verdict(a: dict[str, float], b: dict[str, float]) -> float:
     """Positive when ``a`` (values from :func:`exposure_values`) is the better exposed frame."""
-    v = (WEIGHTS["blown"] * (b["blown"] - a["blown"]) + WEIGHTS["crushed"] * (b["crushed"] - a["crushed"])
+    v = (WEIGHTS["blown"] * blown_more(a, b) + WEIGHTS["crushed"] * (b["crushed"] - a["crushed"])
          + WEIGHTS["white"] * (a["white"] - b["white"]) + WEIGHTS["lift"] * (b["lift"] - a["lift"]))
     if "face" in a and "face" in b:
         v += WEIGHTS["face"] * (b["face"] - a["face"])
@@ -54,13 +71,14 @@ def exposure_verdict(a: dict[str, float], b: dict[str, float]) -> float:
 def exposure_reasons(a: dict[str, float], b: dict[str, float]) -> list[str]:
     """What makes ``a`` better exposed than ``b``, in words, each by its own measure."""
     out = []
-    if b["blown"] - a["blown"] > 0.005:
+    blown = blown_more(a, b)
+    if blown > 0.005:
         out.append("fewer blown highlights")
     if b["crushed"] - a["crushed"] > 0.005:
         out.append("fewer crushed shadows")
     if "face" in a and "face" in b and b["face"] - a["face"] > 0.02:
         out.append("better exposed face")
-    if a["white"] - b["white"] > 0.03 and not b["blown"] - a["blown"] < -0.005:
+    if a["white"] - b["white"] > 0.03 and not blown < -0.005:
         out.append("uses the full tonal range")
     if b["lift"] - a["lift"] > 0.1:
         out.append("deeper blacks")

@@ -16,7 +16,7 @@ from PIL import Image
 from ..face.detection import FACE_FEATURES, Face, FaceAnalyzer, face_vector
 from .iqa import IQA_FEATURES, IqaScorer
 from .native import NATIVE_FEATURES, native_features
-from .quality import QUALITY_FEATURES, analysis_image, luminance, quality_features
+from .quality import QUALITY_FEATURES, TONE_FEATURES, analysis_image, luminance, quality_features
 from .shrink import work_image
 from .upright import UprightView
 
@@ -25,11 +25,12 @@ def _rgb(image: Image.Image) -> Image.Image:
     """``image`` as RGB; itself when it is (``convert`` to the same mode is a full copy)."""
     return image if image.mode == "RGB" else image.convert("RGB")
 
-STORED_QUALITY_FEATURES = QUALITY_FEATURES + NATIVE_FEATURES + IQA_FEATURES     # the catalog's feature columns
+STORED_QUALITY_FEATURES = QUALITY_FEATURES + TONE_FEATURES + NATIVE_FEATURES + IQA_FEATURES     # the catalog's feature columns
 # an angle explains, it does not rank; the optional pyiqa metrics are absent from most installs,
 # so the shipped ranker never depends on them
 RANKER_QUALITY_FEATURES = tuple(n for n in QUALITY_FEATURES + NATIVE_FEATURES if n != "blur_angle")
-FEATURES_VERSION = 10    # bump when a feature's definition changes: stored features are recomputed
+FEATURES_VERSION = 11    # bump when a feature's definition changes: stored features are recomputed
+# 11: highlights_flat (clipping that stays visible when a frame is darkened), for exposure
 # 10: a JPEG's overview is area-reduced from libjpeg-turbo's array (app/core/decode.py), which
 #     rounds 1 in 25 box means one level higher than Pillow's reduce: the same features to
 #     float noise, but another pixel_hash (exact copies are matched within one version only)

@@ -44,6 +44,14 @@ QUALITY_FEATURES = (
     "edge_alignment",       # share of strong edges within 10 degrees of level/plumb
     "border_fill",          # share of the frame in flat corner wedges left by a rotation (fill.py)
 )
+# Stored and explained, not the ranker's inputs (the shipped ranker was trained without them):
+TONE_FEATURES = (
+    "highlights_flat",      # share of the frame in flat areas at its top level: clipped, at whatever level
+    "highlights_spike",     # largest share within SPIKE_WIDTH levels near the top: a plateau, flat or not
+)
+FLAT_MARGIN = 6            # levels below the frame's top (its 99.95th percentile) that still count as the top
+FLAT_VARIANCE = 0.75       # a 3x3 area is flat within this variance (levels squared): JPEG noise, no detail
+SPIKE_WIDTH, SPIKE_SPAN = 5, 12     # a window of +-2 levels (JPEG noise), anywhere 12 levels below the top
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 
@@ -154,11 +162,35 @@ def exposure_measures(gray: np.ndarray) -> dict[str, float]:
             "contrast": float(gray.std())}
 
 
-def channels_clipped(rgb: np.ndarray, keep: np.ndarray | None = None) -> float:
+def highlight_clipping(rgb: np.ndarray, keep: np.ndarray | None = None) -> dict[str, float]:
+    """By each pixel's brightest channel: ``channels_clipped``, the share of pixels at 250 or
+    more; ``highlights_flat``, the share that is flat (no detail in 3x3) at the frame's top
+    level; ``highlights_spike``, the largest share of pixels within a few levels of each other
+    near the top. A clipped area stays flat when a frame is darkened afterwards (exposure
+    lowered in processing, a picture style), where the 250-threshold only sees clipping that
+    is still white; re-encoding may roughen it, but it stays a spike in the histogram. Between
+    two exposures of one moment, the frame with more flat top lost highlight detail that the
+    other kept, unless the other holds the same area as a spike (darkened clipping:
+    ``app.core.ranking.clipping_offset``)."""
     r, g, b = cv2.split(rgb)
     peak = cv2.max(cv2.max(r, g), b)          # per-pixel channel maximum (numpy's axis-2 max is ~10x slower)
     values = _sub(peak, 2) if keep is None else peak[keep][::4]
-    return float((values >= 250).mean()) if values.size else 0.0
+    if not values.size:
+        return {"channels_clipped": 0.0, "highlights_flat": 0.0, "highlights_spike": 0.0}
+    hist = np.bincount(values.ravel(), minlength=256)
+    above = np.cumsum(hist[::-1])[::-1]
+    top = int(np.flatnonzero(above >= max(1.0, 0.0005 * values.size))[-1])
+    window = np.convolve(hist, np.ones(SPIKE_WIDTH, np.int64))[SPIKE_WIDTH - 1:]     # [k]: levels k..k+4
+    spike = int(window[max(0, top - SPIKE_SPAN):top + 1].max())
+    level = peak.astype(np.float32)
+    mean = cv2.blur(level, (3, 3))
+    flat = (cv2.blur(level * level, (3, 3)) - mean * mean) <= FLAT_VARIANCE
+    at_top = flat & (peak >= top - FLAT_MARGIN)
+    if keep is not None:
+        at_top &= keep
+    count = keep.sum() if keep is not None else peak.size
+    return {"channels_clipped": float(hist[250:].sum() / values.size),
+            "highlights_flat": float(at_top.sum() / max(1, count)), "highlights_spike": spike / values.size}
 
 
 def colorfulness(rgb: np.ndarray) -> float:
@@ -186,7 +218,7 @@ def blockiness(gray: np.ndarray, period: int = 8) -> float:
 
 def quality_features(image: Image.Image, block_period: int = 8,
                      rgb: np.ndarray | None = None) -> dict[str, float]:
-    """All of :data:`QUALITY_FEATURES` for one upright RGB image (``rgb``: its analysis image,
+    """All of :data:`QUALITY_FEATURES` and :data:`TONE_FEATURES` for one upright RGB image (``rgb``: its analysis image,
     when the caller has made it already)."""
     rgb = analysis_image(image) if rgb is None else rgb
     gray = luminance(rgb)
@@ -196,6 +228,6 @@ def quality_features(image: Image.Image, block_period: int = 8,
     keep = None if fill is None or fill.all() else ~fill
     out = {**sharpness_measures(gray, half), "noise": noise_sigma(gray), **gradient_structure(half),
            **exposure_measures(gray if keep is None else gray[keep]), "colorfulness": colorfulness(rgb),
-           "channels_clipped": channels_clipped(rgb, keep), "border_fill": border_fill(fill),
+           **highlight_clipping(rgb, keep), "border_fill": border_fill(fill),
            "blockiness": blockiness(grid_gray, block_period)}
-    return {name: float(out[name]) for name in QUALITY_FEATURES}
+    return {name: float(out[name]) for name in QUALITY_FEATURES + TONE_FEATURES}

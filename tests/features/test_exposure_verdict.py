@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from models.features.exposure import WEIGHTS, exposure_reasons, exposure_values, exposure_verdict
+from models.features.exposure import WEIGHTS, blown_more, exposure_reasons, exposure_values, exposure_verdict
 
 
 def _q(median=0.45, black=0.03, white=0.95, blown=0.0, crushed=0.0):
@@ -47,3 +47,18 @@ def test_a_badly_exposed_face_loses():
     good, dark = exposure_values(_q(), {"brightness": 0.4}), exposure_values(_q(), {"brightness": 0.15})
     assert exposure_verdict(good, dark) == pytest.approx(WEIGHTS["face"] * 0.1)
     assert exposure_reasons(good, dark) == ["better exposed face"]
+
+
+def test_blown_highlights_are_judged_on_the_flat_top_where_both_frames_have_it():
+    clipped = exposure_values({**_q(blown=0.08), "highlights_flat": 0.08, "highlights_spike": 0.08})
+    # its darker copy: no longer white (channels_clipped 0), its clipped sky a spike at 0.83
+    darker = exposure_values({**_q(white=0.83), "highlights_flat": 0.01, "highlights_spike": 0.079})
+    assert darker["blown"] == 0.0 and blown_more(darker, clipped) == pytest.approx(0.001)      # within 0.079
+    assert exposure_reasons(darker, clipped) == []
+    # a frame one stop over blew what the other kept: 0.2 of flat top against 0.01 and 0.02
+    kept = exposure_values({**_q(), "highlights_flat": 0.01, "highlights_spike": 0.02})
+    over = exposure_values({**_q(white=1.0, blown=0.25), "highlights_flat": 0.2, "highlights_spike": 0.25})
+    assert blown_more(kept, over) == pytest.approx(0.18) and blown_more(over, kept) == pytest.approx(-0.18)
+    assert exposure_reasons(kept, over) == ["fewer blown highlights"]
+    # a frame indexed before the flat top was measured: judged on the clipped shares
+    assert blown_more(exposure_values(_q(blown=0.01)), over) == pytest.approx(0.24)

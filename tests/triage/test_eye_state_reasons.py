@@ -48,7 +48,7 @@ def test_eyes_open_is_a_reason_only_against_a_frame_with_closed_eyes():
 
 def _explain(code, sure=None):
     base = {"detail_native": 1.0, "noise_rel": 0.01, "anisotropy_native": 0.1, "blockiness_native": 0.1,
-            "edge_alignment": 0.5, "channels_clipped": 0.0, "border_fill": 0.0, "exposure_error": 0.05,
+            "edge_alignment": 0.5, "channels_clipped": 0.0, "highlights_lost": 0.0, "border_fill": 0.0, "exposure_error": 0.05,
             "face_detail_native": 1.0, "eyes_open": 3.0}
     if code is None:
         return base

@@ -24,6 +24,15 @@ def _linear_gain(img: Image.Image, stops: float) -> Image.Image:
     return Image.fromarray((255 * np.clip(lin, 0, 1) ** (1 / 2.2) + 0.5).astype(np.uint8))
 
 
+def _with_sky(img: Image.Image, clipped: bool) -> Image.Image:
+    """The picture with its top fifth raised into bright highlights that keep its own texture
+    (levels 190-250: detail a frame one stop brighter blows), or flat white (already clipped)."""
+    arr = np.asarray(img, np.float32).copy()
+    h = arr.shape[0] // 5
+    arr[:h] = 255.0 if clipped else 190.0 + 0.23 * arr[:h]
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+
+
 def _gamma(img: Image.Image, exponent: float) -> Image.Image:
     return Image.fromarray((255 * (np.asarray(img, np.float32) / 255.0) ** exponent + 0.5).astype(np.uint8))
 
@@ -41,7 +50,9 @@ def portrait(tmp_path_factory):
     shutil.copyfile(src, paths["original"])
     frames = {"q92": (original, 92), "blur": (original.filter(ImageFilter.GaussianBlur(1.5)), 92),
               "q35": (original, 35), "under": (_linear_gain(original, -0.6), 92),
-              "lift": (_gamma(original, 0.8), 92), "over": (_linear_gain(original, 0.5), 92)}
+              "lift": (_gamma(original, 0.8), 92), "over": (_linear_gain(original, 0.5), 92),
+              "sky": (_with_sky(original, False), 95), "sky_over": (_linear_gain(_with_sky(original, False), 1.0), 95),
+              "blown": (_with_sky(original, True), 95), "blown_dark": (_linear_gain(_with_sky(original, True), -0.6), 95)}
     for i, (name, (img, q)) in enumerate(frames.items(), start=1):
         paths[name] = lib / f"{name}.jpg"
         _write(img, paths[name], q, i)
@@ -121,3 +132,35 @@ def test_the_rankers_exposure_inputs_are_the_named_tone_measures():
     # swapping only those inputs: a frame's exposure judged against itself is no preference
     x = np.random.default_rng(0).normal(size=len(names)).astype(np.float32)
     assert ranker.tone_logit(x, x) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_frame_that_blows_the_sky_loses_to_the_one_that_kept_it(portrait):
+    from app.core.ranking import BurstRanker, clipping_offset
+
+    cat, ids = portrait
+    ranker = BurstRanker()
+    ranked = ranker.rank(cat, [ids["sky_over"], ids["sky"]])
+    assert ranked.scores[ids["sky"]] > 0.99, ranked.scores
+    assert ranked.best == ids["sky"], (ranked.scores, ranked.reasons)
+    assert "fewer blown highlights" in ranked.reasons, ranked.reasons
+    # an exposure-only pair (its noise raised with its levels), and clipping decided it
+    from app.core.burst_detail import detail_evidence
+    from app.core.ranking import exposure_only
+
+    _, explain = ranker.features(cat, [ids["sky"], ids["sky_over"]])
+    e = float(detail_evidence(cat, [ids["sky"], ids["sky_over"]])[0, 1])
+    assert exposure_only(explain[ids["sky"]], explain[ids["sky_over"]], e)
+    assert clipping_offset(explain[ids["sky"]], explain[ids["sky_over"]]) > 1.0
+
+
+def test_a_darkened_copy_of_a_blown_sky_kept_no_detail_there(portrait):
+    from app.core.ranking import BurstRanker, clipping_offset
+
+    cat, ids = portrait
+    _, explain = BurstRanker().features(cat, [ids["blown"], ids["blown_dark"]])
+    blown, dark = explain[ids["blown"]], explain[ids["blown_dark"]]
+    assert dark["channels_clipped"] < 0.01 < blown["channels_clipped"]       # no longer white
+    assert clipping_offset(blown, dark) == 0.0                                 # but nothing was kept
+    # and whichever wins, neither is said to have fewer blown highlights
+    ranked = BurstRanker().rank(cat, [ids["blown"], ids["blown_dark"]])
+    assert "fewer blown highlights" not in ranked.reasons, ranked.reasons

@@ -198,7 +198,15 @@ def _v17_frame_steps(db: sqlite_utils.Database) -> None:
                              pk=("hash_a", "hash_b"))
 
 
+def _v18_highlights(db: sqlite_utils.Database) -> None:
+    """A frame's flat top and its highlight spike (models/features/quality.py): clipping, also
+    where a frame was darkened after. The pipeline id changed with them (features version 11),
+    so the next index recomputes every row."""
+    db["features"].add_column("highlights_flat", float)
+    db["features"].add_column("highlights_spike", float)
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
                                                                _v11, _v12, _v13, _v14, _v15_xmp_base, _v16_eye_state,
-                                                               _v17_frame_steps]
+                                                               _v17_frame_steps, _v18_highlights]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,32 @@
+"""Clipping first between two exposures of one moment (app/core/ranking.py
+``clipping_offset`` on models/features/exposure.py ``blown_more``), hand-computed: the frame with more flat top lost highlight detail the
+other kept, unless the other holds as much in a spike near its own top (the same clipping,
+darkened after)."""
+import pytest
+
+from app.core.ranking import CLIP_DEAD, CLIP_WEIGHT, clipping_offset
+
+
+def _f(flat, spike):
+    return {"tone:blown": 0.0, "tone:flat": flat, "tone:spike": spike}
+
+
+def test_the_frame_that_blew_more_highlights_loses_by_the_excess():
+    kept, blown = _f(0.02, 0.02), _f(0.08, 0.08)
+    assert clipping_offset(kept, blown) == pytest.approx(CLIP_WEIGHT * (0.06 - CLIP_DEAD))
+    assert clipping_offset(blown, kept) == pytest.approx(-CLIP_WEIGHT * (0.06 - CLIP_DEAD))
+
+
+def test_darkened_clipping_lost_nothing_the_brighter_frame_kept():
+    # the darker copy of a clipped frame: re-encoding roughened its flat top, the spike stays
+    clipped, darker = _f(0.08, 0.08), _f(0.01, 0.079)
+    assert clipping_offset(clipped, darker) == 0.0 and clipping_offset(darker, clipped) == 0.0
+
+
+def test_an_excess_within_the_dead_zone_is_no_difference():
+    assert clipping_offset(_f(0.010, 0.010), _f(0.010 + CLIP_DEAD * 0.9, 0.02)) == 0.0
+
+
+def test_frames_without_the_measures_are_not_judged_on_them():
+    assert clipping_offset({"tone:blown": 0.0}, _f(0.5, 0.5)) == 0.0
+    assert clipping_offset({"tone:blown": 0.0}, {"tone:blown": 0.3}) == 0.0

@@ -50,7 +50,8 @@ TONE_FEATURES = (
     "highlights_spike",     # largest share within SPIKE_WIDTH levels near the top: a plateau, flat or not
 )
 FLAT_MARGIN = 6            # levels below the frame's top (its 99.95th percentile) that still count as the top
-FLAT_VARIANCE = 0.75       # a 3x3 area is flat within this variance (levels squared): JPEG noise, no detail
+FLAT_RANGE = 2             # a 3x3 area is flat within this many levels: JPEG noise, no detail
+_3X3 = np.ones((3, 3), np.uint8)
 SPIKE_WIDTH, SPIKE_SPAN = 5, 12     # a window of +-2 levels (JPEG noise), anywhere 12 levels below the top
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
@@ -182,10 +183,8 @@ def highlight_clipping(rgb: np.ndarray, keep: np.ndarray | None = None) -> dict[
     top = int(np.flatnonzero(above >= max(1.0, 0.0005 * values.size))[-1])
     window = np.convolve(hist, np.ones(SPIKE_WIDTH, np.int64))[SPIKE_WIDTH - 1:]     # [k]: levels k..k+4
     spike = int(window[max(0, top - SPIKE_SPAN):top + 1].max())
-    level = peak.astype(np.float32)
-    mean = cv2.blur(level, (3, 3))
-    flat = (cv2.blur(level * level, (3, 3)) - mean * mean) <= FLAT_VARIANCE
-    at_top = flat & (peak >= top - FLAT_MARGIN)
+    spread = cv2.subtract(cv2.dilate(peak, _3X3), cv2.erode(peak, _3X3))      # 3x3 max - min
+    at_top = (spread <= FLAT_RANGE) & (peak >= top - FLAT_MARGIN)
     if keep is not None:
         at_top &= keep
     count = keep.sum() if keep is not None else peak.size

@@ -107,7 +107,7 @@ NOISE_SAME = 1.0           # stops of relative noise (noise_rel), net of the exp
 # (stops_under 0.88 -> 0.81; benchmarks/triage_quality.py, 43 sources, one run each).
 EXPOSURE_ALONE = False
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
-# Clipping first: of two frames that differ in exposure only, the one that lost highlight detail
+# Clipping first: of two exposures of one view, the brighter one that lost highlight detail
 # the other kept (models/features/exposure.py blown_more: more of its picture flat at its top
 # level, beyond what the other holds as a spike near its own) loses CLIP_WEIGHT logits per unit
 # of that excess beyond CLIP_DEAD, whatever the ranker says (it scores each frame alone, and a
@@ -123,13 +123,21 @@ TONE_INPUTS = {"quality": ("brightness_mean", "brightness_median", "highlights_c
                "face": ("face_brightness",)}
 
 
-def clipping_offset(a: dict[str, float], b: dict[str, float]) -> float:
-    """Logit for frame ``a`` over ``b`` (explain values) from the highlights each lost (CLIP_VETO);
-    none where a frame was indexed before its flat top was measured."""
+def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 0.0) -> float:
+    """Logit for frame ``a`` over ``b`` (explain values; ``evidence``: their burst-relative
+    comparison) from the highlights each lost (CLIP_VETO). Only between two exposures of one
+    view: the pair was compared at native pixels (the same framing), their levels differ by
+    more than TONE_STOPS, and the frame that lost more is the brighter one. The pair need not
+    pass :func:`exposure_only`: blowing highlights changes the very measures it compares (a
+    clipped area has no texture, no noise, no blocks). None where a frame was indexed before
+    its flat top was measured."""
     ta, tb = _tone(a), _tone(b)
-    if "flat" not in ta or "flat" not in tb:
+    if "flat" not in ta or "flat" not in tb or not np.isfinite(evidence):
         return 0.0
-    more = blown_more(ta, tb)
+    shift = float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))      # > 0: a is brighter
+    more = blown_more(ta, tb)                                                   # > 0: b lost more
+    if abs(shift) <= TONE_STOPS or shift * more > 0:
+        return 0.0
     return math.copysign(CLIP_WEIGHT * max(0.0, abs(more) - CLIP_DEAD), more)
 
 
@@ -373,18 +381,20 @@ class BurstRanker:
             offsets = evidence_offsets(evidence).astype(np.float32)
             for i in lead:
                 for j in lead:
-                    if i < j and exposure_only(explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])):
+                    if i >= j:
+                        continue
+                    a, b, e = explain[photo_ids[i]], explain[photo_ids[j]], float(evidence[i, j])
+                    if exposure_only(a, b, e):
                         tone_pairs[i, j] = tone_pairs[j, i] = True
-                        a, b = explain[photo_ids[i]], explain[photo_ids[j]]
                         if EXPOSURE_ALONE:
                             # judged on exposure alone: the ranker's own logit is replaced
                             v = self.tone_logit(x[i], x[j])
                             if not self.learned:
                                 v += EXPOSURE_WEIGHT * exposure_verdict(_tone(a), _tone(b))
                             offsets[i, j] = v - (s[i] - s[j])
-                        if CLIP_VETO:
-                            offsets[i, j] += clipping_offset(a, b)
-                        offsets[j, i] = -offsets[i, j]
+                    if CLIP_VETO:
+                        offsets[i, j] += clipping_offset(a, b, e)
+                    offsets[j, i] = -offsets[i, j]
         eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])
         if eyes is not None:
             offsets = eyes if offsets is None else offsets + eyes

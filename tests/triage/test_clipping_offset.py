@@ -1,32 +1,42 @@
-"""Clipping first between two exposures of one moment (app/core/ranking.py
-``clipping_offset`` on models/features/exposure.py ``blown_more``), hand-computed: the frame with more flat top lost highlight detail the
-other kept, unless the other holds as much in a spike near its own top (the same clipping,
-darkened after)."""
+"""Clipping first between two exposures of one view (app/core/ranking.py ``clipping_offset``
+on models/features/exposure.py ``blown_more``), hand-computed: the brighter frame that lost
+highlight detail the other kept loses, unless the other holds as much in a spike near its own
+top (the same clipping, darkened after)."""
+import math
+
 import pytest
 
 from app.core.ranking import CLIP_DEAD, CLIP_WEIGHT, clipping_offset
 
 
-def _f(flat, spike):
-    return {"tone:blown": 0.0, "tone:flat": flat, "tone:spike": spike}
+def _f(flat, spike, median=0.4):
+    return {"tone:blown": 0.0, "tone:flat": flat, "tone:spike": spike, "tone:median": median}
 
 
-def test_the_frame_that_blew_more_highlights_loses_by_the_excess():
-    kept, blown = _f(0.02, 0.02), _f(0.08, 0.08)
+def test_the_brighter_frame_that_blew_more_highlights_loses_by_the_excess():
+    kept, blown = _f(0.02, 0.02, 0.40), _f(0.08, 0.08, 0.50)
     assert clipping_offset(kept, blown) == pytest.approx(CLIP_WEIGHT * (0.06 - CLIP_DEAD))
     assert clipping_offset(blown, kept) == pytest.approx(-CLIP_WEIGHT * (0.06 - CLIP_DEAD))
 
 
 def test_darkened_clipping_lost_nothing_the_brighter_frame_kept():
     # the darker copy of a clipped frame: re-encoding roughened its flat top, the spike stays
-    clipped, darker = _f(0.08, 0.08), _f(0.01, 0.079)
+    clipped, darker = _f(0.08, 0.08, 0.50), _f(0.01, 0.079, 0.40)
     assert clipping_offset(clipped, darker) == 0.0 and clipping_offset(darker, clipped) == 0.0
 
 
+def test_only_two_exposures_of_one_view_are_judged_on_it():
+    kept, blown = _f(0.02, 0.02, 0.40), _f(0.08, 0.08, 0.50)
+    assert clipping_offset(kept, blown, evidence=math.nan) == 0.0       # not compared: another view
+    # the same levels (log2 of 0.52 / 0.42: 0.31 stops apart is an exposure; 0.405 against 0.40 is not)
+    assert clipping_offset(kept, _f(0.08, 0.08, 0.405)) == 0.0
+    # the darker frame flatter at its top (levels merged by a strong underexposure): not this rule
+    assert clipping_offset(_f(0.08, 0.08, 0.30), _f(0.02, 0.02, 0.40)) == 0.0
+
+
 def test_an_excess_within_the_dead_zone_is_no_difference():
-    assert clipping_offset(_f(0.010, 0.010), _f(0.010 + CLIP_DEAD * 0.9, 0.02)) == 0.0
+    assert clipping_offset(_f(0.010, 0.010), _f(0.010 + CLIP_DEAD * 0.9, 0.02, 0.5)) == 0.0
 
 
 def test_frames_without_the_measures_are_not_judged_on_them():
-    assert clipping_offset({"tone:blown": 0.0}, _f(0.5, 0.5)) == 0.0
-    assert clipping_offset({"tone:blown": 0.0}, {"tone:blown": 0.3}) == 0.0
+    assert clipping_offset({"tone:blown": 0.0, "tone:median": 0.4}, _f(0.5, 0.5, 0.6)) == 0.0

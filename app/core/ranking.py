@@ -116,6 +116,11 @@ EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop diff
 # newly blown is where a camera's highlight warning shows, 5 % more costs about 1.2 logits.
 CLIP_VETO = True
 CLIP_WEIGHT, CLIP_DEAD = 30.0, 0.01
+# The other way round: of two exposures of one view equally blown (blown_more within
+# CLIP_DEAD), the darker one's clipped areas are no longer white, so the ranker's clipping inputs
+# read fewer blown highlights there; the pair is scored with both frames' clipping inputs at the
+# larger of the two (a clipped sky darkened after kept no detail).
+CLIPPED_INPUTS = {"quality": ("highlights_clipped", "channels_clipped")}
 # The ranker's inputs that describe exposure: for an exposure-only pair the ranker is asked
 # about these alone (the two frames' other inputs held equal), next to exposure_verdict.
 TONE_INPUTS = {"quality": ("brightness_mean", "brightness_median", "highlights_clipped", "shadows_clipped",
@@ -123,20 +128,27 @@ TONE_INPUTS = {"quality": ("brightness_mean", "brightness_median", "highlights_c
                "face": ("face_brightness",)}
 
 
-def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 0.0) -> float:
-    """Logit for frame ``a`` over ``b`` (explain values; ``evidence``: their burst-relative
-    comparison) from the highlights each lost (CLIP_VETO). Only between two exposures of one
-    view: the pair was compared at native pixels (the same framing), their levels differ by
-    more than TONE_STOPS, and the frame that lost more is the brighter one. The pair need not
-    pass :func:`exposure_only`: blowing highlights changes the very measures it compares (a
-    clipped area has no texture, no noise, no blocks). None where a frame was indexed before
-    its flat top was measured."""
+def exposure_pair(a: dict[str, float], b: dict[str, float], evidence: float) -> float | None:
+    """How much more of its picture ``b`` lost to clipped highlights than ``a``
+    (:func:`models.features.exposure.blown_more`), for two exposures of one view that are
+    judged on it (CLIP_VETO): the pair was compared at native pixels (the same framing) and
+    their levels differ by more than TONE_STOPS. The pair need not pass
+    :func:`exposure_only`: blowing highlights changes the very measures it compares (a clipped
+    area has no texture, no noise, no blocks). None for any other pair, and where a frame was
+    indexed before its flat top was measured."""
     ta, tb = _tone(a), _tone(b)
     if "flat" not in ta or "flat" not in tb or not np.isfinite(evidence):
-        return 0.0
-    shift = float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))      # > 0: a is brighter
-    more = blown_more(ta, tb)                                                   # > 0: b lost more
-    if abs(shift) <= TONE_STOPS or shift * more > 0:
+        return None
+    if abs(float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))) <= TONE_STOPS:
+        return None
+    return blown_more(ta, tb)
+
+
+def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 0.0) -> float:
+    """Logit for frame ``a`` over ``b`` (explain values; ``evidence``: their burst-relative
+    comparison) from the highlights each lost: the brighter frame that lost more loses."""
+    more = exposure_pair(a, b, evidence)
+    if more is None or (_tone(a)["median"] - _tone(b)["median"]) * more > 0:
         return 0.0
     return math.copysign(CLIP_WEIGHT * max(0.0, abs(more) - CLIP_DEAD), more)
 
@@ -304,16 +316,29 @@ class BurstRanker:
     def scores(self, x: np.ndarray) -> np.ndarray:
         return self.net.scores(x)
 
-    def tone_columns(self, width: int) -> list[int]:
-        """Columns of the ranker's input (``width`` wide) that describe exposure (TONE_INPUTS)."""
+    def columns(self, width: int, inputs: dict[str, tuple[str, ...]]) -> list[int]:
+        """Columns of the ranker's input (``width`` wide) of the named ``inputs`` per block."""
         names = {"quality": list(RANKER_QUALITY_FEATURES), "face": list(FACE_FEATURES)}
         sizes = {b: len(names[b]) for b in names}
         sizes["embedding"] = width - sum(sizes[b] for b in self.blocks if b in names)
         cols, start = [], 0
         for b in self.blocks:
-            cols += [start + names[b].index(n) for n in TONE_INPUTS.get(b, ()) if b in names]
+            cols += [start + names[b].index(n) for n in inputs.get(b, ()) if b in names]
             start += sizes[b]
         return cols
+
+    def tone_columns(self, width: int) -> list[int]:
+        """Columns of the ranker's input that describe exposure (TONE_INPUTS)."""
+        return self.columns(width, TONE_INPUTS)
+
+    def equal_clipping_logit(self, xi: np.ndarray, xj: np.ndarray) -> float:
+        """The ranker's logit for frame i over j with both frames' clipping inputs
+        (CLIPPED_INPUTS) at the larger of the two: for a pair equally blown, one of them darker."""
+        cols = self.columns(xi.size, CLIPPED_INPUTS)
+        a, b = xi.copy(), xj.copy()
+        a[cols] = b[cols] = np.maximum(xi[cols], xj[cols])
+        s = self.scores(np.stack([a, b]))
+        return float(s[0] - s[1])
 
     def tone_logit(self, xi: np.ndarray, xj: np.ndarray) -> float:
         """The ranker's preference for frame i over j on exposure alone: each frame's exposure
@@ -392,8 +417,10 @@ class BurstRanker:
                             if not self.learned:
                                 v += EXPOSURE_WEIGHT * exposure_verdict(_tone(a), _tone(b))
                             offsets[i, j] = v - (s[i] - s[j])
-                    if CLIP_VETO:
+                    if CLIP_VETO and (more := exposure_pair(a, b, e)) is not None:
                         offsets[i, j] += clipping_offset(a, b, e)
+                        if abs(more) <= CLIP_DEAD and not (EXPOSURE_ALONE and tone_pairs[i, j]):
+                            offsets[i, j] += self.equal_clipping_logit(x[i], x[j]) - (s[i] - s[j])
                     offsets[j, i] = -offsets[i, j]
         eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])
         if eyes is not None:

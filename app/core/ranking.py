@@ -116,8 +116,8 @@ EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop diff
 # newly blown is where a camera's highlight warning shows, 5 % more costs about 1.2 logits.
 CLIP_VETO = True
 CLIP_WEIGHT, CLIP_DEAD = 30.0, 0.01
-# The other way round: of two exposures of one view equally blown (blown_more within
-# CLIP_DEAD), the darker one's clipped areas are no longer white, so the ranker's clipping inputs
+# The other way round: of two exposures of one view equally blown (the darker one holds all
+# the brighter one's clipping: darkened_clipping), the darker one's clipped areas are no longer white, so the ranker's clipping inputs
 # read fewer blown highlights there; the pair is scored with both frames' clipping inputs at the
 # larger of the two (a clipped sky darkened after kept no detail).
 CLIPPED_INPUTS = {"quality": ("highlights_clipped", "channels_clipped")}
@@ -151,6 +151,14 @@ def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 
     if more is None or (_tone(a)["median"] - _tone(b)["median"]) * more > 0:
         return 0.0
     return math.copysign(CLIP_WEIGHT * max(0.0, abs(more) - CLIP_DEAD), more)
+
+
+def darkened_clipping(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether the darker of two exposures of one view holds all the brighter one's clipping
+    (more than CLIP_DEAD of the picture) as flat top or a spike near its own top: equally blown."""
+    bright, dark = (a, b) if _tone(a)["median"] > _tone(b)["median"] else (b, a)
+    tb, td = _tone(bright), _tone(dark)
+    return tb["flat"] > CLIP_DEAD and max(td["flat"], td["spike"]) >= tb["flat"]
 
 
 def _tone(values: dict[str, float]) -> dict[str, float]:
@@ -417,9 +425,9 @@ class BurstRanker:
                             if not self.learned:
                                 v += EXPOSURE_WEIGHT * exposure_verdict(_tone(a), _tone(b))
                             offsets[i, j] = v - (s[i] - s[j])
-                    if CLIP_VETO and (more := exposure_pair(a, b, e)) is not None:
+                    if CLIP_VETO and exposure_pair(a, b, e) is not None:
                         offsets[i, j] += clipping_offset(a, b, e)
-                        if abs(more) <= CLIP_DEAD and not (EXPOSURE_ALONE and tone_pairs[i, j]):
+                        if darkened_clipping(a, b) and not (EXPOSURE_ALONE and tone_pairs[i, j]):
                             offsets[i, j] += self.equal_clipping_logit(x[i], x[j]) - (s[i] - s[j])
                     offsets[j, i] = -offsets[i, j]
         eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])

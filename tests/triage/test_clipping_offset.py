@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from app.core.ranking import CLIP_DEAD, CLIP_WEIGHT, clipping_offset
+from app.core.ranking import CLIP_DEAD, CLIP_WEIGHT, clipping_offset, darkened_clipping
 
 
 def _f(flat, spike, median=0.4):
@@ -40,3 +40,13 @@ def test_an_excess_within_the_dead_zone_is_no_difference():
 
 def test_frames_without_the_measures_are_not_judged_on_them():
     assert clipping_offset({"tone:blown": 0.0, "tone:median": 0.4}, _f(0.5, 0.5, 0.6)) == 0.0
+
+
+def test_equally_blown_is_the_darker_frame_holding_all_the_brighter_ones_clipping():
+    clipped, darker = _f(0.08, 0.08, 0.50), _f(0.01, 0.079, 0.40)
+    assert not darkened_clipping(clipped, darker)            # 0.079 of 0.08: not all of it
+    assert darkened_clipping(clipped, _f(0.01, 0.081, 0.40)) and darkened_clipping(_f(0.01, 0.081, 0.40), clipped)
+    # a brighter frame with a little new clipping that the darker does not hold is not
+    assert not darkened_clipping(_f(0.02, 0.005, 0.40), _f(0.009, 0.012, 0.30))
+    # nor is clipping under CLIP_DEAD of the picture
+    assert not darkened_clipping(_f(0.005, 0.005, 0.50), _f(0.0, 0.006, 0.40))

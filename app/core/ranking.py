@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from models.face.detection import FACE_FEATURES
-from models.features.exposure import blown_more, exposure_reasons, exposure_values, exposure_verdict
+from models.features.exposure import blown_more, clipped, exposure_reasons, exposure_values, exposure_verdict
 from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
@@ -109,7 +109,7 @@ EXPOSURE_ALONE = False
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
 # Clipping first: of two exposures of one view, the brighter one that lost highlight detail
 # the other kept (models/features/exposure.py blown_more: more of its picture flat at its top
-# level, beyond what the other holds as a spike near its own) loses CLIP_WEIGHT logits per unit
+# level or piled into a spike near it) loses CLIP_WEIGHT logits per unit
 # of that excess beyond CLIP_DEAD, whatever the ranker says (it scores each frame alone, and a
 # brighter frame reads sharper and better used; a blown sky can't be brought back, a range
 # left unused can). Weight and dead zone come from that principle, not a fit: 1 % of the frame
@@ -154,11 +154,12 @@ def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 
 
 
 def darkened_clipping(a: dict[str, float], b: dict[str, float]) -> bool:
-    """Whether the darker of two exposures of one view holds all the brighter one's clipping
-    (more than CLIP_DEAD of the picture) as flat top or a spike near its own top: equally blown."""
+    """Whether the darker of two exposures of one view holds the brighter one's clipping (more
+    than CLIP_DEAD of the picture, to within CLIP_DEAD; models/features/exposure.py ``clipped``) below white
+    (its share of clipped channels is smaller): equally blown, the darker one darkened after."""
     bright, dark = (a, b) if _tone(a)["median"] > _tone(b)["median"] else (b, a)
-    tb, td = _tone(bright), _tone(dark)
-    return tb["flat"] > CLIP_DEAD and max(td["flat"], td["spike"]) >= tb["flat"]
+    lost, held = clipped(_tone(bright)), clipped(_tone(dark))
+    return lost > CLIP_DEAD and held >= lost - CLIP_DEAD and dark.get("channels_clipped", 0.0) + CLIP_DEAD < held
 
 
 def _tone(values: dict[str, float]) -> dict[str, float]:

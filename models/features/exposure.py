@@ -9,7 +9,8 @@ darker frame less measured noise). From the stored overview measures of each fra
 - ``flat`` and ``spike``: the share of the picture flat at its top level, and the largest
   share within a few levels near its top (``highlights_flat``, ``highlights_spike``): clipping
   that stays visible when a frame is darkened after. Where both frames have them, which one
-  lost more highlight detail is judged on these (:func:`blown_more`), not on ``blown``;
+  lost more highlight detail is judged on these (:func:`clipped`, :func:`blown_more`), not on
+  ``blown``;
 - ``crushed``: the share of black-clipped luminance;
 - ``white``: the 99th luminance percentile, up to 0.9: a frame whose brightest tones stop
   short of that left its range unused (under-exposed); beyond it, brighter earns nothing;
@@ -51,12 +52,19 @@ def exposure_values(q: dict, face: dict | None = None) -> dict[str, float]:
 def blown_more(a: dict[str, float], b: dict[str, float]) -> float:
     """How much more of its picture ``b`` lost to clipped highlights than ``a`` (negative:
     ``a`` lost more). On ``flat`` and ``spike`` where both frames have them: the frame with more
-    flat top lost what the other kept, less what the other holds in a spike near its own top
-    (the same clipping, darkened: no detail kept there either). Otherwise on ``blown``."""
+    flat top lost what the other kept, less what the other holds as :func:`clipped` (the same
+    clipping, darkened after: no detail kept there either). Otherwise on ``blown``."""
     if not all(k in f for f in (a, b) for k in ("flat", "spike")):
         return b["blown"] - a["blown"]
     lost, kept, sign = (b, a, 1.0) if b["flat"] > a["flat"] else (a, b, -1.0)
-    return sign * max(0.0, lost["flat"] - max(kept["flat"], kept["spike"]))
+    return sign * max(0.0, lost["flat"] - clipped(kept))
+
+
+def clipped(v: dict[str, float]) -> float:
+    """The share of a frame lost to clipping at whatever level: flat at its top, or piled into
+    a spike near it (re-encoding roughens a clipped area it darkened, and a clipped channel
+    under a JPEG's colour rounding is rarely flat, but both stay a spike)."""
+    return max(v["flat"], v["spike"])
 
 
 def exposure_verdict(a: dict[str, float], b: dict[str, float]) -> float:

@@ -9,8 +9,8 @@ import pytest
 from app.core.ranking import CLIP_DEAD, CLIP_WEIGHT, clipping_offset, darkened_clipping
 
 
-def _f(flat, spike, median=0.4):
-    return {"tone:blown": 0.0, "tone:flat": flat, "tone:spike": spike, "tone:median": median}
+def _f(flat, spike, median=0.4, clipped=0.0):
+    return {"tone:blown": 0.0, "tone:flat": flat, "tone:spike": spike, "tone:median": median, "channels_clipped": clipped}
 
 
 def test_the_brighter_frame_that_blew_more_highlights_loses_by_the_excess():
@@ -44,9 +44,11 @@ def test_frames_without_the_measures_are_not_judged_on_them():
 
 def test_equally_blown_is_the_darker_frame_holding_all_the_brighter_ones_clipping():
     clipped, darker = _f(0.08, 0.08, 0.50), _f(0.01, 0.079, 0.40)
-    assert not darkened_clipping(clipped, darker)            # 0.079 of 0.08: not all of it
-    assert darkened_clipping(clipped, _f(0.01, 0.081, 0.40)) and darkened_clipping(_f(0.01, 0.081, 0.40), clipped)
+    assert darkened_clipping(clipped, darker) and darkened_clipping(darker, clipped)     # 0.079 of 0.08
+    assert not darkened_clipping(clipped, _f(0.01, 0.069, 0.40))                         # 0.069: not all of it
     # a brighter frame with a little new clipping that the darker does not hold is not
-    assert not darkened_clipping(_f(0.02, 0.005, 0.40), _f(0.009, 0.012, 0.30))
+    assert not darkened_clipping(_f(0.04, 0.005, 0.40), _f(0.009, 0.012, 0.30))
+    # nor a darker frame whose clipping is still white (its own, not darkened after)
+    assert not darkened_clipping(_f(0.08, 0.08, 0.50, 0.09), _f(0.08, 0.08, 0.40, 0.08))
     # nor is clipping under CLIP_DEAD of the picture
     assert not darkened_clipping(_f(0.005, 0.005, 0.50), _f(0.0, 0.006, 0.40))

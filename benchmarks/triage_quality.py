@@ -320,7 +320,7 @@ def main(argv=None) -> int:
     ap.add_argument("--closed-eyes", action="store_true", help="only the closed-eyes family (sources with a face)")
     ap.add_argument("--split", choices=("report", "tune"), default="report",
                     help="report: held-out sources and every family; tune: training sources and families only")
-    ap.add_argument("--variants", default="", help=f"also evaluate with these switches flipped: {','.join(VARIANTS)}")
+    ap.add_argument("--variants", default="", help=f"also evaluate with these variants' switches set: {','.join(VARIANTS)}")
     args = ap.parse_args(argv)
     real_stdout, sys.stdout = sys.stdout, sys.stderr      # library chatter must not break the JSON
     try:

@@ -4,9 +4,9 @@ sigmoid(s_i - s_j) are aggregated round-robin (a frame's score is its mean win p
 and the best frame's reasons are the named features where it beats the others clearly. The
 leading frames are also compared with each other at native pixels (burst_detail.py): detail
 one frame lost against another, or a block grid it shows more, shifts their pairwise logit.
-Of two leading frames that differ in exposure only, the one that lost highlight detail the
-other kept loses (clipping first: ``clipping_offset``), and against such a frame the best is
-credited with exposure reasons only (models/features/exposure.py)."""
+Of two leading exposures of one view, the brighter one that lost highlight detail the other
+kept loses (clipping first: ``clipping_offset``); against a frame that differs in exposure
+only, the best is credited with exposure reasons only (models/features/exposure.py)."""
 from __future__ import annotations
 
 import math
@@ -78,8 +78,10 @@ class RankedBurst:
 def _explain_values(q: dict, face: dict | None) -> dict[str, float]:
     out = {k: float(q.get(k) or 0.0) for k in ("detail_native", "noise_rel", "anisotropy_native", "blockiness_native",
                                                  "edge_alignment", "channels_clipped", "border_fill")}
-    # clipped highlights, also where a frame was darkened after clipping (then flat, no longer white)
-    out["highlights_lost"] = max(out["channels_clipped"], float(q.get("highlights_flat") or 0.0))
+    # clipped highlights, also where a frame was darkened after clipping (then no longer white:
+    # flat at its top or a spike near it, models/features/exposure.py clipped)
+    out["highlights_lost"] = max(out["channels_clipped"], float(q.get("highlights_flat") or 0.0),
+                                 float(q.get("highlights_spike") or 0.0))
     out["exposure_error"] = abs((q.get("brightness_mean") or 0.0) - 0.47) + 2 * (
         (q.get("highlights_clipped") or 0.0) + (q.get("shadows_clipped") or 0.0))
     if q.get("piqe") is not None:
@@ -100,7 +102,7 @@ TONE = "tone:"             # explain keys of the exposure measures (models/featu
 TONE_STOPS = 0.1
 TECH_SAME = 0.1
 NATIVE_SAME = {"detail_native": 0.2, "anisotropy_native": 0.08, "blockiness_native": 0.15}
-NOISE_SAME = 1.0           # stops of relative noise (noise_rel), net of the exposure shift
+NOISE_SAME = 1.0           # stops of relative noise (noise_rel), beyond the stops the levels moved
 # Whether an exposure-only pair's logit is replaced by the judgement on exposure alone (False:
 # the ranker's full logit stands; the reasons against such a frame still name exposure only).
 # Off: on held-out sources it lowered best-shot top-1 at mild strength from 0.752 to 0.705
@@ -109,13 +111,15 @@ EXPOSURE_ALONE = False
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
 # Clipping first: of two exposures of one view, the brighter one that lost highlight detail
 # the other kept (models/features/exposure.py blown_more: more of its picture flat at its top
-# level or piled into a spike near it) loses CLIP_WEIGHT logits per unit
+# level than the other holds flat or piled into a spike near its own top) loses CLIP_WEIGHT logits per unit
 # of that excess beyond CLIP_DEAD, whatever the ranker says (it scores each frame alone, and a
 # brighter frame reads sharper and better used; a blown sky can't be brought back, a range
 # left unused can). Weight and dead zone come from that principle, not a fit: 1 % of the frame
 # newly blown is where a camera's highlight warning shows, 5 % more costs about 1.2 logits.
 CLIP_VETO = True
 CLIP_WEIGHT, CLIP_DEAD = 30.0, 0.01
+CLIP_CAP = 3.0             # at most: closed eyes (EYES_WEIGHT) still outweigh a blown sky
+HOLDS = 0.8                # the darker frame holds the brighter one's clipping: at least this share of it
 # The other way round: of two exposures of one view equally blown (the darker one holds all
 # the brighter one's clipping: darkened_clipping), the darker one's clipped areas are no longer white, so the ranker's clipping inputs
 # read fewer blown highlights there; the pair is scored with both frames' clipping inputs at the
@@ -150,7 +154,7 @@ def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 
     more = exposure_pair(a, b, evidence)
     if more is None or (_tone(a)["median"] - _tone(b)["median"]) * more > 0:
         return 0.0
-    return math.copysign(CLIP_WEIGHT * max(0.0, abs(more) - CLIP_DEAD), more)
+    return math.copysign(min(CLIP_CAP, CLIP_WEIGHT * max(0.0, abs(more) - CLIP_DEAD)), more)
 
 
 def darkened_clipping(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -159,7 +163,8 @@ def darkened_clipping(a: dict[str, float], b: dict[str, float]) -> bool:
     (its share of clipped channels is smaller): equally blown, the darker one darkened after."""
     bright, dark = (a, b) if _tone(a)["median"] > _tone(b)["median"] else (b, a)
     lost, held = clipped(_tone(bright)), clipped(_tone(dark))
-    return lost > CLIP_DEAD and held >= lost - CLIP_DEAD and dark.get("channels_clipped", 0.0) + CLIP_DEAD < held
+    return lost > CLIP_DEAD and held >= max(lost - CLIP_DEAD, HOLDS * lost) and \
+        dark.get("channels_clipped", 0.0) + CLIP_DEAD < held
 
 
 def _tone(values: dict[str, float]) -> dict[str, float]:
@@ -175,9 +180,10 @@ def exposure_only(a: dict[str, float], b: dict[str, float], evidence: float) -> 
         return False
     ta, tb = _tone(a), _tone(b)
     shift = float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))
-    # a brighter rendering raises the noise with the levels: the noise is compared net of the shift
+    # a rendering brighter or darker moves the measured noise too (a gain, clipping that
+    # flattens, a lift that lifts the floor): the noise may differ by as much more as the levels
     noise = float(np.log2((a.get("noise_rel", 0.0) + 1e-4) / (b.get("noise_rel", 0.0) + 1e-4)))
-    if abs(noise - shift) > NOISE_SAME:
+    if abs(noise) > NOISE_SAME + abs(shift):
         return False
     return abs(shift) > TONE_STOPS
 

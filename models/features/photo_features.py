@@ -30,7 +30,7 @@ STORED_QUALITY_FEATURES = QUALITY_FEATURES + TONE_FEATURES + NATIVE_FEATURES + I
 # so the shipped ranker never depends on them
 RANKER_QUALITY_FEATURES = tuple(n for n in QUALITY_FEATURES + NATIVE_FEATURES if n != "blur_angle")
 FEATURES_VERSION = 11    # bump when a feature's definition changes: stored features are recomputed
-# 11: highlights_flat (clipping that stays visible when a frame is darkened), for exposure
+# 11: highlights_flat and highlights_spike (clipping that stays visible when a frame is darkened)
 # 10: a JPEG's overview is area-reduced from libjpeg-turbo's array (app/core/decode.py), which
 #     rounds 1 in 25 box means one level higher than Pillow's reduce: the same features to
 #     float noise, but another pixel_hash (exact copies are matched within one version only)

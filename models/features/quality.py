@@ -53,6 +53,8 @@ FLAT_MARGIN = 6            # levels below the frame's top (its 99.95th percentil
 FLAT_RANGE = 2             # a 3x3 area is flat within this many levels: JPEG noise, no detail
 _3X3 = np.ones((3, 3), np.uint8)
 SPIKE_WIDTH, SPIKE_SPAN = 5, 12     # a window of +-2 levels (JPEG noise), anywhere 12 levels below the top
+SPIKE_BELOW, SPIKE_PROMINENCE = 20, 2.0    # a spike holds twice the mean of the windows 5-20 levels under it (a smooth sky does not)
+HIGHLIGHT_FLOOR = 64       # a top under a quarter of full scale is no highlight (a dark frame), nor one at the median (uniform)
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 
@@ -181,15 +183,23 @@ def highlight_clipping(rgb: np.ndarray, keep: np.ndarray | None = None) -> dict[
     hist = np.bincount(values.ravel(), minlength=256)
     above = np.cumsum(hist[::-1])[::-1]
     top = int(np.flatnonzero(above >= max(1.0, 0.0005 * values.size))[-1])
+    clipped = float(hist[250:].sum() / values.size)
+    median = int(np.searchsorted(np.cumsum(hist), values.size / 2))
+    if top < HIGHLIGHT_FLOOR or top <= median < 250:      # no highlights: a dark or uniform frame
+        return {"channels_clipped": clipped, "highlights_flat": 0.0, "highlights_spike": 0.0}
     window = np.convolve(hist, np.ones(SPIKE_WIDTH, np.int64))[SPIKE_WIDTH - 1:]     # [k]: levels k..k+4
-    spike = int(window[max(0, top - SPIKE_SPAN):top + 1].max())
+    spike = 0
+    for k in range(max(SPIKE_BELOW, top - SPIKE_SPAN), top + 1):
+        below = window[k - SPIKE_BELOW:k - SPIKE_WIDTH].mean()      # the windows under it: a hump, or a spike
+        if window[k] >= SPIKE_PROMINENCE * below:
+            spike = max(spike, int(window[k]))
     spread = cv2.subtract(cv2.dilate(peak, _3X3), cv2.erode(peak, _3X3))      # 3x3 max - min
     at_top = (spread <= FLAT_RANGE) & (peak >= top - FLAT_MARGIN)
     if keep is not None:
         at_top &= keep
     count = keep.sum() if keep is not None else peak.size
-    return {"channels_clipped": float(hist[250:].sum() / values.size),
-            "highlights_flat": float(at_top.sum() / max(1, count)), "highlights_spike": spike / values.size}
+    return {"channels_clipped": clipped, "highlights_flat": float(at_top.sum() / max(1, count)),
+            "highlights_spike": spike / values.size}
 
 
 def colorfulness(rgb: np.ndarray) -> float:

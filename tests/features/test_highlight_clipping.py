@@ -45,3 +45,22 @@ def test_the_fill_mask_is_left_out():
     m = highlight_clipping(img, keep)
     assert m["channels_clipped"] == pytest.approx(0.25, abs=0.002)
     assert m["highlights_flat"] == pytest.approx(99 * 299 / 120000, abs=0.002)
+
+
+@pytest.mark.parametrize("name, img", [
+    ("black", np.zeros((200, 300, 3), np.uint8)),
+    ("uniform grey", np.full((200, 300, 3), 128, np.uint8)),
+    ("crushed", np.random.default_rng(2).normal(3, 1, (200, 300, 3)).clip(0, 255).astype(np.uint8)),
+])
+def test_a_frame_without_highlights_has_no_clipped_top(name, img):
+    m = highlight_clipping(img)
+    assert m["highlights_flat"] == 0.0 and m["highlights_spike"] == 0.0, name
+
+
+def test_a_smooth_bright_sky_is_a_hump_not_a_spike():
+    # a clear sky one stop under, a gradient from 190 down to 150 over the top third
+    rng = np.random.default_rng(1)
+    img = rng.normal(90, 25, (300, 400, 3))
+    img[:100] = np.linspace(190, 150, 100)[:, None, None] + rng.normal(0, 1.5, (100, 400, 1))
+    m = highlight_clipping(img.clip(0, 255).astype(np.uint8))
+    assert m["highlights_spike"] == 0.0 and m["highlights_flat"] < 0.005

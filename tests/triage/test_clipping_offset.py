@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from app.core.ranking import CLIP_DEAD, CLIP_WEIGHT, clipping_offset, darkened_clipping
+from app.core.ranking import CLIP_CAP, CLIP_DEAD, CLIP_WEIGHT, _explain_values, clipping_offset, darkened_clipping, reasons_for
 
 
 def _f(flat, spike, median=0.4, clipped=0.0):
@@ -52,3 +52,20 @@ def test_equally_blown_is_the_darker_frame_holding_all_the_brighter_ones_clippin
     assert not darkened_clipping(_f(0.08, 0.08, 0.50, 0.09), _f(0.08, 0.08, 0.40, 0.08))
     # nor is clipping under CLIP_DEAD of the picture
     assert not darkened_clipping(_f(0.005, 0.005, 0.50), _f(0.0, 0.006, 0.40))
+
+
+def test_a_blown_sky_costs_at_most_the_cap():
+    assert clipping_offset(_f(0.0, 0.0, 0.40), _f(0.5, 0.5, 0.60)) == CLIP_CAP
+
+
+def test_a_darkened_copy_of_a_clipped_frame_is_not_said_to_have_fewer_blown_highlights():
+    base = {"detail_native": -1.0, "noise_rel": 0.01, "anisotropy_native": 0.3, "blockiness_native": 1.1,
+            "edge_alignment": 0.5, "border_fill": 0.0, "brightness_mean": 0.45, "brightness_median": 0.45,
+            "black_level": 0.03, "white_level": 1.0, "highlights_clipped": 0.05, "shadows_clipped": 0.0}
+    clipped = _explain_values({**base, "channels_clipped": 0.08, "highlights_flat": 0.08, "highlights_spike": 0.08}, None)
+    darker = _explain_values({**base, "brightness_median": 0.38, "white_level": 0.84, "highlights_clipped": 0.0,
+                              "channels_clipped": 0.0, "highlights_flat": 0.01, "highlights_spike": 0.079}, None)
+    assert not any("blown" in r for r in reasons_for(2, [1], {1: clipped, 2: darker}))
+    # where the other frame's clipping is real and the darker kept detail, it is said
+    kept = _explain_values({**base, "channels_clipped": 0.0, "highlights_flat": 0.0, "highlights_spike": 0.0}, None)
+    assert "fewer blown highlights" in reasons_for(2, [1], {1: clipped, 2: kept})

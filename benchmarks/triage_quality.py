@@ -307,7 +307,8 @@ def _variant(name: str, evaluate_now) -> dict:
     finally:
         for (mod, attr, _), value in zip(switches, before):
             setattr(mod, attr, value)
-    return {"switch": ", ".join(f"{a}={v}" for _, a, v in VARIANTS[name]), "targets": out["targets"], "bursts": out["bursts"],
+    return {"switch": ", ".join(f"{a}={v}" for _, a, v in VARIANTS[name]),
+            "targets": out["targets"], "bursts": out["bursts"],
             "per_family": {f: {lv: v[lv]["ranker"] for lv in LEVELS if lv in v} for f, v in out["per_family"].items()}}
 
 
@@ -320,7 +321,8 @@ def main(argv=None) -> int:
     ap.add_argument("--closed-eyes", action="store_true", help="only the closed-eyes family (sources with a face)")
     ap.add_argument("--split", choices=("report", "tune"), default="report",
                     help="report: held-out sources and every family; tune: training sources and families only")
-    ap.add_argument("--variants", default="", help=f"also evaluate with these variants' switches set: {','.join(VARIANTS)}")
+    ap.add_argument("--variants", default="",
+                    help=f"also evaluate with these variants' switches set: {','.join(VARIANTS)}")
     args = ap.parse_args(argv)
     real_stdout, sys.stdout = sys.stdout, sys.stderr      # library chatter must not break the JSON
     try:

@@ -111,8 +111,8 @@ EXPOSURE_ALONE = False
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
 # Clipping first: of two exposures of one view, the brighter one that lost highlight detail
 # the other kept (models/features/exposure.py blown_more: more of its picture flat at its top
-# level than the other holds flat or piled into a spike near its own top) loses CLIP_WEIGHT logits per unit
-# of that excess beyond CLIP_DEAD, whatever the ranker says (it scores each frame alone, and a
+# level than the other holds flat or piled into a spike near its own top) loses CLIP_WEIGHT
+# logits per unit of that excess beyond CLIP_DEAD, whatever the ranker says (it scores each frame alone, and a
 # brighter frame reads sharper and better used; a blown sky can't be brought back, a range
 # left unused can). Weight and dead zone come from that principle, not a fit: 1 % of the frame
 # newly blown is where a camera's highlight warning shows, 5 % more costs about 1.2 logits.
@@ -120,10 +120,11 @@ CLIP_VETO = True
 CLIP_WEIGHT, CLIP_DEAD = 30.0, 0.01
 CLIP_CAP = 3.0             # at most: closed eyes (EYES_WEIGHT) still outweigh a blown sky
 HOLDS = 0.8                # the darker frame holds the brighter one's clipping: at least this share of it
-# The other way round: of two exposures of one view equally blown (the darker one holds all
-# the brighter one's clipping: darkened_clipping), the darker one's clipped areas are no longer white, so the ranker's clipping inputs
-# read fewer blown highlights there; the pair is scored with both frames' clipping inputs at the
-# larger of the two (a clipped sky darkened after kept no detail).
+# The other way round: of two exposures of one view equally blown (the darker one holds the
+# brighter one's clipping: darkened_clipping), the darker one's clipped areas are no longer
+# white, so the ranker's clipping inputs read fewer blown highlights there; the pair is scored
+# with both frames' clipping inputs at the larger of the two (a clipped sky darkened after kept
+# no detail).
 CLIPPED_INPUTS = {"quality": ("highlights_clipped", "channels_clipped")}
 # The ranker's inputs that describe exposure: for an exposure-only pair the ranker is asked
 # about these alone (the two frames' other inputs held equal), next to exposure_verdict.
@@ -141,9 +142,7 @@ def exposure_pair(a: dict[str, float], b: dict[str, float], evidence: float) -> 
     area has no texture, no noise, no blocks). None for any other pair, and where a frame was
     indexed before its flat top was measured."""
     ta, tb = _tone(a), _tone(b)
-    if "flat" not in ta or "flat" not in tb or not np.isfinite(evidence):
-        return None
-    if abs(float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))) <= TONE_STOPS:
+    if "flat" not in ta or "flat" not in tb or not np.isfinite(evidence) or abs(level_shift(ta, tb)) <= TONE_STOPS:
         return None
     return blown_more(ta, tb)
 
@@ -159,12 +158,18 @@ def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 
 
 def darkened_clipping(a: dict[str, float], b: dict[str, float]) -> bool:
     """Whether the darker of two exposures of one view holds the brighter one's clipping (more
-    than CLIP_DEAD of the picture, to within CLIP_DEAD; models/features/exposure.py ``clipped``) below white
-    (its share of clipped channels is smaller): equally blown, the darker one darkened after."""
+    than CLIP_DEAD of the picture; models/features/exposure.py ``clipped``), to within CLIP_DEAD
+    and at least HOLDS of it, below white (its share of clipped channels is smaller): equally
+    blown, the darker one darkened after."""
     bright, dark = (a, b) if _tone(a)["median"] > _tone(b)["median"] else (b, a)
     lost, held = clipped(_tone(bright)), clipped(_tone(dark))
     return lost > CLIP_DEAD and held >= max(lost - CLIP_DEAD, HOLDS * lost) and \
         dark.get("channels_clipped", 0.0) + CLIP_DEAD < held
+
+
+def level_shift(ta: dict[str, float], tb: dict[str, float]) -> float:
+    """How much brighter frame a is than b (tone values), in log2 of the median display level."""
+    return float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))
 
 
 def _tone(values: dict[str, float]) -> dict[str, float]:
@@ -178,8 +183,7 @@ def exposure_only(a: dict[str, float], b: dict[str, float], evidence: float) -> 
         return False
     if any(abs(a.get(k, 0.0) - b.get(k, 0.0)) > tol for k, tol in NATIVE_SAME.items()):
         return False
-    ta, tb = _tone(a), _tone(b)
-    shift = float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))
+    shift = level_shift(_tone(a), _tone(b))
     # a rendering brighter or darker moves the measured noise too (a gain, clipping that
     # flattens, a lift that lifts the floor): the noise may differ by as much more as the levels
     noise = float(np.log2((a.get("noise_rel", 0.0) + 1e-4) / (b.get("noise_rel", 0.0) + 1e-4)))

@@ -53,8 +53,10 @@ FLAT_MARGIN = 6            # levels below the frame's top (its 99.95th percentil
 FLAT_RANGE = 2             # a 3x3 area is flat within this many levels: JPEG noise, no detail
 _3X3 = np.ones((3, 3), np.uint8)
 SPIKE_WIDTH, SPIKE_SPAN = 5, 12     # a window of +-2 levels (JPEG noise), anywhere 12 levels below the top
-SPIKE_BELOW, SPIKE_PROMINENCE = 20, 2.0    # a spike holds twice the mean of the windows 5-20 levels under it (a smooth sky does not)
-HIGHLIGHT_FLOOR = 64       # a top under a quarter of full scale is no highlight (a dark frame), nor one at the median (uniform)
+SPIKE_BELOW, SPIKE_PROMINENCE = 20, 2.0    # a spike holds twice the mean of the windows 5-20 levels
+#                                            under it (a smooth sky, a hump, does not)
+HIGHLIGHT_FLOOR = 64       # a top under a quarter of full scale is no highlight (a dark frame),
+#                            nor one at the median (a uniform frame)
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 

@@ -6,11 +6,13 @@ import math
 
 import pytest
 
-from app.core.ranking import CLIP_CAP, CLIP_DEAD, CLIP_WEIGHT, _explain_values, clipping_offset, darkened_clipping, reasons_for
+from app.core.ranking import (CLIP_CAP, CLIP_DEAD, CLIP_WEIGHT, _explain_values, clipping_offset, darkened_clipping,
+                              reasons_for)
 
 
 def _f(flat, spike, median=0.4, clipped=0.0):
-    return {"tone:blown": 0.0, "tone:flat": flat, "tone:spike": spike, "tone:median": median, "channels_clipped": clipped}
+    return {"tone:blown": 0.0, "tone:flat": flat, "tone:spike": spike, "tone:median": median,
+            "channels_clipped": clipped}
 
 
 def test_the_brighter_frame_that_blew_more_highlights_loses_by_the_excess():
@@ -62,7 +64,8 @@ def test_a_darkened_copy_of_a_clipped_frame_is_not_said_to_have_fewer_blown_high
     base = {"detail_native": -1.0, "noise_rel": 0.01, "anisotropy_native": 0.3, "blockiness_native": 1.1,
             "edge_alignment": 0.5, "border_fill": 0.0, "brightness_mean": 0.45, "brightness_median": 0.45,
             "black_level": 0.03, "white_level": 1.0, "highlights_clipped": 0.05, "shadows_clipped": 0.0}
-    clipped = _explain_values({**base, "channels_clipped": 0.08, "highlights_flat": 0.08, "highlights_spike": 0.08}, None)
+    clipped = _explain_values({**base, "channels_clipped": 0.08, "highlights_flat": 0.08, "highlights_spike": 0.08},
+                              None)
     darker = _explain_values({**base, "brightness_median": 0.38, "white_level": 0.84, "highlights_clipped": 0.0,
                               "channels_clipped": 0.0, "highlights_flat": 0.01, "highlights_spike": 0.079}, None)
     assert not any("blown" in r for r in reasons_for(2, [1], {1: clipped, 2: darker}))

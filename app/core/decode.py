@@ -320,15 +320,13 @@ def decode(data: bytes | None, path: str, work_size: int = WORK_SIZE,
     if ext in HEIF:
         _ensure_heif()
     try:
-        if is_raw(path):
-            if data is None:
-                with open(path, "rb") as fh:
-                    data = fh.read()
+        raw, native_jpeg = is_raw(path), native and ext in JPEG
+        if data is None and (raw or native_jpeg):        # these decoders take the bytes
+            with open(path, "rb") as fh:
+                data = fh.read()
+        if raw:
             return _decode_raw(data, work_size, pixel_limit, native, raw_develop)
-        if native and ext in JPEG:
-            if data is None:
-                with open(path, "rb") as fh:
-                    data = fh.read()
+        if native_jpeg:
             fast = _decode_jpeg_native(data, work_size, pixel_limit, scratch)
             if fast is not None:
                 return fast

@@ -217,3 +217,36 @@ def test_registrations_are_stored_and_reused(library, monkeypatch):
         monkeypatch.setattr(intent, "register", lambda a, b: pytest.fail("registered again"))
         sets = drive(ranked_bursts(cat))
     assert sorted((s.kind, len(s.photo_ids)) for s in sets) == sorted((d["kind"], len(d["photos"])) for d in doc)
+
+
+def test_a_brackets_facts_are_read_once_per_run(library, monkeypatch):
+    """The set's kind and its split into brackets read the frames' exposure facts (catalog rows,
+    file headers) once for the two: each set's quality rows are read by frame_facts a single time."""
+    from app.core.catalog import Catalog
+    from app.core.sets import intent
+    from app.core.triage import ranked_bursts
+
+    root, doc, db = library
+    reads: list[tuple[int, ...]] = []
+    with Catalog(db) as cat:
+        intent._KINDS.clear()
+        quality = cat.features.quality
+
+        def counted(ids, *a, **k):
+            reads.append(tuple(ids))
+            return quality(ids, *a, **k)
+
+        original = intent.frame_facts
+
+        def spying(catalog, frames, pictures):
+            catalog.features.quality = counted
+            try:
+                return original(catalog, frames, pictures)
+            finally:
+                catalog.features.quality = quality
+
+        monkeypatch.setattr(intent, "frame_facts", spying)
+        sets = drive(ranked_bursts(cat))
+    brackets = [s for s in sets if s.kind == "bracket"]
+    assert brackets, "the library holds brackets"
+    assert len(reads) == len(set(reads)), f"a set's facts were read twice: {reads}"

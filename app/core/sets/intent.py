@@ -36,6 +36,7 @@ class Pictures:
         self.hashes = catalog.photos.content_hashes()
         self.items: dict[str, object] = {}
         self.verdicts: dict | None = None           # the catalog's duplicate verdicts, read on first use
+        self.facts: dict[tuple[int, ...], list] = {}    # frame_facts of a set, by its frames' ids
 
     def load(self, ids) -> None:
         from ..local_features import prepared_pictures
@@ -179,7 +180,11 @@ def file_exposure(path: str) -> tuple[float | None, bool]:
 def frame_facts(catalog, frames, pictures: Pictures) -> list[FrameFacts]:
     """What the catalog knows of each frame's exposure; the file's exposure bias and bracket
     mode are read only where the catalog has no exposure time and aperture (they tell nothing
-    more where the settings are known)."""
+    more where the settings are known). Read once per set and run: the set's kind and its
+    split into brackets ask for the same facts."""
+    key = tuple(f.id for f in frames)
+    if key in pictures.facts:
+        return pictures.facts[key]
     quality = catalog.features.quality([f.id for f in frames])
     out = []
     for f in frames:
@@ -189,6 +194,7 @@ def frame_facts(catalog, frames, pictures: Pictures) -> list[FrameFacts]:
         out.append(FrameFacts(f.id, f.ts, row.get("exposure_time"), row.get("f_number"), row.get("iso"), bias,
                               bracket, (quality.get(f.id) or {}).get("brightness_mean"), None,
                               f.time_source == "exif"))
+    pictures.facts[key] = out
     return out
 
 

@@ -291,6 +291,11 @@ def run(sources: int | None = None, checkpoint: str | None = None, ladder_source
 VARIANTS = {
     "exposure_alone": (("app.core.ranking", "EXPOSURE_ALONE", True),),
     "no_clip_veto": (("app.core.ranking", "CLIP_VETO", False),),
+    # highlights judged on each frame's stored flat top and spike, not compared place by place
+    "stored_highlights": (("app.core.ranking", "PIXEL_HIGHLIGHTS", False),),
+    # the veto of stop 36: on the stored measures, 30 logits per unit beyond 1 % (5 % cost 1.2)
+    "gentle_clip_veto": (("app.core.ranking", "PIXEL_HIGHLIGHTS", False), ("app.core.ranking", "CLIP_WEIGHT", 30.0),
+                         ("app.core.ranking", "CLIP_DEAD", 0.01)),
 }
 
 

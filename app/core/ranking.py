@@ -5,7 +5,8 @@ and the best frame's reasons are the named features where it beats the others cl
 leading frames are also compared with each other at native pixels (burst_detail.py): detail
 one frame lost against another, or a block grid it shows more, shifts their pairwise logit.
 Of two leading exposures of one view, the brighter one that lost highlight detail the other
-kept loses (clipping first: ``clipping_offset``); against a frame that differs in exposure
+kept loses (clipping first: ``clipping_offset``; the two compared place by place,
+burst_highlights.py); against a frame that differs in exposure
 only, the best is credited with exposure reasons only (models/features/exposure.py)."""
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from typing import Iterator
 import numpy as np
 
 from models.face.detection import FACE_FEATURES
-from models.features.exposure import blown_more, clipped, exposure_reasons, exposure_values, exposure_verdict
+from models.features.exposure import (BLOWN_REASON, BLOWN_SAID, blown_more, clipped, exposure_reasons, exposure_values,
+                                      exposure_verdict)
+from models.features.highlights import HighlightPair
 from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
 
@@ -110,15 +113,24 @@ NOISE_SAME = 1.0           # stops of relative noise (noise_rel), beyond the sto
 EXPOSURE_ALONE = False
 EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop difference: about 1.5-2)
 # Clipping first: of two exposures of one view, the brighter one that lost highlight detail
-# the other kept (models/features/exposure.py blown_more: more of its picture flat at its top
-# level than the other holds flat or piled into a spike near its own top) loses CLIP_WEIGHT
-# logits per unit of that excess beyond CLIP_DEAD, whatever the ranker says (it scores each frame alone, and a
-# brighter frame reads sharper and better used; a blown sky can't be brought back, a range
-# left unused can). Weight and dead zone come from that principle, not a fit: 1 % of the frame
-# newly blown is where a camera's highlight warning shows, 5 % more costs about 1.2 logits.
+# the other kept loses CLIP_WEIGHT logits per unit of that loss (a share of the picture) beyond
+# CLIP_DEAD, up to CLIP_CAP, whatever the ranker says (it scores each frame alone, and a brighter
+# frame reads sharper and better used; a blown sky can't be brought back, a range left unused
+# can). The loss is measured place by place (PIXEL_HIGHLIGHTS, app/core/burst_highlights.py:
+# where the brighter frame is at its top, the darker one shows tones spread below the level it
+# has over most of that area), else from each frame's stored measures (models/features/
+# exposure.py blown_more: more of its picture flat at its top level than the other holds flat or
+# piled into a spike near its own top; these miss a clipped channel that a re-encoding roughened
+# and a darkened clipped area that one spread). From that principle, not a fit: a camera's
+# highlight warning blinks at any clipped area, so a newly blown area the photographer can see
+# (1 % of the frame, a quarter of a million pixels at 24 MP) costs the whole cap; the dead zone
+# is over the measures' own noise between exposures in which neither frame clipped more (on the
+# training sources with the training underexposure: none place by place, up to 0.2 % stored).
 CLIP_VETO = True
-CLIP_WEIGHT, CLIP_DEAD = 30.0, 0.01
+PIXEL_HIGHLIGHTS = True
+CLIP_WEIGHT, CLIP_DEAD = 300.0, 0.003
 CLIP_CAP = 3.0             # at most: closed eyes (EYES_WEIGHT) still outweigh a blown sky
+BLOWN_AREA = 0.01          # equally blown: clipping over this share of the picture on both frames
 HOLDS = 0.8                # the darker frame holds the brighter one's clipping: at least this share of it
 # The other way round: of two exposures of one view equally blown (the darker one holds the
 # brighter one's clipping: darkened_clipping), the darker one's clipped areas are no longer
@@ -133,38 +145,56 @@ TONE_INPUTS = {"quality": ("brightness_mean", "brightness_median", "highlights_c
                "face": ("face_brightness",)}
 
 
-def exposure_pair(a: dict[str, float], b: dict[str, float], evidence: float) -> float | None:
-    """How much more of its picture ``b`` lost to clipped highlights than ``a``
-    (:func:`models.features.exposure.blown_more`), for two exposures of one view that are
-    judged on it (CLIP_VETO): the pair was compared at native pixels (the same framing) and
-    their levels differ by more than TONE_STOPS. The pair need not pass
-    :func:`exposure_only`: blowing highlights changes the very measures it compares (a clipped
-    area has no texture, no noise, no blocks). None for any other pair, and where a frame was
-    indexed before its flat top was measured."""
+def exposure_levels(a: dict[str, float], b: dict[str, float], evidence: float) -> bool:
+    """Whether frames with explain values ``a`` and ``b`` are two exposures of one view judged
+    on their highlights (CLIP_VETO): compared at native pixels (the same framing, ``evidence``
+    finite) with levels more than TONE_STOPS apart. They need not pass :func:`exposure_only`:
+    blowing highlights changes the very measures it compares (a clipped area has no texture, no
+    noise, no blocks)."""
     ta, tb = _tone(a), _tone(b)
-    if "flat" not in ta or "flat" not in tb or not np.isfinite(evidence) or abs(level_shift(ta, tb)) <= TONE_STOPS:
+    return "median" in ta and "median" in tb and bool(np.isfinite(evidence)) and abs(level_shift(ta, tb)) > TONE_STOPS
+
+
+def exposure_pair(a: dict[str, float], b: dict[str, float], evidence: float,
+                  pair: HighlightPair | None = None) -> float | None:
+    """How much more of its picture ``b`` lost to clipped highlights than ``a``, for two
+    exposures of one view (:func:`exposure_levels`). ``pair``: the two frames compared place by
+    place (app/core/burst_highlights.py; what the brighter one lost at its top that the darker
+    kept); without it, from each frame's stored measures
+    (:func:`models.features.exposure.blown_more`). None for any other pair, and where a frame
+    was indexed before its flat top was measured and no comparison was made."""
+    if not exposure_levels(a, b, evidence):
+        return None
+    ta, tb = _tone(a), _tone(b)
+    if pair is not None:
+        return pair.lost if tb["median"] > ta["median"] else -pair.lost
+    if "flat" not in ta or "flat" not in tb:
         return None
     return blown_more(ta, tb)
 
 
-def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 0.0) -> float:
+def clipping_offset(a: dict[str, float], b: dict[str, float], evidence: float = 0.0,
+                    pair: HighlightPair | None = None) -> float:
     """Logit for frame ``a`` over ``b`` (explain values; ``evidence``: their burst-relative
-    comparison) from the highlights each lost: the brighter frame that lost more loses."""
-    more = exposure_pair(a, b, evidence)
+    comparison; ``pair``: their highlights compared place by place) from the highlights each
+    lost: the brighter frame that lost more loses."""
+    more = exposure_pair(a, b, evidence, pair)
     if more is None or (_tone(a)["median"] - _tone(b)["median"]) * more > 0:
         return 0.0
     return math.copysign(min(CLIP_CAP, CLIP_WEIGHT * max(0.0, abs(more) - CLIP_DEAD)), more)
 
 
-def darkened_clipping(a: dict[str, float], b: dict[str, float]) -> bool:
+def darkened_clipping(a: dict[str, float], b: dict[str, float], pair: HighlightPair | None = None) -> bool:
     """Whether the darker of two exposures of one view holds the brighter one's clipping (more
-    than CLIP_DEAD of the picture; models/features/exposure.py ``clipped``), to within CLIP_DEAD
-    and at least HOLDS of it, below white (its share of clipped channels is smaller): equally
-    blown, the darker one darkened after."""
+    than BLOWN_AREA of the picture), to within BLOWN_AREA and at least HOLDS of it, below white
+    (its share of clipped channels is smaller): equally blown, the darker one darkened after.
+    ``pair``: compared place by place (the brighter frame's top, and the part of it where the
+    darker one is at its own top); without it, each frame's stored
+    models/features/exposure.py ``clipped``."""
     bright, dark = (a, b) if _tone(a)["median"] > _tone(b)["median"] else (b, a)
-    lost, held = clipped(_tone(bright)), clipped(_tone(dark))
-    return lost > CLIP_DEAD and held >= max(lost - CLIP_DEAD, HOLDS * lost) and \
-        dark.get("channels_clipped", 0.0) + CLIP_DEAD < held
+    lost, held = (pair.top, pair.held) if pair is not None else (clipped(_tone(bright)), clipped(_tone(dark)))
+    return lost > BLOWN_AREA and held >= max(lost - BLOWN_AREA, HOLDS * lost) and \
+        dark.get("channels_clipped", 0.0) + BLOWN_AREA < held
 
 
 def level_shift(ta: dict[str, float], tb: dict[str, float]) -> float:
@@ -239,13 +269,16 @@ NEEDS_SUPPORT = {"fewer compression artefacts": 1, "sharper": 0, "sharper face":
 
 def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3,
                 exposure_only: set[int] | frozenset = frozenset(),
-                support: dict[int, float] | None = None) -> list[str]:
+                support: dict[int, float] | None = None, highlights: dict[int, float] | None = None) -> list[str]:
     """The named features where the best frame beats the median of the others clearly; when
     none does (frames nearly alike), the ones where it is slightly better. Frames in
     ``exposure_only`` differ from the best in exposure only: against them only exposure is
     named (:func:`models.features.exposure.exposure_reasons`, each held against all of them).
     ``support``: the burst-relative evidence that the best is the better kept copy of each
-    other frame (NaN or absent: not compared). "eyes open" only as
+    other frame (NaN or absent: not compared). ``highlights``: how much more of its picture
+    each other frame lost to clipped highlights than the best, the two compared place by place
+    (:func:`exposure_pair`): "fewer blown highlights" follows it where it was measured, against
+    a frame of like exposure and against one of another. "eyes open" only as
     :func:`app.core.eye_state.eyes_open_reason` allows."""
     technical = [o for o in others if o not in exposure_only]
     measured = [support[o] for o in technical if support is not None and o in support and np.isfinite(support[o])]
@@ -265,6 +298,8 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
         guard = REQUIRES.get(text)
         if guard is not None and (margin(guard[0], guard[1]) or 0.0) < -guard[2]:
             continue                     # the measurement contradicts the reason
+        if text == BLOWN_REASON and highlights and min(highlights.values()) < -BLOWN_SAID:
+            continue                     # compared place by place, the best lost more than one
         need = NEEDS_SUPPORT.get(text)
         if need is not None and backing is not None and \
                 (backing < -EVIDENCE_DEAD_ZONE if need == 0 else backing <= EVIDENCE_DEAD_ZONE):
@@ -277,12 +312,22 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
     tone_words: list[str] = []
     alike = [o for o in others if o in exposure_only]
     if alike:
-        sets = [exposure_reasons(_tone(explain[best]), _tone(explain[o])) for o in alike]
+        sets = [_tone_words(explain[best], explain[o], None if highlights is None else highlights.get(o))
+                for o in alike]
         tone_words = [w for w in sets[0] if all(w in s for s in sets[1:])]
     clear = [t for z, t in scored if z >= CLEAR and not (t in EXPOSURE_REASONS and tone_words)]
     if clear or tone_words:         # "eyes open" first: closed eyes are what a frame is rejected for first
         return ([t for t in clear if t == EYES_REASON] + tone_words + [t for t in clear if t != EYES_REASON])[:limit]
     return [f"slightly {t}" for z, t in scored if z >= SLIGHT][:limit]
+
+
+def _tone_words(best: dict[str, float], other: dict[str, float], lost_more: float | None) -> list[str]:
+    """The exposure reasons of the best frame against a frame of like exposure; "fewer blown
+    highlights" on the place-by-place comparison ``lost_more`` where there is one."""
+    words = exposure_reasons(_tone(best), _tone(other))
+    if lost_more is None:
+        return words
+    return ([BLOWN_REASON] if lost_more > BLOWN_SAID else []) + [w for w in words if w != BLOWN_REASON]
 
 
 def ranker_cache() -> Path:
@@ -413,12 +458,23 @@ class BurstRanker:
             yield self._ranked(catalog, ids, s_all[part], explain, relative, x[part])
             start += len(ids)
 
+    @staticmethod
+    def _highlights(catalog, i: int, j: int, a: dict[str, float], b: dict[str, float]) -> HighlightPair | None:
+        """Frames ``i`` and ``j`` (explain values ``a``, ``b``) compared place by place on their
+        highlights (PIXEL_HIGHLIGHTS), the brighter one first; None: judged on stored measures."""
+        if not PIXEL_HIGHLIGHTS:
+            return None
+        from .burst_highlights import compare
+
+        return compare(catalog, i, j) if _tone(a)["median"] > _tone(b)["median"] else compare(catalog, j, i)
+
     def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool,
                 x: np.ndarray) -> RankedBurst:
         n = len(photo_ids)
         offsets = None
         evidence = np.full((n, n), np.nan, np.float32)
         tone_pairs = np.zeros((n, n), bool)
+        lost_more: dict[tuple[int, int], float] = {}     # (i, j): how much more j lost at its top than i
         if relative and n > 1:
             lead = np.argsort(-s)[:CONTENDERS]
             evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
@@ -436,9 +492,13 @@ class BurstRanker:
                             if not self.learned:
                                 v += EXPOSURE_WEIGHT * exposure_verdict(_tone(a), _tone(b))
                             offsets[i, j] = v - (s[i] - s[j])
-                    if CLIP_VETO and exposure_pair(a, b, e) is not None:
-                        offsets[i, j] += clipping_offset(a, b, e)
-                        if darkened_clipping(a, b) and not (EXPOSURE_ALONE and tone_pairs[i, j]):
+                    if CLIP_VETO and exposure_levels(a, b, e):
+                        pair = self._highlights(catalog, photo_ids[i], photo_ids[j], a, b)
+                        if pair is not None:
+                            lost_more[i, j] = exposure_pair(a, b, e, pair)
+                            lost_more[j, i] = -lost_more[i, j]
+                        offsets[i, j] += clipping_offset(a, b, e, pair)
+                        if darkened_clipping(a, b, pair) and not (EXPOSURE_ALONE and tone_pairs[i, j]):
                             offsets[i, j] += self.equal_clipping_logit(x[i], x[j]) - (s[i] - s[j])
                     offsets[j, i] = -offsets[i, j]
         eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])
@@ -451,5 +511,6 @@ class BurstRanker:
         b = ranks[0]
         alike = {photo_ids[j] for j in range(n) if tone_pairs[b, j]}
         support = {photo_ids[j]: float(evidence[b, j]) for j in range(n) if j != b}
-        return RankedBurst(order, scores,
-                           reasons_for(order[0], order[1:], explain, exposure_only=alike, support=support))
+        lost = {photo_ids[j]: v for (i, j), v in lost_more.items() if i == b}
+        return RankedBurst(order, scores, reasons_for(order[0], order[1:], explain, exposure_only=alike,
+                                                      support=support, highlights=lost))

@@ -33,6 +33,8 @@ _C = 0.02                  # keeps the ratio of levels finite near black
 WEIGHTS = {"blown": 10.0, "crushed": 5.0, "white": 10.0, "lift": 4.0, "face": 5.0}
 WHITE_ENOUGH = 0.9         # whites at 0.9 of full scale use the range: brighter earns nothing
 FACE_RANGE = (0.25, 0.8)
+BLOWN_SAID = 0.005         # "fewer blown highlights": the other frame lost this share of the picture more
+BLOWN_REASON = "fewer blown highlights"
 
 
 def exposure_values(q: dict, face: dict | None = None) -> dict[str, float]:
@@ -80,13 +82,13 @@ def exposure_reasons(a: dict[str, float], b: dict[str, float]) -> list[str]:
     """What makes ``a`` better exposed than ``b``, in words, each by its own measure."""
     out = []
     blown = blown_more(a, b)
-    if blown > 0.005:
-        out.append("fewer blown highlights")
+    if blown > BLOWN_SAID:
+        out.append(BLOWN_REASON)
     if b["crushed"] - a["crushed"] > 0.005:
         out.append("fewer crushed shadows")
     if "face" in a and "face" in b and b["face"] - a["face"] > 0.02:
         out.append("better exposed face")
-    if a["white"] - b["white"] > 0.03 and not blown < -0.005:
+    if a["white"] - b["white"] > 0.03 and not blown < -BLOWN_SAID:
         out.append("uses the full tonal range")
     if b["lift"] - a["lift"] > 0.1:
         out.append("deeper blacks")

@@ -16,9 +16,17 @@ def _f(flat, spike, median=0.4, clipped=0.0):
 
 
 def test_the_brighter_frame_that_blew_more_highlights_loses_by_the_excess():
-    kept, blown = _f(0.02, 0.02, 0.40), _f(0.08, 0.08, 0.50)
-    assert clipping_offset(kept, blown) == pytest.approx(CLIP_WEIGHT * (0.06 - CLIP_DEAD))
-    assert clipping_offset(blown, kept) == pytest.approx(-CLIP_WEIGHT * (0.06 - CLIP_DEAD))
+    kept, blown = _f(0.02, 0.02, 0.40), _f(0.026, 0.026, 0.50)      # 0.6 % of the picture newly blown
+    assert clipping_offset(kept, blown) == pytest.approx(CLIP_WEIGHT * (0.006 - CLIP_DEAD))
+    assert clipping_offset(blown, kept) == pytest.approx(-CLIP_WEIGHT * (0.006 - CLIP_DEAD))
+    assert 0.5 < clipping_offset(kept, blown) < CLIP_CAP
+
+
+def test_a_visible_newly_blown_area_costs_the_whole_cap():
+    # 1.5 % of the frame clipped that the other frame kept: a highlight warning a photographer sees
+    assert clipping_offset(_f(0.0, 0.0, 0.40), _f(0.015, 0.015, 0.45)) == CLIP_CAP
+    # the measure's own noise between two exposures that clipped alike (0.2 %) costs nothing
+    assert clipping_offset(_f(0.004, 0.004, 0.40), _f(0.006, 0.006, 0.45)) == 0.0
 
 
 def test_darkened_clipping_lost_nothing_the_brighter_frame_kept():
@@ -52,7 +60,7 @@ def test_equally_blown_is_the_darker_frame_holding_all_the_brighter_ones_clippin
     assert not darkened_clipping(_f(0.04, 0.005, 0.40), _f(0.009, 0.012, 0.30))
     # nor a darker frame whose clipping is still white (its own, not darkened after)
     assert not darkened_clipping(_f(0.08, 0.08, 0.50, 0.09), _f(0.08, 0.08, 0.40, 0.08))
-    # nor is clipping under CLIP_DEAD of the picture
+    # nor is clipping under BLOWN_AREA of the picture
     assert not darkened_clipping(_f(0.005, 0.005, 0.50), _f(0.0, 0.006, 0.40))
 
 
@@ -72,3 +80,27 @@ def test_a_darkened_copy_of_a_clipped_frame_is_not_said_to_have_fewer_blown_high
     # where the other frame's clipping is real and the darker kept detail, it is said
     kept = _explain_values({**base, "channels_clipped": 0.0, "highlights_flat": 0.0, "highlights_spike": 0.0}, None)
     assert "fewer blown highlights" in reasons_for(2, [1], {1: clipped, 2: kept})
+    # compared place by place, the comparison is what the reason follows, against a frame of
+    # another kind (technical) and against one of like exposure alike
+    assert "fewer blown highlights" not in reasons_for(2, [1], {1: clipped, 2: kept}, highlights={1: -0.05})
+    assert not any("blown" in r for r in reasons_for(2, [1], {1: clipped, 2: kept}, exposure_only={1},
+                                                     highlights={1: 0.0}))
+    assert reasons_for(2, [1], {1: clipped, 2: darker}, exposure_only={1}, highlights={1: 0.05})[0] == \
+        "fewer blown highlights"
+
+
+def test_compared_place_by_place_the_brighter_frame_that_lost_detail_loses():
+    from models.features.highlights import HighlightPair
+
+    # stored measures that see nothing (a clipped channel roughened by a re-encoding) ...
+    darker, brighter = _f(0.0, 0.0, 0.40), _f(0.0, 0.0, 0.50)
+    assert clipping_offset(darker, brighter) == 0.0
+    # ... and the pixels, where 2 % of the picture is at the brighter one's top and not the darker's
+    blew = HighlightPair(lost=0.02, held=0.001, top=0.021)
+    assert clipping_offset(darker, brighter, pair=blew) == CLIP_CAP
+    assert clipping_offset(brighter, darker, pair=blew) == -CLIP_CAP
+    # the same clipping held by the darker frame (darkened after): no loss, and equally blown
+    held = HighlightPair(lost=0.0, held=0.08, top=0.08)
+    assert clipping_offset(darker, brighter, pair=held) == 0.0
+    assert darkened_clipping(darker, brighter, pair=held)
+    assert not darkened_clipping(darker, brighter, pair=blew)

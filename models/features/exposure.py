@@ -8,7 +8,8 @@ darker frame less measured noise). From the stored overview measures of each fra
 - ``blown``: the share of the picture with a clipped channel or clipped luminance;
 - ``flat`` and ``spike``: the share of the picture flat at its top level, and the largest
   share within a few levels near its top (``highlights_flat``, ``highlights_spike``): clipping
-  that stays visible when a frame is darkened after. Where both frames have them, which one
+  that stays visible when a frame is darkened after. Where both frames have them and the two
+  were not compared place by place (models/features/highlights.py, which sees more), which one
   lost more highlight detail is judged on these (:func:`clipped`, :func:`blown_more`), not on
   ``blown``;
 - ``crushed``: the share of black-clipped luminance;
@@ -78,10 +79,12 @@ def exposure_verdict(a: dict[str, float], b: dict[str, float]) -> float:
     return v
 
 
-def exposure_reasons(a: dict[str, float], b: dict[str, float]) -> list[str]:
-    """What makes ``a`` better exposed than ``b``, in words, each by its own measure."""
+def exposure_reasons(a: dict[str, float], b: dict[str, float], blown: float | None = None) -> list[str]:
+    """What makes ``a`` better exposed than ``b``, in words, each by its own measure;
+    ``blown``: how much more of its picture ``b`` lost to clipped highlights, where the two
+    were compared place by place (models/features/highlights.py), else :func:`blown_more`."""
     out = []
-    blown = blown_more(a, b)
+    blown = blown_more(a, b) if blown is None else blown
     if blown > BLOWN_SAID:
         out.append(BLOWN_REASON)
     if b["crushed"] - a["crushed"] > 0.005:

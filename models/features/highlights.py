@@ -13,8 +13,8 @@ assumed, as the stored per-frame measures (quality.py ``highlights_flat``/``spik
   detail that only the darker frame kept;
 - ``held``: the share at the brighter frame's top where the darker one is at that level: one
   flat area, clipped in both;
-- ``top``: the share of the picture at the brighter frame's top (``lost`` + ``held``, up
-  to the one-pixel tolerance for misalignment).
+- ``top``: the share of the picture at the brighter frame's top (``lost`` + ``held``, up to
+  the one-pixel edge of a lost area, tolerated for misalignment).
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ DARK_MARGIN = 6            # under the darker frame's level there: a clipped are
 #                            training sources, a loss over 0.1 % showed at 3 levels, none at 4); a kept
 #                            highlight spreads further
 REFERENCE = 0.9            # the darker frame's level there: this quantile of its levels under the brighter one's top
-HIGHLIGHT_FLOOR = 64       # a top under a quarter of full scale is no highlight (a dark frame)
+HIGHLIGHT_FLOOR = 64       # a top under a quarter of full scale is no highlight (a dark frame),
+#                            nor one at the median (a uniform frame)
 _3X3 = np.ones((3, 3), np.uint8)
 
 
@@ -42,15 +43,24 @@ class HighlightPair:
 
 
 def peak_channel(rgb: np.ndarray) -> np.ndarray:
+    """Each pixel's brightest channel (numpy's axis-2 max is about ten times slower)."""
     r, g, b = cv2.split(np.ascontiguousarray(rgb))
     return cv2.max(cv2.max(r, g), b)
 
 
-def top_level(peak: np.ndarray) -> int:
-    """The level that TOP_PERCENTILE_SHARE of the picture reaches (its 99.95th percentile)."""
-    hist = np.bincount(peak.ravel(), minlength=256)
+def top_and_median(hist: np.ndarray) -> tuple[int, int]:
+    """(top, median) levels of a 256-bin histogram: the top is the level that
+    TOP_PERCENTILE_SHARE of the picture reaches (its 99.95th percentile)."""
+    count = int(hist.sum())
     above = np.cumsum(hist[::-1])[::-1]
-    return int(np.flatnonzero(above >= max(1.0, TOP_PERCENTILE_SHARE * peak.size))[-1])
+    top = int(np.flatnonzero(above >= max(1.0, TOP_PERCENTILE_SHARE * count))[-1])
+    return top, int(np.searchsorted(np.cumsum(hist), count / 2))
+
+
+def has_highlights(top: int, median: int) -> bool:
+    """A frame whose top is under a quarter of full scale (a dark frame) or at its median
+    without reaching white (a uniform one: fog, a plain wall) has no highlights to lose."""
+    return top >= HIGHLIGHT_FLOOR and not top <= median < 250
 
 
 def _overlap(shape: tuple[int, int], shift: tuple[int, int]) -> tuple[slice, slice, slice, slice]:
@@ -64,27 +74,30 @@ def _overlap(shape: tuple[int, int], shift: tuple[int, int]) -> tuple[slice, sli
 
 def highlight_pair(bright: np.ndarray, dark: np.ndarray, shift: tuple[int, int] = (0, 0)) -> HighlightPair | None:
     """What the brighter frame (H, W, 3 uint8) lost at its top that the darker one (same size)
-    kept; ``shift``: where the bright frame's content sits in the dark one. None when the two
-    do not share enough of the picture or the brighter frame has no highlights."""
-    if bright.shape != dark.shape:
+    kept; ``shift``: where the bright frame's content sits in the dark one (models/features/
+    relative.py ``global_shift``). None when the two do not share half of the picture or the
+    brighter frame has no highlights (:func:`has_highlights`)."""
+    h, w = bright.shape[:2]
+    if bright.shape != dark.shape or abs(shift[0]) >= w // 2 or abs(shift[1]) >= h // 2:
         return None
     pb, pd = peak_channel(bright), peak_channel(dark)
     ys, xs, yd, xd = _overlap(pb.shape, shift)
     pb, pd = pb[ys, xs], pd[yd, xd]
-    if pb.size < 0.5 * bright.shape[0] * bright.shape[1]:
+    if pb.size < 0.5 * h * w:
         return None
-    tb = top_level(pb)
-    if tb < HIGHLIGHT_FLOOR:
+    tb, median = top_and_median(np.bincount(pb.ravel(), minlength=256))
+    if not has_highlights(tb, median):
         return None
     at_b = (pb >= tb - BRIGHT_MARGIN).astype(np.uint8)
-    # one pixel of misalignment tolerated: the edge of a clipped area is neither lost nor held
+    # one pixel of misalignment tolerated: the edge of a clipped area is no loss, and is held
+    # where the darker frame is at its level within a pixel (``held`` and ``top`` both count the
+    # whole area, edges too: a clipped sky through branches is mostly edge at a reduced size)
     inner_b = cv2.erode(at_b, _3X3)
     n = float(pb.size)
-    if not inner_b.any():
-        return HighlightPair(0.0, float(np.count_nonzero(at_b) / n), float(np.count_nonzero(at_b) / n))
     # the darker frame's level where the brighter one is at its top (not its own top, which
     # a JPEG's ringing along the edge of a flat area can lift by ten levels and more)
-    hist = np.bincount(pd[inner_b.astype(bool)], minlength=256)
+    inside = (inner_b if inner_b.any() else at_b).astype(bool)
+    hist = np.bincount(pd[inside], minlength=256)
     level = int(np.searchsorted(np.cumsum(hist), REFERENCE * hist.sum()))
     near_d = cv2.dilate((pd >= level - DARK_MARGIN).astype(np.uint8), _3X3)
     return HighlightPair(lost=float(np.count_nonzero(inner_b & (1 - near_d)) / n),

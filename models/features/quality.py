@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from .fill import border_fill, fill_mask
+from .highlights import has_highlights, peak_channel, top_and_median
 from .shrink import shrink
 
 ANALYSIS_SIZE = 640
@@ -55,8 +56,6 @@ _3X3 = np.ones((3, 3), np.uint8)
 SPIKE_WIDTH, SPIKE_SPAN = 5, 12     # a window of +-2 levels (JPEG noise), anywhere 12 levels below the top
 SPIKE_BELOW, SPIKE_PROMINENCE = 20, 2.0    # a spike holds twice the mean of the windows 5-20 levels
 #                                            under it (a smooth sky, a hump, does not)
-HIGHLIGHT_FLOOR = 64       # a top under a quarter of full scale is no highlight (a dark frame),
-#                            nor one at the median (a uniform frame)
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 
@@ -174,20 +173,18 @@ def highlight_clipping(rgb: np.ndarray, keep: np.ndarray | None = None) -> dict[
     near the top. A clipped area stays flat when a frame is darkened afterwards (exposure
     lowered in processing, a picture style), where the 250-threshold only sees clipping that
     is still white; re-encoding may roughen it, but it stays a spike in the histogram. Between
-    two exposures of one moment, the frame with more flat top lost highlight detail that the
-    other kept, unless the other holds the same area as a spike (darkened clipping:
+    two exposures of one moment that could not be compared place by place (models/features/
+    highlights.py), the frame with more flat top lost highlight detail that the other kept,
+    unless the other holds the same area as a spike (darkened clipping:
     ``app.core.ranking.clipping_offset``)."""
-    r, g, b = cv2.split(rgb)
-    peak = cv2.max(cv2.max(r, g), b)          # per-pixel channel maximum (numpy's axis-2 max is ~10x slower)
+    peak = peak_channel(rgb)
     values = _sub(peak, 2) if keep is None else peak[keep][::4]
     if not values.size:
         return {"channels_clipped": 0.0, "highlights_flat": 0.0, "highlights_spike": 0.0}
     hist = np.bincount(values.ravel(), minlength=256)
-    above = np.cumsum(hist[::-1])[::-1]
-    top = int(np.flatnonzero(above >= max(1.0, 0.0005 * values.size))[-1])
+    top, median = top_and_median(hist)
     clipped = float(hist[250:].sum() / values.size)
-    median = int(np.searchsorted(np.cumsum(hist), values.size / 2))
-    if top < HIGHLIGHT_FLOOR or top <= median < 250:      # no highlights: a dark or uniform frame
+    if not has_highlights(top, median):                  # a dark or uniform frame
         return {"channels_clipped": clipped, "highlights_flat": 0.0, "highlights_spike": 0.0}
     window = np.convolve(hist, np.ones(SPIKE_WIDTH, np.int64))[SPIKE_WIDTH - 1:]     # [k]: levels k..k+4
     spike = 0

@@ -65,7 +65,31 @@ def test_the_darker_frame_is_compared_where_it_shows_the_same_place():
 def test_frames_without_highlights_or_of_other_sizes_are_not_compared():
     dark = _u8(_scene() * 0.3)                                             # top under a quarter of full scale
     assert highlight_pair(dark, dark) is None
+    fog = np.full((120, 160, 3), 180, np.uint8)                            # uniform: its top is its median
+    assert highlight_pair(fog, _u8(fog * 0.8)) is None
     assert highlight_pair(_u8(_scene()), _u8(_scene(h=100))) is None
+    assert highlight_pair(_u8(_scene()), _u8(_scene()), (200, 0)) is None   # more than half the frame away
+
+
+def test_a_top_of_edges_only_is_no_loss_and_held_as_the_darker_frame_shows_it():
+    dark = _scene()
+    bright = dark.copy()
+    bright[40, 20:140] = 255.0                                             # a glint along a wire, one pixel wide
+    p = highlight_pair(_u8(bright), _u8(dark))
+    assert p.lost == 0.0 and p.top > 0.0
+    dark[40, 20:140] = 204.0                                               # the same glint, darkened after
+    assert highlight_pair(_u8(bright), _u8(dark)).held == pytest.approx(p.top)
+
+
+def test_a_clipped_sky_through_branches_is_held_whole_when_darkened_after():
+    """At a reduced size a sky seen through foliage is mostly edge: held and top count it alike."""
+    bright = _scene(seed=7)
+    rng = np.random.default_rng(7)
+    gaps = rng.random((30, 160)) < 0.5                                     # sky in half the places
+    bright[:30][gaps] = 255.0
+    dark = bright * 0.8
+    p = highlight_pair(_u8(bright), _u8(dark))
+    assert p.lost == 0.0 and p.held >= 0.95 * p.top
 
 
 def test_two_exposures_that_clip_nothing_lost_nothing():

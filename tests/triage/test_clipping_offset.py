@@ -1,5 +1,5 @@
-"""Clipping first between two exposures of one view (app/core/ranking.py ``clipping_offset``
-on models/features/exposure.py ``blown_more``), hand-computed: the brighter frame that lost
+"""Clipping first between two exposures of one view (app/core/ranking.py ``clipping_offset``,
+on the two compared place by place, else on models/features/exposure.py ``blown_more``), hand-computed: the brighter frame that lost
 highlight detail the other kept loses, unless the other holds as much in a spike near its own
 top (the same clipping, darkened after)."""
 import math
@@ -83,6 +83,7 @@ def test_a_darkened_copy_of_a_clipped_frame_is_not_said_to_have_fewer_blown_high
     # compared place by place, the comparison is what the reason follows, against a frame of
     # another kind (technical) and against one of like exposure alike
     assert "fewer blown highlights" not in reasons_for(2, [1], {1: clipped, 2: kept}, highlights={1: -0.05})
+    assert "fewer blown highlights" not in reasons_for(2, [1], {1: clipped, 2: kept}, highlights={1: 0.0})
     assert not any("blown" in r for r in reasons_for(2, [1], {1: clipped, 2: kept}, exposure_only={1},
                                                      highlights={1: 0.0}))
     assert reasons_for(2, [1], {1: clipped, 2: darker}, exposure_only={1}, highlights={1: 0.05})[0] == \
@@ -104,3 +105,13 @@ def test_compared_place_by_place_the_brighter_frame_that_lost_detail_loses():
     assert clipping_offset(darker, brighter, pair=held) == 0.0
     assert darkened_clipping(darker, brighter, pair=held)
     assert not darkened_clipping(darker, brighter, pair=blew)
+
+
+def test_a_best_frame_that_lost_more_place_by_place_is_not_said_to_use_the_range_better():
+    from models.features.exposure import exposure_reasons
+
+    brighter = {"blown": 0.0, "crushed": 0.0, "white": 0.9, "lift": -2.0, "median": 0.5, "flat": 0.0, "spike": 0.0}
+    dimmer = {**brighter, "white": 0.8, "median": 0.4}
+    assert "uses the full tonal range" in exposure_reasons(brighter, dimmer)
+    assert exposure_reasons(brighter, dimmer, blown=-0.02) == []
+    assert exposure_reasons(dimmer, brighter, blown=0.02)[0] == "fewer blown highlights"

@@ -36,7 +36,9 @@ class Pictures:
         self.hashes = catalog.photos.content_hashes()
         self.items: dict[str, object] = {}
         self.verdicts: dict | None = None           # the catalog's duplicate verdicts, read on first use
-        self.facts: dict[tuple[int, ...], list] = {}    # frame_facts of a set, by its frames' ids
+        # frame_facts of a set, by its frames' ids: one list shared by set_kind (which fills in
+        # each fact's gray when it reads the pictures) and split_brackets (which reads the ladder)
+        self.facts: dict[tuple[int, ...], list] = {}
 
     def load(self, ids) -> None:
         from ..local_features import prepared_pictures

@@ -6,8 +6,8 @@ leading frames are also compared with each other at native pixels (burst_detail.
 one frame lost against another, or a block grid it shows more, shifts their pairwise logit.
 Of two leading exposures of one view, the brighter one that lost highlight detail the other
 kept loses (clipping first: ``clipping_offset``; the two compared place by place,
-burst_highlights.py); against a frame that differs in exposure
-only, the best is credited with exposure reasons only (models/features/exposure.py)."""
+burst_highlights.py); against a frame that differs in exposure only, the best is credited
+with exposure reasons only (models/features/exposure.py)."""
 from __future__ import annotations
 
 import math
@@ -124,8 +124,9 @@ EXPOSURE_WEIGHT = 3.0      # logit per unit of exposure_verdict (a 0.6-stop diff
 # and a darkened clipped area that one spread). From that principle, not a fit: a camera's
 # highlight warning blinks at any clipped area, so a newly blown area the photographer can see
 # (1 % of the frame, a quarter of a million pixels at 24 MP) costs 2.1 logits, 1.3 % the whole
-# cap; the dead zone is over the measures' own noise between exposures in which neither frame clipped more (on the
-# training sources with the training underexposure: none place by place, up to 0.2 % stored).
+# cap; the dead zone is over the measures' own noise between exposures in which neither frame
+# clipped more (on the training sources with the training underexposure: none place by place,
+# up to 0.2 % on the stored measures).
 CLIP_VETO = True
 PIXEL_HIGHLIGHTS = True
 CLIP_WEIGHT, CLIP_DEAD = 300.0, 0.003
@@ -189,7 +190,7 @@ def darkened_clipping(a: dict[str, float], b: dict[str, float], pair: HighlightP
     than BLOWN_AREA of the picture), to within BLOWN_AREA and at least HOLDS of it, below white
     (its share of clipped channels is smaller): equally blown, the darker one darkened after.
     ``pair``: compared place by place (the brighter frame's top, and the part of it where the
-    darker one is at its own top); without it, each frame's stored
+    darker one sits at the one level it has over most of it); without it, each frame's stored
     models/features/exposure.py ``clipped``."""
     bright, dark = (a, b) if _tone(a)["median"] > _tone(b)["median"] else (b, a)
     lost, held = (pair.top, pair.held) if pair is not None else (clipped(_tone(bright)), clipped(_tone(dark)))

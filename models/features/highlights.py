@@ -3,10 +3,11 @@
 Two frames of one view at different exposures: where the brighter one sits at its own top
 level (clipped: a blown sky, a blown shirt, a channel at full scale), the darker one either
 sits at one level over all of it too (the same clipping, darkened after: no detail kept there
-either) or shows tones spread below that level (detail the brighter frame lost). Measured by each pixel's
-brightest channel on aligned reduced copies, so a single clipped channel counts, whatever
-level the clipping sits at and however a re-encoding roughened it; no histogram shape is
-assumed, as the stored per-frame measures (quality.py ``highlights_flat``/``spike``) must.
+either) or shows tones spread below that level (detail the brighter frame lost). Measured by
+each pixel's brightest channel on aligned reduced copies, so a single clipped channel counts,
+whatever level the clipping sits at and however a re-encoding roughened it; no histogram
+shape is assumed, as the stored per-frame measures (quality.py ``highlights_flat``/``spike``)
+must.
 
 - ``lost``: the share of the picture at the brighter frame's top where the darker one is
   below the level it shows over most of that area (its 90th percentile there): highlight
@@ -29,7 +30,8 @@ DARK_MARGIN = 6            # under the darker frame's level there: a clipped are
 #                            re-encoded ripples by a few levels (with the training underexposure on 118
 #                            training sources, a loss over 0.1 % showed at 3 levels, none at 4); a kept
 #                            highlight spreads further
-REFERENCE = 0.9            # the darker frame's level there: this quantile of its levels under the brighter one's top
+REFERENCE = 0.9            # the darker frame's level there: this quantile of its levels under the
+#                            brighter one's top
 HIGHLIGHT_FLOOR = 64       # a top under a quarter of full scale is no highlight (a dark frame),
 #                            nor one at the median (a uniform frame)
 _3X3 = np.ones((3, 3), np.uint8)

@@ -1,7 +1,7 @@
 """Clipping first between two exposures of one view (app/core/ranking.py ``clipping_offset``,
-on the two compared place by place, else on models/features/exposure.py ``blown_more``), hand-computed: the brighter frame that lost
-highlight detail the other kept loses, unless the other holds as much in a spike near its own
-top (the same clipping, darkened after)."""
+on the two compared place by place, else on models/features/exposure.py ``blown_more``),
+hand-computed: the brighter frame that lost highlight detail the other kept loses, unless the
+other holds as much in a spike near its own top (the same clipping, darkened after)."""
 import math
 
 import pytest

@@ -166,9 +166,9 @@ def exposure_pair(a: dict[str, float], b: dict[str, float], evidence: float,
     was indexed before its flat top was measured and no comparison was made."""
     if not exposure_levels(a, b, evidence):
         return None
-    ta, tb = _tone(a), _tone(b)
     if pair is not None:
-        return pair.lost if tb["median"] > ta["median"] else -pair.lost
+        return pair.lost if _brighter(b, a) else -pair.lost
+    ta, tb = _tone(a), _tone(b)
     if "flat" not in ta or "flat" not in tb:
         return None
     return blown_more(ta, tb)
@@ -192,7 +192,7 @@ def darkened_clipping(a: dict[str, float], b: dict[str, float], pair: HighlightP
     ``pair``: compared place by place (the brighter frame's top, and the part of it where the
     darker one sits at the one level it has over most of it); without it, each frame's stored
     models/features/exposure.py ``clipped``."""
-    bright, dark = (a, b) if _tone(a)["median"] > _tone(b)["median"] else (b, a)
+    bright, dark = (a, b) if _brighter(a, b) else (b, a)
     lost, held = (pair.top, pair.held) if pair is not None else (clipped(_tone(bright)), clipped(_tone(dark)))
     return lost > BLOWN_AREA and held >= max(lost - BLOWN_AREA, HOLDS * lost) and \
         dark.get("channels_clipped", 0.0) + BLOWN_AREA < held
@@ -201,6 +201,12 @@ def darkened_clipping(a: dict[str, float], b: dict[str, float], pair: HighlightP
 def level_shift(ta: dict[str, float], tb: dict[str, float]) -> float:
     """How much brighter frame a is than b (tone values), in log2 of the median display level."""
     return float(np.log2((ta["median"] + 0.02) / (tb["median"] + 0.02)))
+
+
+def _brighter(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether frame ``a`` (explain values) is the brighter of two exposures: its median level
+    is the higher (the pairs judged on highlights differ by more than TONE_STOPS)."""
+    return _tone(a)["median"] > _tone(b)["median"]
 
 
 def _tone(values: dict[str, float]) -> dict[str, float]:
@@ -458,7 +464,7 @@ class BurstRanker:
             return None
         from .burst_highlights import compare
 
-        return compare(catalog, i, j) if _tone(a)["median"] > _tone(b)["median"] else compare(catalog, j, i)
+        return compare(catalog, i, j) if _brighter(a, b) else compare(catalog, j, i)
 
     def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool,
                 x: np.ndarray) -> RankedBurst:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from .catalog.pair_checks import pair_key
 from .library_models import embedding_model
 from .local_features import prepared_pictures
 from .near_duplicate import Prepared, compare_prepared
+from .recent import Recent
 from .sets.same_exposure import same_exposure
 from .union_find import UnionFind
 from .vector_index import SearchHit, VectorIndex, open_index
@@ -199,18 +199,16 @@ class _PreparedCache:
     stored local features (app/core/local_features.py), in the calling thread."""
 
     def __init__(self, catalog, rows, capacity: int = 4096) -> None:
-        self.catalog, self.rows, self.capacity = catalog, rows, capacity
-        self.items: OrderedDict[int, Prepared | None] = OrderedDict()
+        self.catalog, self.rows = catalog, rows
+        self.items: Recent = Recent(capacity)        # photo id -> Prepared | None
 
     def fill(self, pids) -> None:
         missing = [p for p in dict.fromkeys(pids) if p not in self.items]
         got = prepared_pictures(self.catalog, [self.rows[p]["hash"] for p in missing])
         for pid in missing:
             self.items[pid] = got.get(self.rows[pid]["hash"])
-        for pid in pids:
-            self.items.move_to_end(pid)             # this chunk's pictures are the last evicted
-        while len(self.items) > self.capacity:
-            self.items.popitem(last=False)
+        self.items.touch(pids)                      # this chunk's pictures are the last evicted
+        self.items.trim()
 
     def get(self, pid: int) -> Prepared | None:
         return self.items.get(pid)

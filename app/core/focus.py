@@ -4,16 +4,15 @@ photo's thumbnail (structure that survives a light blur, so grain and texture co
 the subject; slightly favouring the centre; clipped areas ignored); else the centre."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
+from .recent import Recent
 from .thumbnails import thumb_path
 
 _CENTRE = (0.5, 0.5)
-_cache: OrderedDict[str, tuple[float, float]] = OrderedDict()     # content hash -> detail focus
-_CACHE_SIZE = 512
+_cache: Recent = Recent(512)          # content hash -> detail focus
 
 
 def detail_focus(gray: np.ndarray) -> tuple[float, float]:
@@ -45,9 +44,9 @@ def detail_focus(gray: np.ndarray) -> tuple[float, float]:
 
 
 def _thumbnail_focus(thumbs_dir: Path, content_hash: str) -> tuple[float, float] | None:
-    if content_hash in _cache:
-        _cache.move_to_end(content_hash)
-        return _cache[content_hash]
+    known = _cache.recall(content_hash)
+    if known is not None:
+        return known
     try:
         from PIL import Image
 
@@ -56,9 +55,7 @@ def _thumbnail_focus(thumbs_dir: Path, content_hash: str) -> tuple[float, float]
     except (OSError, ValueError):
         return None                        # no thumbnail yet: not cached, asked again later
     point = detail_focus(gray)
-    _cache[content_hash] = point
-    if len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
+    _cache.keep(content_hash, point)
     return point
 
 

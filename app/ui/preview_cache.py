@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections import OrderedDict
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
+
+from app.core.recent import Recent
 
 from .previews import load_preview
 
@@ -50,10 +51,9 @@ class PreviewCache(QObject):
     def __init__(self, workers, fit_capacity: int = 16, full_capacity: int = 4, parent=None) -> None:
         super().__init__(parent)
         self.workers = workers
-        self.capacity = {False: fit_capacity, True: full_capacity}
-        self._images: dict[bool, OrderedDict[str, QImage]] = {False: OrderedDict(), True: OrderedDict()}
+        self._images: dict[bool, Recent] = {False: Recent(fit_capacity), True: Recent(full_capacity)}
         self._pending: set[tuple[str, bool]] = set()
-        self.fitted: OrderedDict[str, QImage] = OrderedDict()     # scaled ahead for the loupe's size
+        self.fitted: Recent = Recent(fit_capacity)     # path -> QImage scaled ahead for the loupe's size
         self.area: tuple[int, int] | None = None                    # the loupe's picture area
         self.failed: dict[tuple[str, bool], str] = {}
         # the file as it was before it was read, for each picture or failure held
@@ -82,11 +82,7 @@ class PreviewCache(QObject):
             self.fitted.pop(path, None)
 
     def get(self, path: str, full: bool = False) -> QImage | None:
-        cache = self._images[full]
-        image = cache.get(path)
-        if image is not None:
-            cache.move_to_end(path)
-        return image
+        return self._images[full].recall(path)
 
     def request(self, path: str, full: bool = False) -> None:
         """Decode ``path`` unless it is cached (and unchanged) or on its way; ``ready`` says
@@ -108,13 +104,8 @@ class PreviewCache(QObject):
         image, fitted, self._stamps[key] = result
         path, full = key
         if fitted is not None:
-            self.fitted[path] = fitted
-            while len(self.fitted) > self.capacity[False]:
-                self.fitted.popitem(last=False)
-        cache = self._images[full]
-        cache[path] = image
-        while len(cache) > self.capacity[full]:
-            gone, _ = cache.popitem(last=False)
+            self.fitted.keep(path, fitted)
+        for gone in self._images[full].keep(path, image):
             if (gone, full) not in self.failed:
                 self._stamps.pop((gone, full), None)
         self.ready.emit(path, full)

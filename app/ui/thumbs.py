@@ -3,12 +3,12 @@ in the GUI thread and kept in a bounded LRU cache. Callers get a placeholder at 
 ``ready(content_hash)`` signal when the real image arrives."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
+from app.core.recent import Recent
 from app.core.thumbnails import thumb_path
 
 
@@ -42,8 +42,7 @@ class ThumbnailCache(QObject):
     def __init__(self, thumbs_dir: Path, capacity: int = 800, parent=None) -> None:
         super().__init__(parent)
         self.thumbs_dir = Path(thumbs_dir)
-        self.capacity = capacity
-        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
+        self._pixmaps: Recent = Recent(capacity)       # content hash -> QPixmap
         self._pending: set[str] = set()
         self._signals = _Signals()
         self._signals.loaded.connect(self._on_loaded)
@@ -55,9 +54,8 @@ class ThumbnailCache(QObject):
         """The cached pixmap, or None (and a load is queued)."""
         if not content_hash or self.closed:
             return None
-        pix = self._pixmaps.get(content_hash)
+        pix = self._pixmaps.recall(content_hash)
         if pix is not None:
-            self._pixmaps.move_to_end(content_hash)
             return pix
         if content_hash not in self._pending:
             self._pending.add(content_hash)
@@ -69,9 +67,7 @@ class ThumbnailCache(QObject):
         self._pending.discard(key)
         if image.isNull() or self.closed:      # (a load that finished after its library closed)
             return
-        self._pixmaps[key] = QPixmap.fromImage(image)
-        while len(self._pixmaps) > self.capacity:
-            self._pixmaps.popitem(last=False)
+        self._pixmaps.keep(key, QPixmap.fromImage(image))
         self.ready.emit(key)
 
     def shutdown(self) -> None:

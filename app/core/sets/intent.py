@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import asdict
 from functools import lru_cache
 
 import numpy as np
 
+from ..recent import Recent
 from ..union_find import UnionFind
 from .kinds import (LADDER_MIN_STOPS, LADDER_PEAK, PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, bracket_period,
                     classify, linear_gain)
@@ -23,9 +24,8 @@ MIN_OVERLAP = 0.2              # of the frame: panorama frames overlap by a good
 MIN_STEP_INLIERS = 20
 SAME_VIEW_LAYOUT = 0.9         # log-light correlation of two exposures of one view, at least (exposure ladders of
                                # tune photos: 0.86+; different photos of one person in one folder: 0.76 at most)
-_STEPS: OrderedDict[tuple[str, str], Step | None] = OrderedDict()
-_STEPS_KEPT = 50_000
-_KINDS: dict[tuple, str] = {}     # a set's kind by its frames' content hashes and times (per process)
+_STEPS: Recent = Recent(50_000)     # registrations by the two frames' content hashes (per process)
+_KINDS: Recent = Recent(50_000)     # a set's kind by its frames' content hashes and times (per process)
 
 
 class Pictures:
@@ -56,8 +56,7 @@ class Pictures:
         key = (ha, hb)
         if key not in _STEPS:
             self.prefetch([(a, b)])
-        _STEPS.move_to_end(key)
-        return _STEPS[key]
+        return _STEPS.recall(key)
 
     def prefetch(self, pairs) -> None:
         """Registrations of frame pairs (photo ids, in frame order): those this process or the
@@ -72,7 +71,7 @@ class Pictures:
             return
         stored = self.catalog.frame_steps.get(list(keys), VERSION)
         for key, value in stored.items():
-            _remember(key, None if value is None else Step(**value))
+            _STEPS.keep(key, None if value is None else Step(**value))
         todo = [key for key in keys if key not in stored]
         if not todo:
             return
@@ -81,7 +80,7 @@ class Pictures:
         for ha, hb in todo:
             pa, pb = self.items.get(ha), self.items.get(hb)
             step = register(pa, pb) if pa is not None and pb is not None else None
-            _remember((ha, hb), step)
+            _STEPS.keep((ha, hb), step)
             if pa is not None and pb is not None:          # (a picture that could not be read: try again later)
                 results.append((ha, hb, None if step is None else asdict(step)))
         if results and not self.catalog.readonly:
@@ -106,12 +105,6 @@ def exposure_step(pictures: Pictures, a: int, b: int) -> bool:
     gain = linear_gain(ga, gb)
     return gain is not None and abs(gain[0]) >= LADDER_MIN_STOPS and gain[1] >= LADDER_PEAK and \
         gain[2] >= SAME_VIEW_LAYOUT
-
-
-def _remember(key: tuple[str, str], step: Step | None) -> None:
-    _STEPS[key] = step
-    if len(_STEPS) > _STEPS_KEPT:
-        _STEPS.popitem(last=False)
 
 
 def panorama_step(step: Step | None) -> bool:
@@ -209,7 +202,7 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
     panorama, a timelapse or a hand-made focus stack is shot slower."""
     key = tuple((pictures.hashes.get(f.id), f.ts) for f in frames)
     if all(h for h, _ in key) and key in _KINDS:
-        return _KINDS[key]
+        return _KINDS.recall(key)
     facts = frame_facts(catalog, frames, pictures)
     memo: list = []
     gaps = np.diff([f.ts for f in frames])
@@ -234,9 +227,7 @@ def set_kind(catalog, frames, pictures: Pictures) -> str:
         grays()          # stripped of EXIF: a bracket shows as a ladder of light in the pictures
     kind = classify(facts, steps)
     if all(h for h, _ in key):
-        if len(_KINDS) > _STEPS_KEPT:
-            _KINDS.clear()
-        _KINDS[key] = kind
+        _KINDS.keep(key, kind)
     return kind
 
 

@@ -1,14 +1,16 @@
 """Highlights compared between two exposures of one view, place by place
 (models/features/highlights.py), when a burst is ranked: only for the leading frames whose
-levels differ, on reduced copies (a JPEG's DCT-scaled draft). Results are kept per process by
-the two pictures' content hashes, and the last few reduced copies by their own, so a frame in
-several compared pairs is decoded once. A frame that can't be read is not compared (the ranking
-falls back to the stored measures) and is tried again the next time."""
+levels differ, on reduced copies (a JPEG's DCT-scaled draft). Results are kept by the two
+pictures' content hashes in the catalog (``highlight_pairs``, so the window and every CLI command
+compare a burst's exposures once) and per process, and the last few reduced copies by their own
+hash, so a frame in several compared pairs is decoded once. A frame that can't be read is not
+compared (the ranking falls back to the stored measures) and is tried again the next time."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
-from collections import OrderedDict
+from dataclasses import asdict
 
 import cv2
 import numpy as np
@@ -17,35 +19,36 @@ from models.features.highlights import HighlightPair, highlight_pair
 from models.features.relative import global_shift
 
 from .decode import decode
+from .recent import Recent
 
 log = logging.getLogger(__name__)
 SIZE = 1000                # long side of the compared copies, at least (a 12-MP JPEG's quarter-scale
 #                            draft): a clipped area a photographer sees is larger than the pixels one averages
-_PAIRS_KEPT, _FRAMES_KEPT = 4096, 8
-_pairs: OrderedDict[tuple[str, str], HighlightPair | None] = OrderedDict()
-_frames: OrderedDict[str, np.ndarray] = OrderedDict()
+VERSION = 1                # of the method (SIZE, the alignment, models/features/highlights.py): stored
+#                            results of another version are compared again
+_pairs: Recent = Recent(4096)          # (bright, dark) content hashes -> HighlightPair | None
+_frames: Recent = Recent(8)            # content hash -> reduced copy
 _lock = threading.Lock()
+_NOT_STORED = object()
 
 
-def _remember(store: OrderedDict, key, value, kept: int) -> None:
+def _remember(store: Recent, key, value) -> None:
     with _lock:
-        store[key] = value
-        store.move_to_end(key)
-        while len(store) > kept:
-            store.popitem(last=False)
+        store.keep(key, value)
 
 
 def _reduced(path: str, content_hash: str | None) -> np.ndarray | None:
     with _lock:
-        if content_hash in _frames:
-            return _frames[content_hash]
+        known = _frames.recall(content_hash)
+    if known is not None:
+        return known
     try:
         rgb = np.asarray(decode(None, path, work_size=SIZE).image)
     except Exception as exc:        # a refinement: no reader's failure may stop a ranking
         log.info("highlight comparison skips %s: %s", path, exc)
         return None
     if content_hash:
-        _remember(_frames, content_hash, rgb, _FRAMES_KEPT)
+        _remember(_frames, content_hash, rgb)
     return rgb
 
 
@@ -63,8 +66,10 @@ def compare(catalog, bright_id: int, dark_id: int) -> HighlightPair | None:
     known = all(key)                # a frame not hashed yet is compared, not remembered
     with _lock:
         if known and key in _pairs:
-            _pairs.move_to_end(key)
-            return _pairs[key]
+            return _pairs.recall(key)
+    if known and (stored := _stored(catalog, key)) is not _NOT_STORED:
+        _remember(_pairs, key, stored)
+        return stored
     bright, dark = (_reduced(r["path"], r["content_hash"]) for r in rows)
     if bright is None or dark is None:
         return None
@@ -76,5 +81,27 @@ def compare(catalog, bright_id: int, dark_id: int) -> HighlightPair | None:
         except (cv2.error, ValueError) as exc:
             log.info("highlight comparison of %s and %s failed: %s", rows[0]["path"], rows[1]["path"], exc)
     if known:
-        _remember(_pairs, key, result, _PAIRS_KEPT)
+        _remember(_pairs, key, result)
+        _store(catalog, key, result)
     return result
+
+
+def _stored(catalog, key: tuple[str, str]):
+    """The catalog's result for ``key`` (a HighlightPair or None), or ``_NOT_STORED``."""
+    try:
+        stored = catalog.highlight_pairs.get([key], VERSION)
+    except sqlite3.OperationalError as exc:          # (a catalog of an older version opened read-only)
+        log.info("stored highlight comparisons unreadable: %s", exc)
+        return _NOT_STORED
+    if key not in stored:
+        return _NOT_STORED
+    return None if stored[key] is None else HighlightPair(**stored[key])
+
+
+def _store(catalog, key: tuple[str, str], result: HighlightPair | None) -> None:
+    if catalog.readonly:
+        return
+    try:
+        catalog.highlight_pairs.save([(*key, None if result is None else asdict(result))], VERSION)
+    except sqlite3.OperationalError as exc:
+        log.info("highlight comparison not stored (%s): compared again in the next process", exc)

@@ -165,6 +165,7 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
                 catalog.pair_checks.prune()          # comparisons of pictures no longer here
                 catalog.detail_evidence.prune()
                 catalog.frame_steps.prune()
+                catalog.highlight_pairs.prune()
                 catalog.local_features.prune()
         summary.decisions_moved = catalog.decisions.reconcile()
         if not cancel.cancelled:

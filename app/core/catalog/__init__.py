@@ -13,7 +13,7 @@ from .features import FeatureStore
 from .file_ops import FileOpJournal
 from .jobs import JobStore, ThumbnailStore
 from .local_features import LocalFeatureStore
-from .pair_checks import DetailEvidenceStore, FrameStepStore, PairCheckStore
+from .pair_checks import DetailEvidenceStore, OrderedPairStore, PairCheckStore
 from .people import PeopleStore
 from .migrations import SCHEMA_VERSION
 from .photos import MISSING, OK, SKIPPED, PhotoIdentity, PhotoStore
@@ -39,7 +39,8 @@ class Catalog:
         self.thumbnails = ThumbnailStore(self.conn)
         self.pair_checks = PairCheckStore(self.conn)
         self.detail_evidence = DetailEvidenceStore(self.conn)
-        self.frame_steps = FrameStepStore(self.conn)
+        self.frame_steps = OrderedPairStore(self.conn, "frame_steps", "step")
+        self.highlight_pairs = OrderedPairStore(self.conn, "highlight_pairs", "result")
         self.people = PeopleStore(self.conn)
         self.sidecars = SidecarStore(self.conn)
         self.xmp_base = XmpBaseStore(self.conn)

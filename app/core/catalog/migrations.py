@@ -206,7 +206,17 @@ def _v18_highlights(db: sqlite_utils.Database) -> None:
     db["features"].add_column("highlights_spike", float)
 
 
+def _v19_highlight_pairs(db: sqlite_utils.Database) -> None:
+    """What the brighter of two exposures of one view lost at its top that the darker kept
+    (app/core/burst_highlights.py: ``lost``, ``held`` and ``top``, fractions of the compared
+    area), keyed by the two content hashes, brighter first, so the window and every CLI command
+    compare a burst's exposures once; ``result`` NULL when the two could not be compared."""
+    db["highlight_pairs"].create({"hash_a": str, "hash_b": str, "result": str, "version": int, "checked_at": str},
+                                 pk=("hash_a", "hash_b"))
+
+
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10,
                                                                _v11, _v12, _v13, _v14, _v15_xmp_base, _v16_eye_state,
-                                                               _v17_frame_steps, _v18_highlights]
+                                                               _v17_frame_steps, _v18_highlights,
+                                                               _v19_highlight_pairs]
 SCHEMA_VERSION = len(MIGRATIONS)

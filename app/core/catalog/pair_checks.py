@@ -5,7 +5,9 @@ holds as long as both pictures exist anywhere in the library, under any name:
 - ``detail_evidence``: detail lost between two frames of a burst, measured on the same places
   at native pixels (models/features/relative.py), tagged with the method's version;
 - ``frame_steps``: how one frame sits on the next (app/core/sets/registration.py), in frame
-  order, tagged with the method's version."""
+  order, tagged with the method's version;
+- ``highlight_pairs``: what the brighter of two exposures lost at its top that the darker kept
+  (app/core/burst_highlights.py), brighter frame first, tagged with the method's version."""
 from __future__ import annotations
 
 import json
@@ -87,12 +89,15 @@ class DetailEvidenceStore:
         return _prune(self.conn, "detail_evidence")
 
 
-class FrameStepStore:
-    """Registrations of frame ``hash_b`` onto ``hash_a`` (a JSON object of the step's fields, or
-    NULL when the two did not register), so sets are not registered again at every run."""
+class OrderedPairStore:
+    """A measure of the ordered pair (``hash_a``, ``hash_b``) as a JSON object, or NULL where
+    the two could not be measured, tagged with the method's version: ``frame_steps`` (frame
+    ``hash_b`` registered onto ``hash_a``, so sets are not registered again at every run) and
+    ``highlight_pairs`` (the brighter exposure first, so a burst's exposures are compared once,
+    not in every process that ranks it)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, conn: sqlite3.Connection, table: str, column: str) -> None:
+        self.conn, self.table, self.column = conn, table, column
 
     def get(self, pairs: list[tuple[str, str]], version: int) -> dict[tuple[str, str], dict | None]:
         wanted = set(pairs)
@@ -101,19 +106,20 @@ class FrameStepStore:
         for i in range(0, len(hashes), 400):          # SQLite's variable limit, in chunks
             chunk = hashes[i:i + 400]
             marks = ",".join("?" * len(chunk))
-            for a, b, step in self.conn.execute(
-                    f"SELECT hash_a, hash_b, step FROM frame_steps WHERE version = ? AND hash_a IN ({marks})",
+            for a, b, value in self.conn.execute(
+                    f"SELECT hash_a, hash_b, {self.column} FROM {self.table} WHERE version = ? AND hash_a IN ({marks})",
                     [version, *chunk]):
                 if (a, b) in wanted:
-                    out[a, b] = None if step is None else json.loads(step)
+                    out[a, b] = None if value is None else json.loads(value)
         return out
 
     def save(self, results: list[tuple[str, str, dict | None]], version: int) -> None:
         stamp = now_iso()
         with transaction(self.conn):
             self.conn.executemany(
-                "INSERT OR REPLACE INTO frame_steps (hash_a, hash_b, step, version, checked_at) VALUES (?, ?, ?, ?, ?)",
-                [(a, b, None if step is None else json.dumps(step), version, stamp) for a, b, step in results])
+                f"INSERT OR REPLACE INTO {self.table} (hash_a, hash_b, {self.column}, version, checked_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(a, b, None if value is None else json.dumps(value), version, stamp) for a, b, value in results])
 
     def prune(self) -> int:
-        return _prune(self.conn, "frame_steps")
+        return _prune(self.conn, self.table)

@@ -4,6 +4,7 @@ by content hash, so each pair of pictures is decoded and compared once."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import numpy as np
 
@@ -12,6 +13,7 @@ from models.features.quality import ANALYSIS_SIZE, immerkaer_sigma
 from models.features.relative import burst_evidence
 from models.features.shrink import shrink
 
+from .catalog.connection import CatalogError
 from .decode import DecodeError, decode
 from .formats import is_raw
 
@@ -79,6 +81,9 @@ def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
                     out[i, j], out[j, i] = e, -e
                     results.append((hashes[i], hashes[j], None if np.isnan(e) else float(e)))
         if results and not catalog.readonly:
-            catalog.detail_evidence.save(results, METHOD_VERSION)
+            try:
+                catalog.detail_evidence.save(results, METHOD_VERSION)
+            except (sqlite3.Error, CatalogError) as exc:     # busy past its timeout, gone read-only: measured again
+                log.info("detail evidence not stored (%s): measured again in the next process", exc)
     np.fill_diagonal(out, 0.0)
     return out

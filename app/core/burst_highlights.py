@@ -18,6 +18,7 @@ import numpy as np
 from models.features.highlights import HighlightPair, highlight_pair
 from models.features.relative import global_shift
 
+from .catalog.connection import CatalogError
 from .decode import decode
 from .recent import Recent
 
@@ -56,9 +57,10 @@ def _gray(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
 
 
-def compare(catalog, bright_id: int, dark_id: int) -> HighlightPair | None:
+def compare(catalog, bright_id: int, dark_id: int, unsaved: list | None = None) -> HighlightPair | None:
     """What frame ``bright_id`` lost at its top that frame ``dark_id`` kept; None when the two
-    can't be compared (unreadable, another size, not the same view)."""
+    can't be compared (unreadable, another size, not the same view). A new result goes to the
+    catalog at once, or onto ``unsaved`` for one :func:`save` of a whole burst."""
     rows = [catalog.photos.get(pid) for pid in (bright_id, dark_id)]
     if not all(rows):
         return None
@@ -78,11 +80,15 @@ def compare(catalog, bright_id: int, dark_id: int) -> HighlightPair | None:
         try:
             shift = global_shift(_gray(bright), _gray(dark))
             result = None if shift is None else highlight_pair(bright, dark, shift)
-        except (cv2.error, ValueError) as exc:
+        except (cv2.error, ValueError, MemoryError) as exc:     # a failure, not an answer: tried again next time
             log.info("highlight comparison of %s and %s failed: %s", rows[0]["path"], rows[1]["path"], exc)
-    if known:
+            return None
+    if known:                       # an answer (also "another size" or "no overlap": fixed for these two pictures)
         _remember(_pairs, key, result)
-        _store(catalog, key, result)
+        if unsaved is None:
+            save(catalog, [(key, result)])
+        else:
+            unsaved.append((key, result))
     return result
 
 
@@ -90,18 +96,21 @@ def _stored(catalog, key: tuple[str, str]):
     """The catalog's result for ``key`` (a HighlightPair or None), or ``_NOT_STORED``."""
     try:
         stored = catalog.highlight_pairs.get([key], VERSION)
-    except sqlite3.OperationalError as exc:          # (a catalog of an older version opened read-only)
-        log.info("stored highlight comparisons unreadable: %s", exc)
+        if key not in stored:
+            return _NOT_STORED
+        return None if stored[key] is None else HighlightPair(**stored[key])
+    except (sqlite3.Error, CatalogError, TypeError) as exc:   # (no such table in a damaged catalog; another layout)
+        log.info("stored highlight comparison unreadable: %s", exc)
         return _NOT_STORED
-    if key not in stored:
-        return _NOT_STORED
-    return None if stored[key] is None else HighlightPair(**stored[key])
 
 
-def _store(catalog, key: tuple[str, str], result: HighlightPair | None) -> None:
-    if catalog.readonly:
+def save(catalog, results: list[tuple[tuple[str, str], HighlightPair | None]]) -> None:
+    """Keep ``results`` ((bright hash, dark hash), result) in the catalog, in one transaction;
+    where it can't be written (read-only, busy past its timeout, damaged), they are compared
+    again in the next process."""
+    if not results or catalog.readonly:
         return
     try:
-        catalog.highlight_pairs.save([(*key, None if result is None else asdict(result))], VERSION)
-    except sqlite3.OperationalError as exc:
-        log.info("highlight comparison not stored (%s): compared again in the next process", exc)
+        catalog.highlight_pairs.save([(*key, None if r is None else asdict(r)) for key, r in results], VERSION)
+    except (sqlite3.Error, CatalogError) as exc:
+        log.info("highlight comparisons not stored (%s): compared again in the next process", exc)

@@ -457,14 +457,16 @@ class BurstRanker:
             start += len(ids)
 
     @staticmethod
-    def _highlights(catalog, i: int, j: int, a: dict[str, float], b: dict[str, float]) -> HighlightPair | None:
+    def _highlights(catalog, i: int, j: int, a: dict[str, float], b: dict[str, float],
+                    unsaved: list) -> HighlightPair | None:
         """Frames ``i`` and ``j`` (explain values ``a``, ``b``) compared place by place on their
-        highlights (PIXEL_HIGHLIGHTS), the brighter one first; None: judged on stored measures."""
+        highlights (PIXEL_HIGHLIGHTS), the brighter one first; None: judged on stored measures.
+        New results are put on ``unsaved`` (stored once per burst)."""
         if not PIXEL_HIGHLIGHTS:
             return None
         from .burst_highlights import compare
 
-        return compare(catalog, i, j) if _brighter(a, b) else compare(catalog, j, i)
+        return compare(catalog, i, j, unsaved) if _brighter(a, b) else compare(catalog, j, i, unsaved)
 
     def _ranked(self, catalog, photo_ids: list[int], s: np.ndarray, explain: dict, relative: bool,
                 x: np.ndarray) -> RankedBurst:
@@ -473,6 +475,7 @@ class BurstRanker:
         evidence = np.full((n, n), np.nan, np.float32)
         tone_pairs = np.zeros((n, n), bool)
         lost_more: dict[tuple[int, int], float] = {}     # (i, j): how much more j lost at its top than i
+        unsaved: list = []                                # highlight comparisons to store (burst_highlights)
         if relative and n > 1:
             lead = np.argsort(-s)[:CONTENDERS]
             evidence[np.ix_(lead, lead)] = detail_evidence(catalog, [photo_ids[i] for i in lead])
@@ -491,7 +494,7 @@ class BurstRanker:
                                 v += EXPOSURE_WEIGHT * exposure_verdict(_tone(a), _tone(b))
                             offsets[i, j] = v - (s[i] - s[j])
                     if CLIP_VETO and exposure_levels(a, b, e):
-                        pair = self._highlights(catalog, photo_ids[i], photo_ids[j], a, b)
+                        pair = self._highlights(catalog, photo_ids[i], photo_ids[j], a, b, unsaved)
                         if pair is not None:
                             lost_more[i, j] = exposure_pair(a, b, e, pair)
                             lost_more[j, i] = -lost_more[i, j]
@@ -499,6 +502,10 @@ class BurstRanker:
                         if darkened_clipping(a, b, pair) and not (EXPOSURE_ALONE and tone_pairs[i, j]):
                             offsets[i, j] += self.equal_clipping_logit(x[i], x[j]) - (s[i] - s[j])
                     offsets[j, i] = -offsets[i, j]
+        if unsaved:
+            from .burst_highlights import save
+
+            save(catalog, unsaved)
         eyes = eye_offsets([explain[p].get("eyes_frame") for p in photo_ids])
         if eyes is not None:
             offsets = eyes if offsets is None else offsets + eyes

@@ -27,7 +27,10 @@ class Recent(OrderedDict):
         value = self.get(key, _MISSING)
         if value is _MISSING:
             return default
-        self.move_to_end(key)
+        try:
+            self.move_to_end(key)
+        except KeyError:            # dropped by another thread in between: still the value read
+            pass
         return value
 
     def keep(self, key, value) -> list:

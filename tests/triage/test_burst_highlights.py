@@ -2,12 +2,15 @@
 from the files, aligned, remembered by content hashes in the process and in the catalog; a
 frame that can't be read is skipped (the ranking falls back to the stored measures), never an
 error."""
+import sqlite3
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from app.core import burst_highlights
-from app.core.catalog import Catalog
+from app.core.catalog import Catalog, CatalogReadOnlyError
 
 
 class _Photos:
@@ -47,6 +50,7 @@ def test_the_brighter_frame_lost_the_sky_and_the_result_is_remembered(tmp_path, 
     cat = _Catalog({1: {"path": str(bright), "content_hash": "hb1"}, 2: {"path": str(dark), "content_hash": "hd1"}}, real)
     p = burst_highlights.compare(cat, 1, 2)
     assert p is not None and p.lost > 0.1
+    real.conn.execute("DELETE FROM highlight_pairs")               # not from the catalog: from this process
     monkeypatch.setattr(burst_highlights, "highlight_pair", lambda *a: (_ for _ in ()).throw(AssertionError("again")))
     assert burst_highlights.compare(cat, 1, 2) == p                   # by content hashes, not measured again
 
@@ -98,8 +102,74 @@ def test_another_process_reads_the_comparison_from_the_catalog(tmp_path, monkeyp
 def test_a_read_only_catalog_is_compared_in_memory_and_not_written(tmp_path, real):
     dark, bright = _pair(tmp_path)
     rows = {1: {"path": str(bright), "content_hash": "hb4"}, 2: {"path": str(dark), "content_hash": "hd4"}}
+    with Catalog(real.path, readonly=True) as reader:
+        assert reader.readonly
+        assert burst_highlights.compare(_Catalog(rows, reader, readonly=reader.readonly), 1, 2).lost > 0.1
+    # a catalog the window opened read-only (another program holds it) is not even tried
+    rows = {1: {"path": str(bright), "content_hash": "hb4b"}, 2: {"path": str(dark), "content_hash": "hd4b"}}
     assert burst_highlights.compare(_Catalog(rows, real, readonly=True), 1, 2).lost > 0.1
     assert real.conn.execute("SELECT count(*) FROM highlight_pairs").fetchone()[0] == 0
+
+
+def test_frames_that_cant_be_aligned_are_an_answer_kept_for_every_process(tmp_path, monkeypatch, real):
+    dark, bright = _pair(tmp_path)
+    small = tmp_path / "small.jpg"
+    Image.open(dark).resize((200, 150)).save(small)
+    rows = {1: {"path": str(bright), "content_hash": "hb5"}, 2: {"path": str(small), "content_hash": "hs5"}}
+    assert burst_highlights.compare(_Catalog(rows, real), 1, 2) is None              # another size
+    assert real.conn.execute("SELECT result FROM highlight_pairs").fetchall() == [(None,)]
+    burst_highlights._pairs.clear()
+    monkeypatch.setattr(burst_highlights, "decode", _never)
+    assert burst_highlights.compare(_Catalog(rows, real), 1, 2) is None              # from the catalog, not decoded
+
+
+def test_a_failed_comparison_is_neither_remembered_nor_stored(tmp_path, monkeypatch, real):
+    dark, bright = _pair(tmp_path)
+    rows = {1: {"path": str(bright), "content_hash": "hb6"}, 2: {"path": str(dark), "content_hash": "hd6"}}
+
+    def fails(*_a):
+        raise MemoryError("out of memory in the middle")
+
+    with monkeypatch.context() as m:
+        m.setattr(burst_highlights, "highlight_pair", fails)
+        assert burst_highlights.compare(_Catalog(rows, real), 1, 2) is None
+    assert ("hb6", "hd6") not in burst_highlights._pairs
+    assert real.conn.execute("SELECT count(*) FROM highlight_pairs").fetchone()[0] == 0
+    assert burst_highlights.compare(_Catalog(rows, real), 1, 2).lost > 0.1               # tried again
+
+
+class _Refusing:
+    """A catalog table that can't be read (missing in a damaged catalog) or written (busy, gone read-only)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def get(self, *_a):
+        raise self.error
+
+    save = get
+
+
+@pytest.mark.parametrize("error", [sqlite3.OperationalError("database is locked"),
+                                   sqlite3.OperationalError("no such table: highlight_pairs"),
+                                   CatalogReadOnlyError("the catalog's folder became read-only")])
+def test_a_catalog_that_refuses_never_stops_the_comparison(tmp_path, error, real):
+    dark, bright = _pair(tmp_path)
+    rows = {1: {"path": str(bright), "content_hash": f"hb7{error}"}, 2: {"path": str(dark), "content_hash": "hd7"}}
+    cat = _Catalog(rows, real)
+    cat.highlight_pairs = _Refusing(error)
+    assert burst_highlights.compare(cat, 1, 2).lost > 0.1
+
+
+def test_a_bursts_comparisons_are_stored_in_one_go(tmp_path, real):
+    dark, bright = _pair(tmp_path)
+    rows = {1: {"path": str(bright), "content_hash": "hb8"}, 2: {"path": str(dark), "content_hash": "hd8"}}
+    unsaved = []
+    first = burst_highlights.compare(_Catalog(rows, real), 1, 2, unsaved)
+    assert unsaved == [(("hb8", "hd8"), first)]
+    assert real.conn.execute("SELECT count(*) FROM highlight_pairs").fetchone()[0] == 0
+    burst_highlights.save(_Catalog(rows, real), unsaved)
+    assert real.highlight_pairs.get([("hb8", "hd8")], burst_highlights.VERSION) == {("hb8", "hd8"): asdict(first)}
 
 
 def test_stored_comparisons_of_pictures_gone_from_the_library_are_pruned(real):

@@ -110,3 +110,21 @@ def test_a_frame_that_cannot_be_read_is_ranked_without_the_comparison(slight_def
     # nothing was stored for the pair: it is measured once the file reads again
     monkeypatch.setattr(burst_detail, "decode", real)
     assert not np.isnan(burst_detail.detail_evidence(cat, [ids["clean"], ids["noise"]])[0, 1])
+
+
+def test_a_catalog_busy_past_its_timeout_never_stops_the_comparison(slight_defects, monkeypatch):
+    import sqlite3
+
+    from app.core import burst_detail
+    from app.core.ranking import BurstRanker
+
+    cat, ids = slight_defects
+    monkeypatch.setattr(burst_detail, "METHOD_VERSION", 1002)
+
+    def busy(*_a, **_k):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cat.detail_evidence, "save", busy)
+    e = burst_detail.detail_evidence(cat, [ids["clean"], ids["blur"]])
+    assert e[0, 1] > 0.2                                                  # measured, just not kept
+    assert BurstRanker().rank(cat, [ids["blur"], ids["clean"]]).best == ids["clean"]

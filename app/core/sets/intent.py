@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..catalog.connection import CatalogError
 from ..recent import Recent
 from ..union_find import UnionFind
 from .kinds import (LADDER_MIN_STOPS, LADDER_PEAK, PANORAMA_RESIDUAL, PANORAMA_SHIFT, FrameFacts, bracket_period,
@@ -86,7 +87,7 @@ class Pictures:
         if results and not self.catalog.readonly:
             try:
                 self.catalog.frame_steps.save(results, VERSION)
-            except sqlite3.OperationalError:
+            except (sqlite3.Error, CatalogError):
                 pass                     # busy or read-only storage: measured again next run, nothing lost
 
     def gray(self, pid: int):

@@ -14,6 +14,7 @@ from models.features.relative import burst_evidence
 from models.features.shrink import shrink
 
 from .catalog.connection import CatalogError
+from .catalog.photos import as_indexed
 from .decode import DecodeError, decode
 from .formats import is_raw
 
@@ -64,7 +65,8 @@ def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
                 todo.update((i, j))
     if todo:
         frames = sorted(todo)
-        grays = [_native_gray(rows[i]["path"]) for i in frames]
+        # (a file edited since it was indexed is not measured: its pixels are no longer its hash's)
+        grays = [_native_gray(rows[i]["path"]) if as_indexed(rows[i]) else None for i in frames]
         quality = catalog.features.quality([photo_ids[i] for i in frames])
         # a RAW frame is compared on a full development, while the index measured its noise on
         # a half-size one (one raw sample per colour, more of the finest noise than a linear

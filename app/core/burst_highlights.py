@@ -4,7 +4,8 @@ levels differ, on reduced copies (a JPEG's DCT-scaled draft). Results are kept b
 pictures' content hashes in the catalog (``highlight_pairs``, so the window and every CLI command
 compare a burst's exposures once) and per process, and the last few reduced copies by their own
 hash, so a frame in several compared pairs is decoded once. A frame that can't be read is not
-compared (the ranking falls back to the stored measures) and is tried again the next time."""
+compared (the ranking falls back to the stored measures) and is tried again the next time; nor
+is a file edited since it was indexed, whose pixels are no longer those of its content hash."""
 from __future__ import annotations
 
 import logging
@@ -19,6 +20,7 @@ from models.features.highlights import HighlightPair, highlight_pair
 from models.features.relative import global_shift
 
 from .catalog.connection import CatalogError
+from .catalog.photos import as_indexed
 from .decode import decode
 from .recent import Recent
 
@@ -72,6 +74,9 @@ def compare(catalog, bright_id: int, dark_id: int, unsaved: list | None = None) 
     if known and (stored := _stored(catalog, key)) is not _NOT_STORED:
         _remember(_pairs, key, stored)
         return stored
+    if not all(as_indexed(r) for r in rows):
+        log.info("highlight comparison skips %s: changed since it was indexed", rows[0]["path"])
+        return None                 # measured once it is indexed again, never kept under its old hash
     bright, dark = (_reduced(r["path"], r["content_hash"]) for r in rows)
     if bright is None or dark is None:
         return None
@@ -98,9 +103,14 @@ def _stored(catalog, key: tuple[str, str]):
         stored = catalog.highlight_pairs.get([key], VERSION)
         if key not in stored:
             return _NOT_STORED
-        return None if stored[key] is None else HighlightPair(**stored[key])
-    except (sqlite3.Error, CatalogError, TypeError) as exc:   # (no such table in a damaged catalog; another layout)
-        log.info("stored highlight comparison unreadable: %s", exc)
+        if stored[key] is None:
+            return None
+        values = {name: float(stored[key][name]) for name in ("lost", "held", "top")}
+        if not all(0.0 <= v <= 1.0 for v in values.values()):
+            raise ValueError(f"shares out of range: {values}")
+        return HighlightPair(**values)
+    except (sqlite3.Error, CatalogError, TypeError, ValueError, KeyError) as exc:   # (no table in a damaged
+        log.info("stored highlight comparison unreadable: %s", exc)                  # catalog; a damaged row)
         return _NOT_STORED
 
 

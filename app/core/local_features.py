@@ -10,6 +10,7 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .catalog.connection import CatalogError, cache_write
 from .near_duplicate import Prepared, prepare
 from .thumbnails import gray_thumbnail
 
@@ -37,8 +38,8 @@ def prepared_pictures(catalog, hashes, workers: int | None = None) -> dict[str, 
     fresh = {h: (p.points, p.descriptors) for h, p in out.items() if h not in cached}
     if fresh and not catalog.readonly:
         try:
-            with catalog.transaction():
+            with cache_write(catalog.conn):
                 catalog.local_features.save(fresh, VERSION)
-        except sqlite3.OperationalError:          # another process holds the write lock: next time
+        except (sqlite3.Error, CatalogError):     # another process holds the write lock, or read-only now: next time
             pass
     return out

@@ -2,6 +2,7 @@
 from the files, aligned, remembered by content hashes in the process and in the catalog; a
 frame that can't be read is skipped (the ranking falls back to the stored measures), never an
 error."""
+import os
 import sqlite3
 from dataclasses import asdict
 
@@ -18,7 +19,16 @@ class _Photos:
         self.rows = rows
 
     def get(self, pid):
-        return self.rows.get(pid)
+        """The row as the catalog holds it; a row given without size and time is indexed as
+        the file is now."""
+        row = self.rows.get(pid)
+        if row is None or "size" in row:
+            return row
+        try:
+            st = os.stat(row["path"])
+        except OSError:
+            return row
+        return {**row, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
 class _Catalog:
@@ -180,3 +190,54 @@ def test_stored_comparisons_of_pictures_gone_from_the_library_are_pruned(real):
     assert real.highlight_pairs.get([("ha", "hb"), ("ha", "hgone")], 1) == {("ha", "hb"): {"lost": 0.02, "held": 0.0,
                                                                                          "top": 0.02}}
     assert real.highlight_pairs.get([("ha", "hb")], 2) == {}          # another version of the method: not this
+
+
+def test_a_file_edited_since_it_was_indexed_is_not_compared_under_its_old_hash(tmp_path, real):
+    dark, bright = _pair(tmp_path)
+    st = os.stat(dark)
+    rows = {1: {"path": str(bright), "content_hash": "hb9"},
+            2: {"path": str(dark), "content_hash": "hd9", "size": st.st_size, "mtime_ns": st.st_mtime_ns}}
+    edited = Image.open(bright)
+    edited.save(dark, quality=80)                      # the darker frame saved over, not indexed again
+    os.utime(dark, ns=(st.st_mtime_ns + 10**9, st.st_mtime_ns + 10**9))
+    assert burst_highlights.compare(_Catalog(rows, real), 1, 2) is None
+    assert ("hb9", "hd9") not in burst_highlights._pairs
+    assert real.conn.execute("SELECT count(*) FROM highlight_pairs").fetchone()[0] == 0
+    st = os.stat(dark)                                 # indexed again: a new hash for the new pixels
+    rows[2] = {"path": str(dark), "content_hash": "hd9-new", "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    assert burst_highlights.compare(_Catalog(rows, real), 1, 2) is not None
+
+
+@pytest.mark.parametrize("damage", ["'not json'", "''", "'[1, 2]'", """'{"lost": "x", "held": 0, "top": 0}'""",
+                                    """'{"lost": null, "held": 0, "top": 0}'""", """'{"lost": 0.1}'""",
+                                    """'{"lost": 7, "held": 0, "top": 7}'"""])
+def test_a_damaged_stored_row_is_compared_again_and_replaced(tmp_path, real, damage):
+    dark, bright = _pair(tmp_path)
+    rows = {1: {"path": str(bright), "content_hash": "hb10"}, 2: {"path": str(dark), "content_hash": "hd10"}}
+    first = burst_highlights.compare(_Catalog(rows, real), 1, 2)
+    real.conn.execute(f"UPDATE highlight_pairs SET result = {damage}")
+    burst_highlights._pairs.clear()
+    assert burst_highlights.compare(_Catalog(rows, real), 1, 2) == first
+    assert real.highlight_pairs.get([("hb10", "hd10")], burst_highlights.VERSION) == {("hb10", "hd10"): asdict(first)}
+
+
+def test_a_catalog_held_by_another_process_costs_a_short_wait_not_half_a_minute(tmp_path, real):
+    import time
+
+    from app.core.catalog.connection import BUSY_TIMEOUT_S, CACHE_WAIT_S
+
+    dark, bright = _pair(tmp_path)
+    rows = {1: {"path": str(bright), "content_hash": "hb11"}, 2: {"path": str(dark), "content_hash": "hd11"}}
+    holder = sqlite3.connect(real.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")                  # an index writing in another process
+    try:
+        started = time.monotonic()
+        assert burst_highlights.compare(_Catalog(rows, real), 1, 2).lost > 0.1
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert waited < CACHE_WAIT_S + 5 < BUSY_TIMEOUT_S
+    assert real.conn.execute("SELECT count(*) FROM highlight_pairs").fetchone()[0] == 0      # next time
+    # the connection's own writes (decisions) still wait as long as ever
+    assert real.conn.execute("PRAGMA busy_timeout").fetchone()[0] == round(BUSY_TIMEOUT_S * 1000)

@@ -128,3 +128,24 @@ def test_a_catalog_busy_past_its_timeout_never_stops_the_comparison(slight_defec
     e = burst_detail.detail_evidence(cat, [ids["clean"], ids["blur"]])
     assert e[0, 1] > 0.2                                                  # measured, just not kept
     assert BurstRanker().rank(cat, [ids["blur"], ids["clean"]]).best == ids["clean"]
+
+
+def test_a_frame_edited_since_it_was_indexed_is_not_measured_under_its_old_hash(slight_defects, monkeypatch):
+    import os
+    import shutil
+
+    from app.core import burst_detail
+
+    cat, ids = slight_defects
+    monkeypatch.setattr(burst_detail, "METHOD_VERSION", 1003)
+    blur = cat.photos.get(ids["blur"])["path"]
+    saved = blur + ".kept"
+    shutil.copy2(blur, saved)
+    try:
+        shutil.copyfile(cat.photos.get(ids["clean"])["path"], blur)       # saved over by an editor
+        os.utime(blur, ns=(1, 10**9))
+        assert np.isnan(burst_detail.detail_evidence(cat, [ids["clean"], ids["blur"]])[0, 1])
+    finally:
+        shutil.copy2(saved, blur)                                         # as it was indexed
+        os.remove(saved)
+    assert burst_detail.detail_evidence(cat, [ids["clean"], ids["blur"]])[0, 1] > 0.2

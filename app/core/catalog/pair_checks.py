@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from .connection import transaction
+from .connection import cache_write, transaction
 from .photos import now_iso
 
 
@@ -81,7 +81,7 @@ class DetailEvidenceStore:
         for a, b, e in results:
             key = pair_key(a, b)
             rows.append((*key, None if e is None else (e if key == (a, b) else -e), version, now_iso()))
-        with transaction(self.conn):
+        with cache_write(self.conn):
             self.conn.executemany("INSERT OR REPLACE INTO detail_evidence (hash_a, hash_b, evidence, version, checked_at) "
                                   "VALUES (?, ?, ?, ?, ?)", rows)
 
@@ -109,13 +109,22 @@ class OrderedPairStore:
             for a, b, value in self.conn.execute(
                     f"SELECT hash_a, hash_b, {self.column} FROM {self.table} WHERE version = ? AND hash_a IN ({marks})",
                     [version, *chunk]):
-                if (a, b) in wanted:
-                    out[a, b] = None if value is None else json.loads(value)
+                if (a, b) not in wanted:
+                    continue
+                if value is None:
+                    out[a, b] = None
+                    continue
+                try:
+                    parsed = json.loads(value)
+                except (TypeError, ValueError):
+                    continue                # a damaged row is not an answer: measured again and replaced
+                if isinstance(parsed, dict):
+                    out[a, b] = parsed
         return out
 
     def save(self, results: list[tuple[str, str, dict | None]], version: int) -> None:
         stamp = now_iso()
-        with transaction(self.conn):
+        with cache_write(self.conn):
             self.conn.executemany(
                 f"INSERT OR REPLACE INTO {self.table} (hash_a, hash_b, {self.column}, version, checked_at) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -36,6 +36,17 @@ def iso_seconds(stamp: str) -> float:
     return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
 
 
+def as_indexed(row: dict[str, Any]) -> bool:
+    """Whether the file of photo ``row`` (a :meth:`PhotoStore.get` row) still has the size and
+    modification time it had when it was indexed: what is measured from it now may be kept under
+    its content hash. False for a file gone, unreadable, or edited since."""
+    try:
+        st = os.stat(row["path"])
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == (row.get("size"), row.get("mtime_ns"))
+
+
 @dataclass(frozen=True)
 class PhotoIdentity:
     id: int

@@ -70,9 +70,13 @@ class Pictures:
                 keys[ha, hb] = (a, b)
         if not keys:
             return
-        stored = self.catalog.frame_steps.get(list(keys), VERSION)
-        for key, value in stored.items():
-            _STEPS.keep(key, None if value is None else Step(**value))
+        stored = {}
+        for key, value in self.catalog.frame_steps.get(list(keys), VERSION).items():
+            try:
+                stored[key] = None if value is None else Step(**value)
+            except TypeError:            # a damaged row: registered again and replaced
+                continue
+            _STEPS.keep(key, stored[key])
         todo = [key for key in keys if key not in stored]
         if not todo:
             return

@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 
 from models.features.native import choose_regions
 from models.features.quality import ANALYSIS_SIZE, immerkaer_sigma
+from models.features.quantization import coarse_step, history_evidence
 from models.features.relative import burst_evidence
 from models.features.shrink import shrink
 
 from .catalog.connection import CatalogError
 from .catalog.photos import as_indexed
 from .decode import DecodeError, decode
-from .formats import is_raw
+from .formats import JPEG, is_raw
 
 log = logging.getLogger(__name__)
-METHOD_VERSION = 4       # bump when models/features/relative.py changes what it measures (2: RAW noise on the
-#   development; 3: the block grid and noise in its floor; 4: both)
+METHOD_VERSION = 5       # bump when models/features/relative.py changes what it measures (2: RAW noise on the
+#   development; 3: the block grid and noise in its floor; 4: both; 5: a coarse encoding in a JPEG's history)
 
 
 def _native_gray(path: str) -> np.ndarray | None:
@@ -75,11 +77,14 @@ def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
                      else float(quality.get(photo_ids[i], {}).get("noise_native") or 0.0))
                     for i, g in zip(frames, grays) if g is not None]
         measured = burst_evidence([g for _, g, _ in readable], [s for _, _, s in readable])
+        # a JPEG whose pixels show a coarser encoding than the other frame's ever had (a copy
+        # re-saved harder) is the worse kept copy of the moment, however its detail reads
+        steps = [coarse_step(g) if Path(rows[i]["path"]).suffix.lower() in JPEG else None for i, g, _ in readable]
         results = []
         for a, (i, _, _) in enumerate(readable):
             for b, (j, _, _) in enumerate(readable):
                 if i < j and hashes[i] != hashes[j] and (hashes[i], hashes[j]) not in known:
-                    e = measured[a, b]
+                    e = measured[a, b] + history_evidence(steps[a], steps[b])
                     out[i, j], out[j, i] = e, -e
                     results.append((hashes[i], hashes[j], None if np.isnan(e) else float(e)))
         if results and not catalog.readonly:

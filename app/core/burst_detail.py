@@ -11,7 +11,7 @@ import numpy as np
 
 from models.features.native import choose_regions
 from models.features.quality import ANALYSIS_SIZE, immerkaer_sigma
-from models.features.quantization import coarse_step, history_evidence
+from models.features.quantization import coarse_step
 from models.features.relative import burst_evidence
 from models.features.shrink import shrink
 
@@ -76,15 +76,15 @@ def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
         readable = [(i, g, native_sigma(g) if is_raw(rows[i]["path"])
                      else float(quality.get(photo_ids[i], {}).get("noise_native") or 0.0))
                     for i, g in zip(frames, grays) if g is not None]
-        measured = burst_evidence([g for _, g, _ in readable], [s for _, _, s in readable])
         # a JPEG whose pixels show a coarser encoding than the other frame's ever had (a copy
         # re-saved harder) is the worse kept copy of the moment, however its detail reads
         steps = [coarse_step(g) if Path(rows[i]["path"]).suffix.lower() in JPEG else None for i, g, _ in readable]
+        measured = burst_evidence([g for _, g, _ in readable], [s for _, _, s in readable], steps)
         results = []
         for a, (i, _, _) in enumerate(readable):
             for b, (j, _, _) in enumerate(readable):
                 if i < j and hashes[i] != hashes[j] and (hashes[i], hashes[j]) not in known:
-                    e = measured[a, b] + history_evidence(steps[a], steps[b])
+                    e = measured[a, b]
                     out[i, j], out[j, i] = e, -e
                     results.append((hashes[i], hashes[j], None if np.isnan(e) else float(e)))
         if results and not catalog.readonly:

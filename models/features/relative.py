@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 
 from .artefacts import block_steps, grid_strength, step_floor, visible_grid
+from .quantization import history_evidence
 
 TILE = 128                 # native pixels on a side of a tile
 GRID = (8, 6)              # tiles along the long and the short side
@@ -173,9 +174,11 @@ def detail_evidence(a: FrameBands, b: FrameBands) -> float | None:
     return float(top[-k:].mean() + top[:k].mean()) * max(0.0, 1.0 - stops / EXPOSURE_STOPS)
 
 
-def burst_evidence(grays: list[np.ndarray], sigmas: list[float]) -> np.ndarray:
+def burst_evidence(grays: list[np.ndarray], sigmas: list[float], steps: list | None = None) -> np.ndarray:
     """(N, N) antisymmetric evidence between the frames (0-255 float32 native grays); NaN
-    where frames cannot be compared (other size, not the same view, too little structure)."""
+    where frames cannot be compared (other size, not the same view, too little structure).
+    ``steps``: each frame's coarse encoding step (quantization.py ``coarse_step``; None: not a
+    JPEG), for :func:`encoding_term`."""
     n = len(grays)
     out = np.full((n, n), np.nan, np.float32)
     if n < 2:
@@ -193,6 +196,7 @@ def burst_evidence(grays: list[np.ndarray], sigmas: list[float]) -> np.ndarray:
                 continue
             e = pair_evidence(bands[i], bands[j])
             if e is not None:
+                e += encoding_term(bands[i], bands[j], e, *((steps[i], steps[j]) if steps else (None, None)))
                 out[i, j], out[j, i] = e, -e
     return out
 
@@ -252,6 +256,29 @@ def artefact_evidence(a: FrameBands, b: FrameBands) -> float | None:
     return float(top[-k:].mean() + top[:k].mean())
 
 
+SAME_TONES = 0.02          # stops of contrast: two frames whose tones no edit or exposure changed (a re-encoding
+#                            at quality ~36 or ~30 of the training sources: 0.01 at most; the mildest training
+#                            underexposure: 0.02 median)
+
+
+def encoding_term(a: FrameBands, b: FrameBands, evidence: float, step_a: float | None, step_b: float | None) -> float:
+    """The encodings' history (quantization.py ``history_evidence``: only one frame shows a
+    coarse lattice) added to the pair's ``evidence``, where the lattice's absence in the other
+    frame can mean a finer encoding: not where the two frames' tones differ, nor where the
+    frame without a lattice kept less detail (made from the other one, a brightening, a blur
+    or a resampling takes the lattice away with the pixels and leaves the blocking)."""
+    h = history_evidence(step_a, step_b)
+    if h == 0.0:
+        return 0.0
+    stops = tone_stops(a, b)
+    if stops is None or abs(stops) > SAME_TONES:
+        return 0.0
+    if h * evidence < 0 and abs(evidence) > ENCODING_DEAD_ZONE:
+        return 0.0
+    return h
+
+
+ENCODING_DEAD_ZONE = 0.05  # detail evidence a re-encoding alone stays within (app/core/ranking.py's dead zone)
 SMOOTH_STD = 8.0           # grey levels: a tile whose coarse band varies less holds little detail
 
 

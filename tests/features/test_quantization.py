@@ -62,12 +62,12 @@ def test_a_copy_resaved_harder_shows_its_history_and_the_camera_frame_none(photo
 
 
 def test_pixels_changed_after_the_coarse_encoding_hide_it(photo):
-    """The documented limit: a brightened or blurred copy of a coarse JPEG shows no lattice, so
-    the absence of one is never evidence against the other frame."""
-    from PIL import ImageEnhance, ImageFilter
+    """The documented limit: a copy of a coarse JPEG through a tone curve or a blur shows no
+    lattice, so the absence of one is no proof of a finer encoding."""
+    from PIL import ImageFilter
 
     harder = _jpeg(photo, 35)
-    assert coarse_step(_gray(_jpeg(ImageEnhance.Brightness(harder).enhance(1.3), 92))) == 0
+    assert coarse_step(_gray(_jpeg(harder.point(lambda v: round(255 * (v / 255) ** 0.8)), 92))) == 0
     assert coarse_step(_gray(_jpeg(harder.filter(ImageFilter.GaussianBlur(1.0)), 92))) == 0
 
 
@@ -78,3 +78,31 @@ def test_history_evidence_only_between_a_lattice_and_none():
     assert history_evidence(10.0, 17.0) == 0.0                      # both: a requantized lattice can read finer
     assert history_evidence(30.0, 16.0) == 0.0
     assert history_evidence(None, 17.0) == 0.0 and history_evidence(0.0, None) == 0.0
+
+
+def _evidence(frames, with_steps):
+    from models.features.relative import burst_evidence
+
+    grays = [_gray(f) for f in frames]
+    steps = [coarse_step(g) for g in grays] if with_steps else None
+    return burst_evidence(grays, [1.0] * len(grays), steps)
+
+
+def test_the_burst_comparison_counts_a_harder_save_against_its_frame(photo):
+    camera, harder = _jpeg(photo, 92), _jpeg(_jpeg(photo, 35), 92)
+    before, after = _evidence([camera, harder], False), _evidence([camera, harder], True)
+    assert after[0, 1] - before[0, 1] == pytest.approx(HISTORY_EVIDENCE, abs=1e-4)
+    assert after[1, 0] == pytest.approx(-after[0, 1])
+
+
+def test_a_frame_made_from_a_coarse_one_is_not_counted_finer(photo):
+    """The lattice goes with a tone curve or a blur, the blocking stays: no evidence from its
+    absence where the tones differ or where that frame kept less detail."""
+    from PIL import ImageFilter
+
+    coarse = _jpeg(_jpeg(photo, 30), 92)
+    lifted = coarse.point(lambda v: round(255 * (v / 255) ** 0.8))           # shadows and mid-tones lifted
+    for made in (lifted, coarse.filter(ImageFilter.GaussianBlur(1.2))):
+        made = _jpeg(made, 92)
+        assert coarse_step(_gray(made)) == 0 and coarse_step(_gray(coarse)) >= COARSE
+        assert _evidence([coarse, made], True)[0, 1] == pytest.approx(_evidence([coarse, made], False)[0, 1], abs=1e-6)

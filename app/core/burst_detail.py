@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 
@@ -18,7 +17,7 @@ from models.features.shrink import shrink
 from .catalog.connection import CatalogError
 from .catalog.photos import as_indexed
 from .decode import DecodeError, decode
-from .formats import JPEG, is_raw
+from .formats import is_jpeg, is_raw
 
 log = logging.getLogger(__name__)
 METHOD_VERSION = 5       # bump when models/features/relative.py changes what it measures (2: RAW noise on the
@@ -78,7 +77,7 @@ def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
                     for i, g in zip(frames, grays) if g is not None]
         # a JPEG whose pixels show a coarser encoding than the other frame's ever had (a copy
         # re-saved harder) is the worse kept copy of the moment, however its detail reads
-        steps = [coarse_step(g) if Path(rows[i]["path"]).suffix.lower() in JPEG else None for i, g, _ in readable]
+        steps = [coarse_step(g) if is_jpeg(rows[i]["path"]) else None for i, g, _ in readable]
         measured = burst_evidence([g for _, g, _ in readable], [s for _, _, s in readable], steps)
         results = []
         for a, (i, _, _) in enumerate(readable):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import cv2
 import numpy as np
@@ -105,7 +105,7 @@ def _stored(catalog, key: tuple[str, str]):
             return _NOT_STORED
         if stored[key] is None:
             return None
-        values = {name: float(stored[key][name]) for name in ("lost", "held", "top")}
+        values = {f.name: float(stored[key][f.name]) for f in fields(HighlightPair)}
         if not all(0.0 <= v <= 1.0 for v in values.values()):
             raise ValueError(f"shares out of range: {values}")
         return HighlightPair(**values)

@@ -23,3 +23,7 @@ def is_photo(path: str) -> bool:
 
 def is_raw(path: str) -> bool:
     return extension(path) in RAW
+
+
+def is_jpeg(path: str) -> bool:
+    return extension(path) in JPEG

@@ -11,7 +11,8 @@ step most of the non-zero coefficients lie on, beyond what chance gives.
 What it cannot say: a picture whose pixels were changed after a coarse encoding (brightened,
 blurred, resized) loses the lattice while it keeps the blocking; so the lattice proves a coarse
 history, its absence proves nothing about a frame made from a coarse one. The burst comparison
-(app/core/burst_detail.py) uses it only between a frame with a lattice and one without any."""
+(relative.py ``encoding_term``) uses it only between a frame with a lattice and one without any,
+of the same tones, where the one without kept as much detail."""
 from __future__ import annotations
 
 import numpy as np

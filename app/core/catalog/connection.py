@@ -110,13 +110,15 @@ def cache_write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A transaction for results kept only so they are not measured again (comparisons by content
     hash): it waits CACHE_WAIT_S, not BUSY_TIMEOUT_S, for a write lock another process holds, and
     the caller measures again next time. A ranking with many bursts thus never stalls for half a
-    minute per burst behind an index or another command."""
+    minute per burst behind an index or another command. The connection's own wait is restored
+    after."""
+    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
     conn.execute(f"PRAGMA busy_timeout = {round(CACHE_WAIT_S * 1000)}")
     try:
         with transaction(conn):
             yield conn
     finally:
-        conn.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(before)}")
 
 
 def _check_version(current: int, path: Path) -> None:

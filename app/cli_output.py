@@ -9,7 +9,8 @@ from app.core.text import plural, size_text
 
 def _index(r: dict) -> list[str]:
     failed = f", {r['failed']} could not be read" if r.get("failed") else ""
-    lines = [f"{r['root']}: {r['indexed']} indexed, {r['unchanged']} unchanged, {r['moved']} moved, "
+    lines = [f"{r['root']}: {r['indexed']} indexed, {r.get('updated', 0)} updated, {r['unchanged']} unchanged, "
+             f"{r['moved']} moved, "
              f"{r['skipped']} skipped, {r['missing']} missing{failed}{' (cancelled)' if r['cancelled'] else ''} "
              f"in {r['seconds']:.1f} s"]
     lines += [f"  skipped {item['path']}: {item['reason']}" for item in r["skipped_files"]]
@@ -54,7 +55,8 @@ def _bursts(rows: list) -> list[str]:
         for path in b["photos"]:
             score = b.get("scores", {}).get(path)
             mark = "*" if path == b.get("best") else " "
-            lines.append(f"  {mark} {'' if score is None else f'{score:.2f}  '}{path}")
+            why = b.get("unranked", {}).get(path)
+            lines.append(f"  {mark} {'' if score is None else f'{score:.2f}  '}{path}{f'  ({why})' if why else ''}")
             lines += [f"      copy: {c}" for c in b.get("copies", {}).get(path, [])]
     return lines
 

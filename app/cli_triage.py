@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from app.cli_common import SECONDS, SIMILARITY, Failure, open_catalog, run_job
@@ -36,8 +37,12 @@ def add_parsers(sub, common) -> None:
 
 
 def cmd_bursts(args) -> Any:
+    from collections import Counter
+
     from app.core.bursts import settings_from_catalog
+    from app.core.catalog.lock import WriterLock
     from app.core.jobs import drive
+    from app.core.text import plural
     from app.core.triage import ranked_bursts
 
     with open_catalog(args) as catalog:
@@ -47,11 +52,19 @@ def cmd_bursts(args) -> Any:
         settings = dataclasses.replace(
             base, max_gap_s=args.max_gap if args.max_gap is not None else base.max_gap_s,
             min_similarity=args.min_similarity if args.min_similarity is not None else base.min_similarity)
-        out = []
+        running = WriterLock(catalog.path)
+        if running.held_elsewhere():
+            print(f"phototriage: an index is running (pid {running.holder()}): the photos it has not reached yet "
+                  "are in no burst", file=sys.stderr)
+        out, left_out = [], Counter()
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
             item = {"id": b.id, "kind": b.kind, "photos": list(b.paths)}
             if b.copies:
                 item["copies"] = b.copies
+            if b.unranked:
+                path_of = dict(zip(b.photo_ids, b.paths))
+                item["unranked"] = {path_of[i]: why for i, why in b.unranked.items()}
+                left_out.update(b.unranked.values())
             if b.best is not None:
                 path_of = dict(zip(b.photo_ids, b.paths))
                 item.update({"best": path_of[b.best], "best_is_users": b.confirmed,
@@ -60,6 +73,9 @@ def cmd_bursts(args) -> Any:
             elif b.kind != "burst":      # kept whole: the contract's keys, with no best and no scores
                 item.update({"best": None, "scores": {}})
             out.append(item)
+        if left_out:
+            counts = ", ".join(f"{plural(n, 'frame')} {why}" for why, n in sorted(left_out.items()))
+            print(f"phototriage: {counts}: never suggested as best; run `phototriage index`", file=sys.stderr)
         return out
 
 

@@ -411,6 +411,20 @@ class BurstRanker:
         s = self.scores(np.stack([xi, a, b, xj]))
         return float(0.5 * ((s[0] - s[1]) + (s[2] - s[3])))
 
+    def _analysed(self, pid: int, quality: dict, emb) -> bool:
+        return pid in quality and quality[pid].get("detail_native") is not None and \
+            ("embedding" not in self.blocks or pid in emb)
+
+    def lacking(self, catalog, photo_ids: list[int]) -> set[int]:
+        """The photos among ``photo_ids`` without the stored measures :meth:`features` reads
+        (indexed with --no-features, their analysis failed, or analysed by an older pipeline):
+        they cannot be ranked until the next index analyses them."""
+        quality = catalog.features.quality(photo_ids)
+        emb = set()
+        if "embedding" in self.blocks:
+            emb = set(catalog.features.vectors(self.embedding_model, photo_ids)[0].tolist())
+        return {pid for pid in photo_ids if not self._analysed(pid, quality, emb)}
+
     def features(self, catalog, photo_ids: list[int]) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
         """(N, D) ranker inputs and the values used to explain a choice."""
         quality = catalog.features.quality(photo_ids)
@@ -423,9 +437,10 @@ class BurstRanker:
         emb = {int(i): v for i, v in zip(ids, vecs)}
         rows, explain = [], {}
         for pid in photo_ids:
-            if pid not in quality or ("embedding" in self.blocks and pid not in emb) or \
-                    quality[pid].get("detail_native") is None:
-                raise ModelUnavailable(f"photo {pid} has no current features yet: run `phototriage index`")
+            if not self._analysed(pid, quality, emb):
+                row = catalog.photos.get(pid)
+                raise ModelUnavailable(f"{row['path'] if row else f'photo {pid}'} has no current features yet: "
+                                       "run `phototriage index`")
             q, face = quality[pid], faces.get(pid)
             parts = {"embedding": emb.get(pid),
                      "quality": np.array([q[n] or 0.0 for n in RANKER_QUALITY_FEATURES], np.float32),

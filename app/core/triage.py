@@ -21,9 +21,11 @@ class BurstView:
     reasons: list[str] = field(default_factory=list)
     kind: str = "burst"                     # app.core.sets.kinds; a kept-whole set has no best and no suggestion
     copies: dict[str, list[str]] = field(default_factory=dict)   # a frame's path -> its copies' paths (not frames)
+    unranked: dict[int, str] = field(default_factory=dict)   # frames left out of the ranking -> why (NOT_ANALYSED, ...)
 
 
 RANK_BATCH = 200       # bursts whose features are read and scored together
+NOT_ANALYSED = "not analysed yet"
 
 
 def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = True,
@@ -37,14 +39,22 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
     out = []
     for start in range(0, len(bursts), RANK_BATCH):
         chunk = bursts[start:start + RANK_BATCH]
+        # a frame whose file is gone or was edited since the index is never suggested on stale
+        # measures, nor one not analysed; the others are ranked when at least two are left
+        unranked = catalog.photos.file_states([pid for b in chunk for pid in b.photo_ids])
         to_rank = [b for b in chunk if not b.kept_whole]       # a bracket or a panorama is kept whole: no best
-        ranked = ranker.rank_many(catalog, [b.photo_ids for b in to_rank]) if ranker is not None and to_rank else None
+        if ranker is not None and to_rank:
+            lacking = ranker.lacking(catalog, [pid for b in to_rank for pid in b.photo_ids if pid not in unranked])
+            unranked.update(dict.fromkeys(lacking, NOT_ANALYSED))
+        rankable = {b.id: [pid for pid in b.photo_ids if pid not in unranked] for b in to_rank}
+        lists = [ids for ids in rankable.values() if len(ids) >= 2]
+        ranked = ranker.rank_many(catalog, lists) if ranker is not None and lists else None
         for b in chunk:
             if cancel is not None and cancel.cancelled:
                 return out
             view = BurstView(b.id, b.photo_ids, b.paths, [content_hash.get(pid) for pid in b.photo_ids], kind=b.kind,
-                             copies=b.copy_paths)
-            if ranked is not None and not b.kept_whole:
+                             copies=b.copy_paths, unranked={pid: unranked[pid] for pid in b.photo_ids if pid in unranked})
+            if ranked is not None and len(rankable.get(b.id, ())) >= 2:
                 r = next(ranked)
                 view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
             view.suggested = view.best

@@ -42,3 +42,28 @@ def test_shift_x_does_not_reject_a_whole_burst(qtbot, isolated_settings, tmp_pat
     assert [cat.decisions.state(p).pick for p in burst.photo_ids] == [0] * len(burst.photo_ids)
     assert "decide each frame" in cull.reasons.text()
     window.close()
+
+
+def test_a_frame_gone_since_the_index_is_shown_so_and_not_suggested(qtbot, isolated_settings, tmp_path):
+    import os
+
+    window, cull, burst = _culling(qtbot, tmp_path, write_burst)
+    gone = burst.best
+    os.remove(burst.paths[burst.photo_ids.index(gone)])
+    cull.reload()
+    qtbot.waitUntil(lambda: cull.burst is not burst, timeout=60_000)
+    b = cull.burst
+    assert b.best not in (None, gone) and b.unranked == {gone: "missing"}
+    row = b.photo_ids.index(gone)
+    assert cull.strip.item(row).text().startswith(f"{os.path.basename(b.paths[row])}  (missing)")
+    cull.frame_index = row
+    cull._show_frame()
+    assert "Suggested best" in cull.reasons.text() and cull.reasons.text().endswith("this frame is missing")
+    window.grab().save(str(tmp_path / "cull_missing.png"))
+    for path in b.paths:                    # fewer than two frames left: no suggestion, and it says why
+        if os.path.exists(path) and path != b.paths[b.photo_ids.index(b.best)]:
+            os.remove(path)
+    cull.reload()
+    qtbot.waitUntil(lambda: cull.burst is not b, timeout=60_000)
+    assert cull.burst.best is None and cull.reasons.text().startswith("No suggestion: fewer than two frames")
+    window.close()

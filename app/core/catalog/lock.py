@@ -38,6 +38,23 @@ class WriterLock:
         except OSError:
             return "?"
 
+    def held_elsewhere(self) -> bool:
+        """Whether another process holds the lock now (an index is running); takes nothing that
+        would make that process wait more than a moment."""
+        if fcntl is None or self._fd is not None:
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:                 # never taken, or not readable: no index to report
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)                # closing drops the shared lock
+        return False
+
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)          # closing drops the lock

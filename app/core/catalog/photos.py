@@ -36,15 +36,25 @@ def iso_seconds(stamp: str) -> float:
     return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
 
 
+GONE, CHANGED = "missing", "changed since indexed"
+
+
+def file_state(path: str, size: int | None, mtime_ns: int | None) -> str | None:
+    """None when the file at ``path`` still has the size and modification time it had when it
+    was indexed; GONE when it is gone or cannot be read; CHANGED when it was edited since (its
+    stored measures describe pixels it may no longer hold)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return GONE
+    return None if (st.st_size, st.st_mtime_ns) == (size, mtime_ns) else CHANGED
+
+
 def as_indexed(row: dict[str, Any]) -> bool:
     """Whether the file of photo ``row`` (a :meth:`PhotoStore.get` row) still has the size and
     modification time it had when it was indexed: what is measured from it now may be kept under
     its content hash. False for a file gone, unreadable, or edited since."""
-    try:
-        st = os.stat(row["path"])
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns) == (row.get("size"), row.get("mtime_ns"))
+    return file_state(row["path"], row.get("size"), row.get("mtime_ns")) is None
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,20 @@ class PhotoStore:
                       "meta": (cam is not None) + (ts == "exif"), "mtime_ns": mtime or 0, "sharpness": sharp or 0.0,
                       "captured_ts": captured if ts == "exif" else None, "bytes": size or 0}
                 for pid, path, h, w, hgt, cam, ts, mtime, sharp, captured, size in cur}
+
+    def file_states(self, photo_ids: list[int]) -> dict[int, str]:
+        """:func:`file_state` of each photo whose file is gone or changed since it was indexed
+        (photos not named are as indexed): one ``stat`` a photo."""
+        out = {}
+        for start in range(0, len(photo_ids), 500):
+            chunk = photo_ids[start:start + 500]
+            rows = self.conn.execute(f"SELECT id, path, size, mtime_ns FROM photos WHERE id IN ({','.join('?' * len(chunk))})",
+                                     chunk).fetchall()
+            for pid, path, size, mtime in rows:
+                state = file_state(paths.from_db(path), size, mtime)
+                if state is not None:
+                    out[pid] = state
+        return out
 
     def content_hashes(self) -> dict[int, str | None]:
         return dict(self.conn.execute("SELECT id, content_hash FROM photos WHERE status = 'ok'").fetchall())

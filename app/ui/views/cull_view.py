@@ -42,6 +42,14 @@ def compare_ids(burst, current: int, chosen: list[int], count: int) -> list[int]
     return ([current] + [p for p in ranking if p != current])[:max(2, min(count, MAX_COMPARE))]
 
 
+def _score_text(burst, pid: int) -> str:
+    """A frame's score, or why it has none (gone, edited since indexed, not analysed)."""
+    if pid in burst.unranked:
+        return f"  ({burst.unranked[pid]})"
+    score = burst.scores.get(pid)
+    return "" if score is None else f"  {score:.2f}"
+
+
 # sets shot on purpose (app.core.sets.kinds): culled as a whole, never a best or a reject suggestion
 SET_WORDS = {"bracket": "Exposure bracket", "panorama": "Panorama", "focus_stack": "Focus stack",
              "timelapse": "Timelapse"}
@@ -176,9 +184,7 @@ class CullView(QWidget):
                 item.setIcon(QIcon(dimmed(pix) if st.pick == -1 else pix))
             marks = decision_marks(st, pid == b.best)
             name = paths.display(b.paths[row]).rsplit("/", 1)[-1]
-            score = b.scores.get(pid)
-            if score is not None:
-                name += f"  {score:.2f}"
+            name += _score_text(b, pid)
             item.setText(name + ("\n" + " ".join(marks) if marks else ""))
             item.setData(RowRole, GridRow(pid, b.paths[row], name, h, "ok", None, st, suggested=pid == b.best))
             item.setForeground(QColor("#888") if st.pick == -1 else QColor("#000"))
@@ -209,10 +215,15 @@ class CullView(QWidget):
                                  "reject the set)")
             self.reasons.setToolTip(f"{SET_WORDS[b.kind]}: frames shot to be used together")
         elif b.best is not None:
-            score = b.scores.get(self.current_photo(), 0.0)
+            cur = self.current_photo()
+            this = f"this frame is {b.unranked[cur]}" if cur in b.unranked else \
+                f"this frame scores {b.scores.get(cur, 0.0):.2f}"
             name = paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]
             self.reasons.setText(f"{'Your best' if b.confirmed else 'Suggested best'}: {name}"
-                                 f" ({best_reason}) — this frame scores {score:.2f}")
+                                 f" ({best_reason}) — {this}")
+        else:
+            self.reasons.setText("No suggestion: fewer than two frames can be ranked (run an index)"
+                                 if b.unranked else "No suggestion")
         focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
         shown = self.shown_ids()
         self._place_panels()
@@ -221,7 +232,7 @@ class CullView(QWidget):
             row = b.photo_ids.index(pid)
             marks = decision_marks(self._state(pid), pid == b.best)
             eyes = frame_caption(self.session.catalog, pid)
-            caption.setText(f"{paths.display(b.paths[row]).rsplit('/', 1)[-1]}  {b.scores.get(pid, 0.0):.2f}  "
+            caption.setText(f"{paths.display(b.paths[row]).rsplit('/', 1)[-1]}{_score_text(b, pid)}  "
                             + " ".join(marks) + "  " + eyes)
             if len(shown) == 1:
                 caption.setVisible(bool(eyes))          # one frame: the line shows when there are eyes to tell of

@@ -70,6 +70,9 @@ def people(catalog, threshold: float = SFACE_SAME_PERSON) -> list[Person]:
         if r["photo_id"] not in path_of:
             path_of[r["photo_id"]] = catalog.photos.get(r["photo_id"])["path"]
         r["path"] = path_of[r["photo_id"]]
+    # by file, not by row id: ids follow the order the index's workers finished in, and equal
+    # sizes and similarities are settled by position, so the same library gives the same people
+    rows.sort(key=lambda r: (r["path"], -r["w"] * r["h"], r["x"], r["y"]))
     assigned: dict[int, list[dict]] = {}
     for r in rows:
         if r.get("person_id") in names:

@@ -47,3 +47,30 @@ def test_faces_without_an_embedding_are_singletons(catalog):
     catalog.conn.execute("INSERT INTO faces (photo_id, x, y, w, h) VALUES (?, 0, 0, 10, 10)", (pid,))
     catalog.conn.commit()
     assert _labels(catalog) == [("person-1", 2), ("unknown", 1)]
+
+
+def test_the_same_library_gives_the_same_people_whatever_order_it_was_indexed_in(catalog, tmp_path):
+    """Two catalogs of one library whose photos got their row ids in opposite orders (the
+    index's workers finish in any order): the same people, the same numbers, the same faces."""
+    from app.core.catalog import Catalog
+
+    rng = np.random.default_rng(1)
+    base = [np.eye(128, dtype=np.float32)[g] for g in range(3)]
+    faces = [(f"/lib/{g}-{k}.jpg", (base[g] + 0.05 * rng.standard_normal(128)).astype(np.float32))
+             for g, size in enumerate([3, 3, 2]) for k in range(size)]      # two clusters of equal size
+
+    def fill(cat, items):
+        for path, vec in items:
+            pid = cat.photos.upsert(path, {"status": "ok", "content_hash": path})
+            cat.conn.execute("INSERT INTO faces (photo_id, x, y, w, h, embedding) VALUES (?, 0, 0, 10, 10, ?)",
+                             (pid, vec.tobytes()))
+        cat.conn.commit()
+        return [(p.label, [f["path"] for f in p.faces]) for p in people(cat)]
+
+    other = Catalog(tmp_path / "other.db")
+    try:
+        forward, backward = fill(catalog, faces), fill(other, faces[::-1])
+    finally:
+        other.close()
+    assert forward == backward
+    assert forward[0] == ("person-1", ["/lib/0-0.jpg", "/lib/0-1.jpg", "/lib/0-2.jpg"])

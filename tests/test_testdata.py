@@ -12,5 +12,5 @@ def test_every_test_photo_has_a_source_and_a_licence():
     present = {str(p.relative_to(TESTDATA)) for p in TESTDATA.rglob("*") if p.is_file()} - {"MANIFEST.tsv"}
     assert present == listed and len(listed) == len(rows) > 200
     assert all(row["source"].strip() and row["licence"].strip() for row in rows)
-    assert {row["path"].split("/")[0] for row in rows} == {"bursts", "faces", "photos"}
+    assert {row["path"].split("/")[0] for row in rows} == {"bursts", "faces", "photos", "raw"}
     assert missing_testdata() == []

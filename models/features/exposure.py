@@ -36,6 +36,7 @@ WHITE_ENOUGH = 0.9         # whites at 0.9 of full scale use the range: brighter
 FACE_RANGE = (0.25, 0.8)
 BLOWN_SAID = 0.005         # "fewer blown highlights": the other frame lost this share of the picture more
 BLOWN_REASON = "fewer blown highlights"
+RANGE_REASON = "uses the full tonal range"
 
 
 def exposure_values(q: dict, face: dict | None = None) -> dict[str, float]:
@@ -92,7 +93,7 @@ def exposure_reasons(a: dict[str, float], b: dict[str, float], blown: float | No
     if "face" in a and "face" in b and b["face"] - a["face"] > 0.02:
         out.append("better exposed face")
     if a["white"] - b["white"] > 0.03 and not blown < -BLOWN_SAID:
-        out.append("uses the full tonal range")
+        out.append(RANGE_REASON)
     if b["lift"] - a["lift"] > 0.1:
         out.append("deeper blacks")
     return out

@@ -66,6 +66,25 @@ def test_technical_reasons_are_judged_against_the_other_frames_only():
     assert reasons_for(1, [2, 3], explain, exposure_only={2}) == ["uses the full tonal range", "sharper"]
 
 
+def test_a_frame_between_a_brighter_and_a_darker_exposure_says_which_it_beats_on_what():
+    # the clean frame (2) between a +1 stop frame that blew 16 % of the picture (1, 3) and a
+    # 0.7 stop darker one that lost nothing (4): fewer blown highlights holds against the
+    # brighter frames only, the fuller range against the darker one only
+    explain = {1: _toned(_frame(-1.0, 0.01), 0.62, black=0.04, white=1.0, blown=0.16),
+               2: _toned(_frame(-1.0, 0.01), 0.45, blown=0.003),
+               3: _toned(_frame(-1.0, 0.01), 0.58, black=0.04, white=1.0, blown=0.12),
+               4: _toned(_frame(-1.0, 0.01), 0.35, black=0.023, white=0.78)}
+    alike = {1, 3, 4}
+    assert reasons_for(2, [1, 3, 4], explain, exposure_only=alike) == [
+        "fewer blown highlights than the brighter frames", "uses more of the tonal range than the darker frame"]
+    # one side only: the plain words, as before
+    assert reasons_for(2, [1, 3], explain, exposure_only={1, 3}) == ["fewer blown highlights"]
+    assert reasons_for(2, [4], explain, exposure_only={4}) == ["uses the full tonal range"]
+    # measured place by place, a brighter frame that lost no more than the best takes the reason away
+    assert reasons_for(2, [1, 3, 4], explain, exposure_only=alike, highlights={1: 0.15, 3: 0.001, 4: 0.0}) == [
+        "uses more of the tonal range than the darker frame"]
+
+
 def test_fewer_compression_artefacts_needs_the_burst_comparison_when_there_is_one():
     explain = {1: _frame(-1.0, 0.01, blocks=1.1), 2: _frame(-1.0, 0.01, blocks=1.4)}
     assert reasons_for(1, [2], explain) == ["fewer compression artefacts"]               # per frame only

@@ -50,12 +50,16 @@ def _bursts(rows: list) -> list[str]:
         if kind != "burst":
             head += ", kept whole (shot as a set)"
         if b.get("best"):
-            head += f", best {b['best']}" + (f" ({', '.join(b['reasons'])})" if b.get("reasons") else "")
+            head += f", {'your best' if b.get('best_is_users') else 'best'} {b['best']}" + \
+                (f" ({', '.join(b['reasons'])})" if b.get("reasons") else "")
+            if b.get("suggested"):
+                head += f"; suggested {b['suggested']}" + \
+                    (f" ({', '.join(b['suggested_reasons'])})" if b.get("suggested_reasons") else "")
         lines.append(head)
         for path in b["photos"]:
             score = b.get("scores", {}).get(path)
             mark = "*" if path == b.get("best") else " "
-            why = b.get("unranked", {}).get(path)
+            why = b.get("problems", {}).get(path)
             lines.append(f"  {mark} {'' if score is None else f'{score:.2f}  '}{path}{f'  ({why})' if why else ''}")
             lines += [f"      copy: {c}" for c in b.get("copies", {}).get(path, [])]
     return lines

@@ -56,26 +56,29 @@ def cmd_bursts(args) -> Any:
         if running.held_elsewhere():
             print(f"phototriage: an index is running (pid {running.holder()}): the photos it has not reached yet "
                   "are in no burst", file=sys.stderr)
-        out, left_out = [], Counter()
+        out, flagged = [], Counter()
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
+            path_of = dict(zip(b.photo_ids, b.paths))
             item = {"id": b.id, "kind": b.kind, "photos": list(b.paths)}
             if b.copies:
                 item["copies"] = b.copies
-            if b.unranked:
-                path_of = dict(zip(b.photo_ids, b.paths))
-                item["unranked"] = {path_of[i]: why for i, why in b.unranked.items()}
-                left_out.update(b.unranked.values())
+            if b.problems:
+                item["problems"] = {path_of[i]: why for i, why in b.problems.items()}
+                flagged.update(b.problems.values())
             if b.best is not None:
-                path_of = dict(zip(b.photo_ids, b.paths))
+                mine_only = b.confirmed and b.best != b.suggested        # the ranker's reasons are for its own pick
                 item.update({"best": path_of[b.best], "best_is_users": b.confirmed,
                              "scores": {path_of[i]: s for i, s in b.scores.items()},
-                             "order": [path_of[i] for i in b.order], "reasons": b.reasons})
+                             "order": [path_of[i] for i in b.order], "reasons": [] if mine_only else b.reasons})
+                if mine_only and b.suggested is not None:
+                    item.update({"suggested": path_of[b.suggested], "suggested_reasons": b.reasons})
             elif b.kind != "burst":      # kept whole: the contract's keys, with no best and no scores
                 item.update({"best": None, "scores": {}})
             out.append(item)
-        if left_out:
-            counts = ", ".join(f"{plural(n, 'frame')} {why}" for why, n in sorted(left_out.items()))
-            print(f"phototriage: {counts}: never suggested as best; run `phototriage index`", file=sys.stderr)
+        if flagged:
+            counts = ", ".join(f"{plural(n, 'frame')} {why}" for why, n in sorted(flagged.items()))
+            print(f"phototriage: {counts}: not suggested as best while another frame of its burst can be; "
+                  "run `phototriage index`", file=sys.stderr)
         return out
 
 

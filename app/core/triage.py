@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .bursts import BurstSettings, find_bursts, settings_from_catalog
+from .catalog.photos import CHANGED, GONE
 from .jobs import CancelToken, Job, Progress
 
 
@@ -18,14 +19,15 @@ class BurstView:
     confirmed: bool = False                 # ``best`` is the user's own
     order: list[int] = field(default_factory=list)
     scores: dict[int, float] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)   # why the ranker suggests ``suggested`` (not the user's best)
     kind: str = "burst"                     # app.core.sets.kinds; a kept-whole set has no best and no suggestion
     copies: dict[str, list[str]] = field(default_factory=dict)   # a frame's path -> its copies' paths (not frames)
-    unranked: dict[int, str] = field(default_factory=dict)   # frames left out of the ranking -> why (NOT_ANALYSED, ...)
+    problems: dict[int, str] = field(default_factory=dict)   # frame -> GONE, CHANGED or NOT_ANALYSED (rankable)
 
 
 RANK_BATCH = 200       # bursts whose features are read and scored together
 NOT_ANALYSED = "not analysed yet"
+PROBLEMS = (GONE, CHANGED, NOT_ANALYSED)
 
 
 def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = True,
@@ -39,22 +41,20 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
     out = []
     for start in range(0, len(bursts), RANK_BATCH):
         chunk = bursts[start:start + RANK_BATCH]
-        # a frame whose file is gone or was edited since the index is never suggested on stale
-        # measures, nor one not analysed; the others are ranked when at least two are left
-        unranked = catalog.photos.file_states([pid for b in chunk for pid in b.photo_ids])
+        problems = catalog.photos.file_states([pid for b in chunk for pid in b.photo_ids])
         to_rank = [b for b in chunk if not b.kept_whole]       # a bracket or a panorama is kept whole: no best
         if ranker is not None and to_rank:
-            lacking = ranker.lacking(catalog, [pid for b in to_rank for pid in b.photo_ids if pid not in unranked])
-            unranked.update(dict.fromkeys(lacking, NOT_ANALYSED))
-        rankable = {b.id: [pid for pid in b.photo_ids if pid not in unranked] for b in to_rank}
-        lists = [ids for ids in rankable.values() if len(ids) >= 2]
+            lacking = ranker.lacking(catalog, [pid for b in to_rank for pid in b.photo_ids])
+            problems.update(dict.fromkeys(lacking, NOT_ANALYSED))
+        rankable = {b.id: rankable_frames(b.photo_ids, problems) for b in to_rank}
+        lists = [ids for ids in rankable.values() if ids]
         ranked = ranker.rank_many(catalog, lists) if ranker is not None and lists else None
         for b in chunk:
             if cancel is not None and cancel.cancelled:
                 return out
             view = BurstView(b.id, b.photo_ids, b.paths, [content_hash.get(pid) for pid in b.photo_ids], kind=b.kind,
-                             copies=b.copy_paths, unranked={pid: unranked[pid] for pid in b.photo_ids if pid in unranked})
-            if ranked is not None and len(rankable.get(b.id, ())) >= 2:
+                             copies=b.copy_paths, problems={pid: problems[pid] for pid in b.photo_ids if pid in problems})
+            if ranked is not None and rankable.get(b.id):
                 r = next(ranked)
                 view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
             view.suggested = view.best
@@ -64,6 +64,18 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
             out.append(view)
             yield Progress("ranking bursts", len(out), len(bursts))
     return out
+
+
+def rankable_frames(photo_ids: list[int], problems: dict[int, str]) -> list[int]:
+    """The frames of a burst its ranking is over ([]: no suggestion). A frame is suggested only
+    on measures of the file that is there: a frame whose file is gone or was edited since the
+    index is left out, unless every analysed frame of the burst is (a library on a drive that
+    is not plugged in, metadata written into every original): then they are ranked on their
+    stored measures, flagged. A frame not analysed is never ranked. At least two frames."""
+    analysed = [pid for pid in photo_ids if problems.get(pid) != NOT_ANALYSED]
+    intact = [pid for pid in analysed if pid not in problems]
+    frames = intact if intact else analysed
+    return frames if len(frames) >= 2 else []
 
 
 def suggested_best(catalog) -> set[int]:

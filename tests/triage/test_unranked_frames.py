@@ -32,22 +32,46 @@ def test_a_gone_or_edited_frame_is_never_suggested(tmp_path):
     root = _library(tmp_path)
     with indexed_catalog(tmp_path, root) as cat:
         first = _views(cat)
-        assert first.best is not None and not first.unranked
+        assert first.best is not None and not first.problems
         gone = first.paths[first.photo_ids.index(first.best)]
         os.rename(gone, tmp_path / "away.jpg")
         second = _views(cat)
-        assert second.unranked == {first.best: "missing"}
+        assert second.problems == {first.best: "missing"}
         assert second.best not in (None, first.best) and first.best not in second.order
         edited = second.paths[second.photo_ids.index(second.best)]
         data = open(edited, "rb").read()
         with open(edited, "wb") as f:                 # truncated by a copy that broke off
             f.write(data[: len(data) // 3])
         third = _views(cat)
-        assert third.unranked == {first.best: "missing", second.best: "changed since indexed"}
+        assert third.problems == {first.best: "missing", second.best: "changed since indexed"}
         assert third.best not in (first.best, second.best) and set(third.scores) == set(third.order)
         assert len(third.order) == len(first.order) - 2
         os.rename(tmp_path / "away.jpg", gone)        # back as it was: ranked again
-        assert _views(cat).unranked == {second.best: "changed since indexed"}
+        assert _views(cat).problems == {second.best: "changed since indexed"}
+
+
+def test_a_burst_whose_files_are_all_away_is_ranked_on_its_stored_measures(tmp_path):
+    """A library on a drive that is not plugged in: every frame gone, the suggestion stands
+    (from what the index measured) and every frame is flagged."""
+    root = _library(tmp_path)
+    with indexed_catalog(tmp_path, root) as cat:
+        before = _views(cat)
+        shutil.move(str(root), str(tmp_path / "unplugged"))
+        away = _views(cat)
+        assert away.best == before.best and away.order == before.order
+        assert away.problems == dict.fromkeys(before.photo_ids, "missing")
+
+
+def test_rankable_frames():
+    from app.core.triage import rankable_frames
+
+    gone, changed, bare = "missing", "changed since indexed", "not analysed yet"
+    assert rankable_frames([1, 2, 3], {}) == [1, 2, 3]
+    assert rankable_frames([1, 2, 3], {2: gone}) == [1, 3]
+    assert rankable_frames([1, 2, 3], {2: gone, 3: changed}) == []                 # one frame left: no suggestion
+    assert rankable_frames([1, 2, 3], {1: gone, 2: gone, 3: changed}) == [1, 2, 3]  # all away: stored measures
+    assert rankable_frames([1, 2, 3], {1: gone, 2: bare, 3: changed}) == [1, 3]     # never one not analysed
+    assert rankable_frames([1, 2], {1: bare}) == []
 
 
 def test_fewer_than_two_frames_left_give_no_suggestion_but_keep_the_users_best(tmp_path):
@@ -61,11 +85,11 @@ def test_fewer_than_two_frames_left_give_no_suggestion_but_keep_the_users_best(t
             os.remove(path)
         left = _views(cat)
         assert left.best is None and left.suggested is None and not left.scores
-        assert set(left.unranked) == set(view.photo_ids[1:])
+        assert set(left.problems) == set(view.photo_ids[1:])
         decide(cat, view.photo_ids[-1], "best", 1, burst=burst_of(cat, view.photo_ids[-1]))
         mine = _views(cat)               # the user's decision stands, gone file or not; it is shown as gone
         assert mine.best == view.photo_ids[-1] and mine.confirmed and mine.suggested is None
-        assert keep not in mine.unranked
+        assert keep not in mine.problems
 
 
 def test_a_frame_without_analysis_is_left_out_and_bursts_still_answers(tmp_path):
@@ -76,15 +100,15 @@ def test_a_frame_without_analysis_is_left_out_and_bursts_still_answers(tmp_path)
         with cat.conn:
             cat.conn.execute("UPDATE features SET detail_native = NULL WHERE photo_id = ?", (bare,))
         after = _views(cat)
-        assert after.unranked == {bare: "not analysed yet"} and after.best != bare and bare not in after.scores
+        assert after.problems == {bare: "not analysed yet"} and after.best != bare and bare not in after.scores
         db = str(cat.path)
     r = subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", db, "--json"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     bare_path = view.paths[view.photo_ids.index(bare)]
-    assert doc[0]["unranked"] == {bare_path: "not analysed yet"} and doc[0]["best"] != bare_path
-    assert "1 frame not analysed yet: never suggested as best; run `phototriage index`" in r.stderr
+    assert doc[0]["problems"] == {bare_path: "not analysed yet"} and doc[0]["best"] != bare_path
+    assert "1 frame not analysed yet: not suggested as best while another frame of its burst can be; run `phototriage index`" in r.stderr
     text = subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", db],
                           capture_output=True, text=True, timeout=300)
     assert f"{bare_path}  (not analysed yet)" in text.stdout
@@ -151,3 +175,25 @@ def test_the_index_line_counts_updated_files():
                                 "missing": 0, "cancelled": False, "seconds": 1.0, "skipped_files": [],
                                 "missing_files": [], "catalog": "/c"})[0]
     assert "1 indexed, 2 updated, 3 unchanged" in line
+
+
+def test_the_users_best_is_not_given_the_reasons_of_the_suggestion(tmp_path):
+    """The ranker's reasons are for its own choice: with the user's best on another frame,
+    `bursts` says whose best it is, and gives the reasons with the frame they are for."""
+    from app.core.culling import burst_of, decide
+
+    root = _library(tmp_path)
+    with indexed_catalog(tmp_path, root) as cat:
+        view = _views(cat)
+        assert view.reasons, "the real burst's suggestion comes with a reason"
+        other = view.order[-1]
+        decide(cat, other, "best", 1, burst=burst_of(cat, other))
+        db = str(cat.path)
+    path_of = dict(zip(view.photo_ids, view.paths))
+    doc = json.loads(subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", db, "--json"],
+                                    capture_output=True, text=True, timeout=300, check=True).stdout)[0]
+    assert doc["best"] == path_of[other] and doc["best_is_users"] and doc["reasons"] == []
+    assert doc["suggested"] == path_of[view.best] and doc["suggested_reasons"] == view.reasons
+    text = subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", db],
+                          capture_output=True, text=True, timeout=300, check=True).stdout.splitlines()[0]
+    assert f"your best {path_of[other]}; suggested {path_of[view.best]} ({', '.join(view.reasons)})" in text

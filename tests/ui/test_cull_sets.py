@@ -53,7 +53,7 @@ def test_a_frame_gone_since_the_index_is_shown_so_and_not_suggested(qtbot, isola
     cull.reload()
     qtbot.waitUntil(lambda: cull.burst is not burst, timeout=60_000)
     b = cull.burst
-    assert b.best not in (None, gone) and b.unranked == {gone: "missing"}
+    assert b.best not in (None, gone) and b.problems == {gone: "missing"}
     row = b.photo_ids.index(gone)
     assert cull.strip.item(row).text().startswith(f"{os.path.basename(b.paths[row])}  (missing)")
     cull.frame_index = row
@@ -66,4 +66,20 @@ def test_a_frame_gone_since_the_index_is_shown_so_and_not_suggested(qtbot, isola
     cull.reload()
     qtbot.waitUntil(lambda: cull.burst is not b, timeout=60_000)
     assert cull.burst.best is None and cull.reasons.text().startswith("No suggestion: fewer than two frames")
+    window.close()
+
+
+def test_your_best_is_not_given_the_suggestions_reasons(qtbot, isolated_settings, tmp_path):
+    import os
+
+    window, cull, burst = _culling(qtbot, tmp_path, write_burst)
+    other = next(p for p in burst.photo_ids if p != burst.best)
+    cull.frame_index = burst.photo_ids.index(other)
+    cull._show_frame()
+    qtbot.keyClick(cull, Qt.Key_B)                       # the user's best
+    cull.reload()
+    qtbot.waitUntil(lambda: cull.burst is not burst, timeout=60_000)
+    name = lambda pid: os.path.basename(burst.paths[burst.photo_ids.index(pid)])  # noqa: E731
+    assert cull.burst.confirmed and cull.burst.best == other
+    assert cull.reasons.text().startswith(f"Your best: {name(other)}; suggested {name(burst.best)} (")
     window.close()

@@ -44,8 +44,8 @@ def compare_ids(burst, current: int, chosen: list[int], count: int) -> list[int]
 
 def _score_text(burst, pid: int) -> str:
     """A frame's score, or why it has none (gone, edited since indexed, not analysed)."""
-    if pid in burst.unranked:
-        return f"  ({burst.unranked[pid]})"
+    if pid in burst.problems:
+        return f"  ({burst.problems[pid]})"
     score = burst.scores.get(pid)
     return "" if score is None else f"  {score:.2f}"
 
@@ -216,14 +216,19 @@ class CullView(QWidget):
             self.reasons.setToolTip(f"{SET_WORDS[b.kind]}: frames shot to be used together")
         elif b.best is not None:
             cur = self.current_photo()
-            this = f"this frame is {b.unranked[cur]}" if cur in b.unranked else \
+            this = f"this frame is {b.problems[cur]}" if cur in b.problems else \
                 f"this frame scores {b.scores.get(cur, 0.0):.2f}"
-            name = paths.display(b.paths[b.photo_ids.index(b.best)]).rsplit('/', 1)[-1]
-            self.reasons.setText(f"{'Your best' if b.confirmed else 'Suggested best'}: {name}"
-                                 f" ({best_reason}) — {this}")
+            name = lambda pid: paths.display(b.paths[b.photo_ids.index(pid)]).rsplit('/', 1)[-1]  # noqa: E731
+            if not b.confirmed:
+                self.reasons.setText(f"Suggested best: {name(b.best)} ({best_reason}) — {this}")
+            elif b.suggested in (None, b.best):
+                self.reasons.setText(f"Your best: {name(b.best)}" + (f" ({best_reason})" if b.suggested else "")
+                                     + f" — {this}")
+            else:                                   # the ranker's reasons are for its own choice
+                self.reasons.setText(f"Your best: {name(b.best)}; suggested {name(b.suggested)} ({best_reason}) — {this}")
         else:
             self.reasons.setText("No suggestion: fewer than two frames can be ranked (run an index)"
-                                 if b.unranked else "No suggestion")
+                                 if b.problems else "No suggestion")
         focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
         shown = self.shown_ids()
         self._place_panels()

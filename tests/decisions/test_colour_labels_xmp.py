@@ -8,7 +8,7 @@ from app.core.culling import decide
 from app.core.jobs import drive
 from app.core.xmp.convention import Convention
 from app.core.xmp.document import XMP, XmpDocument
-from app.core.xmp.sidecars import sidecar_for
+from app.core.xmp.sidecars import sidecar_for, sidecar_names
 from app.core.xmp.sync import import_xmp, write_sidecars
 from tests.decisions.helpers import add_photo, library
 
@@ -125,3 +125,63 @@ def test_a_merge_base_written_before_colour_labels_still_reads(tmp_path):
         assert state.label == "Blue" and state.pick == 1
         drive(write_sidecars(cat))
         assert _label(side) == "Blue"
+
+
+def test_turning_the_label_setting_off_takes_back_the_labels_it_wrote(tmp_path):
+    """A trial: with labels on a reject wrote Red (and darktable's red); with labels off they
+    stayed, were forgotten as PhotoTriage's, and showed an accepted photo as rejected after."""
+    from app.core.xmp.document import DARKTABLE, XMP, XmpDocument
+
+    (photo,) = library(tmp_path, ["x.jpg"])
+    side = sidecar_names(photo)["ext"]
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", -1)
+        cat.settings.set({"xmp.labels": "1"})
+        drive(write_sidecars(cat))
+        doc = XmpDocument(side.read_text())
+        assert doc.get(XMP, "Label") == "Red" and doc.get_list(DARKTABLE, "colorlabels") == ["0"]
+        cat.settings.set({"xmp.labels": "0"})
+        assert drive(write_sidecars(cat)).written == [str(side)]
+        doc = XmpDocument(side.read_text())
+        assert doc.get(XMP, "Label") is None and doc.get_list(DARKTABLE, "colorlabels") == []
+        assert doc.get(XMP, "Rating") == "-1"
+        decide(cat, pid, "pick", 1)
+        drive(write_sidecars(cat))
+        cat.settings.set({"xmp.labels": "1"})
+        drive(write_sidecars(cat))
+        doc = XmpDocument(side.read_text())
+        assert doc.get(XMP, "Label") == "Green" and doc.get_list(DARKTABLE, "colorlabels") == ["2"]
+        assert cat.decisions.state(pid).label is None                  # never taken as the user's label
+
+
+def test_a_users_label_stays_when_the_label_setting_goes_off(tmp_path):
+    from app.core.xmp.document import XMP, XmpDocument
+
+    (photo,) = library(tmp_path, ["x.jpg"])
+    side = sidecar_names(photo)["ext"]
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", -1)
+        decide(cat, pid, "label", None, "Yellow")                        # the user's own colour label
+        cat.settings.set({"xmp.labels": "1"})
+        drive(write_sidecars(cat))
+        cat.settings.set({"xmp.labels": "0"})
+        drive(write_sidecars(cat))
+        assert XmpDocument(side.read_text()).get(XMP, "Label") == "Yellow"
+
+
+def test_no_empty_sidecar_is_made_for_a_photo_without_a_decision(tmp_path):
+    """A trial: `xmp write` made ``f01.jpg.xmp`` holding nothing for the ranker's suggestion
+    with the suggestion keyword off."""
+    (photo, other) = library(tmp_path, ["a.jpg", "b.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        pid, oid = add_photo(cat, photo), add_photo(cat, other)
+        decide(cat, oid, "pick", 1)
+        report = drive(write_sidecars(cat, suggested={pid}))
+        assert report.written == [str(sidecar_names(other)["ext"])] and not sidecar_names(photo)["ext"].exists()
+        drive(write_sidecars(cat, [pid]))                                 # named: still nothing to say
+        assert not sidecar_names(photo)["ext"].exists()
+        cat.settings.set({"xmp.suggested_keyword": "1"})
+        drive(write_sidecars(cat, suggested={pid}))
+        assert "PhotoTriage suggested best" in sidecar_names(photo)["ext"].read_text()

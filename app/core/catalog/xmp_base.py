@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .photos import now_iso
 
 SIDECAR, EMBEDDED = "sidecar", "embedded"
+OTHER_SIDECAR = "other_sidecar"     # its sidecar in the other naming, when it has both
 
 
 @dataclass

@@ -174,6 +174,12 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
             new_ours.colour = ours.colour
         if kept != colours:
             doc.set_list(DARKTABLE, "colorlabels", kept, kind="Seq")
+    else:                                                # the label setting off: what it wrote is taken back
+        if not state.label and ours.label is not None and doc.get(XMP, "Label") == ours.label:
+            doc.set(XMP, "Label", None)
+        colours = doc.get_list(DARKTABLE, "colorlabels")
+        if ours.colour is not None and ours.colour in colours:
+            doc.set_list(DARKTABLE, "colorlabels", [c for c in colours if c != ours.colour], kind="Seq")
     keywords = doc.get_list(DC, "subject")
     wanted = [k for k in keywords if k not in (conv.best_keyword, conv.suggested_keyword)]
     if best:

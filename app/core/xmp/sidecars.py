@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import hashlib
 import os
 from dataclasses import dataclass
@@ -38,6 +39,22 @@ def sidecar_for(photo: str | Path, conv: Convention) -> Path:
         if names[key].is_file():
             return names[key]
     return names[conv.naming]
+
+
+def other_sidecar(photo: str | Path, side: Path) -> Path | None:
+    """The photo's sidecar in the other naming than ``side``, when both are there (darktable's
+    ``name.ext.xmp`` and Lightroom's ``name.xmp``): kept in step with it. Not a ``name.xmp``
+    that another file of that name may own (``IMG_3.CR2`` beside ``IMG_3.jpg``: Lightroom
+    writes sidecars for raw files)."""
+    p = Path(photo)
+    for key, path in sidecar_names(p).items():
+        if path == side or not path.is_file():
+            continue
+        if key == "base" and any(q != p and q.suffix.lower() != ".xmp"
+                                 for q in p.parent.glob(glob.escape(p.stem) + ".*")):
+            continue
+        return path
+    return None
 
 
 def existing_sidecars(photo: str | Path) -> list[Path]:
@@ -135,8 +152,8 @@ def sync_sidecar(photo: str | Path, state, best: bool, conv: Convention, suggest
     new_ours = write_fields(doc, state, best, suggested, conv, ours or Ours())
     text = doc.serialize()
     fields = read_fields(doc, conv)
-    if text == before and path.exists():
-        return WriteResult(path, False, fields, new_ours, file_hash(raw))
+    if text == before:               # (a new sidecar that would hold nothing is not made)
+        return WriteResult(path, False, fields, new_ours, file_hash(raw) if raw else None)
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
     if dry_run:
         return WriteResult(path, True, fields, new_ours, None)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..catalog.photos import iso_seconds
-from ..catalog.xmp_base import EMBEDDED, SIDECAR, Base
+from ..catalog.xmp_base import EMBEDDED, OTHER_SIDECAR, SIDECAR, Base
 from ..jobs import CancelToken, Job, Progress, Throttle, drive
 from ..paths import display
 from ..tempfiles import sweep
@@ -20,7 +20,8 @@ from .convention import Convention
 from .document import XmpError
 from .fields import Fields, Ours
 from .merge import Side, catalog_values, import_rows, resolve
-from .sidecars import SidecarError, read_embedded_fields, read_sidecar, sidecar_for, sync_sidecar
+from .sidecars import (SidecarError, other_sidecar, read_embedded_fields, read_sidecar, sidecar_for, sidecar_names,
+                       sync_sidecar)
 
 AUTO_WRITE = "xmp.auto_write"
 
@@ -129,9 +130,10 @@ def _merge(catalog, pid: int, path: str, sides: list[Side], decided: dict[int, i
     return state
 
 
-def _sidecar_side(catalog, pid: int, side: Path, conv: Convention):
-    """(Side, ReadResult) of a sidecar that changed since its base, (None, ReadResult) when it
-    did not, (None, None) when there is none. Raises XmpError or OSError."""
+def _sidecar_side(catalog, pid: int, photo: str, side: Path, conv: Convention):
+    """(Side, ReadResult) of the sidecar ``side`` of ``photo`` when it changed since its base,
+    (None, ReadResult) when it did not, (None, None) when there is none. Raises XmpError or
+    OSError."""
     if not side.exists():
         return None, None
     if not side.is_file():
@@ -140,7 +142,32 @@ def _sidecar_side(catalog, pid: int, side: Path, conv: Convention):
     base = catalog.xmp_base.get(pid, SIDECAR)
     if base is not None and base.file_hash == res.file_hash:
         return None, res            # the same bytes: unchanged, also when it moved with its photo
+    if base is not None and base.path is not None and Path(base.path) != side and \
+            Path(base.path) in sidecar_names(photo).values():
+        # the photo's sidecar in the other naming (darktable's name.ext.xmp gone, Lightroom's
+        # name.xmp new): another file, seen for the first time; what it lacks was never cleared
+        base = None
     return Side(base, res.fields, res.mtime_ns), res    # the base is the photo's, wherever its sidecar moved with it
+
+
+def _other_side(catalog, pid: int, photo: str, side: Path, conv: Convention):
+    """(Side or None when unchanged since its base, ReadResult) of the photo's sidecar in the
+    other naming than ``side`` (sidecars.other_sidecar), None when it has none. Its base is
+    its own (OTHER_SIDECAR). Raises XmpError or OSError."""
+    other = other_sidecar(photo, side)
+    if other is None:
+        return None
+    res = read_sidecar(other, conv)
+    base = catalog.xmp_base.get(pid, OTHER_SIDECAR)
+    if base is not None and base.file_hash == res.file_hash:
+        return None, res
+    if base is not None and base.path != str(other):
+        base = None
+    return Side(base, res.fields, res.mtime_ns), res
+
+
+def _put_base(catalog, pid: int, source: str, path: Path, file_hash, fields: Fields, values: dict, ours: dict) -> None:
+    catalog.xmp_base.put(pid, source, Base(str(path), file_hash, fields.to_json(), values, ours))
 
 
 def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: Iterable[int] = (),
@@ -154,7 +181,7 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
         catalog.require_writable("writing XMP sidecars")   # before any sidecar, not after the first
     conv = Convention.from_settings(catalog.settings)
     report = WriteReport(dry_run=dry_run)
-    suggested = set(suggested)
+    suggested = set(suggested) if conv.suggested_keyword else set()     # off: nothing to say of them
     groups: dict[Path, list[tuple[int, str]]] = {}
     for pid, path in _decided_photos(catalog, photo_ids, suggested):
         groups.setdefault(sidecar_for(path, conv), []).append((pid, path))
@@ -183,14 +210,17 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
 
 
 def _write_group(catalog, side: Path, members, suggested, decided, conv, report: WriteReport, dry_run: bool) -> None:
-    new_side, res = _sidecar_side(catalog, members[0][0], side, conv)
-    states = {}
+    new_side, res = _sidecar_side(catalog, members[0][0], members[0][1], side, conv)
+    states, others = {}, {}
     for pid, path in members:
         if pid != members[0][0]:
-            new_side, _ = _sidecar_side(catalog, pid, side, conv)
+            new_side, _ = _sidecar_side(catalog, pid, path, side, conv)
+        other = _other_side(catalog, pid, path, side, conv)
+        if other is not None:
+            others[pid] = other[1].path
         conflicts: list = []
-        states[pid] = _merge(catalog, pid, path, [new_side] if new_side else [], decided, conv,
-                             report.imported, conflicts, apply=not dry_run)
+        sides = [s for s in (other[0] if other else None, new_side) if s is not None]    # ``side``'s value counts
+        states[pid] = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=not dry_run)
         for p, fields in conflicts:
             report.conflicts.append((p, ", ".join(f"{f}: the {w} was newer and wins" for f, w in fields)))
     pid = members[0][0]
@@ -209,15 +239,33 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
         report.written.append(str(side))
     else:
         report.unchanged += 1
-    if dry_run:
-        return
-    st = side.stat()
-    with catalog.transaction():
-        for member, _path in members:
-            catalog.xmp_base.put(member, SIDECAR, Base(str(side), out.file_hash, out.fields.to_json(),
-                                                      catalog_values(catalog.decisions.state(member)),
-                                                      out.ours.to_json()))
-            catalog.sidecars.remember(member, str(side), st.st_mtime_ns, st.st_size)
+    if not dry_run and side.exists():                # (none made where it would hold nothing)
+        st = side.stat()
+        with catalog.transaction():
+            for member, _path in members:
+                _put_base(catalog, member, SIDECAR, side, out.file_hash, out.fields,
+                          catalog_values(catalog.decisions.state(member)), out.ours.to_json())
+                catalog.sidecars.remember(member, str(side), st.st_mtime_ns, st.st_size)
+    for member, other in others.items():             # the other naming's sidecar says the same
+        try:
+            _write_other(catalog, member, dict(members)[member], other, state, pid in suggested, conv, report, dry_run)
+        except (OSError, XmpError, UnicodeError) as exc:
+            (report.skipped if dry_run else report.failed).append((str(other), plain(exc)))
+
+
+def _write_other(catalog, pid: int, photo: str, other: Path, state, suggested: bool, conv, report: WriteReport,
+                 dry_run: bool) -> None:
+    base = catalog.xmp_base.get(pid, OTHER_SIDECAR)
+    out = sync_sidecar(photo, state, bool(state.best), conv, suggested=suggested and not state.best and state.pick != -1,
+                       ours=Ours.from_json(base.ours) if base is not None else Ours(), path=other, dry_run=dry_run)
+    if out.changed:
+        report.written.append(str(other))
+    else:
+        report.unchanged += 1
+    if not dry_run:
+        with catalog.transaction():
+            _put_base(catalog, pid, OTHER_SIDECAR, other, out.file_hash, out.fields,
+                      catalog_values(catalog.decisions.state(pid)), out.ours.to_json())
 
 
 def write_after_decision(catalog, photo_ids: Iterable[int]) -> WriteReport | None:
@@ -266,15 +314,19 @@ def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
             st = side.stat()
         except OSError:
             st = None
+        new_side = other = None
         if st is not None and known.get(pid) != (str(side), st.st_mtime_ns, st.st_size):
             try:
-                new_side, read = _sidecar_side(catalog, pid, side, conv)
+                new_side, read = _sidecar_side(catalog, pid, path, side, conv)
             except (XmpError, OSError) as exc:
                 report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
-                new_side = None
-            if new_side is not None:
-                sides.append(new_side)
-        if embedded is None and read is None:
+        try:
+            other = _other_side(catalog, pid, path, side, conv)
+        except (XmpError, OSError) as exc:
+            report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
+        other_side = other[0] if other is not None else None
+        sides += [s for s in (other_side, new_side) if s is not None]    # the sidecar's value counts last
+        if embedded is None and read is None and other_side is None:
             continue
         conflicts: list = []
         state = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=True)
@@ -293,5 +345,9 @@ def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
                                                         old.ours if old else {}))
             if read is not None:
                 catalog.sidecars.remember(pid, str(side), st.st_mtime_ns, st.st_size)
+            if other_side is not None:
+                old = catalog.xmp_base.get(pid, OTHER_SIDECAR)
+                _put_base(catalog, pid, OTHER_SIDECAR, other[1].path, other[1].file_hash, other[1].fields, values,
+                          old.ours if old else {})
     yield Progress("xmp import", len(rows), len(rows))
     return report

@@ -83,18 +83,30 @@ def cmd_bursts(args) -> Any:
 
 
 def cmd_pick(args) -> Any:
+    import sqlite3
+
+    from app.core.catalog.connection import BUSY_TIMEOUT_S
     from app.core.culling import burst_of, decide
 
     with open_catalog(args) as catalog:
         pid = catalog.photos.id_for_path(os.path.abspath(args.path))
         if pid is None:
             raise Failure(f"not in this catalog: {args.path} (index its folder first)")
-        if args.best:
-            decide(catalog, pid, "best", 1, burst=burst_of(catalog, pid))
-        elif args.rating is not None:
-            decide(catalog, pid, "rating", args.rating)
-        else:
-            decide(catalog, pid, "pick", 1 if args.accept else -1 if args.reject else 0)
+        if not os.path.lexists(args.path):
+            print(f"phototriage: {args.path} is gone since the last index; the decision is kept for its picture "
+                  "(it follows it when the next index finds it moved or back)", file=sys.stderr)
+        try:
+            if args.best:
+                decide(catalog, pid, "best", 1, burst=burst_of(catalog, pid))
+            elif args.rating is not None:
+                decide(catalog, pid, "rating", args.rating)
+            else:
+                decide(catalog, pid, "pick", 1 if args.accept else -1 if args.reject else 0)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise Failure(f"the decision was not saved: another process held the catalog's write lock for "
+                          f"{BUSY_TIMEOUT_S:g} s; try again") from exc
         st = catalog.decisions.state(pid)
         return {"path": os.path.abspath(args.path), "pick": st.pick, "best": st.best, "rating": st.rating}
 

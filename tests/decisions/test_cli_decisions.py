@@ -73,3 +73,32 @@ def test_export_to_a_read_only_destination_fails_in_one_line(tmp_path):
     blocked.write_text("x")
     r = cli("export", "--picks", str(blocked / "out"), *db)
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_pick_says_when_the_catalog_stayed_busy_and_when_the_file_is_gone(tmp_path, monkeypatch, capsys):
+    """A trial: `pick` behind another process's write lock failed with SQLite's own words, and
+    `pick` on a file gone since the index said nothing."""
+    import sqlite3
+
+    import app.core.catalog.connection as connection
+    from app.cli import main
+
+    (photo,) = library(tmp_path, ["a.jpg"])
+    db = str(tmp_path / "c.db")
+    assert main(["index", str(tmp_path / "lib"), "--no-features", "--db", db]) == 0
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 0.3)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")                                   # another process writing
+    try:
+        capsys.readouterr()
+        assert main(["pick", str(photo), "--reject", "--db", db]) == 1
+        err = capsys.readouterr().err
+        assert "the decision was not saved: another process held the catalog's write lock for 0.3 s" in err
+        assert "database is locked" not in err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    os.rename(photo, tmp_path / "away.jpg")
+    assert main(["pick", str(photo), "--reject", "--db", db, "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["pick"] == -1 and "is gone since the last index; the decision is kept" in out.err

@@ -72,7 +72,7 @@ def cmd_bursts(args) -> Any:
                              "order": [path_of[i] for i in b.order], "reasons": [] if mine_only else b.reasons})
                 if mine_only and b.suggested is not None:
                     item.update({"suggested": path_of[b.suggested], "suggested_reasons": b.reasons})
-            elif b.kind != "burst":      # kept whole: the contract's keys, with no best and no scores
+            elif b.kind != "burst" or not args.no_rank:   # kept whole, or too few frames to rank: no best
                 item.update({"best": None, "scores": {}})
             out.append(item)
         if flagged:

@@ -102,15 +102,96 @@ def test_both_namings_are_read_and_kept_in_step(tmp_path):
         assert all('xmp:Rating="-1"' in side.read_text() for side in names.values())
 
 
-def test_a_name_xmp_of_a_raw_beside_the_jpeg_is_not_the_jpegs(tmp_path):
-    """Lightroom writes ``IMG_3.xmp`` for ``IMG_3.CR2``: beside ``IMG_3.jpg`` and its own
-    ``IMG_3.jpg.xmp``, that file is not the JPEG's other sidecar."""
+def test_a_sidecar_deleted_and_made_again_by_the_editor_clears_nothing(tmp_path):
+    """A review: Lightroom's x.xmp deleted, then written again with develop settings only, was
+    merged against the base of the deleted one (pick and stars wiped). The same for the chosen
+    naming: a sidecar replaced by one holding none of the managed properties is another file."""
+    (photo,) = library(tmp_path, ["a/x.jpg"])
+    names = sidecar_names(photo)
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "pick", 1)
+        decide(cat, pid, "rating", 4)
+        drive(write_sidecars(cat))
+        names["base"].write_text(DEVELOP_ONLY)
+        drive(import_xmp(cat))
+        drive(write_sidecars(cat))                                   # both in step
+        names["base"].unlink()
+        drive(import_xmp(cat))
+        names["base"].write_text(DEVELOP_ONLY)
+        _later(names["base"], 5)
+        assert drive(import_xmp(cat)).imported == [] and _state(cat, pid) == (1, 4)
+        names["ext"].write_text(DEVELOP_ONLY)                        # darktable's own replaced without our fields
+        _later(names["ext"], 6)
+        assert drive(import_xmp(cat)).imported == [] and _state(cat, pid) == (1, 4)
+
+
+def test_the_other_sidecar_keeps_its_base_when_the_photo_moves(tmp_path):
+    import shutil
+
+    (photo,) = library(tmp_path, ["a/x.jpg"])
+    names = sidecar_names(photo)
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "rating", 4)
+        drive(write_sidecars(cat))
+        names["base"].write_text(DEVELOP_ONLY)
+        drive(import_xmp(cat))
+        drive(write_sidecars(cat))                                   # both in step at 4 stars
+        decide(cat, pid, "rating", 2)                                # not written yet
+        moved = tmp_path / "lib" / "b"
+        moved.mkdir()
+        for f in (photo, names["ext"], names["base"]):
+            shutil.move(f, moved / f.name)
+        st = os.stat(moved / "x.jpg")
+        with cat.transaction():
+            cat.photos.move(pid, str(moved / "x.jpg"), st.st_size, st.st_mtime_ns)
+        lr = moved / "x.xmp"
+        lr.write_text(lr.read_text().replace("+0.30", "+0.50"))      # a develop edit, the rating untouched
+        _later(lr, 5)
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).rating == 2
+
+
+def test_a_malformed_other_sidecar_is_reported_and_the_chosen_one_still_written(tmp_path):
+    (photo,) = library(tmp_path, ["a/x.jpg"])
+    names = sidecar_names(photo)
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        decide(cat, pid, "rating", 1)
+        drive(write_sidecars(cat))
+        names["base"].write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'>")
+        decide(cat, pid, "rating", 3)
+        report = drive(write_sidecars(cat))
+        assert report.written == [str(names["ext"])] and 'xmp:Rating="3"' in names["ext"].read_text()
+        assert [p for p, _ in report.failed] == [str(names["base"])]
+        assert [p for p, _ in drive(import_xmp(cat)).failed] == [str(names["base"])]
+
+
+def test_whose_name_xmp_it_is(tmp_path):
     from app.core.xmp.sidecars import other_sidecar
 
-    (photo,) = library(tmp_path, ["a/IMG_3.jpg"])
-    names = sidecar_names(photo)
-    names["ext"].write_text(LIGHTROOM_RATED.format(rating=1, label=""))
-    names["base"].write_text(LIGHTROOM_RATED.format(rating=5, label=""))
-    assert other_sidecar(photo, names["ext"]) == names["base"]
-    (photo.parent / "IMG_3.CR2").write_bytes(b"raw")
-    assert other_sidecar(photo, names["ext"]) is None
+    (jpeg,) = library(tmp_path, ["a/IMG_3.jpg"])
+    raw = jpeg.with_suffix(".CR2")
+    names = sidecar_names(jpeg)
+    names["ext"].write_text(DEVELOP_ONLY)
+    names["base"].write_text(DEVELOP_ONLY)
+    (jpeg.parent / "IMG_3.jpg.pp3").write_text("RawTherapee")        # another program's file of the JPEG: no owner
+    assert other_sidecar(jpeg, names["ext"]) == names["base"]
+    raw.write_bytes(b"raw")
+    sidecar_names(raw)["ext"].write_text(DEVELOP_ONLY)
+    assert other_sidecar(jpeg, names["ext"]) is None                  # Lightroom's IMG_3.xmp is the raw's
+    assert other_sidecar(raw, sidecar_names(raw)["ext"]) == names["base"]
+
+
+def test_the_suggestion_keyword_goes_when_its_setting_is_turned_off(tmp_path):
+    (photo,) = library(tmp_path, ["a/x.jpg"])
+    side = sidecar_names(photo)["ext"]
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        cat.settings.set({"xmp.suggested_keyword": "1"})
+        drive(write_sidecars(cat, suggested={pid}))
+        assert "PhotoTriage suggested best" in side.read_text()
+        cat.settings.set({"xmp.suggested_keyword": "0"})
+        drive(write_sidecars(cat, suggested={pid}))
+        assert "PhotoTriage suggested best" not in side.read_text()

@@ -50,3 +50,8 @@ class XmpBaseStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (photo_id, source, None if base.path is None else to_db(base.path), base.file_hash,
              json.dumps(base.fields), json.dumps(base.decision), json.dumps(base.ours), now_iso()))
+
+    def drop(self, photo_id: int, source: str) -> None:
+        """Forget a source that is gone (a sidecar deleted): a file made again later is new.
+        Call inside a transaction."""
+        self.conn.execute("DELETE FROM xmp_base WHERE photo_id = ? AND source = ?", (photo_id, source))

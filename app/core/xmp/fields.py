@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .convention import COLOURS, Convention
+from .convention import COLOURS, SUGGESTED_KEYWORD, Convention
 from .document import DARKTABLE, DC, DIGIKAM, XMP, XmpDocument
 
 
@@ -181,7 +181,8 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
         if ours.colour is not None and ours.colour in colours:
             doc.set_list(DARKTABLE, "colorlabels", [c for c in colours if c != ours.colour], kind="Seq")
     keywords = doc.get_list(DC, "subject")
-    wanted = [k for k in keywords if k not in (conv.best_keyword, conv.suggested_keyword)]
+    # the suggestion keyword goes also when its setting was turned off (it is PhotoTriage's)
+    wanted = [k for k in keywords if k not in (conv.best_keyword, SUGGESTED_KEYWORD)]
     if best:
         wanted.append(conv.best_keyword)
     elif suggested and conv.suggested_keyword:

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..formats import is_raw
 from ..tempfiles import temp_path
 from .convention import Convention, XmpDecision, read_decision
 from .document import XmpDocument, XmpError, find_packet
@@ -43,16 +44,18 @@ def sidecar_for(photo: str | Path, conv: Convention) -> Path:
 
 def other_sidecar(photo: str | Path, side: Path) -> Path | None:
     """The photo's sidecar in the other naming than ``side``, when both are there (darktable's
-    ``name.ext.xmp`` and Lightroom's ``name.xmp``): kept in step with it. Not a ``name.xmp``
-    that another file of that name may own (``IMG_3.CR2`` beside ``IMG_3.jpg``: Lightroom
-    writes sidecars for raw files)."""
+    ``name.ext.xmp`` and Lightroom's ``name.xmp``): kept in step with it. A ``name.xmp`` beside
+    another file of that name is the raw's (Lightroom writes sidecars for raw files): not a
+    JPEG's, and nobody's between two files that are not raw."""
     p = Path(photo)
     for key, path in sidecar_names(p).items():
         if path == side or not path.is_file():
             continue
-        if key == "base" and any(q != p and q.suffix.lower() != ".xmp"
-                                 for q in p.parent.glob(glob.escape(p.stem) + ".*")):
-            continue
+        if key == "base":
+            twins = [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
+                     if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
+            if twins and not (is_raw(str(p)) and not any(is_raw(str(q)) for q in twins)):
+                continue
         return path
     return None
 

@@ -138,32 +138,44 @@ def _sidecar_side(catalog, pid: int, photo: str, side: Path, conv: Convention):
         return None, None
     if not side.is_file():
         raise SidecarError(errno.EISDIR, "not a file (a folder has the sidecar's name), skipped")
-    res = read_sidecar(side, conv)
-    base = catalog.xmp_base.get(pid, SIDECAR)
-    if base is not None and base.file_hash == res.file_hash:
-        return None, res            # the same bytes: unchanged, also when it moved with its photo
-    if base is not None and base.path is not None and Path(base.path) != side and \
-            Path(base.path) in sidecar_names(photo).values():
-        # the photo's sidecar in the other naming (darktable's name.ext.xmp gone, Lightroom's
-        # name.xmp new): another file, seen for the first time; what it lacks was never cleared
-        base = None
-    return Side(base, res.fields, res.mtime_ns), res    # the base is the photo's, wherever its sidecar moved with it
+    return _side_against(catalog.xmp_base.get(pid, SIDECAR), photo, side, read_sidecar(side, conv))
 
 
-def _other_side(catalog, pid: int, photo: str, side: Path, conv: Convention):
-    """(Side or None when unchanged since its base, ReadResult) of the photo's sidecar in the
-    other naming than ``side`` (sidecars.other_sidecar), None when it has none. Its base is
-    its own (OTHER_SIDECAR). Raises XmpError or OSError."""
-    other = other_sidecar(photo, side)
-    if other is None:
-        return None
-    res = read_sidecar(other, conv)
-    base = catalog.xmp_base.get(pid, OTHER_SIDECAR)
+def _side_against(base: Base | None, photo: str, side: Path, res):
+    """(Side, ReadResult) of sidecar ``side`` as read (``res``) against ``base``; (None, res)
+    when its bytes are the base's (unchanged, also when it moved with its photo). The base is
+    the photo's wherever the sidecar moved with it, but not for another file: the photo's
+    sidecar in the other naming (darktable's ``name.ext.xmp`` gone, Lightroom's ``name.xmp``
+    new), or one without the rating and the pick label its base held (no editor takes both
+    away: Lightroom keeps digiKam's label, a cleared rating is written 0; a file of develop
+    settings only was made anew): seen for the first time, what it lacks was never cleared."""
     if base is not None and base.file_hash == res.file_hash:
         return None, res
-    if base is not None and base.path != str(other):
+    held = Fields.from_json(base.fields) if base is not None else None
+    if base is not None and ((base.path is not None and Path(base.path) != side
+                              and Path(base.path) in sidecar_names(photo).values())
+                             or (res.fields.rating is None and res.fields.pick_label is None
+                                 and (held.rating is not None or held.pick_label is not None))):
         base = None
     return Side(base, res.fields, res.mtime_ns), res
+
+
+def _other_side(catalog, pid: int, photo: str, side: Path, conv: Convention, failed: list, forget: bool = True):
+    """(its path, Side or None when unchanged since its base, ReadResult) of the photo's sidecar
+    in the other naming than ``side`` (sidecars.other_sidecar; its own base, OTHER_SIDECAR);
+    None when it has none (a base of one deleted is forgotten) or it cannot be read (put on
+    ``failed``, the chosen sidecar still synced)."""
+    other = other_sidecar(photo, side)
+    if other is None:
+        if forget and not catalog.readonly and catalog.xmp_base.get(pid, OTHER_SIDECAR) is not None:
+            with catalog.transaction():
+                catalog.xmp_base.drop(pid, OTHER_SIDECAR)
+        return None
+    try:
+        return (other, *_side_against(catalog.xmp_base.get(pid, OTHER_SIDECAR), photo, other, read_sidecar(other, conv)))
+    except (XmpError, OSError, UnicodeError) as exc:
+        failed.append((str(other), f"sidecar not read: {plain(exc)}"))
+        return None
 
 
 def _put_base(catalog, pid: int, source: str, path: Path, file_hash, fields: Fields, values: dict, ours: dict) -> None:
@@ -215,11 +227,12 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
     for pid, path in members:
         if pid != members[0][0]:
             new_side, _ = _sidecar_side(catalog, pid, path, side, conv)
-        other = _other_side(catalog, pid, path, side, conv)
+        other = _other_side(catalog, pid, path, side, conv, report.skipped if dry_run else report.failed,
+                            forget=not dry_run)
         if other is not None:
-            others[pid] = other[1].path
+            others[pid] = other[0]
         conflicts: list = []
-        sides = [s for s in (other[0] if other else None, new_side) if s is not None]    # ``side``'s value counts
+        sides = [s for s in (other[1] if other else None, new_side) if s is not None]    # ``side``'s value counts
         states[pid] = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=not dry_run)
         for p, fields in conflicts:
             report.conflicts.append((p, ", ".join(f"{f}: the {w} was newer and wins" for f, w in fields)))
@@ -246,9 +259,10 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
                 _put_base(catalog, member, SIDECAR, side, out.file_hash, out.fields,
                           catalog_values(catalog.decisions.state(member)), out.ours.to_json())
                 catalog.sidecars.remember(member, str(side), st.st_mtime_ns, st.st_size)
-    for member, other in others.items():             # the other naming's sidecar says the same
+    for member, other in others.items():             # the other naming's sidecar says the same (each file's own)
         try:
-            _write_other(catalog, member, dict(members)[member], other, state, pid in suggested, conv, report, dry_run)
+            _write_other(catalog, member, dict(members)[member], other, states[member], member in suggested, conv,
+                         report, dry_run)
         except (OSError, XmpError, UnicodeError) as exc:
             (report.skipped if dry_run else report.failed).append((str(other), plain(exc)))
 
@@ -320,11 +334,8 @@ def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
                 new_side, read = _sidecar_side(catalog, pid, path, side, conv)
             except (XmpError, OSError) as exc:
                 report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
-        try:
-            other = _other_side(catalog, pid, path, side, conv)
-        except (XmpError, OSError) as exc:
-            report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
-        other_side = other[0] if other is not None else None
+        other = _other_side(catalog, pid, path, side, conv, report.failed)
+        other_side = other[1] if other is not None else None
         sides += [s for s in (other_side, new_side) if s is not None]    # the sidecar's value counts last
         if embedded is None and read is None and other_side is None:
             continue
@@ -347,7 +358,7 @@ def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
                 catalog.sidecars.remember(pid, str(side), st.st_mtime_ns, st.st_size)
             if other_side is not None:
                 old = catalog.xmp_base.get(pid, OTHER_SIDECAR)
-                _put_base(catalog, pid, OTHER_SIDECAR, other[1].path, other[1].file_hash, other[1].fields, values,
+                _put_base(catalog, pid, OTHER_SIDECAR, other[0], other[2].file_hash, other[2].fields, values,
                           old.ours if old else {})
     yield Progress("xmp import", len(rows), len(rows))
     return report

@@ -49,3 +49,21 @@ def test_an_edit_after_the_photo_and_its_sidecar_were_renamed_merges_against_the
         edit(sidecar_names(moved)["ext"], rating=3)
         drive(import_xmp(cat))
         assert (cat.decisions.state(pid).pick, cat.decisions.state(pid).rating) == (0, 3)
+
+
+def test_a_row_given_up_for_another_photo_takes_its_merge_bases_with_it(tmp_path):
+    """A review: a photo row deleted when another picture moved onto its name left its XMP
+    bases behind, for a later photo that reuses the id to inherit."""
+    from app.core.catalog.xmp_base import SIDECAR, Base
+
+    a, b = library(tmp_path, ["a/x.jpg", "a/y.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        gone, mover = add_photo(cat, a), add_photo(cat, b)
+        with cat.transaction():
+            cat.xmp_base.put(gone, SIDECAR, Base(str(a) + ".xmp", "h", {"rating": 3}, {"rating": 3}, {}))
+        a.unlink()
+        b.rename(a)
+        st = a.stat()
+        with cat.transaction():
+            cat.photos.move(mover, str(a), st.st_size, st.st_mtime_ns)
+        assert cat.xmp_base.get(gone, SIDECAR) is None

@@ -23,7 +23,7 @@ def _bind_text(value: str) -> str | bytes:
 
 sqlite3.register_adapter(str, _bind_text)
 # rows made from a photo row's content, dropped with the row (decisions are never dropped)
-DERIVED_TABLES = ("features", "embeddings", "faces", "sidecars")
+DERIVED_TABLES = ("features", "embeddings", "faces", "sidecars", "xmp_base")   # (xmp_base: a reused id never inherits a merge base)
 
 
 def now_iso() -> str:

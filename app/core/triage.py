@@ -31,7 +31,10 @@ PROBLEMS = (GONE, CHANGED, NOT_ANALYSED)
 
 
 def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = True,
-                  cancel: CancelToken | None = None) -> Job[list[BurstView]]:
+                  cancel: CancelToken | None = None, relative: bool = True) -> Job[list[BurstView]]:
+    """``relative``: also compare each burst's leading frames at native pixels (BurstRanker.rank;
+    the first ranking of a burst decodes them, later ones read the stored result); without it,
+    ranked on the stored measures alone, at once."""
     from .learning import load_current_ranker
 
     bursts = find_bursts(catalog, settings or settings_from_catalog(catalog))
@@ -48,7 +51,7 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
             problems.update(dict.fromkeys(lacking, NOT_ANALYSED))
         rankable = {b.id: rankable_frames(b.photo_ids, problems) for b in to_rank}
         lists = [ids for ids in rankable.values() if ids]
-        ranked = ranker.rank_many(catalog, lists) if ranker is not None and lists else None
+        ranked = ranker.rank_many(catalog, lists, relative) if ranker is not None and lists else None
         for b in chunk:
             if cancel is not None and cancel.cancelled:
                 return out

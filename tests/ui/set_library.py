@@ -38,5 +38,5 @@ def open_indexed(qtbot, tmp_path: Path, root: Path, bursts: int = 1) -> MainWind
     with Catalog(db) as cat:
         drive(index_library(cat, str(root), features=FeaturePipeline(), workers=1))
     window = open_window(qtbot, db, library_tab=False)
-    qtbot.waitUntil(lambda: len(window.cull.bursts) == bursts, timeout=60_000)
+    qtbot.waitUntil(lambda: len(window.cull.bursts) == bursts and window.cull.settled, timeout=60_000)
     return window

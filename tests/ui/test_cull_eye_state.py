@@ -18,7 +18,7 @@ def test_cull_captions_say_whose_eyes_are_closed(qtbot, isolated_settings, portr
     window.open_library(None, str(cat.path), index=False)
     window.show()
     cull = window.cull
-    qtbot.waitUntil(lambda: len(cull.bursts) >= 1, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cull.bursts) >= 1 and cull.settled, timeout=60_000)
     assert [len(b.photo_ids) for b in cull.bursts] == [5, 5], [b.paths for b in cull.bursts]
     window.tabs.setCurrentWidget(cull)
     seen = {}

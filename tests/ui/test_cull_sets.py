@@ -51,7 +51,7 @@ def test_a_frame_gone_since_the_index_is_shown_so_and_not_suggested(qtbot, isola
     gone = burst.best
     os.remove(burst.paths[burst.photo_ids.index(gone)])
     cull.reload()
-    qtbot.waitUntil(lambda: cull.burst is not burst, timeout=60_000)
+    qtbot.waitUntil(lambda: cull.burst is not burst and cull.settled, timeout=60_000)
     b = cull.burst
     assert b.best not in (None, gone) and b.problems == {gone: "missing"}
     row = b.photo_ids.index(gone)
@@ -64,7 +64,7 @@ def test_a_frame_gone_since_the_index_is_shown_so_and_not_suggested(qtbot, isola
         if os.path.exists(path) and path != b.paths[b.photo_ids.index(b.best)]:
             os.remove(path)
     cull.reload()
-    qtbot.waitUntil(lambda: cull.burst is not b, timeout=60_000)
+    qtbot.waitUntil(lambda: cull.burst is not b and cull.settled, timeout=60_000)
     assert cull.burst.best is None and cull.reasons.text().startswith("No suggestion: fewer than two frames")
     window.close()
 
@@ -78,8 +78,39 @@ def test_your_best_is_not_given_the_suggestions_reasons(qtbot, isolated_settings
     cull._show_frame()
     qtbot.keyClick(cull, Qt.Key_B)                       # the user's best
     cull.reload()
-    qtbot.waitUntil(lambda: cull.burst is not burst, timeout=60_000)
+    qtbot.waitUntil(lambda: cull.burst is not burst and cull.settled, timeout=60_000)
     name = lambda pid: os.path.basename(burst.paths[burst.photo_ids.index(pid)])  # noqa: E731
     assert cull.burst.confirmed and cull.burst.best == other
     assert cull.reasons.text().startswith(f"Your best: {name(other)}; suggested {name(burst.best)} (")
+    window.close()
+
+
+def test_bursts_show_at_once_and_are_refined_at_native_pixels_after(qtbot, isolated_settings, tmp_path):
+    """The first ranking of a big library compares the leading frames at native pixels (about
+    as long as indexing them): the cull view shows the ranking on stored measures first, then
+    the refined one, keeping the burst and frame in view; an answer of an older reload, or the
+    quick one after the refined one, never replaces what is shown."""
+    from app.core.jobs import drive
+    from app.core.triage import ranked_bursts
+
+    window, cull, burst = _culling(qtbot, tmp_path, write_burst)
+    assert cull.settled and cull.refined is None
+    refined = drive(ranked_bursts(window.session.catalog))
+    quick = drive(ranked_bursts(window.session.catalog, relative=False))
+    assert [b.id for b in quick] == [b.id for b in refined]
+    assert [b.order for b in cull.bursts] == [b.order for b in refined]
+    cull.frame_index = 3
+    gen = cull._generation
+    cull._loaded(quick, gen, refined=False)                  # the quick answer after the refined one
+    assert cull.bursts is not quick and cull.frame_index == 3
+    cull._loaded(quick, gen - 1, refined=True)                # an older reload's
+    assert cull.bursts is not quick
+    cull._generation += 1                                     # a reload: quick first, then refined
+    cull._refining = object()
+    cull._loaded(quick, cull._generation, refined=False)
+    assert cull.bursts is quick and not cull.settled and cull.frame_index == 3      # the same burst stays in view
+    cull._refine_progress([type("P", (), {"done": 0, "total": 1})()], cull._generation)
+    assert "refining suggestions at 100 %: 0 of 1" in cull.header.text()
+    cull._loaded(refined, cull._generation, refined=True)
+    assert cull.bursts is refined and cull.settled and "refining" not in cull.header.text()
     window.close()

@@ -34,7 +34,7 @@ def _assert_filmstrip_laid_out(cull) -> None:
 def _wait_indexed(qtbot, window, timeout=180_000):
     qtbot.waitUntil(lambda: window.index_worker is None and bool(window.session.catalog.photos.counts().get("ok")),
                     timeout=timeout)
-    qtbot.waitUntil(lambda: bool(window.cull.bursts), timeout=60_000)
+    qtbot.waitUntil(lambda: bool(window.cull.bursts) and window.cull.settled, timeout=60_000)
 
 
 def test_open_index_cull_undo_search_and_train(qtbot, library, isolated_settings, monkeypatch, tmp_path):

@@ -70,6 +70,8 @@ class CullView(QWidget):
         self._preview_jobs = {}
         self._images: dict[tuple[str, bool], QImage] = {}
         self.indexing = False                  # told by the window: what an empty view means depends on it
+        self._generation, self._refined_generation, self._refining = 0, None, None
+        self.refined: tuple[int, int] | None = None    # (bursts, of) refined at native pixels while it runs
         self.header = QLabel("Looking for bursts…")
         self.header.setStyleSheet("font-weight: bold; padding: 4px;")
         self.reasons = QLabel("")
@@ -122,15 +124,45 @@ class CullView(QWidget):
 
     # data ------------------------------------------------------------------
     def reload(self) -> None:
-        self.workers.start(self.session.run_in_worker(lambda cat, cancel: ranked_bursts(cat, cancel=cancel)),
-                           on_result=self._loaded)
+        """Bursts ranked in two passes: at once on the stored measures, then refined by comparing
+        the leading frames at native pixels (the first time a burst is ranked it decodes them:
+        about as long as indexing them), which replaces the first answer where it lands. A newer
+        reload supersedes both (the refining one is cancelled)."""
+        self._generation += 1
+        gen = self._generation
+        if self._refining is not None:
+            self._refining.cancel()
+        run = self.session.run_in_worker
+        self.workers.start(run(lambda cat, cancel: ranked_bursts(cat, cancel=cancel, relative=False)),
+                           on_result=lambda bursts: self._loaded(bursts, gen, refined=False))
+        self._refining = self.workers.start(run(lambda cat, cancel: ranked_bursts(cat, cancel=cancel)),
+                                            on_result=lambda bursts: self._loaded(bursts, gen, refined=True),
+                                            on_progress=lambda events: self._refine_progress(events, gen))
 
-    def _loaded(self, bursts) -> None:
+    def _refine_progress(self, events, gen: int) -> None:
+        if gen == self._generation and events and events[-1].total:
+            self.refined = (events[-1].done, events[-1].total)
+            if self.burst is not None:
+                self.header.setText(self._progress_text())
+
+    def _loaded(self, bursts, gen: int | None = None, refined: bool = True) -> None:
+        if gen is not None and (gen != self._generation or (not refined and self._refined_generation == gen)):
+            return                     # superseded, or the refined answer is already shown
+        if refined:
+            self._refined_generation, self._refining, self.refined = gen, None, None
+        same = self.burst is not None and self.burst_index < len(bursts or []) and \
+            bursts[self.burst_index].id == self.burst.id
         self.bursts = bursts or []
         self.burst_index = min(self.burst_index, max(0, len(self.bursts) - 1))
-        self.frame_index = 0
+        if not same:
+            self.frame_index = 0
         self._show_burst()
         self.loaded.emit(self.bursts)
+
+    @property
+    def settled(self) -> bool:
+        """The latest reload's refined ranking is shown (no pass of it still running)."""
+        return self._refining is None and self._refined_generation == self._generation
 
     @property
     def burst(self):
@@ -196,8 +228,9 @@ class CullView(QWidget):
                       if self._state(pid).pick != 0 or self._state(pid).best)
         total = sum(len(b.photo_ids) for b in self.bursts)
         folder = paths.display(self.burst.paths[0]).rsplit("/", 2)[-2] if "/" in paths.display(self.burst.paths[0]) else ""
+        refining = f" — refining suggestions at 100 %: {self.refined[0]} of {self.refined[1]}" if self.refined else ""
         return f"{kind} {self.burst_index + 1} of {len(self.bursts)} (in {folder}/) — frame {self.frame_index + 1} of " \
-               f"{len(self.burst.photo_ids)} — {decided}/{total} frames decided"
+               f"{len(self.burst.photo_ids)} — {decided}/{total} frames decided{refining}"
 
     def _show_frame(self) -> None:
         b = self.burst

@@ -127,7 +127,7 @@ def main() -> int:
     window.show()
     window.open_library(str(folder))
     wait(lambda: window.index_worker is None)
-    wait(lambda: bool(window.cull.bursts))
+    wait(lambda: bool(window.cull.bursts) and window.cull.settled)
     settle = lambda s=1.5: wait(lambda: False, s)  # noqa: E731
     window.tabs.setCurrentWidget(window.library)
     mark_some(window.library)

@@ -4,6 +4,7 @@ rating or pick never clears the decision the darktable sidecar carried (a trial:
 four stars were wiped when ``name.jpg.xmp`` was replaced by a ``name.xmp`` of develop settings)."""
 import os
 import time
+from contextlib import contextmanager
 
 from app.core.catalog import Catalog
 from app.core.culling import decide
@@ -17,16 +18,21 @@ DEVELOP_ONLY = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://
                 'crs:Exposure2012="+0.30"/></rdf:RDF></x:xmpmeta>\n')
 
 
+@contextmanager
+def _one_photo(tmp_path):
+    """(catalog, photo id, photo, its sidecar names) of a library of one photo."""
+    (photo,) = library(tmp_path, ["a/x.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        yield cat, add_photo(cat, photo), photo, sidecar_names(photo)
+
+
 def _state(cat, pid):
     s = cat.decisions.state(pid)
     return s.pick, s.rating
 
 
 def test_a_new_sidecar_in_the_other_naming_clears_nothing(tmp_path):
-    (photo,) = library(tmp_path, ["a/x.jpg"])
-    names = sidecar_names(photo)
-    with Catalog(tmp_path / "c.db") as cat:
-        pid = add_photo(cat, photo)
+    with _one_photo(tmp_path) as (cat, pid, photo, names):
         decide(cat, pid, "pick", -1)
         decide(cat, pid, "rating", 4)
         drive(write_sidecars(cat))
@@ -43,10 +49,7 @@ def test_a_new_sidecar_in_the_other_naming_clears_nothing(tmp_path):
 
 
 def test_the_new_sidecar_brings_what_it_holds(tmp_path):
-    (photo,) = library(tmp_path, ["a/x.jpg"])
-    names = sidecar_names(photo)
-    with Catalog(tmp_path / "c.db") as cat:
-        pid = add_photo(cat, photo)
+    with _one_photo(tmp_path) as (cat, pid, photo, names):
         decide(cat, pid, "rating", 4)
         drive(write_sidecars(cat))
         names["ext"].unlink()
@@ -72,10 +75,7 @@ def test_both_namings_are_read_and_kept_in_step(tmp_path):
     """darktable's ``x.jpg.xmp`` (PhotoTriage's chosen naming) and Lightroom's ``x.xmp`` side by
     side: an edit in either is imported (the trial: Lightroom's was silently ignored), and a
     write puts the decision in both, so neither editor shows another."""
-    (photo,) = library(tmp_path, ["a/x.jpg"])
-    names = sidecar_names(photo)
-    with Catalog(tmp_path / "c.db") as cat:
-        pid = add_photo(cat, photo)
+    with _one_photo(tmp_path) as (cat, pid, photo, names):
         decide(cat, pid, "pick", -1)
         drive(write_sidecars(cat))
         names["base"].write_text(LIGHTROOM_RATED.format(rating=5, label="Yellow"))
@@ -106,10 +106,7 @@ def test_a_sidecar_deleted_and_made_again_by_the_editor_clears_nothing(tmp_path)
     """A review: Lightroom's x.xmp deleted, then written again with develop settings only, was
     merged against the base of the deleted one (pick and stars wiped). The same for the chosen
     naming: a sidecar replaced by one holding none of the managed properties is another file."""
-    (photo,) = library(tmp_path, ["a/x.jpg"])
-    names = sidecar_names(photo)
-    with Catalog(tmp_path / "c.db") as cat:
-        pid = add_photo(cat, photo)
+    with _one_photo(tmp_path) as (cat, pid, photo, names):
         decide(cat, pid, "pick", 1)
         decide(cat, pid, "rating", 4)
         drive(write_sidecars(cat))
@@ -129,10 +126,7 @@ def test_a_sidecar_deleted_and_made_again_by_the_editor_clears_nothing(tmp_path)
 def test_the_other_sidecar_keeps_its_base_when_the_photo_moves(tmp_path):
     import shutil
 
-    (photo,) = library(tmp_path, ["a/x.jpg"])
-    names = sidecar_names(photo)
-    with Catalog(tmp_path / "c.db") as cat:
-        pid = add_photo(cat, photo)
+    with _one_photo(tmp_path) as (cat, pid, photo, names):
         decide(cat, pid, "rating", 4)
         drive(write_sidecars(cat))
         names["base"].write_text(DEVELOP_ONLY)
@@ -154,10 +148,7 @@ def test_the_other_sidecar_keeps_its_base_when_the_photo_moves(tmp_path):
 
 
 def test_a_malformed_other_sidecar_is_reported_and_the_chosen_one_still_written(tmp_path):
-    (photo,) = library(tmp_path, ["a/x.jpg"])
-    names = sidecar_names(photo)
-    with Catalog(tmp_path / "c.db") as cat:
-        pid = add_photo(cat, photo)
+    with _one_photo(tmp_path) as (cat, pid, photo, names):
         decide(cat, pid, "rating", 1)
         drive(write_sidecars(cat))
         names["base"].write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'>")
@@ -185,10 +176,8 @@ def test_whose_name_xmp_it_is(tmp_path):
 
 
 def test_the_suggestion_keyword_goes_when_its_setting_is_turned_off(tmp_path):
-    (photo,) = library(tmp_path, ["a/x.jpg"])
-    side = sidecar_names(photo)["ext"]
-    with Catalog(tmp_path / "c.db") as cat:
-        pid = add_photo(cat, photo)
+    with _one_photo(tmp_path) as (cat, pid, photo, names):
+        side = names["ext"]
         cat.settings.set({"xmp.suggested_keyword": "1"})
         drive(write_sidecars(cat, suggested={pid}))
         assert "PhotoTriage suggested best" in side.read_text()

@@ -82,6 +82,7 @@ def test_your_best_is_not_given_the_suggestions_reasons(qtbot, isolated_settings
     name = lambda pid: os.path.basename(burst.paths[burst.photo_ids.index(pid)])  # noqa: E731
     assert cull.burst.confirmed and cull.burst.best == other
     assert cull.reasons.text().startswith(f"Your best: {name(other)}; suggested {name(burst.best)} (")
+    window.grab().save(str(tmp_path / "cull_your_best.png"))
     window.close()
 
 
@@ -110,7 +111,8 @@ def test_bursts_show_at_once_and_are_refined_at_native_pixels_after(qtbot, isola
     cull._loaded(quick, cull._generation, refined=False)
     assert cull.bursts is quick and not cull.settled and cull.frame_index == 3      # the same burst stays in view
     cull._refine_progress([type("P", (), {"done": 0, "total": 1})()], cull._generation)
-    assert "refining suggestions at 100 %: 0 of 1" in cull.header.text()
+    assert "refining suggestions at 100 % zoom: 0 of 1 bursts" in cull.header.text()
+    window.grab().save(str(tmp_path / "cull_refining.png"))
     cull._loaded(refined, cull._generation, refined=True)
     assert cull.bursts is refined and cull.settled and "refining" not in cull.header.text()
     window.close()

@@ -228,7 +228,8 @@ class CullView(QWidget):
                       if self._state(pid).pick != 0 or self._state(pid).best)
         total = sum(len(b.photo_ids) for b in self.bursts)
         folder = paths.display(self.burst.paths[0]).rsplit("/", 2)[-2] if "/" in paths.display(self.burst.paths[0]) else ""
-        refining = f" — refining suggestions at 100 %: {self.refined[0]} of {self.refined[1]}" if self.refined else ""
+        refining = (f" — refining suggestions at 100 % zoom: {self.refined[0]} of {self.refined[1]} bursts"
+                    if self.refined else "")
         return f"{kind} {self.burst_index + 1} of {len(self.bursts)} (in {folder}/) — frame {self.frame_index + 1} of " \
                f"{len(self.burst.photo_ids)} — {decided}/{total} frames decided{refining}"
 

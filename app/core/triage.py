@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .bursts import BurstSettings, find_bursts, settings_from_catalog
-from .catalog.photos import CHANGED, GONE
 from .jobs import CancelToken, Job, Progress
 
 
@@ -22,12 +21,11 @@ class BurstView:
     reasons: list[str] = field(default_factory=list)   # why the ranker suggests ``suggested`` (not the user's best)
     kind: str = "burst"                     # app.core.sets.kinds; a kept-whole set has no best and no suggestion
     copies: dict[str, list[str]] = field(default_factory=dict)   # a frame's path -> its copies' paths (not frames)
-    problems: dict[int, str] = field(default_factory=dict)   # frame -> GONE, CHANGED or NOT_ANALYSED (rankable)
+    problems: dict[int, str] = field(default_factory=dict)   # frame -> GONE, CHANGED or NOT_ANALYSED (rankable_frames)
 
 
 RANK_BATCH = 200       # bursts whose features are read and scored together
-NOT_ANALYSED = "not analysed yet"
-PROBLEMS = (GONE, CHANGED, NOT_ANALYSED)
+NOT_ANALYSED = "not analysed yet"      # beside catalog.photos GONE and CHANGED: a frame's problems
 
 
 def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = True,

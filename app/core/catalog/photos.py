@@ -22,8 +22,9 @@ def _bind_text(value: str) -> str | bytes:
 
 
 sqlite3.register_adapter(str, _bind_text)
-# rows made from a photo row's content, dropped with the row (decisions are never dropped)
-DERIVED_TABLES = ("features", "embeddings", "faces", "sidecars", "xmp_base")   # (xmp_base: a reused id never inherits a merge base)
+# rows made from a photo row's content, dropped with the row (decisions are never dropped; nor does
+# a later photo reusing the id inherit its XMP merge bases)
+DERIVED_TABLES = ("features", "embeddings", "faces", "sidecars", "xmp_base")
 
 
 def now_iso() -> str:
@@ -106,8 +107,8 @@ class PhotoStore:
         out = {}
         for start in range(0, len(photo_ids), 500):
             chunk = photo_ids[start:start + 500]
-            rows = self.conn.execute(f"SELECT id, path, size, mtime_ns FROM photos WHERE id IN ({','.join('?' * len(chunk))})",
-                                     chunk).fetchall()
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id, path, size, mtime_ns FROM photos WHERE id IN ({marks})", chunk).fetchall()
             for pid, path, size, mtime in rows:
                 state = file_state(paths.from_db(path), size, mtime)
                 if state is not None:

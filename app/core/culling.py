@@ -64,13 +64,14 @@ def _apply(catalog, changes) -> int:
     return action
 
 
-def undo(catalog, redo: bool = False) -> int | None:
+def undo(catalog, redo: bool = False, own: bool = False) -> int | None:
     """Undo (or redo) the latest whole action; returns the photo it was made on. The changed
-    photos' sidecars follow when that is on."""
+    photos' sidecars follow when that is on. ``own``: only an action made through this catalog
+    connection (the window's Ctrl+Z: see DecisionStore.undo_last)."""
     from .xmp.sync import write_after_decision
 
     store = catalog.decisions
-    pid = store.redo() if redo else store.undo_last()
+    pid = store.redo(own) if redo else store.undo_last(own)
     if pid is not None:
         catalog.last_xmp_report = write_after_decision(catalog, store.last_undo_photos)
     return pid

@@ -87,3 +87,26 @@ def test_an_old_catalog_gets_one_action_per_decision(tmp_path, monkeypatch):
     with Catalog(path) as cat:                       # migrated to the current version
         assert cat.decisions.undo_last() == pid
         assert cat.decisions.state(pid).rating is None and cat.decisions.state(pid).pick == 1
+
+
+def test_a_windows_undo_takes_back_only_its_own_action(tmp_path):
+    """A trial: Ctrl+Z in the window took back a rating given from the command line (and a
+    darktable edit imported by an index), not the window's own reject. The window undoes its
+    own action only while it is the latest one in effect."""
+    from app.core.catalog import Catalog
+    from app.core.culling import decide, undo
+
+    db = tmp_path / "c.db"
+    with Catalog(db) as window, Catalog(db) as cli:
+        a, b = (window.photos.upsert(f"/lib/{n}.jpg", {"status": "ok", "content_hash": n}) for n in "ab")
+        window.conn.commit()
+        decide(window, a, "pick", -1)                       # X in the window
+        decide(cli, b, "rating", 3)                         # `phototriage pick b --rating 3`
+        assert undo(window, own=True) is None               # the latest is not the window's: nothing undone
+        assert window.decisions.state(a).pick == -1 and window.decisions.state(b).rating == 3
+        cli.decisions.apply([(b, "rating", 5, None)], source="xmp")     # an editor's change, imported
+        assert undo(window, own=True) is None and window.decisions.state(b).rating == 5
+        decide(window, a, "rating", 2)
+        assert undo(window, own=True) == a and window.decisions.state(a).rating is None
+        assert undo(window, redo=True, own=True) == a and window.decisions.state(a).rating == 2
+        assert undo(cli) == a                               # without ``own``: the latest, whoever made it

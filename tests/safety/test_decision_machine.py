@@ -67,6 +67,7 @@ class Pic:
 @dataclass
 class Action:
     changes: dict[int, tuple[tuple, tuple]] = field(default_factory=dict)   # pic -> (before, after)
+    by_window: bool = True          # the window's Ctrl+Z takes back only its own actions
 
 
 class Window:
@@ -203,9 +204,9 @@ class DecisionMachine(RuleBasedStateMachine):
             members = {cat.photos.get(pid)["path"] for pid in ids}
         return [j for j, p in enumerate(self.pics) if p.path in members and p.loc in ("lib", "dest")]
 
-    def model_decide(self, i: int, kind: str, value: int) -> None:
+    def model_decide(self, i: int, kind: str, value: int, by_window: bool = True) -> None:
         self.unsync([i])
-        action = Action()
+        action = Action(by_window=by_window)
         touched = {i: self.pics[i].state()}
         p = self.pics[i]
         if kind == "pick":
@@ -247,13 +248,15 @@ class DecisionMachine(RuleBasedStateMachine):
             flag = {("pick", 1): ["--accept"], ("pick", -1): ["--reject"], ("pick", 0): ["--clear"],
                     ("best", 1): ["--best"]}.get(decision, ["--rating", str(value)])
             self.cli("pick", self.pics[i].path, *flag)
-        self.model_decide(i, kind, value)
+        self.model_decide(i, kind, value, by_window)
         self.check_decisions()                   # readable by a third connection at once
 
     @precondition(lambda self: self.undo_stack)
     @rule()
     def undo(self):
         self.window.ask({"undo": True})
+        if not self.undo_stack[-1].by_window:
+            return                       # the latest action was the command line's: the window takes back nothing
         action = self.undo_stack.pop()
         self.restore(action, 0)
         self.redo_stack.append(action)

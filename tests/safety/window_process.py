@@ -22,8 +22,8 @@ def main(db: str) -> None:
                 burst = burst_of(catalog, pid) if kind == "best" else ()
                 decide(catalog, pid, kind, value, burst=burst)
                 out = {"ok": True}
-            elif "undo" in req or "redo" in req:
-                out = {"ok": True, "photo": undo(catalog, redo="redo" in req)}
+            elif "undo" in req or "redo" in req:                 # as the window does: its own actions
+                out = {"ok": True, "photo": undo(catalog, redo="redo" in req, own=True)}
             else:
                 break
         except Exception as exc:          # noqa: BLE001 (said to the test, which fails on it)

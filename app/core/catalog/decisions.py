@@ -67,6 +67,7 @@ class DecisionStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.last_undo_photos: list[int] = []      # the photos the latest undo or redo changed
+        self.mine: set[int] = set()                # the user's actions made through this connection (a window's)
 
     def record(self, photo_id: int, kind: str, value: int | None = None,
                text_value: str | None = None) -> int:
@@ -92,26 +93,30 @@ class DecisionStore:
                     "INSERT INTO decisions (photo_id, kind, value, text_value, created_at, content_hash, action_id, "
                     "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (photo_id, kind, value, text_value, stamp, row[0], action, source))
+        if source is None:
+            self.mine.add(action)
         return action
 
-    def undo_last(self) -> int | None:
+    def undo_last(self, own: bool = False) -> int | None:
         """Undo the latest action still in effect (all its decisions); returns the photo id it
-        was made on (its first decision's)."""
+        was made on (its first decision's). ``own``: only when that action was made through
+        this connection (a window takes back its own: not a decision made since by the command
+        line, another window or an editor's sidecar; then nothing is undone, None)."""
         with transaction(self.conn):
             row = self.conn.execute(
                 f"SELECT d.action_id FROM decisions d WHERE {LIVE} ORDER BY d.action_id DESC LIMIT 1").fetchone()
-            if row is None:
+            if row is None or (own and row[0] not in self.mine):
                 return None
             return self._set_undone(row[0], 1)
 
-    def redo(self) -> int | None:
+    def redo(self, own: bool = False) -> int | None:
         """Restore the earliest action undone since the latest one in effect (nothing once a new
-        action was made after the undo); returns its photo id."""
+        action was made after the undo); returns its photo id. ``own``: as for :meth:`undo_last`."""
         with transaction(self.conn):
             latest = self.conn.execute(f"SELECT COALESCE(MAX(d.action_id), 0) FROM decisions d WHERE {LIVE}").fetchone()[0]
             row = self.conn.execute("SELECT MIN(action_id) FROM decisions WHERE undone = 1 AND action_id > ?",
                                     (latest,)).fetchone()
-            if row[0] is None:
+            if row[0] is None or (own and row[0] not in self.mine):
                 return None
             return self._set_undone(row[0], 0)
 

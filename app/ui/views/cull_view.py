@@ -353,7 +353,7 @@ class CullView(QWidget):
         self.decided.emit()
 
     def undo(self, redo: bool = False) -> None:
-        pid = undo(self.session.catalog, redo)
+        pid = undo(self.session.catalog, redo, own=True)
         b = self.burst
         if pid is not None and b is not None and pid in b.photo_ids:
             self.frame_index = b.photo_ids.index(pid)

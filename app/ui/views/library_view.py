@@ -99,7 +99,7 @@ class LibraryGrid(QListView):
         text = event.text().lower()
         redo = undo_request(event)
         if redo is not None:
-            undo(self.session.catalog, redo)
+            undo(self.session.catalog, redo, own=True)
             self.model().refresh_states()
             self.decided.emit()
             return

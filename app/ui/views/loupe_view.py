@@ -293,7 +293,7 @@ class LoupeView(QWidget):
         self._update_title()
 
     def undo(self, redo: bool = False) -> None:
-        pid = undo(self.session.catalog, redo)
+        pid = undo(self.session.catalog, redo, own=True)
         self.model_.refresh_states()
         for i in range(self.model_.rowCount()):
             if self.model_.row_at(i).photo_id == pid:

@@ -89,7 +89,7 @@ class PhotoGrid(QListWidget):
         # one label for the whole selection, as in the grid; no best here (these lists are not bursts)
         decision = decision_key(text, lambda: [self.catalog.decisions.state(pid).label for pid in pids], best=False)
         if redo is not None:
-            undo(self.catalog, redo)
+            undo(self.catalog, redo, own=True)
         elif decision is not None:
             for pid in pids:
                 decide(self.catalog, pid, *decision)

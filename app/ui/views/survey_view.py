@@ -146,7 +146,7 @@ class SurveyView(QWidget):
         key, text = event.key(), event.text().lower()
         redo = undo_request(event)
         if redo is not None:
-            undo(self.session.catalog, redo)
+            undo(self.session.catalog, redo, own=True)
             self._marks()
             self.decided.emit()
             return

@@ -46,7 +46,7 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("C", "compare: the frame beside the suggested best and the next contenders, zoom and pan in step"),
     ("+ / -", "compare more or fewer frames (2 to 4)"),
     ("Ctrl+click", "choose the frames to compare in the filmstrip"),
-    ("Ctrl+Z", "undo the last decision (a whole action)"),
+    ("Ctrl+Z", "undo your last decision in this window (a whole action; not one made since elsewhere)"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]
 GRID_KEYS: list[tuple[str, str]] = [

@@ -72,8 +72,10 @@ def cmd_bursts(args) -> Any:
                              "order": [path_of[i] for i in b.order], "reasons": [] if mine_only else b.reasons})
                 if mine_only and b.suggested is not None:
                     item.update({"suggested": path_of[b.suggested], "suggested_reasons": b.reasons})
-            elif b.kind != "burst" or not args.no_rank:   # kept whole, or too few frames to rank: no best
+            elif b.kind != "burst":      # kept whole: the contract's keys, with no best and no scores
                 item.update({"best": None, "scores": {}})
+            elif not args.no_rank:       # too few frames to rank: a burst's keys, with no best
+                item.update({"best": None, "best_is_users": False, "scores": {}, "order": [], "reasons": []})
             out.append(item)
         if flagged:
             counts = ", ".join(f"{plural(n, 'frame')} {why}" for why, n in sorted(flagged.items()))

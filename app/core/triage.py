@@ -38,7 +38,9 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
     bursts = find_bursts(catalog, settings or settings_from_catalog(catalog))
     ranker = load_current_ranker(catalog) if rank and bursts else None
     content_hash = catalog.photos.content_hashes() if bursts else {}
-    user_best = {pid for pid, s in catalog.decisions.states().items() if s.best} if bursts else set()
+    states = catalog.decisions.states() if bursts else {}
+    user_best = {pid for pid, s in states.items() if s.best}
+    rejected = {pid for pid, s in states.items() if s.pick == -1}        # never suggested as the best
     out = []
     for start in range(0, len(bursts), RANK_BATCH):
         chunk = bursts[start:start + RANK_BATCH]
@@ -47,7 +49,7 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
         if ranker is not None and to_rank:
             lacking = ranker.lacking(catalog, [pid for b in to_rank for pid in b.photo_ids])
             problems.update(dict.fromkeys(lacking, NOT_ANALYSED))
-        rankable = {b.id: rankable_frames(b.photo_ids, problems) for b in to_rank}
+        rankable = {b.id: rankable_frames([p for p in b.photo_ids if p not in rejected], problems) for b in to_rank}
         lists = [ids for ids in rankable.values() if ids]
         ranked = ranker.rank_many(catalog, lists, relative) if ranker is not None and lists else None
         for b in chunk:

@@ -197,3 +197,23 @@ def test_the_users_best_is_not_given_the_reasons_of_the_suggestion(tmp_path):
     text = subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", db],
                           capture_output=True, text=True, timeout=300, check=True).stdout.splitlines()[0]
     assert f"your best {path_of[other]}; suggested {path_of[view.best]} ({', '.join(view.reasons)})" in text
+
+
+def test_a_frame_the_user_rejected_is_never_the_suggestion(tmp_path):
+    """A trial: the rejected suggested best stayed "best" in `bursts` and the window."""
+    from app.core.culling import decide
+
+    root = _library(tmp_path)
+    with indexed_catalog(tmp_path, root) as cat:
+        first = _views(cat)
+        decide(cat, first.best, "pick", -1)
+        after = _views(cat)
+        assert after.best not in (None, first.best) and first.best not in after.scores
+        for pid in after.photo_ids:
+            if pid != after.best:
+                decide(cat, pid, "pick", -1)
+        assert _views(cat).best is None                    # one frame not rejected: nothing to choose between
+        db = str(cat.path)
+    doc = json.loads(subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", db, "--json"],
+                                    capture_output=True, text=True, timeout=300, check=True).stdout)[0]
+    assert doc["best"] is None and doc["reasons"] == [] and doc["scores"] == {} and doc["best_is_users"] is False

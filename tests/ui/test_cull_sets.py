@@ -81,7 +81,7 @@ def test_your_best_is_not_given_the_suggestions_reasons(qtbot, isolated_settings
     qtbot.waitUntil(lambda: cull.burst is not burst and cull.settled, timeout=60_000)
     name = lambda pid: os.path.basename(burst.paths[burst.photo_ids.index(pid)])  # noqa: E731
     assert cull.burst.confirmed and cull.burst.best == other
-    assert cull.reasons.text().startswith(f"Your best: {name(other)}; suggested {name(burst.best)} (")
+    assert cull.reasons.text().startswith(f"Your best: {name(other)}; suggested {name(burst.suggested)} (")
     window.grab().save(str(tmp_path / "cull_your_best.png"))
     window.close()
 
@@ -115,4 +115,33 @@ def test_bursts_show_at_once_and_are_refined_at_native_pixels_after(qtbot, isola
     window.grab().save(str(tmp_path / "cull_refining.png"))
     cull._loaded(refined, cull._generation, refined=True)
     assert cull.bursts is refined and cull.settled and "refining" not in cull.header.text()
+    window.close()
+
+
+def test_a_best_marked_here_or_elsewhere_shows_at_once(qtbot, isolated_settings, tmp_path):
+    """A trial: after B in the window, or `pick --best` from the command line, the cull view
+    kept saying "Suggested best" for the ranker's frame until it was reloaded."""
+    import os
+
+    from app.core.culling import burst_of, decide
+
+    window, cull, burst = _culling(qtbot, tmp_path, write_burst)
+    name = lambda pid: os.path.basename(burst.paths[burst.photo_ids.index(pid)])  # noqa: E731
+    suggested = burst.best
+    others = [p for p in burst.photo_ids if p != suggested]
+    cull.frame_index = burst.photo_ids.index(others[0])
+    cull._show_frame()
+    cull.record("best", 1)                                         # B
+    assert cull.burst.best == others[0] and cull.burst.confirmed
+    assert cull.reasons.text().startswith(f"Your best: {name(others[0])}; suggested {name(suggested)}")
+    row = cull.burst.photo_ids.index(suggested)
+    assert "suggested" in cull.strip.item(row).text()             # the ranker's frame keeps its mark
+    from app.core.catalog import Catalog
+
+    with Catalog(window.session.catalog.path) as cli:             # `phototriage pick --best` meanwhile
+        decide(cli, others[1], "best", 1, burst=burst_of(cli, others[1]))
+    window.cull.refresh_marks()                                   # (what the window does when decisions change)
+    assert cull.burst.best == others[1] and name(others[1]) in cull.reasons.text()
+    cull.undo()                                                   # the latest action is not the window's: kept
+    assert cull.burst.best == others[1]
     window.close()

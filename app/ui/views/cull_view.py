@@ -50,6 +50,11 @@ def _score_text(burst, pid: int) -> str:
     return "" if score is None else f"  {score:.2f}"
 
 
+def _suggestion(burst) -> int | None:
+    """The ranker's frame (a view made by hand may give only ``best``)."""
+    return burst.suggested if burst.suggested is not None or burst.confirmed else burst.best
+
+
 # sets shot on purpose (app.core.sets.kinds): culled as a whole, never a best or a reject suggestion
 SET_WORDS = {"bracket": "Exposure bracket", "panorama": "Panorama", "focus_stack": "Focus stack",
              "timelapse": "Timelapse"}
@@ -206,6 +211,12 @@ class CullView(QWidget):
         b = self.burst
         if b is None:
             return
+        # the user's best as the catalog holds it now (B here, `pick --best` elsewhere, an undo)
+        mine = [pid for pid in b.photo_ids if self._state(pid).best]
+        if mine:
+            b.best, b.confirmed = mine[-1], True
+        elif b.confirmed:                                   # taken off: the suggestion again
+            b.best, b.confirmed = b.suggested, False
         for row, (pid, h) in enumerate(zip(b.photo_ids, b.hashes)):
             item = self.strip.item(row)
             if item is None:
@@ -214,12 +225,13 @@ class CullView(QWidget):
             pix = self.thumbs.get(h)
             if pix is not None:
                 item.setIcon(QIcon(dimmed(pix) if st.pick == -1 else pix))
-            marks = decision_marks(st, pid == b.best)
+            marks = decision_marks(st, pid == _suggestion(b))
             name = paths.display(b.paths[row]).rsplit("/", 1)[-1]
             name += _score_text(b, pid)
             item.setText(name + ("\n" + " ".join(marks) if marks else ""))
-            item.setData(RowRole, GridRow(pid, b.paths[row], name, h, "ok", None, st, suggested=pid == b.best))
+            item.setData(RowRole, GridRow(pid, b.paths[row], name, h, "ok", None, st, suggested=pid == _suggestion(b)))
             item.setForeground(QColor("#888") if st.pick == -1 else QColor("#000"))
+        self._show_reasons()
 
     def _progress_text(self) -> str:
         b = self.burst
@@ -242,6 +254,23 @@ class CullView(QWidget):
             self.strip.setCurrentRow(self.frame_index)
             self.strip.blockSignals(False)
         self.header.setText(self._progress_text())
+        self._show_reasons()
+        focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
+        shown = self.shown_ids()
+        self._place_panels()
+        for view, caption, pid in zip(self.views, self.captions, shown):
+            view.focus = focus                  # compare: the same place in every frame
+            row = b.photo_ids.index(pid)
+            marks = decision_marks(self._state(pid), pid == _suggestion(b))
+            eyes = frame_caption(self.session.catalog, pid)
+            caption.setText(f"{paths.display(b.paths[row]).rsplit('/', 1)[-1]}{_score_text(b, pid)}  "
+                            + " ".join(marks) + "  " + eyes)
+            if len(shown) == 1:
+                caption.setVisible(bool(eyes))          # one frame: the line shows when there are eyes to tell of
+            self._request(view, b.paths[row])
+
+    def _show_reasons(self) -> None:
+        b = self.burst
         best_reason = ", ".join(b.reasons) if b.reasons else "frames nearly alike; the ranker's overall preference"
         self.reasons.setToolTip("")
         if b.kind in SET_WORDS:
@@ -263,19 +292,6 @@ class CullView(QWidget):
         else:
             self.reasons.setText("No suggestion: fewer than two frames can be ranked (run an index)"
                                  if b.problems else "No suggestion")
-        focus = focus_point(self.session.catalog, b.photo_ids[self.frame_index])
-        shown = self.shown_ids()
-        self._place_panels()
-        for view, caption, pid in zip(self.views, self.captions, shown):
-            view.focus = focus                  # compare: the same place in every frame
-            row = b.photo_ids.index(pid)
-            marks = decision_marks(self._state(pid), pid == b.best)
-            eyes = frame_caption(self.session.catalog, pid)
-            caption.setText(f"{paths.display(b.paths[row]).rsplit('/', 1)[-1]}{_score_text(b, pid)}  "
-                            + " ".join(marks) + "  " + eyes)
-            if len(shown) == 1:
-                caption.setVisible(bool(eyes))          # one frame: the line shows when there are eyes to tell of
-            self._request(view, b.paths[row])
 
     def shown_ids(self) -> list[int]:
         """The frames on screen: the current one, and in compare mode the others beside it."""

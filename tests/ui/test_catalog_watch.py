@@ -48,3 +48,29 @@ def test_changes_made_elsewhere_are_reported_once_even_after_a_failed_read(qtbot
         watch.check()
         assert seen == ["decisions", "photos", "photos", "decisions"]     # both in one tick: both said
         watch.stop()
+
+
+def test_a_photo_moved_elsewhere_is_reported(qtbot, tmp_path):
+    """A trial: `export --move` and a rename found by `index` left the window on the old paths
+    (a move changes no status): the moves are counted where the stamp sees them."""
+    import os
+
+    photo, = library(tmp_path, ["a.jpg"])
+    db = tmp_path / "c.db"
+    with Catalog(db) as other:
+        pid = add_photo(other, photo)
+    with Catalog(db) as mine, Catalog(db) as other:
+        watch = CatalogWatch(interval_ms=60_000)
+        seen = []
+        watch.photos_changed.connect(lambda: seen.append("photos"))
+        watch.watch(mine)
+        for n in range(2):                                  # twice within a second: both seen
+            moved = photo.with_name(f"moved{n}.jpg")
+            os.rename(photo, moved)
+            photo = moved
+            st = moved.stat()
+            with other.transaction():
+                other.photos.move(pid, str(moved), st.st_size, st.st_mtime_ns)
+            watch.check()
+            assert seen == ["photos"] * (n + 1)
+        watch.stop()

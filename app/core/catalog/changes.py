@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from .photos import MOVES_KEY
+
 
 def data_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA data_version").fetchone()[0]
@@ -12,7 +14,8 @@ def data_version(conn: sqlite3.Connection) -> int:
 
 def catalog_stamp(conn: sqlite3.Connection) -> tuple:
     """(the decisions' count, last id and undone total; the photos per status plus the trash
-    journal's entries and restores): equal stamps, nothing a view shows has changed."""
+    journal's entries and restores; the moves): equal stamps, nothing a view shows has changed."""
     return (conn.execute("SELECT COUNT(*), MAX(id), SUM(undone) FROM decisions").fetchone(),
             conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall()
-            + conn.execute("SELECT COUNT(*), COUNT(restored_at) FROM trash_journal").fetchall())
+            + conn.execute("SELECT COUNT(*), COUNT(restored_at) FROM trash_journal").fetchall()
+            + conn.execute("SELECT value FROM settings WHERE key = ?", (MOVES_KEY,)).fetchall())

@@ -38,6 +38,7 @@ def iso_seconds(stamp: str) -> float:
 
 
 GONE, CHANGED = "missing", "changed since indexed"
+MOVES_KEY = "photos.moves"         # settings: how many moves the catalog has seen (windows reload on a change)
 
 
 def file_state(path: str, size: int | None, mtime_ns: int | None) -> str | None:
@@ -142,6 +143,9 @@ class PhotoStore:
             "UPDATE photos SET path = ?, size = ?, mtime_ns = ?, sample_hash = COALESCE(?, sample_hash), "
             "status = 'ok', status_reason = NULL, missing_since = NULL, indexed_at = ? WHERE id = ?",
             (key, size, mtime_ns, sample_hash, now_iso(), photo_id))
+        # counted where an open window sees it (changes.catalog_stamp): a move changes no status
+        self.conn.execute("INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE "
+                          "SET value = CAST(value AS INTEGER) + 1", (MOVES_KEY,))
         return True
 
     def _vacate(self, key: str | bytes, heir: int) -> None:

@@ -93,7 +93,7 @@ def _interrupted(catalog, report: CheckReport, repair: bool) -> None:
     from .recovery import finish_interrupted, interrupted
 
     finding = _add(report, "interrupted file operations", interrupted(catalog),
-                   "copies, moves or trashings a kill interrupted: check --repair finishes or rolls them back")
+                   "copies, moves, trashings or undos a kill interrupted: check --repair finishes or rolls them back")
     if finding and repair:
         finish_interrupted(catalog)
         finding.repaired = finding.count - len(interrupted(catalog))

@@ -1,4 +1,4 @@
-"""File operations a kill interrupted (an export's copy or move, a trashing): what is
+"""File operations a kill interrupted (an export's copy or move, a trashing, an undo of one): what is
 pending, and finishing or rolling it back. Export, trash, undo, index and ``check --repair``
 all start here, so nothing is left in two places or none."""
 from __future__ import annotations
@@ -9,8 +9,12 @@ from . import paths
 def interrupted(catalog) -> list[str]:
     """One line for each operation a kill left unfinished."""
     ops = [f"{op['kind']} of {paths.display(op['files'][0][0])} ({op['state']})" for op in catalog.file_ops.pending()]
+    from .trash import interrupted_undo
+
     trashed = [f"trashing of {paths.display(e['original'])}" for e in catalog.trash.unfinished() if e["owner"] is None]
-    return ops + trashed
+    undone = [f"undo of the trashing of {paths.display(g[0]['original'])} (a sidecar still in the trash)"
+              for g in interrupted_undo(catalog)]
+    return ops + trashed + undone
 
 
 def finish_interrupted(catalog) -> list[str]:
@@ -20,5 +24,6 @@ def finish_interrupted(catalog) -> list[str]:
         return []
     from .export import finish_pending as finish_exports
     from .trash import finish_pending as finish_trash
+    from .trash import finish_undo
 
-    return finish_exports(catalog) + finish_trash(catalog)
+    return finish_exports(catalog) + finish_trash(catalog) + finish_undo(catalog)

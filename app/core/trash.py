@@ -290,45 +290,99 @@ def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None
                batch: int | None = None) -> Job[TrashReport]:
     """Put the latest trashed batch (or ``batch``) back, byte-identical, at the exact paths."""
     report = TrashReport("undo", dry_run)
+    resuming = catalog.settings.get(UNDOING)      # a killed undo: this one goes on with its batch
     if not dry_run:
         from .recovery import finish_interrupted
 
         report.finished = finish_interrupted(catalog)
+    if batch is None and resuming is not None:
+        batch = int(resuming)
     report.batch = batch if batch is not None else catalog.trash.last_batch()
     entries = catalog.trash.entries(report.batch) if report.batch is not None else []
-    groups: dict[int, list[dict]] = {}
-    for e in entries:
-        groups.setdefault(e["owner"] or e["id"], []).append(e)
-    for i, group in enumerate(groups.values()):
+    groups = _groups(entries)
+    if entries and not dry_run:           # a kill from here on is finished by the next operation
+        catalog.settings.set({UNDOING: str(report.batch)})
+    for i, group in enumerate(groups):
         if cancel is not None and cancel.cancelled:
             break
         yield Progress("undo trash", i, len(groups), current=paths.display(group[0]["original"]))
-        for n, e in enumerate(group):
-            if dry_run:
+        if dry_run:
+            for e in group:
                 report.files.append(e["original"])
                 report.bytes += e["size"] or 0
                 report.photos += e["photo_id"] is not None
-                continue
-            try:
-                _restore_entry(catalog, e)
-            except (OSError, ReadError) as exc:
-                why = reason(exc, with_path=True)
-                if n == 0 and len(group) > 1:
-                    why += "; its sidecars stay in the trash with it"
-                with catalog.transaction():
-                    for left in (group if n == 0 else [e]):
-                        catalog.trash.undo_failed(left["id"], why)
-                report.failed.append((e["original"], why))
-                if n == 0:
-                    break                # never a sidecar beside another picture
-                continue
-            with catalog.transaction():
-                catalog.trash.restored(e["id"])
-                if e["photo_id"] is not None:
-                    st = os.stat(e["original"])
-                    catalog.photos.move(e["photo_id"], e["original"], st.st_size, st.st_mtime_ns)
-            report.files.append(e["original"])
-            report.bytes += e["size"] or 0
-            report.photos += e["photo_id"] is not None
+            continue
+        _undo_group(catalog, group, report)
+    if entries and not dry_run:           # (a cancel stops between photos: no group is split)
+        catalog.settings.delete(UNDOING)
     yield Progress("undo trash", len(groups), len(groups))
     return report
+
+
+UNDOING = "trash.undoing"           # settings: the batch an undo is putting back (a kill leaves it set)
+
+
+def _groups(entries: list[dict]) -> list[list[dict]]:
+    """A photo's entry with its sidecars' (the photo first)."""
+    groups: dict[int, list[dict]] = {}
+    for e in entries:
+        groups.setdefault(e["owner"] or e["id"], []).append(e)
+    return list(groups.values())
+
+
+def _undo_group(catalog, group: list[dict], report: TrashReport) -> None:
+    """Put one photo and its sidecars back (the photo first: never a sidecar beside another picture)."""
+    for n, e in enumerate(group):
+        try:
+            _restore_entry(catalog, e)
+        except (OSError, ReadError) as exc:
+            why = reason(exc, with_path=True)
+            if n == 0 and len(group) > 1:
+                why += "; its sidecars stay in the trash with it"
+            with catalog.transaction():
+                for left in (group if n == 0 else [e]):
+                    catalog.trash.undo_failed(left["id"], why)
+            report.failed.append((e["original"], why))
+            if n == 0:
+                return
+            continue
+        with catalog.transaction():
+            catalog.trash.restored(e["id"])
+            if e["photo_id"] is not None:
+                st = os.stat(e["original"])
+                catalog.photos.move(e["photo_id"], e["original"], st.st_size, st.st_mtime_ns)
+        report.files.append(e["original"])
+        report.bytes += e["size"] or 0
+        report.photos += e["photo_id"] is not None
+
+
+def interrupted_undo(catalog) -> list[dict]:
+    """The groups a killed undo left split: the photo back (or its entry restored) while a
+    sidecar of it is still in the trash."""
+    batch = catalog.settings.get(UNDOING)
+    if batch is None:
+        return []
+    split = []
+    for group in _groups(catalog.trash.entries(int(batch))):
+        head = group[0]
+        back = head["owner"] is not None or (os.path.exists(head["original"]) and (
+            not head["content_hash"] or _file_hash(head["original"]) == head["content_hash"]))
+        if back and any(e["trashed"] is not None for e in group):
+            split.append(group)
+    return split
+
+
+def finish_undo(catalog) -> list[str]:
+    """Finish what a killed undo left split (a photo back without its sidecars): they come
+    back beside it; the rest of its batch stays in the trash for `trash --undo`."""
+    if catalog.settings.get(UNDOING) is None:
+        return []
+    said = []
+    for group in interrupted_undo(catalog):
+        report = TrashReport("undo", False)
+        _undo_group(catalog, group, report)
+        photo = paths.display(group[0]["original"])
+        said.append(f"{photo}: its interrupted undo was finished (its sidecars are back with it)" if not report.failed
+                    else f"{photo}: its interrupted undo could not be finished: {report.failed[0][1]}")
+    catalog.settings.delete(UNDOING)
+    return said

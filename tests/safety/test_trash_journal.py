@@ -175,3 +175,30 @@ def test_non_utf8_names_go_to_the_trash_and_come_back(tmp_path):
         back = drive(undo_trash(cat))
         assert not back.failed and photo.exists() and sidecar_names(photo)["ext"].exists()
         assert trash_mod.TrashReport("x", files=[str(photo)]).to_json()["files"] == [str(photo)]     # exact, for JSON
+
+
+@pytest.mark.parametrize("step", range(1, 5))
+def test_a_kill_during_undo_is_seen_and_finished_by_check_repair(tmp_path, step):
+    """A trial: `trash --undo` killed after a photo came back and before its sidecar did left
+    the sidecar in the trash, and `check --repair` said "consistent" (emptying the trash then
+    loses the darktable history)."""
+    from app.core.consistency import check_catalog
+    from app.core.recovery import interrupted
+
+    cat, files, ids = _rejects(tmp_path, ["a.jpg", "b.jpg", "c.jpg"])
+    drive(trash_rejected(cat))
+    with pytest.MonkeyPatch.context() as mp:
+        kill_at(mp, os, "unlink", step)
+        with pytest.raises(Killed):
+            drive(undo_trash(cat))
+    cat.close()
+    cat = Catalog(tmp_path / "c.db")
+    split = [f for f in files if f.exists() and not sidecar_names(f)["ext"].exists()]
+    assert interrupted(cat) or not split                # (a sidecar back but not yet recorded is listed too)
+    report = drive(check_catalog(cat, repair=True))
+    assert not interrupted(cat), report
+    for f in files:                                   # never a photo back without its sidecar
+        assert f.exists() == sidecar_names(f)["ext"].exists(), f
+    drive(undo_trash(cat))                           # the rest of the batch still comes back
+    assert all(f.exists() and sidecar_names(f)["ext"].exists() for f in files)
+    cat.close()

@@ -24,3 +24,7 @@ class SettingsStore:
         with transaction(self.conn):
             self.conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                                   [(k, str(v)) for k, v in values.items()])
+
+    def delete(self, key: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute("DELETE FROM settings WHERE key = ?", (key,))

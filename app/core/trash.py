@@ -313,8 +313,8 @@ def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None
                 report.photos += e["photo_id"] is not None
             continue
         _undo_group(catalog, group, report)
-    if entries and not dry_run:           # (a cancel stops between photos: no group is split)
-        catalog.settings.delete(UNDOING)
+    if entries and not dry_run and not interrupted_undo(catalog):   # (a cancel stops between photos)
+        catalog.settings.delete(UNDOING)      # kept while a photo is back without a sidecar: check says so
     yield Progress("undo trash", len(groups), len(groups))
     return report
 
@@ -384,5 +384,6 @@ def finish_undo(catalog) -> list[str]:
         photo = paths.display(group[0]["original"])
         said.append(f"{photo}: its interrupted undo was finished (its sidecars are back with it)" if not report.failed
                     else f"{photo}: its interrupted undo could not be finished: {report.failed[0][1]}")
-    catalog.settings.delete(UNDOING)
+    if not interrupted_undo(catalog):     # what could not be finished stays listed by check
+        catalog.settings.delete(UNDOING)
     return said

@@ -110,3 +110,20 @@ def test_a_windows_undo_takes_back_only_its_own_action(tmp_path):
         assert undo(window, own=True) == a and window.decisions.state(a).rating is None
         assert undo(window, redo=True, own=True) == a and window.decisions.state(a).rating == 2
         assert undo(cli) == a                               # without ``own``: the latest, whoever made it
+
+
+def test_the_windows_undo_passes_over_what_its_own_sidecar_write_imported(tmp_path):
+    """A review: with sidecars written after each decision, the write first imports what an
+    editor changed there, as an action after the user's: Ctrl+Z then did nothing."""
+    from app.core.catalog import Catalog
+    from app.core.culling import decide, undo
+
+    with Catalog(tmp_path / "c.db") as window:
+        a = window.photos.upsert("/lib/a.jpg", {"status": "ok", "content_hash": "a"})
+        window.conn.commit()
+        decide(window, a, "pick", -1)                                         # X
+        window.decisions.apply([(a, "label", None, "Red")], source="xmp")      # merged by its write
+        assert undo(window, own=True) == a
+        state = window.decisions.state(a)
+        assert state.pick == 0 and state.label == "Red"                       # the editor's label stays
+        assert undo(window, redo=True, own=True) == a and window.decisions.state(a).pick == -1

@@ -202,3 +202,29 @@ def test_a_kill_during_undo_is_seen_and_finished_by_check_repair(tmp_path, step)
     drive(undo_trash(cat))                           # the rest of the batch still comes back
     assert all(f.exists() and sidecar_names(f)["ext"].exists() for f in files)
     cat.close()
+
+
+def test_an_interrupted_undo_that_cannot_be_finished_stays_reported(tmp_path):
+    """A review: when a new sidecar stood where the trashed one goes back, the interrupted undo
+    was counted as repaired and forgotten, its sidecar left in the trash unsaid."""
+    from app.core.consistency import check_catalog
+    from app.core.recovery import interrupted
+
+    cat, files, ids = _rejects(tmp_path, ["a.jpg"])
+    drive(trash_rejected(cat))
+    with pytest.MonkeyPatch.context() as mp:
+        kill_at(mp, os, "unlink", 2)                          # the photo back, its sidecar not
+        with pytest.raises(Killed):
+            drive(undo_trash(cat))
+    cat.close()
+    side = sidecar_names(files[0])["ext"]
+    assert files[0].exists() and not side.exists()
+    side.write_text(DARKTABLE)                                # an editor made a new one meanwhile
+    cat = Catalog(tmp_path / "c.db")
+    drive(check_catalog(cat, repair=True))
+    assert interrupted(cat), "still said"
+    assert any(f.kind == "interrupted file operations" for f in drive(check_catalog(cat)).findings)
+    side.unlink()                                             # the user moves the new one away
+    drive(check_catalog(cat, repair=True))
+    assert side.exists() and not interrupted(cat)             # now it comes back
+    cat.close()

@@ -110,6 +110,7 @@ def test_bursts_show_at_once_and_are_refined_at_native_pixels_after(qtbot, isola
     cull._refining = object()
     cull._loaded(quick, cull._generation, refined=False)
     assert cull.bursts is quick and not cull.settled and cull.frame_index == 3      # the same burst stays in view
+    cull._said_at = 0.0                                       # (the header is said at most twice a second)
     cull._refine_progress([type("P", (), {"done": 0, "total": 1})()], cull._generation)
     assert "refining suggestions at 100 % zoom: 0 of 1 bursts" in cull.header.text()
     window.grab().save(str(tmp_path / "cull_refining.png"))
@@ -144,4 +145,17 @@ def test_a_best_marked_here_or_elsewhere_shows_at_once(qtbot, isolated_settings,
     assert cull.burst.best == others[1] and name(others[1]) in cull.reasons.text()
     cull.undo()                                                   # the latest action is not the window's: kept
     assert cull.burst.best == others[1]
+    window.close()
+
+
+def test_rejecting_the_suggestion_ranks_the_burst_again_without_it(qtbot, isolated_settings, tmp_path):
+    """A review: X on the suggested frame left it marked as the suggestion until a reload."""
+    window, cull, burst = _culling(qtbot, tmp_path, write_burst)
+    rejected = burst.suggested
+    cull.frame_index = burst.photo_ids.index(rejected)
+    cull._show_frame()
+    cull.record("pick", -1)                                      # X
+    qtbot.waitUntil(lambda: cull.burst.suggested not in (None, rejected) and cull.settled, timeout=60_000)
+    assert cull.burst.photo_ids[cull.frame_index] == rejected    # the same frame in view
+    assert "Suggested best" in cull.reasons.text() and rejected not in cull.burst.scores
     window.close()

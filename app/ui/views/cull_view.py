@@ -10,6 +10,8 @@ Decisions go to the catalog through the core's decision model (app/core/culling.
 per burst, the best is accepted, a rejected frame is not the best; one key, one undo step)."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QListView, QListWidget,
@@ -76,6 +78,7 @@ class CullView(QWidget):
         self._images: dict[tuple[str, bool], QImage] = {}
         self.indexing = False                  # told by the window: what an empty view means depends on it
         self._generation, self._refined_generation, self._refining = 0, None, None
+        self._said_at, self._reranked = 0.0, None
         self.refined: tuple[int, int] | None = None    # (bursts, of) refined at native pixels while it runs
         self.header = QLabel("Looking for bursts…")
         self.header.setStyleSheet("font-weight: bold; padding: 4px;")
@@ -142,11 +145,21 @@ class CullView(QWidget):
                            on_result=lambda bursts: self._loaded(bursts, gen, refined=False))
         self._refining = self.workers.start(run(lambda cat, cancel: ranked_bursts(cat, cancel=cancel)),
                                             on_result=lambda bursts: self._loaded(bursts, gen, refined=True),
-                                            on_progress=lambda events: self._refine_progress(events, gen))
+                                            on_progress=lambda events: self._refine_progress(events, gen),
+                                            on_error=lambda _message: self._refine_failed(gen))
 
     def _refine_progress(self, events, gen: int) -> None:
-        if gen == self._generation and events and events[-1].total:
+        now = time.monotonic()
+        if gen == self._generation and events and events[-1].total and now - self._said_at >= 0.5:
+            self._said_at = now                  # (the header counts the decided frames: not every batch)
             self.refined = (events[-1].done, events[-1].total)
+            if self.burst is not None:
+                self.header.setText(self._progress_text())
+
+    def _refine_failed(self, gen: int) -> None:
+        """The quick ranking stays; the header stops saying it is being refined."""
+        if gen == self._generation:
+            self._refining, self.refined = None, None
             if self.burst is not None:
                 self.header.setText(self._progress_text())
 
@@ -217,6 +230,9 @@ class CullView(QWidget):
             b.best, b.confirmed = mine[-1], True
         elif b.confirmed:                                   # taken off: the suggestion again
             b.best, b.confirmed = b.suggested, False
+        if b.suggested is not None and self._state(b.suggested).pick == -1 and self._reranked != self._generation:
+            self._reranked = self._generation + 1          # the suggestion rejected: ranked again without it, once
+            self.reload()
         for row, (pid, h) in enumerate(zip(b.photo_ids, b.hashes)):
             item = self.strip.item(row)
             if item is None:

@@ -51,6 +51,16 @@ def _in_trash(name: str) -> list[Path]:
     return [p for p in (_trash_folder() / "files").glob("*") if p.name.split(".")[0].split(" ")[0] == name]
 
 
+def _undo_killed_at(cat, tmp_path, step: int):
+    """``trash --undo`` killed at its ``step``-th unlink; the catalog opened again."""
+    with pytest.MonkeyPatch.context() as mp:
+        kill_at(mp, os, "unlink", step)
+        with pytest.raises(Killed):
+            drive(undo_trash(cat))
+    cat.close()
+    return Catalog(tmp_path / "c.db")
+
+
 def _everything_back(files, before):
     for f in files:
         assert digest(f) == before[str(f)], f
@@ -70,12 +80,7 @@ def test_a_kill_during_undo_is_finished_by_the_next_undo(tmp_path, monkeypatch, 
         decide(cat, pid, "pick", -1)
     before.update({str(f): digest(f) for f in cat2_files})
     drive(trash_rejected(cat))                                       # the latest batch
-    with pytest.MonkeyPatch.context() as mp:
-        kill_at(mp, os, "unlink", step)
-        with pytest.raises(Killed):
-            drive(undo_trash(cat))
-    cat.close()
-    cat = Catalog(tmp_path / "c.db")
+    cat = _undo_killed_at(cat, tmp_path, step)
     report = drive(undo_trash(cat))
     assert not report.failed, report.failed
     _everything_back(cat2_files, before)
@@ -187,12 +192,7 @@ def test_a_kill_during_undo_is_seen_and_finished_by_check_repair(tmp_path, step)
 
     cat, files, ids = _rejects(tmp_path, ["a.jpg", "b.jpg", "c.jpg"])
     drive(trash_rejected(cat))
-    with pytest.MonkeyPatch.context() as mp:
-        kill_at(mp, os, "unlink", step)
-        with pytest.raises(Killed):
-            drive(undo_trash(cat))
-    cat.close()
-    cat = Catalog(tmp_path / "c.db")
+    cat = _undo_killed_at(cat, tmp_path, step)
     split = [f for f in files if f.exists() and not sidecar_names(f)["ext"].exists()]
     assert interrupted(cat) or not split                # (a sidecar back but not yet recorded is listed too)
     report = drive(check_catalog(cat, repair=True))
@@ -212,11 +212,7 @@ def test_an_interrupted_undo_that_cannot_be_finished_stays_reported(tmp_path):
 
     cat, files, ids = _rejects(tmp_path, ["a.jpg"])
     drive(trash_rejected(cat))
-    with pytest.MonkeyPatch.context() as mp:
-        kill_at(mp, os, "unlink", 2)                          # the photo back, its sidecar not
-        with pytest.raises(Killed):
-            drive(undo_trash(cat))
-    cat.close()
+    _undo_killed_at(cat, tmp_path, 2).close()                  # the photo back, its sidecar not
     side = sidecar_names(files[0])["ext"]
     assert files[0].exists() and not side.exists()
     side.write_text(DARKTABLE)                                # an editor made a new one meanwhile

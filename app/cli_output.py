@@ -17,6 +17,7 @@ def _index(r: dict) -> list[str]:
     lines += [f"  failed {item['path']}: {item['reason']}" for item in r.get("failed_files", [])]
     lines += [f"  no features for {item['path']}: {item['reason']}" for item in r.get("feature_errors", [])]
     lines += [f"  missing {path}" for path in r["missing_files"]]
+    lines += [f"  {line}" for line in r.get("finished", [])]
     if r.get("xmp"):
         from app.core.xmp.sync import import_lines
 

@@ -45,6 +45,7 @@ class IndexSummary:
     cancelled: bool = False
     seconds: float = 0.0
     xmp: Any = None                       # an ImportReport (app/core/xmp/sync.py)
+    finished: list[str] = field(default_factory=list)   # interrupted file operations it finished first
 
     def to_json(self) -> dict[str, Any]:
         """Paths as they are (a name that is not UTF-8 keeps its surrogates: the CLI's JSON writer
@@ -61,6 +62,7 @@ class IndexSummary:
             "feature_errors": [{"path": p, "reason": r} for p, r in self.feature_errors],
             "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
             "xmp": self.xmp.to_json() if self.xmp is not None else None,
+            "finished": list(self.finished),
         }
 
     @classmethod
@@ -77,7 +79,7 @@ class IndexSummary:
                    decisions_moved=doc["decisions_moved"],
                    feature_errors=[(f["path"], f["reason"]) for f in doc["feature_errors"]],
                    cancelled=doc["cancelled"], seconds=doc["seconds"],
-                   xmp=None if xmp is None else ImportReport.from_json(xmp))
+                   xmp=None if xmp is None else ImportReport.from_json(xmp), finished=list(doc.get("finished", [])))
 
     def headline(self) -> str:
         """One line for a status bar: what changed, or that the library was already up to date."""
@@ -91,6 +93,8 @@ class IndexSummary:
             sides = sorted({newer for _p, newer in self.xmp.conflicts})
             changes.append(f"{len(self.xmp.conflicts)} where sidecar and catalog disagreed (the newer won: "
                            f"{' and '.join(sides)})")
+        if self.finished:
+            changes.append(f"{plural(len(self.finished), 'interrupted file operation')} finished")
         if self.cancelled:
             return "indexing cancelled" + (f": {', '.join(changes)}" if changes else "")
         if not changes:
@@ -142,7 +146,8 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
     try:
         from .recovery import finish_interrupted
 
-        finish_interrupted(catalog)     # a move or trashing a kill cut short: before files are judged missing
+        summary.finished = finish_interrupted(catalog)   # a move or trashing a kill cut short: before files are
+        #                                                  judged missing
         return (yield from _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash, ray))
     finally:
         lock.release()

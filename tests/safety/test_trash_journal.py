@@ -224,3 +224,19 @@ def test_an_interrupted_undo_that_cannot_be_finished_stays_reported(tmp_path):
     drive(check_catalog(cat, repair=True))
     assert side.exists() and not interrupted(cat)             # now it comes back
     cat.close()
+
+
+def test_an_index_says_what_interrupted_operation_it_finished(tmp_path):
+    """A review: the index finished an interrupted undo (or trashing) without a word."""
+    from app.cli_output import human_lines
+    from app.core.indexer import index_library
+
+    cat, files, ids = _rejects(tmp_path, ["a.jpg"])
+    drive(trash_rejected(cat))
+    cat = _undo_killed_at(cat, tmp_path, 2)                  # the photo back, its sidecar not
+    summary = drive(index_library(cat, str(tmp_path / "lib"), workers=1))
+    assert summary.finished and "interrupted undo was finished" in summary.finished[0]
+    assert "1 interrupted file operation finished" in summary.headline()
+    assert any("interrupted undo was finished" in line for line in human_lines("index", summary.to_json()))
+    assert sidecar_names(files[0])["ext"].exists()
+    cat.close()

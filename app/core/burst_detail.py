@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -34,6 +35,24 @@ def _native_gray(path: str) -> np.ndarray | None:
         log.info("burst comparison skips %s: %s", path, exc)
         return None
     return native.gray() if native is not None else None
+
+
+DECODE_THREADS = 2         # frames decoded and read at once on the first ranking of a burst
+
+
+def _frame(row: dict, noise: float) -> tuple[np.ndarray | None, float, float | None]:
+    """(full-resolution gray or None, its noise sigma, its JPEG history's lattice step) of one
+    frame. A file edited since it was indexed is not measured (its pixels are no longer its
+    hash's). A RAW frame is compared on a full development while the index measured its noise on
+    a half-size one (one raw sample per colour, more of the finest noise than a linear demosaic
+    leaves): its noise is measured again on the compared picture. A JPEG whose pixels show a
+    coarser encoding than the other frame's ever had (a copy re-saved harder) is the worse kept
+    copy of the moment, however its detail reads (models/features/quantization.py)."""
+    gray = _native_gray(row["path"]) if as_indexed(row) else None
+    if gray is None:
+        return None, noise, None
+    sigma = native_sigma(gray) if is_raw(row["path"]) else noise
+    return gray, sigma, coarse_step(gray) if is_jpeg(row["path"]) else None
 
 
 def native_sigma(gray: np.ndarray) -> float:
@@ -66,18 +85,12 @@ def detail_evidence(catalog, photo_ids: list[int]) -> np.ndarray:
                 todo.update((i, j))
     if todo:
         frames = sorted(todo)
-        # (a file edited since it was indexed is not measured: its pixels are no longer its hash's)
-        grays = [_native_gray(rows[i]["path"]) if as_indexed(rows[i]) else None for i in frames]
         quality = catalog.features.quality([photo_ids[i] for i in frames])
-        # a RAW frame is compared on a full development, while the index measured its noise on
-        # a half-size one (one raw sample per colour, more of the finest noise than a linear
-        # demosaic leaves): its noise is measured again on the compared picture
-        readable = [(i, g, native_sigma(g) if is_raw(rows[i]["path"])
-                     else float(quality.get(photo_ids[i], {}).get("noise_native") or 0.0))
-                    for i, g in zip(frames, grays) if g is not None]
-        # a JPEG whose pixels show a coarser encoding than the other frame's ever had (a copy
-        # re-saved harder) is the worse kept copy of the moment, however its detail reads
-        steps = [coarse_step(g) if is_jpeg(rows[i]["path"]) else None for i, g, _ in readable]
+        noise = {i: float(quality.get(photo_ids[i], {}).get("noise_native") or 0.0) for i in frames}
+        with ThreadPoolExecutor(DECODE_THREADS) as pool:     # decodes and DCTs let go of the interpreter
+            measured_frames = list(pool.map(lambda i: _frame(rows[i], noise[i]), frames))
+        readable = [(i, g, sigma) for i, (g, sigma, _) in zip(frames, measured_frames) if g is not None]
+        steps = [step for g, _, step in measured_frames if g is not None]
         measured = burst_evidence([g for _, g, _ in readable], [s for _, _, s in readable], steps)
         results = []
         for a, (i, _, _) in enumerate(readable):

@@ -105,6 +105,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 CACHE_WAIT_S = 0.5           # for another process's write lock, when keeping a measure that only saves time
 
 
+def chunks(items: list, size: int = 500):
+    """``items`` in slices of ``size``: an ``IN (...)`` query each, under SQLite's variable limit."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 @contextlib.contextmanager
 def cache_write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A transaction for results kept only so they are not measured again (comparisons by content

@@ -97,18 +97,13 @@ class DecisionStore:
         (self.mine if source is None else self.merged_here).add(action)
         return action
 
-    def _latest_for_undo(self, own: bool) -> int | None:
-        """The action an undo takes back: the latest in effect; with ``own``, passing over the
-        imports this connection merged after the user's own action (writing a decision's
-        sidecar first imports what an editor changed there), and None unless it is the user's."""
+    def _latest(self, own: bool) -> int | None:
+        """The latest action in effect; with ``own``, passing over the imports this connection
+        merged after the user's own action (writing a decision's sidecar first imports what an
+        editor changed there)."""
         rows = self.conn.execute(f"SELECT DISTINCT d.action_id FROM decisions d WHERE {LIVE} "
-                                 "ORDER BY d.action_id DESC LIMIT 100").fetchall()
-        for (action,) in rows:
-            if not own:
-                return action
-            if action not in self.merged_here:
-                return action if action in self.mine else None
-        return None
+                                 "ORDER BY d.action_id DESC LIMIT 100")
+        return next((a for (a,) in rows if not (own and a in self.merged_here)), None)
 
     def undo_last(self, own: bool = False) -> int | None:
         """Undo the latest action still in effect (all its decisions); returns the photo id it
@@ -116,18 +111,17 @@ class DecisionStore:
         this connection (a window takes back its own: not a decision made since by the command
         line, another window or an editor's sidecar; then nothing is undone, None)."""
         with transaction(self.conn):
-            action = self._latest_for_undo(own)
-            return None if action is None else self._set_undone(action, 1)
+            action = self._latest(own)
+            if action is None or (own and action not in self.mine):
+                return None
+            return self._set_undone(action, 1)
 
     def redo(self, own: bool = False) -> int | None:
         """Restore the earliest action undone since the latest one in effect (nothing once a new
         action was made after the undo); returns its photo id. ``own``: as for :meth:`undo_last`."""
         with transaction(self.conn):
-            live = [a for (a,) in self.conn.execute(f"SELECT DISTINCT d.action_id FROM decisions d WHERE {LIVE} "
-                                                    "ORDER BY d.action_id DESC LIMIT 100")]
-            latest = next((a for a in live if not (own and a in self.merged_here)), 0)
             row = self.conn.execute("SELECT MIN(action_id) FROM decisions WHERE undone = 1 AND action_id > ?",
-                                    (latest,)).fetchone()
+                                    (self._latest(own) or 0,)).fetchone()
             if row[0] is None or (own and row[0] not in self.mine):
                 return None
             return self._set_undone(row[0], 0)

@@ -8,6 +8,7 @@ import numpy as np
 
 from models.features.photo_features import STORED_QUALITY_FEATURES
 
+from .connection import chunks
 from .photos import now_iso
 
 
@@ -17,11 +18,6 @@ def _blob(vec: np.ndarray) -> bytes:
 
 def _vec(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, np.float32)
-
-
-def _chunks(ids: list[int], size: int = 500):
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 def _stack(n: int, rows, dim: int, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
@@ -85,7 +81,7 @@ class FeatureStore:
                 "WHERE e.model = ? AND p.status = 'ok'")
         if photo_ids is not None:
             rows = []
-            for chunk in _chunks(sorted(set(photo_ids))):
+            for chunk in chunks(sorted(set(photo_ids))):
                 rows += self.conn.execute(f"{base} AND e.photo_id IN ({','.join('?' * len(chunk))})",
                                           [model, *chunk]).fetchall()
             rows.sort()
@@ -128,7 +124,7 @@ class FeatureStore:
 
     def quality(self, photo_ids: Iterable[int]) -> dict[int, dict[str, float]]:
         out = {}
-        for chunk in _chunks(list(photo_ids)):
+        for chunk in chunks(list(photo_ids)):
             cur = self.conn.execute(f"SELECT * FROM features WHERE photo_id IN ({','.join('?' * len(chunk))})", chunk)
             names = [d[0] for d in cur.description]
             for row in cur:
@@ -148,7 +144,7 @@ class FeatureStore:
             cursors = [self.conn.execute(base + order)]
         else:
             cursors = [self.conn.execute(f"{base} AND f.photo_id IN ({','.join('?' * len(chunk))}){order}", chunk)
-                       for chunk in _chunks(sorted(set(photo_ids)))]
+                       for chunk in chunks(sorted(set(photo_ids)))]
         out = []
         for cur in cursors:
             names = [d[0] for d in cur.description]

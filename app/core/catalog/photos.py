@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from .. import paths
+from .connection import chunks
 
 OK, SKIPPED, MISSING = "ok", "skipped", "missing"
 
@@ -106,8 +107,7 @@ class PhotoStore:
         """:func:`file_state` of each photo whose file is gone or changed since it was indexed
         (photos not named are as indexed): one ``stat`` a photo."""
         out = {}
-        for start in range(0, len(photo_ids), 500):
-            chunk = photo_ids[start:start + 500]
+        for chunk in chunks(photo_ids):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(f"SELECT id, path, size, mtime_ns FROM photos WHERE id IN ({marks})", chunk).fetchall()
             for pid, path, size, mtime in rows:

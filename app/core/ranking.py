@@ -437,7 +437,7 @@ class BurstRanker:
         quality = catalog.features.quality(photo_ids)
         emb = set()
         if "embedding" in self.blocks:
-            emb = set(catalog.features.vectors(self.embedding_model, photo_ids)[0].tolist())
+            emb = set(catalog.features.vector_ids(self.embedding_model, photo_ids).tolist())
         return {pid for pid in photo_ids if not self._analysed(pid, quality, emb)}
 
     def features(self, catalog, photo_ids: list[int]) -> tuple[np.ndarray, dict[int, dict[str, float]]]:

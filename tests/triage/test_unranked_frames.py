@@ -127,6 +127,12 @@ def test_the_ranker_names_the_file_it_cannot_rank(tmp_path):
             cat.conn.execute("DELETE FROM features WHERE photo_id = ?", (view.photo_ids[0],))
         ranker = load_current_ranker(cat)
         assert ranker.lacking(cat, view.photo_ids) == {view.photo_ids[0]}
+        # (a ranker reading embeddings also needs each frame's vector: found without reading them)
+        model = cat.conn.execute("SELECT model FROM embeddings LIMIT 1").fetchone()[0]
+        with cat.conn:
+            cat.conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (view.photo_ids[1],))
+        assert cat.features.vector_ids(model, view.photo_ids).tolist() == sorted(set(view.photo_ids) - {view.photo_ids[1]})
+        assert cat.features.vector_ids(model, []).tolist() == []
         with pytest.raises(ModelUnavailable, match=os.path.basename(view.paths[0])):
             ranker.features(cat, view.photo_ids)
 

@@ -91,11 +91,16 @@ class FeatureStore:
             "WHERE e.model = ? AND p.status = 'ok'", (model,)).fetchone()
         return _stack(n, self.conn.execute(base + " ORDER BY e.photo_id", (model,)), dim or 0, dtype)
 
-    def vector_ids(self, model: str) -> np.ndarray:
-        """Ids (int64, ascending) of the present photos with a vector of ``model``."""
-        return np.array([r[0] for r in self.conn.execute(
-            "SELECT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-            "WHERE e.model = ? AND p.status = 'ok' ORDER BY e.photo_id", (model,))], np.int64)
+    def vector_ids(self, model: str, photo_ids: Iterable[int] | None = None) -> np.ndarray:
+        """Ids (int64, ascending) of the present photos with a vector of ``model`` (among
+        ``photo_ids`` when given), without reading the vectors."""
+        base = ("SELECT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+                "WHERE e.model = ? AND p.status = 'ok'")
+        if photo_ids is None:
+            return np.array([r[0] for r in self.conn.execute(base + " ORDER BY e.photo_id", (model,))], np.int64)
+        found = [r[0] for chunk in chunks(sorted(set(photo_ids)))
+                 for r in self.conn.execute(f"{base} AND e.photo_id IN ({','.join('?' * len(chunk))})", [model, *chunk])]
+        return np.array(sorted(found), np.int64)
 
     def vector_versions(self, space: str, model: str) -> tuple[np.ndarray, list[str]]:
         """Ids in a vector space (photo ids, or face ids) of present photos, with the content

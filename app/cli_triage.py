@@ -99,7 +99,11 @@ def cmd_pick(args) -> Any:
                   "(it follows it when the next index finds it moved or back)", file=sys.stderr)
         try:
             if args.best:
-                decide(catalog, pid, "best", 1, burst=burst_of(catalog, pid))
+                burst = burst_of(catalog, pid)
+                if not burst:                 # as in the window: best is a burst's frame, a single photo has none
+                    raise Failure(f"{args.path} is in no burst: --best marks the best frame of a burst "
+                                  "(--accept keeps a single photo)")
+                decide(catalog, pid, "best", 1, burst=burst)
             elif args.rating is not None:
                 decide(catalog, pid, "rating", args.rating)
             else:

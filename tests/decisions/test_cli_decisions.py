@@ -27,6 +27,9 @@ def test_decisions_leave_the_app_through_the_cli(tmp_path):
     assert doc["xmp"]["imported"] == 1
     assert _json("pick", str(files[0]), "--accept", *db)["pick"] == 1
     assert _json("pick", str(files[1]), "--reject", *db)["pick"] == -1
+    r = cli("pick", str(files[1]), "--best", *db)                   # a single photo has no best (as in the window)
+    assert r.returncode == 1 and "in no burst" in r.stderr, r.stdout + r.stderr
+    assert _json("pick", str(files[1]), "--reject", *db)["best"] is False     # and its reject is untouched
     r = cli("pick", str(files[2]), "--rating", "4", *db)
     assert r.returncode == 0
 

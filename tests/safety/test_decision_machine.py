@@ -242,6 +242,10 @@ class DecisionMachine(RuleBasedStateMachine):
     def decide(self, data, decision, by_window):
         i = data.draw(st.sampled_from(self.present()))
         kind, value = decision
+        if kind == "best" and not self.burst(i):     # best is a burst's frame: a single photo has none
+            if not by_window:
+                self.cli("pick", self.pics[i].path, "--best", expect=1)
+            return
         if by_window:
             self.window.ask({"decide": [self.pics[i].path, kind, value]})
         else:

@@ -20,7 +20,8 @@ def main(db: str) -> None:
                 path, kind, value = req["decide"]
                 pid = catalog.photos.id_for_path(path)
                 burst = burst_of(catalog, pid) if kind == "best" else ()
-                decide(catalog, pid, kind, value, burst=burst)
+                if kind != "best" or burst:              # as the views: a single photo has no best
+                    decide(catalog, pid, kind, value, burst=burst)
                 out = {"ok": True}
             elif "undo" in req or "redo" in req:                 # as the window does: its own actions
                 out = {"ok": True, "photo": undo(catalog, redo="redo" in req, own=True)}

@@ -54,8 +54,9 @@ def cmd_bursts(args) -> Any:
             min_similarity=args.min_similarity if args.min_similarity is not None else base.min_similarity)
         running = WriterLock(catalog.path)
         if running.held_elsewhere():
-            print(f"phototriage: an index is running (pid {running.holder()}): the photos it has not reached yet "
-                  "are in no burst", file=sys.stderr)
+            print(f"phototriage: another process (pid {running.holder()}) is {running.activity()} in this library"
+                  + (": the photos it has not reached yet are in no burst" if running.activity() == "indexing" else ""),
+                  file=sys.stderr)
         out, flagged = [], Counter()
         for b in drive(ranked_bursts(catalog, settings, rank=not args.no_rank)):
             path_of = dict(zip(b.photo_ids, b.paths))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 
+from .catalog.lock import exclusive
 from .catalog.references import mend_reference
 from .jobs import CancelToken, Job, Progress, Throttle
 from .tempfiles import is_debris, sweep
@@ -51,10 +52,21 @@ def _add(report: CheckReport, kind: str, items: list, detail: str) -> Finding | 
 
 
 def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = None) -> Job[CheckReport]:
+    """What is wrong (and, with ``repair``, mended). A repair is one writer at a time
+    (app/core/catalog/lock.py): it finishes operations a kill interrupted, never another
+    process's in flight."""
     cancel = cancel or CancelToken()
-    report = CheckReport(str(catalog.path))
     if repair:
         catalog.require_writable("--repair (check without it works)")
+    job = _check_catalog(catalog, repair, cancel)
+    if not repair:
+        return (yield from job)
+    return (yield from exclusive(catalog.path, "repairing the catalog", job, cancel,
+                                 lambda: CheckReport(str(catalog.path))))
+
+
+def _check_catalog(catalog, repair: bool, cancel: CancelToken) -> Job[CheckReport]:
+    report = CheckReport(str(catalog.path))
     yield Progress("check", 0, 4, current="database")
     _database(catalog, report, repair)
     if any(f.kind == "integrity" for f in report.findings):

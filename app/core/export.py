@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .catalog.lock import exclusive
 from .file_moves import place, remove_sources, rollback, same_content
 from .jobs import CancelToken, Job, Progress
 from .sidecar_owners import library_stems, own_sidecars
@@ -158,6 +159,17 @@ def finish_pending(catalog) -> list[str]:
 
 def export_picks(catalog, dest: str, move: bool = False, flat: bool = False, dry_run: bool = False,
                  cancel: CancelToken | None = None) -> Job[ExportReport]:
+    """Copy (or ``move``) the picked photos and their sidecars to ``dest``; one writer at a time
+    (app/core/catalog/lock.py): it waits while an index, a trashing or another export runs."""
+    job = _export_picks(catalog, dest, move, flat, dry_run, cancel)
+    if dry_run:
+        return (yield from job)
+    return (yield from exclusive(catalog.path, "moving photos" if move else "exporting", job, cancel,
+                                 lambda: ExportReport(os.path.abspath(dest), move, dry_run)))
+
+
+def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
+                  cancel: CancelToken | None) -> Job[ExportReport]:
     dest_dir = Path(os.path.abspath(dest))
     report = ExportReport(str(dest_dir), move, dry_run)
     check_destination(catalog, dest_dir)

@@ -21,7 +21,7 @@ from .worker_budget import worker_budget
 from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
 from .catalog import MISSING, Catalog, PhotoIdentity
 from .catalog import SKIPPED as UNREADABLE
-from .catalog.lock import WriterLock
+from .catalog.lock import hold
 from .fileio import ReadError, sample_hash
 from .jobs import CancelToken, Job, Progress, Throttle
 from .scanner import FileEntry, ScanError, walk
@@ -134,15 +134,10 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
     cancel = cancel or CancelToken()
     summary = IndexSummary(root=root, catalog=str(catalog.path))
     catalog.require_writable("indexing")
-    lock = WriterLock(catalog.path)
-    if not lock.try_acquire():
-        yield Progress("waiting", 0, None, message=f"another PhotoTriage process (pid {lock.holder()}) is "
-                       "indexing this library: waiting for it to finish")
-        while not lock.try_acquire():
-            if cancel.cancelled:
-                summary.cancelled = True
-                return summary
-            time.sleep(0.2)
+    lock = yield from hold(catalog.path, "indexing", cancel)
+    if lock is None:
+        summary.cancelled = True
+        return summary
     try:
         from .recovery import finish_interrupted
 

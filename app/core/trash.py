@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from . import paths
+from .catalog.lock import exclusive
 from .catalog.photos import iso_seconds
 from .fileio import ReadError, read_original
 from .jobs import CancelToken, Job, Progress
@@ -231,6 +232,16 @@ def _trash_group(catalog, batch: int, pid: int, photo: dict, files: list[str]) -
 
 
 def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = None) -> Job[TrashReport]:
+    """Send the rejected photos and their own sidecars to the system trash, one batch (one
+    undo); one writer at a time (app/core/catalog/lock.py)."""
+    job = _trash_rejected(catalog, dry_run, cancel)
+    if dry_run:
+        return (yield from job)
+    return (yield from exclusive(catalog.path, "trashing rejected photos", job, cancel,
+                                 lambda: TrashReport("trash", dry_run)))
+
+
+def _trash_rejected(catalog, dry_run: bool, cancel: CancelToken | None) -> Job[TrashReport]:
     report = TrashReport("trash", dry_run)
     if not dry_run:
         from .recovery import finish_interrupted
@@ -288,7 +299,16 @@ def _restore_entry(catalog, e: dict) -> None:
 
 def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None,
                batch: int | None = None) -> Job[TrashReport]:
-    """Put the latest trashed batch (or ``batch``) back, byte-identical, at the exact paths."""
+    """Put the latest trashed batch (or ``batch``) back, byte-identical, at the exact paths; one
+    writer at a time (app/core/catalog/lock.py)."""
+    job = _undo_trash(catalog, dry_run, cancel, batch)
+    if dry_run:
+        return (yield from job)
+    return (yield from exclusive(catalog.path, "putting trashed photos back", job, cancel,
+                                 lambda: TrashReport("undo", dry_run)))
+
+
+def _undo_trash(catalog, dry_run: bool, cancel: CancelToken | None, batch: int | None) -> Job[TrashReport]:
     report = TrashReport("undo", dry_run)
     resuming = catalog.settings.get(UNDOING)      # a killed undo: this one goes on with its batch
     if not dry_run:

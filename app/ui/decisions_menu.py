@@ -169,7 +169,15 @@ class DecisionsMenu(QObject):
             if kind in ("trash", "undo") or (kind == "export" and report.get("move")):
                 self.changed.emit()
 
-        self.workers.start(self._job(kind, False), on_result=done, on_error=lambda m: self._error(kind, m))
+        self.workers.start(self._job(kind, False), on_progress=self._waiting, on_result=done,
+                           on_error=lambda m: self._error(kind, m))
+
+    def _waiting(self, batch: list) -> None:
+        """Said while another process (an index, an export) holds the library's files: the job
+        waits for it (app/core/catalog/lock.py)."""
+        said = [e.message for e in batch if e.phase == "waiting" and e.message]
+        if said:
+            self.message.emit(said[-1])
 
     def _error(self, kind: str, message: str) -> None:
         first = message.splitlines()[0]

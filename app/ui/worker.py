@@ -49,9 +49,11 @@ class JobWorker(QRunnable):
                 batch, last = [], time.monotonic()
                 try:
                     while True:
-                        batch.append(next(job))
+                        event = next(job)
+                        batch.append(event)
                         now = time.monotonic()
-                        if (now - last) * 1000 >= BATCH_MS:
+                        # a job that says it waits (for another process) may say nothing more for long
+                        if (now - last) * 1000 >= BATCH_MS or getattr(event, "phase", None) == "waiting":
                             sig.progress.emit(batch)
                             batch, last = [], now
                 except StopIteration as stop:

@@ -168,10 +168,10 @@ def test_bursts_says_an_index_is_running(tmp_path):
     finally:
         lock.release()
     assert r.returncode == 0, r.stderr
-    assert f"an index is running (pid {os.getpid()})" in r.stderr
+    assert f"another process (pid {os.getpid()}) is indexing in this library: the photos it has not" in r.stderr
     quiet = subprocess.run([sys.executable, "-m", "app.cli", "bursts", "--db", db, "--no-rank"],
                            capture_output=True, text=True, timeout=300)
-    assert "index is running" not in quiet.stderr
+    assert "is indexing" not in quiet.stderr
 
 
 def test_the_index_line_counts_updated_files():

@@ -118,3 +118,23 @@ def test_xmp_settings_are_saved_in_the_catalog(qtbot, tmp_path, isolated_setting
     decide(cat, pid, "pick", 1)                        # now each decision writes the sidecar
     assert 'xmp:Label="Blue"' in sidecar_names(files[0])["base"].read_text()
     session.close()
+
+
+def test_trash_waits_for_a_running_index_and_says_so(qtbot, tmp_path):
+    from tests.decisions.test_one_writer import _holder
+
+    window, session, workers, menu, messages, files, ids = _setup(qtbot, tmp_path)
+    holder = _holder(session.catalog.path)                       # another process indexes this library
+    try:
+        menu.start("trash")                                      # the dry run reads only: it does not wait
+        _answer(qtbot, menu, "Send to trash")
+        qtbot.waitUntil(lambda: bool(messages), timeout=20_000)
+        assert f"(pid {holder.pid}) is indexing in this library: waiting for it to finish" in messages[-1]
+        qtbot.wait(300)
+        assert all(f.exists() for f in files)                    # nothing moved while it waits
+    finally:
+        holder.communicate("go\n", timeout=30)
+    qtbot.waitUntil(lambda: "sent to the trash" in messages[-1], timeout=20_000)
+    assert files[0].exists() and not files[1].exists() and not files[2].exists()
+    workers.shutdown()
+    session.close()

@@ -1,9 +1,16 @@
-"""One long writer (an index job) per library at a time: an advisory lock on a file beside the
-catalog. The lock goes with the process, so a killed index never leaves the library locked."""
+"""One long writer per library at a time: an index, an export, trashing, an undo of one or a
+repair (``check --repair``). Each moves or judges files the others would see half-done (an
+export moving photos while an index scans them had the index mark them missing; each finishes
+operations it finds pending, which must be ones a kill interrupted, never another process's
+in flight). An advisory lock on a file beside the catalog; it goes with the process, so a
+killed job never leaves the library locked. The file says who holds it: its pid and what it
+is doing."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Generator
 
 try:
     import fcntl
@@ -12,8 +19,9 @@ except ImportError:                     # not on POSIX: SQLite's own locking sti
 
 
 class WriterLock:
-    def __init__(self, catalog_path: str | os.PathLike) -> None:
+    def __init__(self, catalog_path: str | os.PathLike, doing: str = "indexing") -> None:
         self.path = Path(f"{os.fspath(catalog_path)}.lock")
+        self.doing = doing
         self._fd: int | None = None
 
     def try_acquire(self) -> bool:
@@ -28,15 +36,24 @@ class WriterLock:
             os.close(fd)
             return False
         os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        os.write(fd, f"{os.getpid()} {self.doing}".encode())
         self._fd = fd
         return True
 
-    def holder(self) -> str:
+    def _said(self) -> list[str]:
         try:
-            return self.path.read_text().strip() or "?"
+            return self.path.read_text().split(maxsplit=1)
         except OSError:
-            return "?"
+            return []
+
+    def holder(self) -> str:
+        """The holder's pid ("?" when unknown)."""
+        return (self._said() or ["?"])[0]
+
+    def activity(self) -> str:
+        """What the holder is doing ("indexing", "exporting", ...)."""
+        said = self._said()
+        return said[1].strip() if len(said) > 1 else "indexing"
 
     def held_elsewhere(self) -> bool:
         """Whether another process holds the lock now (an index is running); takes nothing that
@@ -59,3 +76,34 @@ class WriterLock:
         if self._fd is not None:
             os.close(self._fd)          # closing drops the lock
             self._fd = None
+
+
+def hold(catalog_path: str | os.PathLike, doing: str, cancel=None) -> Generator:
+    """A job's step (``lock = yield from hold(...)``): the library's writer lock, waiting while
+    another process holds it (said once as a "waiting" progress event). Returns the held lock,
+    to release when the job ends, or None when ``cancel`` was cancelled while waiting."""
+    from ..jobs import Progress
+
+    lock = WriterLock(catalog_path, doing)
+    if lock.try_acquire():
+        return lock
+    yield Progress("waiting", 0, None, message=f"another PhotoTriage process (pid {lock.holder()}) is "
+                   f"{lock.activity()} in this library: waiting for it to finish")
+    while not lock.try_acquire():
+        if cancel is not None and cancel.cancelled:
+            return None
+        time.sleep(0.2)
+    return lock
+
+
+def exclusive(catalog_path: str | os.PathLike, doing: str, job: Generator, cancel, cancelled_result) -> Generator:
+    """Run ``job`` (a job generator, not started yet) holding the library's writer lock
+    (:func:`hold`); ``cancelled_result()`` is its result when cancelled while waiting."""
+    lock = yield from hold(catalog_path, doing, cancel)
+    if lock is None:
+        job.close()
+        return cancelled_result()
+    try:
+        return (yield from job)
+    finally:
+        lock.release()

@@ -53,7 +53,7 @@ def _on(value: str | None) -> str | None:
 
 
 def cmd_xmp(args) -> Any:
-    from app.core.xmp.convention import LABELS, SUGGESTED
+    from app.core.xmp.convention import LABELS, SUGGESTED, Convention
     from app.core.xmp.sync import AUTO_WRITE, import_xmp, write_sidecars
 
     with open_catalog(args) as catalog:
@@ -61,19 +61,32 @@ def cmd_xmp(args) -> Any:
                                     ("xmp.reject_label", args.reject_label),
                                     (AUTO_WRITE, _on(args.auto)), (LABELS, _on(args.labels)),
                                     (SUGGESTED, _on(args.suggested_keyword))) if v is not None}
-        if values:
+        if values and not args.dry_run:                  # a dry run tries them without remembering them
             catalog.require_writable("changing the XMP settings")
             catalog.settings.set(values)
+        conv = Convention.from_settings(_Overlay(values, catalog.settings))
         if args.action == "read":
-            catalog.require_writable("importing decisions from XMP")
-            return {"action": "read", **run_job(import_xmp(catalog), args).to_json()}
+            if not args.dry_run:
+                catalog.require_writable("importing decisions from XMP")
+            return {"action": "read", "dry_run": args.dry_run,
+                    **run_job(import_xmp(catalog, dry_run=args.dry_run, conv=conv), args).to_json()}
         from app.core.triage import suggested_best
 
         if not args.dry_run:
             catalog.require_writable("writing XMP sidecars")     # before any sidecar is written
         suggested = suggested_best(catalog)
-        return {"action": "write", **run_job(write_sidecars(catalog, suggested=suggested, dry_run=args.dry_run),
-                                             args).to_json()}
+        return {"action": "write", **run_job(write_sidecars(catalog, suggested=suggested, dry_run=args.dry_run,
+                                                            conv=conv), args).to_json()}
+
+
+class _Overlay:
+    """The catalog's settings with the command's options over them."""
+
+    def __init__(self, values: dict, settings) -> None:
+        self.values, self.settings = values, settings
+
+    def get(self, key: str, default=None):
+        return self.values[key] if key in self.values else self.settings.get(key, default)
 
 
 def cmd_export(args) -> Any:

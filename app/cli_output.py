@@ -125,7 +125,12 @@ def _models(r: Any) -> list[str]:
 
 
 def _gone(r: dict) -> list[str]:
-    return [f"  already gone (deleted outside PhotoTriage): {p}" for p in r.get("already_gone", [])]
+    """Photos gone already, decisions read from sidecars first, decisions changed meanwhile."""
+    imported = r.get("imported_from_xmp", [])
+    return ([f"  already gone (deleted outside PhotoTriage): {p}" for p in r.get("already_gone", [])]
+            + ([f"  decisions changed in the sidecars {'would be' if r.get('dry_run') else 'were'} imported first "
+                f"for {plural(len(imported), 'photo')}"] if imported else [])
+            + [f"  kept: no longer rejected when its turn came: {p}" for p in r.get("no_longer_rejected", [])])
 
 
 def _failures(r: dict) -> list[str]:
@@ -140,7 +145,10 @@ def _xmp(r: dict) -> list[str]:
     if r["action"] == "read":
         from app.core.xmp.sync import import_lines
 
-        return import_lines(r) or ["no ratings or picks to import from XMP"]
+        lines = import_lines(r) or ["no ratings or picks to import from XMP"]
+        if r.get("dry_run") and r["imported"]:
+            lines[0] = f"would import ratings and picks from XMP for {plural(r['imported'], 'photo')} (nothing changed)"
+        return lines
     reasons = [f"  {'skipped' if r['dry_run'] else 'failed'} {f['path']}: {f['reason']}"
                for f in r.get("skipped", []) + r.get("failed", [])]
     notes = [f"  {c['path']}: {c['reason']}" for c in r.get("conflicts", [])]

@@ -98,11 +98,12 @@ def decide_set(catalog, photo_ids: Sequence[int], value: int) -> int:
     return _apply(catalog, changes)
 
 
-def photos_where(catalog, keep) -> list[tuple[int, dict]]:
+def photos_where(catalog, keep, states: dict | None = None) -> list[tuple[int, dict]]:
     """(photo id, photo row) of the photos present in the library whose decision state
-    ``keep(state)`` accepts (the picks to export, the rejects to trash), by id."""
+    ``keep(state)`` accepts (the picks to export, the rejects to trash), by id. ``states``:
+    photo id -> a state to judge instead of the catalog's (what a dry import would make it)."""
     out = []
-    for pid, state in sorted(catalog.decisions.states().items()):
+    for pid, state in sorted({**catalog.decisions.states(), **(states or {})}.items()):
         if keep(state):
             photo = catalog.photos.get(pid)
             if photo is not None and photo.get("status") == "ok":

@@ -40,21 +40,24 @@ class ExportReport:
     finished: list[str] = field(default_factory=list)               # what a killed run left, finished now
     gone: list[str] = field(default_factory=list)                   # picks deleted outside PhotoTriage
     bytes: int = 0
+    imported: list[str] = field(default_factory=list)               # photos whose decisions came from their sidecars first
 
     def to_json(self) -> dict:
         return {"dest": self.dest, "move": self.move, "dry_run": self.dry_run,
                 "exported": len(self.done), "already_there": len(self.already), "failed_count": len(self.failed),
                 "bytes": self.bytes, "finished_from_before": self.finished, "already_gone": list(self.gone),
+                "imported_from_xmp": [paths.display(p) for p in self.imported],
                 "files": [{"from": s, "to": d} for s, d in self.done],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
 
 
-def picked_photos(catalog) -> list[tuple[int, dict]]:
-    """(photo id, photo row) of the accepted and best photos present in the library."""
+def picked_photos(catalog, states: dict | None = None) -> list[tuple[int, dict]]:
+    """(photo id, photo row) of the accepted and best photos present in the library;
+    ``states``: as photos_where."""
     from .culling import photos_where
 
-    return photos_where(catalog, lambda s: s.pick == 1 or s.best)
+    return photos_where(catalog, lambda s: s.pick == 1 or s.best, states)
 
 
 def _under(path: str, folder: str) -> bool:
@@ -177,7 +180,12 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
         from .recovery import finish_interrupted
 
         report.finished = finish_interrupted(catalog)
-    photos = picked_photos(catalog)
+    from .xmp.sync import import_xmp
+
+    # what an editor changed in the sidecars first: a photo un-picked in darktable is not exported
+    imported = yield from import_xmp(catalog, cancel, dry_run=dry_run or catalog.readonly)
+    report.imported = list(imported.imported)
+    photos = picked_photos(catalog, imported.states)
     already_in_dest = [(pid, p) for pid, p in photos if _under(p["path"], str(dest_dir))]
     report.already += [p["path"] for _, p in already_in_dest]
     photos = [(pid, p) for pid, p in photos if not _under(p["path"], str(dest_dir))]

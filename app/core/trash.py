@@ -43,12 +43,15 @@ class TrashReport:
     gone: list[str] = field(default_factory=list)         # rejects deleted outside PhotoTriage already
     finished: list[str] = field(default_factory=list)     # what a killed run left, finished now
     batch: int | None = None
+    imported: list[str] = field(default_factory=list)     # photos whose decisions came from their sidecars first
+    kept: list[str] = field(default_factory=list)         # no longer rejected when their turn came
 
     def to_json(self) -> dict:
         return {"action": self.action, "dry_run": self.dry_run, "batch": self.batch, "photos": self.photos,
                 "files": list(self.files), "bytes": self.bytes,
                 "failed_count": len(self.failed), "finished_from_before": self.finished,
-                "already_gone": list(self.gone),
+                "already_gone": list(self.gone), "imported_from_xmp": [paths.display(p) for p in self.imported],
+                "no_longer_rejected": [paths.display(p) for p in self.kept],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
 
@@ -145,10 +148,11 @@ def restore(trashed: str, info: str | None, original: str, content_hash: str | N
         Path(info).unlink(missing_ok=True)
 
 
-def rejected_photos(catalog) -> list[tuple[int, dict]]:
+def rejected_photos(catalog, states: dict | None = None) -> list[tuple[int, dict]]:
+    """(photo id, photo row) of the rejected photos present; ``states``: as photos_where."""
     from .culling import photos_where
 
-    return photos_where(catalog, lambda s: s.pick == -1)
+    return photos_where(catalog, lambda s: s.pick == -1, states)
 
 
 def finish_pending(catalog) -> list[str]:
@@ -247,7 +251,12 @@ def _trash_rejected(catalog, dry_run: bool, cancel: CancelToken | None) -> Job[T
         from .recovery import finish_interrupted
 
         report.finished = finish_interrupted(catalog)
-    todo = rejected_photos(catalog)
+    from .xmp.sync import import_xmp
+
+    # what an editor changed in the sidecars first: a photo un-rejected in darktable stays
+    imported = yield from import_xmp(catalog, cancel, dry_run=dry_run or catalog.readonly)
+    report.imported = list(imported.imported)
+    todo = rejected_photos(catalog, imported.states)
     stems = library_stems(catalog)
     if not dry_run:                     # a run a kill cut short and this one are one batch: one undo
         open_batch = catalog.settings.get(OPEN_BATCH)
@@ -258,6 +267,13 @@ def _trash_rejected(catalog, dry_run: bool, cancel: CancelToken | None) -> Job[T
             break
         path = photo["path"]
         yield Progress("trash", i, len(todo), current=paths.display(path))
+        if pid in imported.unread:
+            report.failed.append((path, "its sidecar could not be read (it may say the photo is no longer "
+                                  "rejected): not trashed"))
+            continue
+        if not dry_run and catalog.decisions.state(pid).pick != -1:
+            report.kept.append(path)        # decided otherwise since this run began (the window, an editor)
+            continue
         try:
             st = os.stat(path)
         except FileNotFoundError:           # deleted outside PhotoTriage: what the user wanted is done

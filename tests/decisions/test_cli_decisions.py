@@ -67,6 +67,34 @@ def test_xmp_settings_are_remembered_and_lightroom_naming_used(tmp_path):
     assert os.path.getsize(files[0]) > 0
 
 
+def test_a_dry_run_neither_imports_nor_remembers_its_options(tmp_path):
+    """A trial: `xmp read --dry-run` imported, and `xmp write --labels on --dry-run` turned the
+    labels on for the next real write (and --naming base its naming)."""
+    from app.core.catalog import Catalog
+
+    files = library(tmp_path, ["d.jpg"])
+    db = ["--db", str(tmp_path / "c.db")]
+    _json("index", str(tmp_path / "lib"), "--no-features", *db)
+    _json("pick", str(files[0]), "--reject", *db)
+    plan = _json("xmp", "write", "--naming", "base", "--labels", "on", "--dry-run", *db)
+    assert plan["sidecars"] == [str(sidecar_names(files[0])["base"])]     # the options are tried...
+    assert not sidecar_names(files[0])["base"].exists()
+    _json("xmp", "write", *db)                                          # ...and forgotten
+    side = sidecar_names(files[0])["ext"]
+    assert side.exists() and not sidecar_names(files[0])["base"].exists()
+    assert 'Rating="-1"' in side.read_text() and "xmp:Label" not in side.read_text()
+    side.write_text(side.read_text().replace('Rating="-1"', 'Rating="3"'))    # un-rejected in darktable
+    r = cli("xmp", "read", "--dry-run", *db)
+    assert r.returncode == 0 and "would import ratings and picks from XMP for 1 photo (nothing changed)" in r.stdout
+    with Catalog(tmp_path / "c.db", readonly=True) as cat:
+        state = cat.decisions.state(cat.photos.id_for_path(str(files[0])))
+        assert (state.pick, state.rating) == (-1, None)                 # still rejected
+    assert _json("xmp", "read", *db)["imported"] == 1
+    with Catalog(tmp_path / "c.db", readonly=True) as cat:
+        state = cat.decisions.state(cat.photos.id_for_path(str(files[0])))
+        assert (state.pick, state.rating) == (0, 3)
+
+
 def test_export_to_a_read_only_destination_fails_in_one_line(tmp_path):
     files = library(tmp_path, ["e.jpg"])
     db = ["--db", str(tmp_path / "c.db")]

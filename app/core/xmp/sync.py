@@ -67,6 +67,9 @@ class ImportReport:
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (photo, "sidecar" | "catalog": which won)
     failed: list[tuple[str, str]] = field(default_factory=list)
     conflict_fields: dict[str, list[str]] = field(default_factory=dict)  # photo -> the fields both sides changed
+    states: dict = field(default_factory=dict)    # photo id -> its decisions after the import (a dry run: as
+    #                                               they would be), for the photos XMP changed
+    unread: set = field(default_factory=set)      # photo ids whose sidecar (or XMP) could not be read
 
     def to_json(self) -> dict:
         return {"imported": len(self.imported), "imported_photos": [display(p) for p in self.imported],
@@ -183,15 +186,17 @@ def _put_base(catalog, pid: int, source: str, path: Path, file_hash, fields: Fie
 
 
 def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: Iterable[int] = (),
-                   dry_run: bool = False, cancel: CancelToken | None = None) -> Job[WriteReport]:
+                   dry_run: bool = False, cancel: CancelToken | None = None,
+                   conv: Convention | None = None) -> Job[WriteReport]:
     """Merge the decisions of ``photo_ids`` (default: every decided photo) into their sidecars,
     after importing what changed in them since the last sync. ``suggested``: the ranker's
     unconfirmed suggestions (their keyword is written only when the user turned it on).
     Photos that share one sidecar (a raw + JPEG pair with ``name.xmp``) get one entry: the
-    newer decision when theirs differ, and the report says so."""
+    newer decision when theirs differ, and the report says so. ``conv``: the conventions to
+    write with (default: the catalog's settings; a dry run with options not remembered)."""
     if not dry_run:
         catalog.require_writable("writing XMP sidecars")   # before any sidecar, not after the first
-    conv = Convention.from_settings(catalog.settings)
+    conv = conv or Convention.from_settings(catalog.settings)
     report = WriteReport(dry_run=dry_run)
     suggested = set(suggested) if conv.suggested_keyword else set()     # off: nothing to say of them
     groups: dict[Path, list[tuple[int, str]]] = {}
@@ -300,11 +305,14 @@ def write_after_decision(catalog, photo_ids: Iterable[int]) -> WriteReport | Non
     return drive(write_sidecars(catalog, list(photo_ids), suggested=keep))
 
 
-def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
+def import_xmp(catalog, cancel: CancelToken | None = None, dry_run: bool = False,
+               conv: Convention | None = None) -> Job[ImportReport]:
     """Merge what sidecars and embedded XMP changed since PhotoTriage last wrote or read them
     into the catalog (the three-way merge of app/core/xmp/merge.py). A sidecar unchanged on
-    disk since then is not read; embedded XMP is read again when the file's content changed."""
-    conv = Convention.from_settings(catalog.settings)
+    disk since then is not read; embedded XMP is read again when the file's content changed.
+    ``dry_run``: says what it would import and changes nothing. ``conv``: the conventions to
+    read with (default: the catalog's settings)."""
+    conv = conv or Convention.from_settings(catalog.settings)
     report = ImportReport()
     known = catalog.sidecars.known()
     embedded_hash = catalog.xmp_base.hashes(EMBEDDED)
@@ -317,6 +325,7 @@ def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
         if throttle.ready():
             yield Progress("xmp import", i, len(rows), current=display(path))
         sides, embedded, read = [], None, None
+        failed_before = len(report.failed)
         if content_hash and embedded_hash.get(pid, "") != content_hash:
             try:
                 embedded = read_embedded_fields(path, conv) or Fields()
@@ -334,16 +343,23 @@ def import_xmp(catalog, cancel: CancelToken | None = None) -> Job[ImportReport]:
                 new_side, read = _sidecar_side(catalog, pid, path, side, conv)
             except (XmpError, OSError) as exc:
                 report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
-        other = _other_side(catalog, pid, path, side, conv, report.failed)
+        other = _other_side(catalog, pid, path, side, conv, report.failed, forget=not dry_run)
         other_side = other[1] if other is not None else None
         sides += [s for s in (other_side, new_side) if s is not None]    # the sidecar's value counts last
+        if len(report.failed) > failed_before:
+            report.unread.add(pid)
         if embedded is None and read is None and other_side is None:
             continue
         conflicts: list = []
-        state = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=True)
+        before = len(report.imported)
+        state = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=not dry_run)
+        if len(report.imported) > before:
+            report.states[pid] = state
         for p, fields in conflicts:
             report.conflicts.append((p, "sidecar" if any(w == "sidecar" for _f, w in fields) else "catalog"))
             report.conflict_fields[p] = [f for f, _w in fields]
+        if dry_run:
+            continue
         values = catalog_values(state)
         with catalog.transaction():
             if embedded is not None:

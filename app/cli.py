@@ -115,8 +115,9 @@ def cmd_index(args) -> dict[str, Any]:
     result = summary.to_json()
     remember_library(result["catalog"], folder)
     # exit 1: a file or folder could not be read, or a photo got no features (it cannot be
-    # searched); broken files (skipped) and cancelling are not failures
-    result["exit_code"] = 1 if result["feature_errors"] else 0
+    # searched); broken files (skipped) are not failures; 130: stopped by Ctrl-C (what was
+    # indexed is kept, the summary says "cancelled"), so a script can tell it from a whole index
+    result["exit_code"] = 1 if result["feature_errors"] else 130 if summary.cancelled else 0
     return result
 
 

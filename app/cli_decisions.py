@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.cli_common import Failure, open_catalog, run_job
+from app.cli_common import Failure, count, open_catalog, run_job
 
 
 def add_parsers(sub, common) -> None:
@@ -41,7 +41,7 @@ def add_parsers(sub, common) -> None:
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--rejected", action="store_true", help="trash the rejected photos and their sidecars")
     g.add_argument("--undo", action="store_true", help="put the latest trashed batch back where it was")
-    p.add_argument("--batch", type=int, metavar="N",
+    p.add_argument("--batch", type=count(1), metavar="N",
                    help="with --undo: this batch (one that an earlier undo could not finish), not the latest")
     p.add_argument("--dry-run", action="store_true", help="list what would happen")
     common(p)
@@ -113,5 +113,16 @@ def cmd_trash(args) -> Any:
             catalog.require_writable("trashing photos")
         if args.batch is not None and not args.undo:
             raise Failure("--batch goes with --undo")
+        if args.batch is not None and not catalog.trash.entries(args.batch):
+            raise Failure(f"batch {args.batch} has nothing in the trash to put back"
+                          + _failed_batches_text(catalog.trash.failed_batches()))
         job = undo_trash(catalog, args.dry_run, batch=args.batch) if args.undo else trash_rejected(catalog, args.dry_run)
-        return run_job(job, args).to_json()
+        out = run_job(job, args).to_json()
+        if args.undo:                     # what an undo could not put back, and how to try it again
+            out["retry_batches"] = catalog.trash.failed_batches()
+        return out
+
+
+def _failed_batches_text(batches: list[int]) -> str:
+    return (f" (an undo could not finish batch{'es' if len(batches) > 1 else ''} "
+            f"{', '.join(map(str, batches))}: `phototriage trash --undo --batch N` tries again)") if batches else ""

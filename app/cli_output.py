@@ -171,7 +171,13 @@ def _export(r: dict) -> list[str]:
 
 def _trash(r: dict) -> list[str]:
     if r["action"] == "undo":
-        head = ("would put back" if r["dry_run"] else "put back") + f" {plural(len(r['files']), 'file')}"             if r["batch"] is not None else "nothing to put back"
+        head = ("would put back" if r["dry_run"] else "put back") + f" {plural(len(r['files']), 'file')}" \
+            + (f" of batch {r['batch']}" if r["batch"] is not None else "") if r["batch"] is not None \
+            else "nothing to put back"
+        retry = r.get("retry_batches") or []
+        if retry:
+            head += (f"; still in the trash after an undo failed: batch{'es' if len(retry) > 1 else ''} "
+                     f"{', '.join(map(str, retry))} (`phototriage trash --undo --batch N` tries again)")
     else:
         sidecars = len(r["files"]) - r["photos"]
         head = (("would send" if r["dry_run"] else "sent") + f" {plural(r['photos'], 'rejected photo')}"

@@ -19,7 +19,7 @@ from . import paths
 from .catalog.lock import exclusive
 from .file_moves import place, remove_sources, rollback, same_content
 from .jobs import CancelToken, Job, Progress
-from .sidecar_owners import library_stems, own_sidecars
+from .sidecar_owners import left, library_stems, own_sidecars
 from .tempfiles import sweep
 from .text import reason
 from .xmp.sidecars import sidecar_names
@@ -226,6 +226,7 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
         report.done.append((path, str(where)))
         report.bytes += photo.get("size") or 0
         if dry_run:
+            left(stems, path)
             continue
         files = [(path, str(where))] + [(str(s), str(_sidecar_target(where, s, src))) for s in sidecars]
         with catalog.transaction():
@@ -236,6 +237,7 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
             place(copies, move=False)           # a name.xmp another photo of the library still uses: copied
             carry_out(catalog, {"id": op_id, "kind": "move" if move else "copy", "photo_id": pid,
                                 "state": "planned", "files": files})
+            left(stems, path)
         except OSError as exc:
             rollback(copies)
             report.done.pop()

@@ -85,7 +85,8 @@ def index_in_child(catalog_path: str | os.PathLike, folder: str, workers: int | 
         proc.stdout.close()
         proc.stderr.close()
     doc = _summary_document(out)
-    if code != 0 and not (code == 1 and doc is not None):   # 1 with a summary: some files failed, listed in it
+    # 1 with a summary: some files failed, listed in it; 130 with one: cancelled (it says so)
+    if code != 0 and not (code in (1, 130) and doc is not None):
         reason = next((e.split("error: ", 1)[1] for e in reversed(errors) if "error: " in e), None)
         raise IndexFailed(reason or (errors[-1] if errors else f"the index process ended with code {code}"))
     from .indexer import IndexSummary

@@ -1,6 +1,6 @@
 """Which sidecars go with a photo when it leaves its folder: its own ``name.ext.xmp``, and a
 ``name.xmp`` unless another photo of the library shares that base name (a raw + JPEG pair):
-that one stays for the other photo."""
+that one stays for the other photo, and goes with the last of them to leave (``left``)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -23,3 +23,11 @@ def own_sidecars(photo: str, stems: Counter | dict) -> tuple[list[Path], list[Pa
     if names["base"].is_file() and names["base"] != names["ext"]:
         (shared if stems.get(str(Path(photo).with_suffix("")), 0) > 1 else own).append(names["base"])
     return own, shared
+
+
+def left(stems: Counter | dict, photo: str) -> None:
+    """``photo`` left its folder (trashed, moved): a ``name.xmp`` it shared goes with the next
+    of its stem to leave, when that is the last one."""
+    stem = str(Path(photo).with_suffix(""))
+    if stems.get(stem, 0) > 0:
+        stems[stem] -= 1

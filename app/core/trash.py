@@ -26,7 +26,7 @@ from .catalog.photos import iso_seconds
 from .fileio import ReadError, read_original
 from .jobs import CancelToken, Job, Progress
 from .text import reason
-from .sidecar_owners import library_stems, own_sidecars
+from .sidecar_owners import left, library_stems, own_sidecars
 
 
 OPEN_BATCH = "trash.open_batch"        # the batch of a trash run that has not ended (a kill cut it short)
@@ -131,7 +131,7 @@ def restore(trashed: str, info: str | None, original: str, content_hash: str | N
         if os.path.exists(trashed) and os.path.samefile(trashed, original):
             os.unlink(trashed)                       # killed between the link and the unlink
         elif os.path.exists(trashed) or not content_hash or _file_hash(original) != content_hash:
-            raise OSError(errno.EEXIST, "another file is at its place now: left in the trash", original)
+            raise OSError(errno.EEXIST, "another file is at its place now: this one stays in the trash", original)
     elif not os.path.exists(trashed):
         raise OSError(errno.ENOENT, "no longer in the trash (emptied?)", original)
     else:
@@ -296,6 +296,7 @@ def _trash_rejected(catalog, dry_run: bool, cancel: CancelToken | None) -> Job[T
         report.files += files
         report.photos += 1
         report.bytes += size
+        left(stems, path)
     if not dry_run and not (cancel is not None and cancel.cancelled):
         catalog.settings.set({OPEN_BATCH: ""})
     yield Progress("trash", len(todo), len(todo))

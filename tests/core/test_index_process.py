@@ -47,3 +47,27 @@ def test_cancelling_stops_the_child_with_what_it_did_kept(tmp_path):
 def test_a_failure_is_one_plain_reason(tmp_path):
     with pytest.raises(IndexFailed, match="not a folder"):
         drive(index_in_child(tmp_path / "c.db", tmp_path / "missing"))
+
+
+def test_an_index_stopped_by_ctrl_c_exits_130_with_its_summary(tmp_path):
+    """A trial: an index stopped by Ctrl-C exited 0, so a script could not tell it from a whole one."""
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    from app.core.index_process import PROGRESS_MARK
+
+    lib = tmp_path / "lib"
+    for i in range(6):
+        shutil.copytree(sample("bursts/vtest-burst01_t3s"), lib / f"s{i}")
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "index", str(lib), "--db", str(tmp_path / "c.db"),
+                             "--json", "--progress-lines", "--no-features", "--batch-size", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:
+        if line.startswith(PROGRESS_MARK) and json.loads(line[len(PROGRESS_MARK):])["phase"] == "index":
+            proc.send_signal(signal.SIGINT)
+            break
+    out, _ = proc.communicate(timeout=300)
+    doc = json.loads(out)
+    assert proc.returncode == 130 and doc["cancelled"] and doc["indexed"] < 30, (proc.returncode, doc)

@@ -133,3 +133,29 @@ def test_pick_says_when_the_catalog_stayed_busy_and_when_the_file_is_gone(tmp_pa
     assert main(["pick", str(photo), "--reject", "--db", db, "--json"]) == 0
     out = capsys.readouterr()
     assert json.loads(out.out)["pick"] == -1 and "is gone since the last index; the decision is kept" in out.err
+
+
+def test_an_undo_that_failed_names_its_batch_and_a_wrong_batch_is_refused(tmp_path):
+    """A trial: `--batch -3`, `0` and `99` put back 0 files with exit 0, and after a failed undo
+    nothing said which batch to try again."""
+    files = library(tmp_path, ["a.jpg"])
+    db = ["--db", str(tmp_path / "c.db")]
+    _json("index", str(tmp_path / "lib"), "--no-features", *db)
+    _json("pick", str(files[0]), "--reject", *db)
+    assert _json("trash", "--rejected", *db)["batch"] == 1
+    files[0].write_text("a new file took its name")
+    r = cli("trash", "--undo", *db)
+    assert r.returncode == 1 and "another file is at its place now: this one stays in the trash" in r.stdout + r.stderr
+    assert "batch 1 (`phototriage trash --undo --batch N` tries again)" in r.stdout, r.stdout
+    r = cli("trash", "--undo", *db)
+    assert r.returncode == 0 and r.stdout.startswith("nothing to put back; still in the trash after an undo "
+                                                     "failed: batch 1"), r.stdout
+    for bad in ("0", "-3"):
+        assert cli("trash", "--undo", "--batch", bad, *db).returncode == 2
+    r = cli("trash", "--undo", "--batch", "99", *db)
+    assert r.returncode == 1 and "batch 99 has nothing in the trash to put back (an undo could not finish batch 1" \
+        in r.stderr, r.stderr
+    files[0].unlink()
+    r = cli("trash", "--undo", "--batch", "1", *db)
+    assert r.returncode == 0 and "put back 1 file of batch 1" in r.stdout and files[0].exists(), r.stdout + r.stderr
+    assert "still in the trash" not in r.stdout

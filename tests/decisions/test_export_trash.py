@@ -123,3 +123,28 @@ def test_a_name_xmp_shared_with_another_file_stays(tmp_path):
         assert report.files == [str(jpg)] and side.exists() and raw.exists()
         drive(undo_trash(cat))
     assert jpg.exists()
+
+
+@pytest.mark.parametrize("how", ["trash", "move"])
+def test_a_name_xmp_shared_by_a_pair_goes_with_the_last_of_them(tmp_path, how):
+    """A trial: both files of a raw + JPEG pair rejected (or picked and moved) left their shared
+    name.xmp alone in the library."""
+    raw, jpg = library(tmp_path, ["shared/IMG_1.dng", "shared/IMG_1.jpg"])
+    side = sidecar_names(jpg)["base"]
+    side.write_text(DARKTABLE)
+    before = digest(side)
+    with Catalog(tmp_path / "pair.db") as cat:
+        for pid in (add_photo(cat, raw), add_photo(cat, jpg)):
+            decide(cat, pid, "pick", -1 if how == "trash" else 1)
+        if how == "trash":
+            plan = drive(trash_rejected(cat, dry_run=True))
+            assert sorted(plan.files) == sorted([str(raw), str(jpg), str(side)])
+            report = drive(trash_rejected(cat))
+            assert sorted(report.files) == sorted([str(raw), str(jpg), str(side)]) and not side.exists()
+            drive(undo_trash(cat))
+            assert raw.exists() and jpg.exists() and digest(side) == before     # back together
+        else:
+            out = tmp_path / "out"
+            drive(export_picks(cat, str(out), move=True))
+            assert not side.exists() and not raw.exists() and not jpg.exists()
+            assert digest(out / "IMG_1.xmp") == before and (out / "IMG_1.jpg").exists() and (out / "IMG_1.dng").exists()

@@ -59,6 +59,12 @@ class TrashJournal:
         return self.conn.execute("SELECT MAX(batch) FROM trash_journal WHERE restored_at IS NULL "
                                  "AND undo_failed IS NULL").fetchone()[0]
 
+    def failed_batches(self) -> list[int]:
+        """Batches an undo could not finish, with files still to put back (newest first)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT batch FROM trash_journal WHERE restored_at IS NULL AND undo_failed IS NOT NULL "
+            "ORDER BY batch DESC")]
+
     def in_trash(self) -> set[int]:
         """The photos PhotoTriage sent to the trash and no undo brought back."""
         return {r[0] for r in self.conn.execute(

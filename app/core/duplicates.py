@@ -280,7 +280,10 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
         for other in group[1:]:
             exact.union(group[0], other)
     root = {pid: exact.find(pid) for pid in rows}
-    burst_of = {root.get(pid, pid): b.id for b in find_bursts(catalog) for pid in b.photo_ids}   # by exact group
+    burst_of, frame_of = {}, {}             # by exact group: its burst, and which of its files is the burst's frame
+    for b in find_bursts(catalog):
+        for pid in b.photo_ids:
+            burst_of[root.get(pid, pid)], frame_of[root.get(pid, pid)] = b.id, pid
 
     def worth(a: int, b: int) -> bool:
         """Could this pair be a shot and its near copy (worth verifying)?"""
@@ -288,8 +291,11 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
         if ra is None or rb is None or two_captures(ra, rb) or root[a] == root[b]:
             return False
         burst = burst_of.get(root[a])
-        # two frames of one burst (or exact copies of them): the cull view decides
-        return burst is None or burst != burst_of.get(root[b]) or not burst_frames(ra, rb)
+        if burst is None or burst != burst_of.get(root[b]):
+            return True
+        # two frames of one burst (or exact copies of them, judged as the frames they copy: a
+        # "f03 (1).jpg" breaks f03-f04's numbered sequence): the cull view decides
+        return not burst_frames(rows.get(frame_of[root[a]], ra), rows.get(frame_of[root[b]], rb))
 
     ids = catalog.features.vector_ids(embedding_model(catalog))
     pairs = sorted(_candidates(catalog, ids, rows, threshold, rotations, worth)) if len(ids) else []

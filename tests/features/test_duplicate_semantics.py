@@ -56,6 +56,24 @@ def test_burst_frames_are_not_near_duplicates_but_identical_pixels_are(tmp_path)
     assert exact == [["copy_of_f03.jpg", "f03.jpg"]]
 
 
+def test_a_copy_of_a_frame_does_not_pull_the_next_frame_in(tmp_path):
+    """A trial: with file times only, "f03 (1).jpg" beside a burst made f04 a near duplicate of
+    f03 (the copy's name broke the frames' numbered sequence)."""
+    from app.core.catalog import Catalog
+    from app.core.duplicates import find_duplicates
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    root = tmp_path / "lib"
+    shutil.copytree(sample("bursts/hamilton-burst01_t1s"), root)
+    shutil.copy2(root / "f03.jpg", root / "f03 (1).jpg")
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+        groups = drive(find_duplicates(cat))
+    assert [(g.kind, sorted(os.path.basename(p) for p in g.paths)) for g in groups] == \
+        [("exact", ["f03 (1).jpg", "f03.jpg"])]
+
+
 def test_numbered_frames_are_a_sequence_a_copys_name_is_not():
     from app.core.duplicates import numbered_sequence
 

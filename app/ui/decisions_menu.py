@@ -36,10 +36,15 @@ def _done_text(kind: str, r: dict) -> str:
         if r.get("failed") else ""
     if kind == "xmp":
         return f"{plural(r['written'], 'sidecar')} written, {r['unchanged']} up to date" + failed
+    first = r.get("imported_from_xmp") or []     # decisions an editor changed, read before the files moved
+    read = f"; decisions changed in the sidecars of {plural(len(first), 'photo')} read first" if first else ""
+    kept = r.get("no_longer_rejected") or []
+    kept = f"; {plural(len(kept), 'photo')} no longer rejected stayed" if kept else ""
     if kind == "export":
-        return f"{'moved' if r['move'] else 'copied'} {plural(r['exported'], 'photo')} to {r['dest']}" + failed
+        return f"{'moved' if r['move'] else 'copied'} {plural(r['exported'], 'photo')} to {r['dest']}" + read + failed
     if kind == "trash":
-        return f"{plural(r['photos'], 'rejected photo')} sent to the trash (Decisions ▸ Undo trash)" + failed
+        return (f"{plural(r['photos'], 'rejected photo')} sent to the trash (Decisions ▸ Undo trash)" + read + kept
+                + failed)
     return f"{plural(len(r['files']), 'file')} put back from the trash" + failed
 
 
@@ -166,7 +171,7 @@ class DecisionsMenu(QObject):
             problem = failure_text(kind, report)
             if problem:
                 self.failed.emit(TITLES[kind], problem)
-            if kind in ("trash", "undo") or (kind == "export" and report.get("move")):
+            if kind in ("trash", "undo") or (kind == "export" and (report.get("move") or report.get("imported_from_xmp"))):
                 self.changed.emit()
 
         self.workers.start(self._job(kind, False), on_progress=self._waiting, on_result=done,

@@ -15,7 +15,7 @@ ones whose value has to change (``write_fields``). See docs/xmp-sync.md.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 
 from .convention import COLOURS, SUGGESTED_KEYWORD, Convention
 from .document import DARKTABLE, DC, DIGIKAM, XMP, XmpDocument
@@ -43,17 +43,22 @@ class Fields:
 
 @dataclass
 class Ours:
-    """The label and colour PhotoTriage wrote itself (the only ones it may replace or remove)."""
+    """The label and colour PhotoTriage wrote itself (the only ones it may replace or remove),
+    the rating it wrote (taken back as 0 when the rating is undone or cleared, while the sidecar
+    still holds it) and the best keyword it wrote (taken off after that keyword is renamed)."""
     label: str | None = None
     colour: str | None = None
     user_label: str | None = None        # the colour label the user gave in PhotoTriage, as written
+    rating: int | None = None            # 1-5 as written from the catalog
+    keyword: str | None = None           # the best keyword as written
 
     def to_json(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_json(cls, doc: dict | None) -> "Ours":
-        return cls(**(doc or {}))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (doc or {}).items() if k in known})
 
 
 def _rating(text: str | None) -> int | None:
@@ -136,6 +141,8 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
         rating = state.rating
     elif current is not None and current < 0:
         rating = 0                                       # no longer rejected
+    elif ours.rating is not None and current == ours.rating:
+        rating = 0                                       # the rating PhotoTriage wrote, undone or cleared here
     else:
         rating = current                                 # a rating set elsewhere stays
     if rating != current:
@@ -145,7 +152,8 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
         pick_label = "0"
     if pick_label is not None and doc.get(DIGIKAM, "PickLabel") != pick_label:
         doc.set(DIGIKAM, "PickLabel", pick_label)
-    new_ours = Ours()
+    new_ours = Ours(rating=rating if state.rating and rating and rating > 0 else None,
+                    keyword=conv.best_keyword if best else None)
     label = doc.get(XMP, "Label")
     if state.label:                                      # the user's own colour label (keys 6-9)
         if label != state.label:
@@ -153,7 +161,7 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
         new_ours.user_label = state.label
     elif ours.user_label is not None and label == ours.user_label:
         doc.set(XMP, "Label", None)                      # taken off in PhotoTriage
-        ours = Ours(None, ours.colour)
+        ours = replace(ours, label=None, user_label=None)
     if conv.labels:
         want = conv.pick_label if state.pick == 1 else conv.reject_label if state.pick == -1 else None
         label = doc.get(XMP, "Label")
@@ -182,7 +190,8 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
             doc.set_list(DARKTABLE, "colorlabels", [c for c in colours if c != ours.colour], kind="Seq")
     keywords = doc.get_list(DC, "subject")
     # the suggestion keyword goes also when its setting was turned off (it is PhotoTriage's)
-    wanted = [k for k in keywords if k not in (conv.best_keyword, SUGGESTED_KEYWORD)]
+    # and so does the best keyword it wrote before that keyword was renamed
+    wanted = [k for k in keywords if k not in (conv.best_keyword, SUGGESTED_KEYWORD, ours.keyword)]
     if best:
         wanted.append(conv.best_keyword)
     elif suggested and conv.suggested_keyword:

@@ -127,3 +127,28 @@ def test_the_windows_undo_passes_over_what_its_own_sidecar_write_imported(tmp_pa
         state = window.decisions.state(a)
         assert state.pick == 0 and state.label == "Red"                       # the editor's label stays
         assert undo(window, redo=True, own=True) == a and window.decisions.state(a).pick == -1
+
+
+def test_redo_survives_what_the_undos_own_sidecar_write_imported(tmp_path):
+    """A trial: pick A, reject B, an editor rates A; Ctrl+Z twice (each undo writes its sidecar,
+    which first imports the editor's stars), then Ctrl+Shift+Z twice did nothing: the import had
+    ended what could be redone."""
+    from app.core.catalog import Catalog
+    from app.core.culling import decide, undo
+
+    with Catalog(tmp_path / "c.db") as window:
+        a, b = (window.photos.upsert(f"/lib/{n}.jpg", {"status": "ok", "content_hash": n}) for n in "ab")
+        window.conn.commit()
+        decide(window, a, "pick", 1)
+        decide(window, b, "pick", -1)
+        assert undo(window, own=True) == b
+        window.decisions.apply([(a, "rating", 3, None)], source="xmp")        # merged by the undo's write
+        assert undo(window, own=True) == a
+        assert undo(window, redo=True, own=True) == a and undo(window, redo=True, own=True) == b
+        assert (window.decisions.state(a).pick, window.decisions.state(a).rating) == (1, 3)
+        assert window.decisions.state(b).pick == -1
+        decide(window, a, "pick", 0)                                          # a new decision of the user's
+        undo(window, own=True)
+        window.decisions.apply([(b, "rating", 1, None)], source="xmp")
+        assert undo(window, redo=True, own=True) == a                          # still redoable after an import
+        assert undo(window, redo=True, own=True) is None                       # and nothing beyond it

@@ -83,8 +83,11 @@ class DecisionStore:
             _check(kind, value)
         stamp = now_iso()
         with transaction(self.conn):
-            # a new action ends what could be redone (also after it is undone in turn): undone = 2
-            self.conn.execute("UPDATE decisions SET undone = 2 WHERE undone = 1")
+            # a new action of the user's ends what could be redone (also after it is undone in
+            # turn): undone = 2. An import is not one: writing a sidecar after an undo first
+            # imports what an editor changed there, and the user's redo must still work
+            if source is None:
+                self.conn.execute("UPDATE decisions SET undone = 2 WHERE undone = 1")
             action = self.conn.execute("SELECT COALESCE(MAX(action_id), 0) + 1 FROM decisions").fetchone()[0]
             for photo_id, kind, value, text_value in changes:
                 row = self.conn.execute("SELECT content_hash FROM photos WHERE id = ?", (photo_id,)).fetchone()

@@ -1,9 +1,15 @@
 """Issue 31 in the window: an exposure bracket shows in the cull view as one set, kept whole
 (no suggested best, nothing suggested for rejection), and Shift+P / Shift+X decide all its
 frames as one action that one undo takes back."""
+from PIL import Image
 from PySide6.QtCore import Qt
 
-from tests.ui.set_library import open_indexed, write_bracket, write_burst
+from app.core.features.compute import FeaturePipeline
+from app.core.indexer import index_library
+from app.core.jobs import drive
+from benchmarks.sets_quality import save
+from tests.helpers import sample
+from tests.ui.set_library import T, open_indexed, write_bracket, write_burst
 
 
 def _culling(qtbot, tmp_path, write):
@@ -158,4 +164,42 @@ def test_rejecting_the_suggestion_ranks_the_burst_again_without_it(qtbot, isolat
     qtbot.waitUntil(lambda: cull.burst.suggested not in (None, rejected) and cull.settled, timeout=60_000)
     assert cull.burst.photo_ids[cull.frame_index] == rejected    # the same frame in view
     assert "Suggested best" in cull.reasons.text() and rejected not in cull.burst.scores
+    window.close()
+
+
+def _write_burst_of(name: str, t0: float):
+    def write(root):
+        for i, frame in enumerate(sorted(sample(f"bursts/{name}").glob("*.jpg"))):
+            save(Image.open(frame), root / name / frame.name, t0 + 0.4 * i, (1 / 250, 4.0, 200))
+    return write
+
+
+def test_every_bursts_rejected_suggestion_is_ranked_again_and_a_rescan_keeps_the_frame(qtbot, isolated_settings,
+                                                                                        tmp_path):
+    """A trial: from the second burst on, a rejected suggestion stayed "suggested" (one re-rank per
+    reload); and a rescan that found earlier photos kept the burst's number, not the burst, so
+    the next X rejected a frame of another burst."""
+    from app.core.catalog import Catalog
+
+    root = tmp_path / "lib"
+    _write_burst_of("hamilton-burst01_t1s", T + 200)(root)
+    _write_burst_of("vtest-burst01_t3s", T + 400)(root)
+    window = open_indexed(qtbot, tmp_path, root, bursts=2)
+    cull = window.cull
+    for n in range(2):
+        cull.burst_index, cull.frame_index = n, 0
+        cull._show_burst()
+        rejected = cull.burst.suggested
+        cull.frame_index = cull.burst.photo_ids.index(rejected)
+        cull._show_frame()
+        cull.record("pick", -1)                                  # X on the suggestion
+        qtbot.waitUntil(lambda: cull.burst.suggested not in (None, rejected) and cull.settled, timeout=60_000)
+        assert cull.burst.photo_ids[cull.frame_index] == rejected, n
+    here = cull.current_photo()
+    _write_burst_of("tree-burst01_frame60", T)(root)                 # a second card, shot earlier
+    with Catalog(tmp_path / "catalog.db") as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=1))
+    cull.reload()
+    qtbot.waitUntil(lambda: len(cull.bursts) == 3 and cull.settled, timeout=60_000)
+    assert cull.current_photo() == here and cull.burst_index == 2   # the same frame, its burst now third
     window.close()

@@ -78,7 +78,7 @@ class CullView(QWidget):
         self._images: dict[tuple[str, bool], QImage] = {}
         self.indexing = False                  # told by the window: what an empty view means depends on it
         self._generation, self._refined_generation, self._refining = 0, None, None
-        self._said_at, self._reranked = 0.0, None
+        self._said_at, self._reranked = 0.0, set()     # suggestions rejected and ranked again without
         self.refined: tuple[int, int] | None = None    # (bursts, of) refined at native pixels while it runs
         self.header = QLabel("Looking for bursts…")
         self.header.setStyleSheet("font-weight: bold; padding: 4px;")
@@ -168,11 +168,17 @@ class CullView(QWidget):
             return                     # superseded, or the refined answer is already shown
         if refined:
             self._refined_generation, self._refining, self.refined = gen, None, None
-        same = self.burst is not None and self.burst_index < len(bursts or []) and \
-            bursts[self.burst_index].id == self.burst.id
+            # a rejected frame ranked again without is forgotten once it is no longer suggested
+            self._reranked &= {b.suggested for b in bursts or []}
+        # the frame in view stays in view, wherever its burst now is (a rescan that found earlier
+        # photos moves every burst along: the next key must not decide another frame)
+        here = self.current_photo()
         self.bursts = bursts or []
-        self.burst_index = min(self.burst_index, max(0, len(self.bursts) - 1))
-        if not same:
+        at = next(((i, b.photo_ids.index(here)) for i, b in enumerate(self.bursts) if here in b.photo_ids), None)
+        if at is not None:
+            self.burst_index, self.frame_index = at
+        else:
+            self.burst_index = min(self.burst_index, max(0, len(self.bursts) - 1))
             self.frame_index = 0
         self._show_burst()
         self.loaded.emit(self.bursts)
@@ -230,8 +236,8 @@ class CullView(QWidget):
             b.best, b.confirmed = mine[-1], True
         elif b.confirmed:                                   # taken off: the suggestion again
             b.best, b.confirmed = b.suggested, False
-        if b.suggested is not None and self._state(b.suggested).pick == -1 and self._reranked != self._generation:
-            self._reranked = self._generation + 1          # the suggestion rejected: ranked again without it, once
+        if b.suggested is not None and self._state(b.suggested).pick == -1 and b.suggested not in self._reranked:
+            self._reranked.add(b.suggested)                # the suggestion rejected: ranked again without it, once
             self.reload()
         for row, (pid, h) in enumerate(zip(b.photo_ids, b.hashes)):
             item = self.strip.item(row)

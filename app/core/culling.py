@@ -44,6 +44,30 @@ def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: st
     return _apply(catalog, changes)
 
 
+def decide_many(catalog, photos: Sequence[tuple[int, Sequence[int]]], kind: str, value: int | None = None,
+                text: str | None = None) -> int | None:
+    """One key on a selection: the same decision on each (photo id, its burst's ids) as ONE
+    action (one undo takes it all back). Best goes to one frame per burst (the last selected
+    of it): never two bests. None when there is nothing to decide."""
+    if kind == "best":
+        last = {}
+        for pid, burst in photos:
+            last[tuple(sorted(burst)) or (pid,)] = (pid, burst)
+        photos = list(last.values())
+    store, changes, seen = catalog.decisions, [], set()
+    for pid, burst in photos:
+        if pid in seen:
+            continue
+        seen.add(pid)
+        changes += _with_rules(store, pid, kind, value, text, burst)
+        for partner in pair_partners(catalog, pid):     # a raw + JPEG pair sharing name.xmp: one decision
+            if partner not in seen:
+                seen.add(partner)
+                changes += _with_rules(store, partner, "pick", 1) if kind == "best" else \
+                    _with_rules(store, partner, kind, value, text)
+    return _apply(catalog, changes) if changes else None
+
+
 def pair_partners(catalog, photo_id: int) -> list[int]:
     """The other files of the photo where they share one ``name.xmp`` (sidecars named
     ``name.xmp``, as Lightroom and Capture One treat a raw + JPEG pair); none with

@@ -152,3 +152,21 @@ def test_redo_survives_what_the_undos_own_sidecar_write_imported(tmp_path):
         window.decisions.apply([(b, "rating", 1, None)], source="xmp")
         assert undo(window, redo=True, own=True) == a                          # still redoable after an import
         assert undo(window, redo=True, own=True) is None                       # and nothing beyond it
+
+
+def test_one_key_on_a_selection_is_one_action_with_one_best_per_burst(tmp_path):
+    from app.core.catalog import Catalog
+    from app.core.culling import decide_many, undo
+
+    with Catalog(tmp_path / "c.db") as cat:
+        ids = [cat.photos.upsert(f"/lib/{n}.jpg", {"status": "ok", "content_hash": n}) for n in "abcde"]
+        cat.conn.commit()
+        burst, single = ids[:4], ids[4]
+        decide_many(cat, [(p, burst) for p in burst] + [(single, ())], "pick", -1)
+        assert [cat.decisions.state(p).pick for p in ids] == [-1] * 5
+        decide_many(cat, [(burst[1], burst), (burst[2], burst)], "best", 1)
+        assert [cat.decisions.state(p).best for p in burst] == [False, False, True, False]   # the last selected
+        assert cat.decisions.state(burst[2]).pick == 1
+        assert undo(cat) == burst[2] and undo(cat) is not None        # two actions, two undo steps
+        assert [cat.decisions.state(p).pick for p in ids] == [0] * 5
+        assert decide_many(cat, [], "pick", 1) is None

@@ -4,6 +4,7 @@ Decisions action are said in a dialog with what to do."""
 from types import SimpleNamespace
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.core.catalog import Catalog
 from app.core.culling import decide
@@ -88,3 +89,24 @@ def test_search_results_take_the_grid_keys_and_open_in_the_loupe(window, qtbot):
     qtbot.keyClick(results, Qt.Key_Return)
     assert window.tabs.currentWidget() is window.library and window.library.in_loupe
     assert model.row_at(window.library.loupe.row).path == paths[0]
+
+
+def test_one_key_on_a_selection_is_one_undo_step(window, qtbot):
+    """A trial: 6 photos selected, X, Ctrl+Z once: 5 stayed rejected."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    model, grid = window.library.model_, window.library.grid
+    rows = [i for i in range(model.rowCount()) if model.row_at(i).name.startswith("f0")][:4]
+    assert len(rows) == 4
+    grid.clearSelection()
+    for i in rows:
+        grid.selectionModel().select(model.index(i, 0), QItemSelectionModel.Select)
+    assert grid.apply("pick", -1) == 4
+    ids = [model.row_at(i).photo_id for i in rows]
+    cat = window.session.catalog
+    assert [cat.decisions.state(p).pick for p in ids] == [-1] * 4
+    grid.apply("rating", 3)
+    qtbot.keyClick(grid, Qt.Key_Z, Qt.ControlModifier)
+    assert [cat.decisions.state(p).pick for p in ids] == [-1] * 4 and not any(cat.decisions.state(p).rating for p in ids)
+    qtbot.keyClick(grid, Qt.Key_Z, Qt.ControlModifier)     # the reject of all four: one step
+    assert [cat.decisions.state(p).pick for p in ids] == [0] * 4

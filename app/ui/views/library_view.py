@@ -14,7 +14,7 @@ from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton, QSpinBox,
                                QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
-from app.core.culling import decide, undo
+from app.core.culling import decide_many, undo
 from app.core.library_grid import FILTERS, NO_LABEL, SORTS
 
 from ..library_model import LibraryModel, PathRole, RowRole
@@ -86,10 +86,10 @@ class LibraryGrid(QListView):
     def apply(self, kind: str, value: int | None, text: str | None = None) -> int:
         """A decision on every selected photo; returns how many were decided."""
         rows = self.selected_rows()
-        for r in rows:
-            if kind == "best" and not r.burst_ids:
-                continue                      # best is a burst's frame; a single photo has none
-            decide(self.session.catalog, r.photo_id, kind, value, text, burst=r.burst_ids)
+        # one key, one action (one undo) for the whole selection; best is a burst's frame: a
+        # single photo has none
+        decide_many(self.session.catalog, [(r.photo_id, r.burst_ids) for r in rows
+                                           if kind != "best" or r.burst_ids], kind, value, text)
         if rows:
             self.model().refresh_states()
             self.decided.emit()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
-from app.core.culling import decide, undo
+from app.core.culling import decide_many, undo
 from app.core.library_grid import decision_marks
 
 from ..shortcuts import decision_key, undo_request
@@ -90,9 +90,8 @@ class PhotoGrid(QListWidget):
         decision = decision_key(text, lambda: [self.catalog.decisions.state(pid).label for pid in pids], best=False)
         if redo is not None:
             undo(self.catalog, redo, own=True)
-        elif decision is not None:
-            for pid in pids:
-                decide(self.catalog, pid, *decision)
+        elif decision is not None:                       # one key, one action (one undo) for the selection
+            decide_many(self.catalog, [(pid, ()) for pid in pids], *decision)
         else:
             return super().keyPressEvent(event)
         self.refresh_marks()

@@ -18,6 +18,7 @@ def _index(r: dict) -> list[str]:
     lines += [f"  no features for {item['path']}: {item['reason']}" for item in r.get("feature_errors", [])]
     lines += [f"  missing {path}" for path in r["missing_files"]]
     lines += [f"  {line}" for line in r.get("finished", [])]
+    lines += [f"  no longer best (bursts came together; your latest best stays): {p}" for p in r.get("bests_unmarked", [])]
     if r.get("xmp"):
         from app.core.xmp.sync import import_lines
 

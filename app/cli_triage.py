@@ -89,7 +89,7 @@ def cmd_pick(args) -> Any:
     import sqlite3
 
     from app.core.catalog.connection import BUSY_TIMEOUT_S
-    from app.core.culling import burst_of, decide
+    from app.core.culling import decide, set_of
 
     with open_catalog(args) as catalog:
         pid = catalog.photos.id_for_path(os.path.abspath(args.path))
@@ -100,11 +100,14 @@ def cmd_pick(args) -> Any:
                   "(it follows it when the next index finds it moved or back)", file=sys.stderr)
         try:
             if args.best:
-                burst = burst_of(catalog, pid)
-                if not burst:                 # as in the window: best is a burst's frame, a single photo has none
+                found = set_of(catalog, pid)
+                if found is None:             # as in the window: best is a burst's frame, a single photo has none
                     raise Failure(f"{args.path} is in no burst: --best marks the best frame of a burst "
                                   "(--accept keeps a single photo)")
-                decide(catalog, pid, "best", 1, burst=burst)
+                if found.kept_whole:
+                    raise Failure(f"{args.path} is a frame of a {found.kind.replace('_', ' ')}, kept whole: it has "
+                                  "no best frame (--accept keeps a frame)")
+                decide(catalog, pid, "best", 1, burst=found.photo_ids)
             elif args.rating is not None:
                 decide(catalog, pid, "rating", args.rating)
             else:

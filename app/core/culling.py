@@ -135,9 +135,34 @@ def photos_where(catalog, keep, states: dict | None = None) -> list[tuple[int, d
     return out
 
 
+def set_of(catalog, photo_id: int):
+    """The burst or set (app/core/bursts.Burst) ``photo_id`` belongs to; None for a single."""
+    return next((b for b in find_bursts(catalog, settings_from_catalog(catalog)) if photo_id in b.photo_ids), None)
+
+
 def burst_of(catalog, photo_id: int) -> list[int]:
     """The photo ids of the burst ``photo_id`` belongs to (empty when it is a single)."""
-    for burst in find_bursts(catalog, settings_from_catalog(catalog)):
-        if photo_id in burst.photo_ids:
-            return list(burst.photo_ids)
-    return []
+    found = set_of(catalog, photo_id)
+    return list(found.photo_ids) if found is not None else []
+
+
+def reconcile_bests(catalog, bursts=None) -> list[int]:
+    """One best per burst after bursts changed (two bursts merged by frames that filled the gap,
+    a best frame away and back while another was chosen): the user's latest choice stays, the
+    older best frames keep their pick and lose the best mark, as one action of source
+    "bursts" (not the user's: a window's Ctrl+Z passes over it). Returns the photos unmarked."""
+    since = catalog.decisions.best_since()
+    if len(since) < 2:
+        return []
+    changes = []
+    for b in bursts if bursts is not None else find_bursts(catalog, settings_from_catalog(catalog)):
+        mine = [pid for pid in b.photo_ids if pid in since]
+        if len(mine) > 1 and not b.kept_whole:
+            latest = max(mine, key=since.get)
+            changes += [(pid, "best", 0, None) for pid in mine if pid != latest]
+    if changes:
+        from .xmp.sync import write_after_decision
+
+        catalog.decisions.apply(changes, source="bursts")
+        catalog.last_xmp_report = write_after_decision(catalog, [c[0] for c in changes])
+    return [c[0] for c in changes]

@@ -46,6 +46,7 @@ class IndexSummary:
     seconds: float = 0.0
     xmp: Any = None                       # an ImportReport (app/core/xmp/sync.py)
     finished: list[str] = field(default_factory=list)   # interrupted file operations it finished first
+    bests_unmarked: list[str] = field(default_factory=list)   # older bests of bursts that came together
 
     def to_json(self) -> dict[str, Any]:
         """Paths as they are (a name that is not UTF-8 keeps its surrogates: the CLI's JSON writer
@@ -62,7 +63,7 @@ class IndexSummary:
             "feature_errors": [{"path": p, "reason": r} for p, r in self.feature_errors],
             "cancelled": self.cancelled, "seconds": round(self.seconds, 3),
             "xmp": self.xmp.to_json() if self.xmp is not None else None,
-            "finished": list(self.finished),
+            "finished": list(self.finished), "bests_unmarked": list(self.bests_unmarked),
         }
 
     @classmethod
@@ -79,7 +80,8 @@ class IndexSummary:
                    decisions_moved=doc["decisions_moved"],
                    feature_errors=[(f["path"], f["reason"]) for f in doc["feature_errors"]],
                    cancelled=doc["cancelled"], seconds=doc["seconds"],
-                   xmp=None if xmp is None else ImportReport.from_json(xmp), finished=list(doc.get("finished", [])))
+                   xmp=None if xmp is None else ImportReport.from_json(xmp), finished=list(doc.get("finished", [])),
+                   bests_unmarked=list(doc.get("bests_unmarked", [])))
 
     def headline(self) -> str:
         """One line for a status bar: what changed, or that the library was already up to date."""
@@ -95,6 +97,9 @@ class IndexSummary:
                            f"{' and '.join(sides)})")
         if self.finished:
             changes.append(f"{plural(len(self.finished), 'interrupted file operation')} finished")
+        if self.bests_unmarked:
+            changes.append(f"{plural(len(self.bests_unmarked), 'older best')} of bursts that came together unmarked "
+                           "(your latest best stays)")
         if self.cancelled:
             return "indexing cancelled" + (f": {', '.join(changes)}" if changes else "")
         if not changes:
@@ -172,6 +177,11 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
             from .xmp.sync import import_xmp
 
             summary.xmp = yield from import_xmp(catalog, cancel)   # ratings set in other editors
+        if not cancel.cancelled:
+            from .culling import reconcile_bests
+
+            # bursts that came together (frames filling a gap, a best frame back from away): one best
+            summary.bests_unmarked = [catalog.photos.get(pid)["path"] for pid in reconcile_bests(catalog)]
         if features is not None:
             from .vector_index import sync_indexes
 

@@ -29,6 +29,11 @@ class GridRow:
     people: frozenset[str] = frozenset()      # the people the user named on it
     kind: str = "burst"             # its set's kind (app/core/sets/kinds.py): burst, bracket, panorama, ...
 
+    @property
+    def can_be_best(self) -> bool:
+        """A frame of a burst (a single photo, or a set kept whole such as a bracket, has no best)."""
+        return bool(self.burst_ids) and self.kind == "burst"
+
     def set_badge(self) -> str:
         """The set mark: "▣ 5" for a burst, "▣ bracket 3", "▣ panorama 6" for a set kept whole;
         "" for a photo in no set."""

@@ -39,7 +39,7 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
     ranker = load_current_ranker(catalog) if rank and bursts else None
     content_hash = catalog.photos.content_hashes() if bursts else {}
     states = catalog.decisions.states() if bursts else {}
-    user_best = {pid for pid, s in states.items() if s.best}
+    user_best = catalog.decisions.best_since() if any(s.best for s in states.values()) else {}
     rejected = {pid for pid, s in states.items() if s.pick == -1}        # never suggested as the best
     out = []
     for start in range(0, len(bursts), RANK_BATCH):
@@ -62,8 +62,8 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
                 view.best, view.order, view.scores, view.reasons = r.best, r.order, r.scores, r.reasons
             view.suggested = view.best
             mine = [pid for pid in b.photo_ids if pid in user_best]
-            if mine:                                   # one best per burst: the user's replaces the suggestion
-                view.best, view.confirmed = mine[-1], True
+            if mine and not b.kept_whole:              # one best per burst: the user's (latest) replaces the suggestion
+                view.best, view.confirmed = max(mine, key=user_best.get), True
             out.append(view)
             yield Progress("ranking bursts", len(out), len(bursts))
     return out

@@ -170,3 +170,24 @@ def test_one_key_on_a_selection_is_one_action_with_one_best_per_burst(tmp_path):
         assert undo(cat) == burst[2] and undo(cat) is not None        # two actions, two undo steps
         assert [cat.decisions.state(p).pick for p in ids] == [0] * 5
         assert decide_many(cat, [], "pick", 1) is None
+
+
+def test_bursts_that_came_together_keep_the_latest_best(tmp_path):
+    """A trial: two bursts of one scene each with a best, then frames from a second card filled
+    the gap: one burst with two bests, the older one shown as "your best"."""
+    from types import SimpleNamespace
+
+    from app.core.catalog import Catalog
+    from app.core.culling import decide, reconcile_bests
+
+    with Catalog(tmp_path / "c.db") as cat:
+        ids = [cat.photos.upsert(f"/lib/{n}.jpg", {"status": "ok", "content_hash": n}) for n in "abcdef"]
+        cat.conn.commit()
+        decide(cat, ids[4], "best", 1, burst=ids[3:])           # the later burst's best, chosen first
+        decide(cat, ids[1], "best", 1, burst=ids[:3])           # the earlier burst's, chosen last
+        decide(cat, ids[4], "rating", 4)
+        merged = [SimpleNamespace(photo_ids=ids, kept_whole=False)]
+        assert reconcile_bests(cat, merged) == [ids[4]]
+        assert [cat.decisions.state(p).best for p in ids] == [False, True, False, False, False, False]
+        assert cat.decisions.state(ids[4]).pick == 1 and cat.decisions.state(ids[4]).rating == 4   # kept
+        assert reconcile_bests(cat, merged) == []                # nothing more to do

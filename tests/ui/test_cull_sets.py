@@ -37,6 +37,13 @@ def test_a_bracket_is_culled_as_one_set(qtbot, isolated_settings, tmp_path):
     qtbot.keyClick(cull, Qt.Key_P, Qt.ShiftModifier)
     assert [cat.decisions.state(p).pick for p in burst.photo_ids] == [1, 1, 1]
     assert all(not cat.decisions.state(p).best for p in burst.photo_ids)
+    qtbot.keyClick(cull, Qt.Key_B)                              # a trial: B made a bracket frame "best"
+    assert all(not cat.decisions.state(p).best for p in burst.photo_ids)
+    assert "has no best frame" in cull.reasons.text()
+    from app.cli import main
+
+    assert main(["pick", burst.paths[0], "--best", "--db", str(tmp_path / "catalog.db")]) == 1
+    assert all(not cat.decisions.state(p).best for p in burst.photo_ids)
     window.close()
 
 

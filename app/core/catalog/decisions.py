@@ -154,6 +154,20 @@ class DecisionStore:
             out.setdefault(pid, DecisionState()).apply(kind, value, text, source)
         return out
 
+    def best_since(self) -> dict[int, int]:
+        """Photo id -> the action that made it best, for every photo best now (the latest of two
+        bests in one burst, after bursts merged, is the user's latest choice)."""
+        out: dict[int, int] = {}
+        for pid, value, action in self.conn.execute(
+                f"SELECT d.photo_id, d.value, d.action_id FROM decisions d WHERE d.kind = 'best' AND {LIVE} "
+                "ORDER BY d.id"):
+            if value:
+                out[pid] = action
+            else:
+                out.pop(pid, None)
+        states = self.states()
+        return {pid: a for pid, a in out.items() if states.get(pid) is not None and states[pid].best}
+
     def photos_with_decisions(self) -> int:
         return self.conn.execute(f"SELECT COUNT(DISTINCT d.photo_id) FROM decisions d WHERE {LIVE}").fetchone()[0]
 

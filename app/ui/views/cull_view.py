@@ -231,7 +231,10 @@ class CullView(QWidget):
         if b is None:
             return
         # the user's best as the catalog holds it now (B here, `pick --best` elsewhere, an undo)
-        mine = [pid for pid in b.photo_ids if self._state(pid).best]
+        mine = [pid for pid in b.photo_ids if self._state(pid).best] if b.kind not in SET_WORDS else []
+        if len(mine) > 1:                                  # bursts that came together: the latest choice
+            since = self.session.catalog.decisions.best_since()
+            mine = [max(mine, key=lambda p: since.get(p, 0))]
         if mine:
             b.best, b.confirmed = mine[-1], True
         elif b.confirmed:                                   # taken off: the suggestion again
@@ -369,6 +372,10 @@ class CullView(QWidget):
     def record(self, kind: str, value: int | None, text: str | None = None) -> None:
         pid = self.current_photo()
         if pid is None:
+            return
+        if kind == "best" and self.burst.kind in SET_WORDS:
+            self.reasons.setText(f"Kept whole: a {SET_WORDS[self.burst.kind].lower()} has no best frame "
+                                 "(Shift+P keeps the whole set)")
             return
         decide(self.session.catalog, pid, kind, value, text, burst=self.burst.photo_ids if self.burst else ())
         self._refresh_strip_icons()

@@ -89,7 +89,7 @@ class LibraryGrid(QListView):
         # one key, one action (one undo) for the whole selection; best is a burst's frame: a
         # single photo has none
         decide_many(self.session.catalog, [(r.photo_id, r.burst_ids) for r in rows
-                                           if kind != "best" or r.burst_ids], kind, value, text)
+                                           if kind != "best" or r.can_be_best], kind, value, text)
         if rows:
             self.model().refresh_states()
             self.decided.emit()

@@ -248,7 +248,7 @@ class LoupeView(QWidget):
 
     def record(self, kind: str, value: int | None = None, text: str | None = None) -> None:
         r = self.current_row()
-        if r is None or r.status != "ok" or (kind == "best" and not r.burst_ids):
+        if r is None or r.status != "ok" or (kind == "best" and not r.can_be_best):
             return
         decide(self.session.catalog, r.photo_id, kind, value, text, burst=r.burst_ids)
         self.model_.refresh_states()

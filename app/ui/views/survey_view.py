@@ -136,7 +136,7 @@ class SurveyView(QWidget):
         if not self.rows:
             return
         row = self.rows[self.active]
-        if kind == "best" and not row.burst_ids:
+        if kind == "best" and not row.can_be_best:
             return
         decide(self.session.catalog, row.photo_id, kind, value, text, burst=row.burst_ids)
         self._marks()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from app.core.catalog import Catalog
 from app.core.culling import decide
 from app.core.xmp.sidecars import sidecar_names
 from app.core.xmp.sync import AUTO_WRITE
@@ -117,6 +118,13 @@ def test_xmp_settings_are_saved_in_the_catalog(qtbot, tmp_path, isolated_setting
     assert cat.settings.get("xmp.pick_label") == "Blue" and cat.settings.get("xmp.labels") == "1"
     decide(cat, pid, "pick", 1)                        # now each decision writes the sidecar
     assert 'xmp:Label="Blue"' in sidecar_names(files[0])["base"].read_text()
+    # a trial: Save wrote every field, putting back what a command changed meanwhile
+    with Catalog(tmp_path / "c.db") as cli:            # `xmp write --auto off --labels off`
+        cli.settings.set({AUTO_WRITE: "0", "xmp.labels": "0"})
+    view.gap.setValue(4.0)                             # only the burst gap changed here
+    view.save()
+    assert cat.settings.get(AUTO_WRITE) == "0" and cat.settings.get("xmp.labels") == "0"
+    assert float(cat.settings.get("bursts.max_gap_s")) == 4.0
     session.close()
 
 

@@ -89,6 +89,16 @@ class SettingsView(QWidget):
         row.addWidget(self.saved)
         row.addStretch(1)
         form.addRow(row)
+        self._shown = self._catalog_values()     # Save writes only what the user changed here
+
+    def _catalog_values(self) -> dict:
+        """The catalog settings as this tab's fields say them now."""
+        return {"bursts.max_gap_s": self.gap.value(), "bursts.min_similarity": self.similarity.value(),
+                AUTO_WRITE: "1" if self.xmp_auto.isChecked() else "0", "xmp.naming": self.xmp_naming.currentData(),
+                "xmp.pick_label": self.pick_label.currentText().strip() or "Green",
+                "xmp.reject_label": self.reject_label.currentText().strip() or "Red",
+                "xmp.best_keyword": self.best_keyword.text().strip() or "PhotoTriage best",
+                LABELS: "1" if self.xmp_labels.isChecked() else "0"}
 
     @staticmethod
     def _pair(a, b) -> QHBoxLayout:
@@ -116,13 +126,13 @@ class SettingsView(QWidget):
             self.catalogs_dir.setText(folder)
 
     def save(self) -> None:
-        self.session.catalog.settings.set({
-            "bursts.max_gap_s": self.gap.value(), "bursts.min_similarity": self.similarity.value(),
-            AUTO_WRITE: "1" if self.xmp_auto.isChecked() else "0", "xmp.naming": self.xmp_naming.currentData(),
-            "xmp.pick_label": self.pick_label.currentText().strip() or "Green",
-            "xmp.reject_label": self.reject_label.currentText().strip() or "Red",
-            "xmp.best_keyword": self.best_keyword.text().strip() or "PhotoTriage best",
-            LABELS: "1" if self.xmp_labels.isChecked() else "0"})
+        # only the fields changed here: a setting changed meanwhile by a command (`xmp write
+        # --auto off`) or another window is not put back to what this tab showed
+        now = self._catalog_values()
+        changed = {k: v for k, v in now.items() if self._shown.get(k) != v}
+        if changed:
+            self.session.catalog.settings.set(changed)
+        self._shown = now
         s = qsettings()
         s.setValue("duplicates/threshold", self.dup.value())
         s.setValue("index/workers", self.workers.value())

@@ -47,6 +47,7 @@ class IndexSummary:
     xmp: Any = None                       # an ImportReport (app/core/xmp/sync.py)
     finished: list[str] = field(default_factory=list)   # interrupted file operations it finished first
     bests_unmarked: list[str] = field(default_factory=list)   # older bests of bursts that came together
+    moved_ids: list[int] = field(default_factory=list, repr=False)   # photos found under a new name (not in JSON)
 
     def to_json(self) -> dict[str, Any]:
         """Paths as they are (a name that is not UTF-8 keeps its surrogates: the CLI's JSON writer
@@ -182,6 +183,7 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
 
             # bursts that came together (frames filling a gap, a best frame back from away): one best
             summary.bests_unmarked = [catalog.photos.get(pid)["path"] for pid in reconcile_bests(catalog)]
+            _sidecars_of_moved(catalog, summary)
         if features is not None:
             from .vector_index import sync_indexes
 
@@ -194,6 +196,19 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
     summary.seconds = time.monotonic() - started
     yield Progress("done", summary.indexed, summary.indexed, message="cancelled" if summary.cancelled else "done")
     return summary
+
+
+def _sidecars_of_moved(catalog, summary: IndexSummary) -> None:
+    """With sidecars written after each decision: those of photos found under a new name, whose
+    decisions made while they were away (a folder renamed with the window open) could not follow
+    then; a failure goes with the index's XMP report."""
+    from .xmp.sync import write_after_decision
+
+    states = catalog.decisions.states() if summary.moved_ids else {}
+    decided = [pid for pid in summary.moved_ids if pid in states]
+    report = write_after_decision(catalog, decided) if decided else None
+    if report is not None and report.failed and summary.xmp is not None:
+        summary.xmp.failed += report.failed
 
 
 def _scan(root: str, summary: IndexSummary, own=()):
@@ -391,6 +406,7 @@ def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: 
             elif result.outcome == MOVED:
                 photos.move(ident.id, e.path, e.size, e.mtime_ns, result.sample_hash)
                 summary.moved += 1
+                summary.moved_ids.append(ident.id)
             elif result.outcome == SKIPPED:
                 photos.upsert(e.path, {"size": e.size, "mtime_ns": e.mtime_ns,
                                        "content_hash": result.content_hash, "status": "skipped",

@@ -287,6 +287,10 @@ class MainWindow(QMainWindow):
         """A sidecar that could not follow a decision: said in a dialog the first time (with
         what to do), in the status bar after that (the decision itself is safe in the catalog)."""
         report = self.session.catalog.last_xmp_report if self.session else None
+        if report is not None and report.skipped and not report.failed:     # the photo gone since the index
+            self.statusBar().showMessage(f"decision saved; its XMP sidecar waits: {paths.display(report.skipped[0][0])} "
+                                         "is not where the catalog has it (moved or renamed?): the next index finds "
+                                         "the photo and writes it", 15000)
         if report is not None and report.failed:
             path, reason = report.failed[0]
             self.statusBar().showMessage(f"decision saved, but the XMP sidecar was not written: {reason}", 15000)

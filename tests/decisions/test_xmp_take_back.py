@@ -62,3 +62,25 @@ def test_a_renamed_best_keyword_takes_the_old_one_away(tmp_path):
         drive(write_sidecars(cat))
         assert _keywords(sidecar_names(b)["ext"]) == ["Keeper"]
         assert "PhotoTriage best" not in _keywords(sidecar_names(a)["ext"])
+
+
+def test_decisions_made_while_the_folder_was_renamed_reach_its_sidecars_at_the_next_index(tmp_path):
+    """A trial: with sidecars written after each decision, a folder renamed in the file manager
+    while the window was open: the decisions made then were saved, their sidecars skipped
+    without a word, and the next index did not write them either."""
+    from app.core.indexer import index_library
+    from app.core.xmp.sync import AUTO_WRITE
+
+    a, = library(tmp_path, ["shoot/a.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(tmp_path / "lib")))
+        cat.settings.set({AUTO_WRITE: "1"})
+        pid = cat.photos.id_for_path(str(a))
+        decide(cat, pid, "pick", 1)
+        (tmp_path / "lib" / "shoot").rename(tmp_path / "lib" / "final")       # the sidecar goes with it
+        decide(cat, pid, "rating", 4)
+        assert cat.last_xmp_report.skipped and "not where the catalog has it" in cat.last_xmp_report.skipped[0][1]
+        summary = drive(index_library(cat, str(tmp_path / "lib")))
+        assert summary.moved == 1
+        side = sidecar_names(tmp_path / "lib" / "final" / "a.jpg")["ext"]
+        assert _rating(side) == "4"

@@ -74,3 +74,26 @@ def test_a_photo_moved_elsewhere_is_reported(qtbot, tmp_path):
             watch.check()
             assert seen == ["photos"] * (n + 1)
         watch.stop()
+
+
+def test_a_new_ranker_or_burst_setting_elsewhere_reloads_the_views(qtbot, tmp_path):
+    """A trial: after `train`, a rollback or the Training tab adopting a version, the cull view
+    kept the old ranker's suggestions."""
+    from app.core import learning
+
+    photo, = library(tmp_path, ["a.jpg"])
+    db = tmp_path / "c.db"
+    with Catalog(db) as other:
+        add_photo(other, photo)
+    with Catalog(db) as mine, Catalog(db) as other:
+        watch = CatalogWatch(interval_ms=60_000)
+        seen = []
+        watch.photos_changed.connect(lambda: seen.append("photos"))
+        watch.watch(mine)
+        watch.check()
+        other.settings.set({learning.SETTING: "v1"})               # `train` adopted a version
+        watch.check()
+        other.settings.set({"bursts.max_gap_s": "4.0"})            # the burst gap changed
+        watch.check()
+        assert seen == ["photos", "photos"]
+        watch.stop()

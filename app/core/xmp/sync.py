@@ -214,7 +214,8 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
             yield Progress("xmp", i, len(groups), current=display(str(side)))
         members = [(pid, path) for pid, path in members if os.path.lexists(path)]
         if not members:                       # deleted outside PhotoTriage: nothing to describe
-            report.skipped.append((str(side), "the photo is gone (deleted outside PhotoTriage): index to update"))
+            report.skipped.append((str(side), "the photo is not where the catalog has it (moved, renamed or deleted outside "
+                                                "PhotoTriage): index to update"))
             continue
         try:
             _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)

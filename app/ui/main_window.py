@@ -278,6 +278,22 @@ class MainWindow(QMainWindow):
             self.training.refresh()
         if source is not None:
             self._xmp_feedback()
+            self._trashed_but_kept()
+
+    def _trashed_but_kept(self) -> None:
+        """A photo in the system trash (sent there as rejected) that is no longer rejected (an
+        undo, U, a pick): said, with how to bring it back, before the trash is emptied."""
+        cat = self.session.catalog
+        trashed = cat.trash.in_trash()
+        if not trashed:
+            return
+        states = cat.decisions.states()
+        kept = [pid for pid in trashed if pid not in states or states[pid].pick != -1]
+        if kept:
+            self.statusBar().showMessage(
+                f"{len(kept)} photo{'s' if len(kept) != 1 else ''} no longer rejected "
+                f"{'are' if len(kept) != 1 else 'is'} still in the system trash: Decisions ▸ Undo trash puts "
+                "them back", 20000)
 
     def _photos_changed_elsewhere(self) -> None:
         if self.index_worker is None:           # (indexing reloads the views itself as it goes and at its end;

@@ -58,9 +58,19 @@ def test_trashed_photos_leave_the_grid_and_come_back_on_undo(window, qtbot):
     qtbot.waitUntil(lambda: model.rowCount() == total - 2, timeout=20000)
     assert not any(model.row_at(i).name in ("f03.jpg", "f04.jpg") for i in range(model.rowCount()))
     assert "⚠" not in " ".join(model.row_at(i).badges() for i in range(model.rowCount()))
+    # a trial: a reject undone after the trashing left the photo in the trash without a word
+    window.session.catalog.decisions.apply([(_trashed_id(window, "f04.jpg"), "pick", 0, None)])
+    window.decisions_changed(window.library)
+    assert "no longer rejected is still in the system trash: Decisions ▸ Undo trash" in \
+        window.statusBar().currentMessage()
     window.decisions.run("undo")
     qtbot.waitUntil(lambda: model.rowCount() == total, timeout=20000)
     assert _row(model, "f03.jpg").status == "ok" and _row(model, "f03.jpg").state.pick == -1
+
+
+def _trashed_id(window, name):
+    return next(pid for pid in window.session.catalog.trash.in_trash()
+                if window.session.catalog.photos.get(pid)["path"].endswith(name))
 
 
 def test_a_failed_decisions_action_is_said_in_a_dialog_with_what_to_do(window, qtbot):

@@ -167,7 +167,9 @@ def _export(r: dict) -> list[str]:
     lines = [f"{verb} {plural(r['exported'], 'photo')} ({size_text(r['bytes'])}) to {r['dest']}"
              + (f"; {r['already_there']} already there" if r["already_there"] else "")
              + (f"; {r['failed_count']} failed" if r.get("failed_count") else "")]
-    return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _gone(r) + _failures(r)
+    return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _gone(r) + [
+        f"  already there, but its sidecar there differs from the library's (left as it is): {p}"
+        for p in r.get("sidecars_differ", [])] + _failures(r)
 
 
 def _trash(r: dict) -> list[str]:

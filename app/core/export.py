@@ -41,12 +41,14 @@ class ExportReport:
     gone: list[str] = field(default_factory=list)                   # picks deleted outside PhotoTriage
     bytes: int = 0
     imported: list[str] = field(default_factory=list)               # photos whose decisions came from their sidecars first
+    stale: list[str] = field(default_factory=list)                  # sidecars at DEST that differ from the library's
 
     def to_json(self) -> dict:
         return {"dest": self.dest, "move": self.move, "dry_run": self.dry_run,
                 "exported": len(self.done), "already_there": len(self.already), "failed_count": len(self.failed),
                 "bytes": self.bytes, "finished_from_before": self.finished, "already_gone": list(self.gone),
                 "imported_from_xmp": [paths.display(p) for p in self.imported],
+                "sidecars_differ": [paths.display(p) for p in self.stale],
                 "files": [{"from": s, "to": d} for s, d in self.done],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
@@ -121,6 +123,21 @@ def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: set[Path]) 
                                f"or choose another DEST (the photo would take its decisions)")
         return "to", candidate
     raise AssertionError("unreachable")
+
+
+def _sidecars_there(src: Path, where: Path, sidecars: list[Path], dry_run: bool) -> list[str]:
+    """A photo exported before: a sidecar of it not at the destination yet is copied there (there
+    is nothing to lose); one there that differs from the library's (the decisions changed since,
+    or it was edited there) is left as it is and returned, for the report to say so."""
+    differ = []
+    for side in sidecars:
+        there = _sidecar_target(where, side, src)
+        if not os.path.lexists(there):
+            if not dry_run:
+                place([(str(side), str(there))], move=False)
+        elif not same_content(side, there):
+            differ.append(str(there))
+    return differ
 
 
 def carry_out(catalog, op: dict) -> None:
@@ -218,6 +235,7 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
         verdict, where = _plan_target(src, dest_dir / rel, sidecars + shared, taken)
         if verdict == "already" and not move:
             report.already.append(path)
+            report.stale += _sidecars_there(src, where, sidecars, dry_run)
             continue                            # (a move still takes the original away: its bytes are there)
         if verdict == "refused":
             report.failed.append((path, where))

@@ -41,7 +41,11 @@ def _done_text(kind: str, r: dict) -> str:
     kept = r.get("no_longer_rejected") or []
     kept = f"; {plural(len(kept), 'photo')} no longer rejected stayed" if kept else ""
     if kind == "export":
-        return f"{'moved' if r['move'] else 'copied'} {plural(r['exported'], 'photo')} to {r['dest']}" + read + failed
+        differ = r.get("sidecars_differ") or []
+        differ = (f"; {plural(len(differ), 'sidecar')} already there differ from the library's (left as they are)"
+                  if differ else "")
+        return (f"{'moved' if r['move'] else 'copied'} {plural(r['exported'], 'photo')} to {r['dest']}" + read + differ
+                + failed)
     if kind == "trash":
         return (f"{plural(r['photos'], 'rejected photo')} sent to the trash (Decisions ▸ Undo trash)" + read + kept
                 + failed)

@@ -148,3 +148,26 @@ def test_a_name_xmp_shared_by_a_pair_goes_with_the_last_of_them(tmp_path, how):
             drive(export_picks(cat, str(out), move=True))
             assert not side.exists() and not raw.exists() and not jpg.exists()
             assert digest(out / "IMG_1.xmp") == before and (out / "IMG_1.jpg").exists() and (out / "IMG_1.dng").exists()
+
+
+def test_exporting_again_says_which_sidecars_there_are_out_of_date(tmp_path):
+    """A trial: exported, then the decisions changed and exported again: "already there", with
+    the destination's sidecars saying the old decisions and nothing saying so."""
+    from app.core.xmp.sync import write_sidecars
+
+    a, b = library(tmp_path, ["a.jpg", "b.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        pa, pb = add_photo(cat, a), add_photo(cat, b)
+        decide(cat, pa, "pick", 1)
+        decide(cat, pb, "pick", 1)
+        drive(write_sidecars(cat, [pa]))                  # b has no sidecar yet
+        out = tmp_path / "out"
+        drive(export_picks(cat, str(out)))
+        decide(cat, pa, "rating", 5)
+        decide(cat, pb, "rating", 2)
+        drive(write_sidecars(cat))
+        before = digest(out / "a.jpg.xmp")
+        report = drive(export_picks(cat, str(out)))
+        assert sorted(report.already) == [str(a), str(b)]
+        assert report.stale == [str(out / "a.jpg.xmp")] and digest(out / "a.jpg.xmp") == before   # said, not replaced
+        assert digest(out / "b.jpg.xmp") == digest(sidecar_names(b)["ext"])                       # new there: copied

@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ray", metavar="ADDRESS",
                    help="run the per-file work on a Ray cluster (ADDRESS, or 'local' for one on this machine "
                         "with --workers CPUs); needs pip install 'phototriage[cluster]'")
+    p.add_argument("--moved-from", metavar="OLD", default=None,
+                   help="FOLDER is the library that was at OLD, moved or renamed as a whole: its catalog and "
+                        "decisions come along (OLD must be gone; a catalog FOLDER got meanwhile, with no "
+                        "decision, is kept aside)")
     p.add_argument("--rehash", action="store_true",
                    help="read every file in full to find changed content (default: a sampled hash "
                         "checks files whose size and mtime did not change)")
@@ -77,6 +81,12 @@ def _version() -> str:
         return "unknown"
 
 
+def paths_display(path: str) -> str:
+    from app.core.paths import display
+
+    return display(path)
+
+
 def cmd_index(args) -> dict[str, Any]:
     from app.core.catalog import Catalog
     from app.core.indexer import index_library
@@ -85,6 +95,22 @@ def cmd_index(args) -> dict[str, Any]:
     folder = os.path.abspath(args.folder)
     if not os.path.isdir(folder):
         raise Failure(f"not a folder: {args.folder}")
+    moved, looks_moved = None, None
+    if args.moved_from:                   # a library folder moved or renamed as a whole: its catalog follows
+        from app.core.library_moves import NotMoved, adopt
+
+        if args.db:
+            raise UsageError("--moved-from takes the catalog of the old folder: leave out --db")
+        try:
+            moved = adopt(folder, args.moved_from)
+        except NotMoved as exc:
+            raise Failure(str(exc)) from exc
+        print(f"phototriage: the catalog of {paths_display(moved.old_root)} moved to {paths_display(folder)}: "
+              "its decisions go on here", file=sys.stderr)
+    elif not args.db and not os.path.exists(catalog_path(args)):
+        from app.core.library_moves import find_moved
+
+        looks_moved = find_moved(folder)  # said after the index (a guess: nothing moves on it)
     cancel = CancelToken()
 
     def on_sigint(signum, frame):
@@ -113,11 +139,19 @@ def cmd_index(args) -> dict[str, Any]:
         bar.close()
         signal.signal(signal.SIGINT, previous)
     result = summary.to_json()
+    if moved is not None:
+        result["library_moved_from"] = moved.old_root
+    if looks_moved is not None:
+        result["looks_moved_from"] = looks_moved
+        print(f"phototriage: {paths_display(folder)} looks like the library that was at {paths_display(looks_moved)}, "
+              "which is not there now (moved, renamed, or on a drive not plugged in). If it moved here, "
+              f"`phototriage index {paths_display(folder)} --moved-from {paths_display(looks_moved)}` brings its "
+              "catalog and decisions (before you decide anything in this new one)", file=sys.stderr)
     remember_library(result["catalog"], folder)
     # exit 1: a file or folder could not be read, or a photo got no features (it cannot be
     # searched); broken files (skipped) are not failures; 130: stopped by Ctrl-C (what was
     # indexed is kept, the summary says "cancelled"), so a script can tell it from a whole index
-    result["exit_code"] = 1 if result["feature_errors"] else 130 if summary.cancelled else 0
+    result["exit_code"] = 130 if summary.cancelled else 1 if result["feature_errors"] else 0
     return result
 
 

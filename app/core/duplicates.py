@@ -281,9 +281,14 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
             exact.union(group[0], other)
     root = {pid: exact.find(pid) for pid in rows}
     burst_of, frame_of = {}, {}             # by exact group: its burst, and which of its files is the burst's frame
+    named = {}                              # exact group -> a file of it not named as a copy ("x (1).jpg")
+    for pid, r in rows.items():
+        if not copy_name(r["path"]):
+            named.setdefault(root[pid], pid)
     for b in find_bursts(catalog):
         for pid in b.photo_ids:
-            burst_of[root.get(pid, pid)], frame_of[root.get(pid, pid)] = b.id, pid
+            # (the user's best may be the copy itself: the frame is judged by the file it copies)
+            burst_of[root.get(pid, pid)], frame_of[root.get(pid, pid)] = b.id, named.get(root.get(pid, pid), pid)
 
     def worth(a: int, b: int) -> bool:
         """Could this pair be a shot and its near copy (worth verifying)?"""

@@ -223,6 +223,7 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
         src = Path(path)
         if not os.path.lexists(src):        # deleted outside PhotoTriage: nothing left to hand over
             report.gone.append(path)
+            left(stems, path)
             if not dry_run:
                 with catalog.transaction():
                     catalog.photos.mark_missing([pid])

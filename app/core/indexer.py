@@ -108,6 +108,9 @@ class IndexSummary:
         return "indexed: " + ", ".join(changes)
 
 
+ROOT_KEY = "library.root"          # settings: the folder the latest index ran on
+
+
 def _under(path: str, root: str) -> bool:
     return path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -156,6 +159,8 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
 
 def _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash, ray=None):
     job = _JobRow(catalog, root)
+    if catalog.settings.get(ROOT_KEY) != root:       # exact, for a library moved as a whole (library_moves.py)
+        catalog.settings.set({ROOT_KEY: root})
     try:
         sweep(catalog.thumbs_dir, recursive=True)
         entries = yield from _scan(root, summary, [catalog.thumbs_dir, *catalog.derived_dirs()])

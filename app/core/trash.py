@@ -278,6 +278,7 @@ def _trash_rejected(catalog, dry_run: bool, cancel: CancelToken | None) -> Job[T
             st = os.stat(path)
         except FileNotFoundError:           # deleted outside PhotoTriage: what the user wanted is done
             report.gone.append(path)
+            left(stems, path)
             if not dry_run:
                 with catalog.transaction():
                     catalog.photos.mark_missing([pid])

@@ -166,6 +166,12 @@ class MainWindow(QMainWindow):
             root = library_root_for(folder, qsettings().value("catalog/dir") or None)
             if root != os.path.abspath(folder):
                 folder, inside = root, os.path.abspath(folder)
+        looks_moved = None
+        if problem is None and folder and not catalog_path and \
+                not paths.find_catalog_path(folder, qsettings().value("catalog/dir") or None).exists():
+            from app.core.library_moves import find_moved
+
+            looks_moved = find_moved(folder, qsettings().value("catalog/dir") or None)
         if problem is None:
             try:
                 session = (Session(catalog_path, folder) if catalog_path
@@ -228,6 +234,14 @@ class MainWindow(QMainWindow):
         else:
             self.cull.reload()
         self._status()
+        if looks_moved is not None:               # a library moved as a whole? Its catalog comes only when asked
+            self.show_error("Is this a library that moved?",
+                            f"This folder looks like the library that was at {paths.display(looks_moved)}, which is "
+                            "not there now (moved, renamed, or on a drive not plugged in).\n\nIf it moved here, "
+                            "make no decision in this window: close it and run\n\n"
+                            f"phototriage index {paths.display(folder)} --moved-from {paths.display(looks_moved)}\n\n"
+                            "Its catalog and decisions then come along. If it is a copy, go on here: it is a "
+                            "library of its own.")
         return True
 
     def show_error(self, title: str, message: str) -> None:

@@ -202,6 +202,10 @@ def test_every_bursts_rejected_suggestion_is_ranked_again_and_a_rescan_keeps_the
         cull.record("pick", -1)                                  # X on the suggestion
         qtbot.waitUntil(lambda: cull.burst.suggested not in (None, rejected) and cull.settled, timeout=60_000)
         assert cull.burst.photo_ids[cull.frame_index] == rejected, n
+    cull.burst_index, cull.frame_index = 0, 0
+    cull._show_burst()
+    cull.undo()                                                  # the reject made in the second burst
+    assert cull.burst_index == 1 and cull.current_photo() == rejected     # shown where it was taken back
     here = cull.current_photo()
     _write_burst_of("tree-burst01_frame60", T)(root)                 # a second card, shot earlier
     with Catalog(tmp_path / "catalog.db") as cat:

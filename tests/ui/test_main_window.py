@@ -147,3 +147,18 @@ def test_event_loop_stays_responsive_while_indexing(qtbot, isolated_settings, tm
     print(f"longest event-loop stall while indexing {len(gaps)} ticks: {longest:.0f} ms")
     assert longest < 150           # target 50 ms: the models load and run in the index's child process
     window.close()
+
+
+def test_opening_a_library_that_looks_moved_says_how_to_bring_its_catalog(qtbot, isolated_settings, tmp_path):
+    from app.cli import main
+    from tests.decisions.helpers import library
+
+    library(tmp_path, ["day1/a.jpg", "day1/b.jpg"])
+    old, new = tmp_path / "lib", tmp_path / "wedding-2026"
+    assert main(["index", str(old), "--no-features"]) == 0
+    old.rename(new)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_library(str(new), index=False)
+    assert f"--moved-from {old}" in (window.last_error or "")
+    window.close()

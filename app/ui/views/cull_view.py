@@ -239,6 +239,7 @@ class CullView(QWidget):
             b.best, b.confirmed = mine[-1], True
         elif b.confirmed:                                   # taken off: the suggestion again
             b.best, b.confirmed = b.suggested, False
+        self._reranked = {p for p in self._reranked if self._state(p).pick == -1}   # a reject undone: again when rejected
         if b.suggested is not None and self._state(b.suggested).pick == -1 and b.suggested not in self._reranked:
             self._reranked.add(b.suggested)                # the suggestion rejected: ranked again without it, once
             self.reload()
@@ -305,7 +306,8 @@ class CullView(QWidget):
         elif b.best is not None:
             cur = self.current_photo()
             this = f"this frame is {b.problems[cur]}" if cur in b.problems else \
-                f"this frame scores {b.scores.get(cur, 0.0):.2f}"
+                f"this frame scores {b.scores[cur]:.2f}" if cur in b.scores else \
+                "this frame is rejected: not ranked" if self._state(cur).pick == -1 else "this frame is not ranked"
             name = lambda pid: paths.display(b.paths[b.photo_ids.index(pid)]).rsplit('/', 1)[-1]  # noqa: E731
             if not b.confirmed:
                 self.reasons.setText(f"Suggested best: {name(b.best)} ({best_reason}) — {this}")
@@ -402,6 +404,11 @@ class CullView(QWidget):
         b = self.burst
         if pid is not None and b is not None and pid in b.photo_ids:
             self.frame_index = b.photo_ids.index(pid)
+        elif pid is not None:                    # taken back in another burst: show it there
+            at = next((i for i, other in enumerate(self.bursts) if pid in other.photo_ids), None)
+            if at is not None:
+                self.burst_index, self.frame_index = at, self.bursts[at].photo_ids.index(pid)
+                self._show_burst()
         self._refresh_strip_icons()
         self._show_frame()
         self.decided.emit()

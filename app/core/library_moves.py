@@ -1,0 +1,153 @@
+"""A library folder moved or renamed as a whole (from the ingest drive to the archive, `lib` to
+`wedding-2026`): its catalog is keyed by the folder's path, so the new path starts an empty
+catalog and the decisions stay in the old one. Two steps, the second one the user's:
+
+- :func:`find_moved`: a folder that has no decisions yet is compared with the catalogs whose
+  library folder is not there now; when the files one of them recorded are there under the same
+  relative paths, with the same sizes and sampled content hashes (32 KB at eight places:
+  app/core/fileio.py), the index and the window say so, with the command that brings the
+  catalog along. Nothing moves on that guess alone: a folder that is not there may be a drive
+  that is not plugged in, and the folder opened a backup copy of it;
+- :func:`adopt` (``phototriage index NEW --moved-from OLD``): the old folder's catalog moves
+  to the new folder's place (its directory renamed, thumbnails and indexes with it; its photos
+  marked missing first, so the index finds each at its new path by content, decisions kept). A
+  catalog made meanwhile for the new folder, with no decision in it, is kept aside, not deleted.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+
+SAMPLE = 60            # photos of a candidate catalog checked against the folder
+MATCH = 0.8            # the share of them that must be there: same relative path, size and sampled hash
+MIN_FILES = 2
+
+
+class NotMoved(Exception):
+    """The adoption cannot be done (said in words)."""
+
+
+@dataclass(frozen=True)
+class MovedLibrary:
+    old_root: str
+    catalog: Path              # where the catalog is now (the new folder's place)
+    set_aside: Path | None     # an empty catalog the new folder had, kept under another name
+
+
+def _catalog_dirs(catalogs_dir) -> list[Path]:
+    dirs = [paths.data_dir() / "libraries"]
+    if catalogs_dir:
+        dirs.insert(0, Path(catalogs_dir))
+    return [d for d in dict.fromkeys(dirs) if d.is_dir()]
+
+
+def _recorded(catalog: Path) -> tuple[str | None, list[tuple[str, int, str | None]]]:
+    """(the folder its latest index ran on, a sample of (path, size, sampled hash) of its photos)."""
+    try:
+        conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return None, []
+    try:
+        root = conn.execute("SELECT value FROM settings WHERE key = 'library.root'").fetchone()
+        if root is None:
+            root = conn.execute("SELECT root FROM jobs WHERE kind = 'index' ORDER BY id DESC LIMIT 1").fetchone()
+        rows = conn.execute("SELECT path, size, sample_hash FROM photos WHERE status = 'ok' AND size IS NOT NULL "
+                            "ORDER BY id LIMIT ?", (SAMPLE,)).fetchall()
+        return (paths.from_db(root[0]) if root else None), [(paths.from_db(p), s, h) for p, s, h in rows]
+    except sqlite3.Error:
+        return None, []
+    finally:
+        conn.close()
+
+
+def _share_there(folder: str, old_root: str, rows: list[tuple[str, int, str | None]]) -> float:
+    from .fileio import ReadError, sample_hash
+
+    found = 0
+    for path, size, sampled in rows:
+        rel = os.path.relpath(path, old_root)
+        if rel.startswith(os.pardir):
+            continue
+        here = os.path.join(folder, rel)
+        try:
+            found += os.path.getsize(here) == size and sampled is not None and sample_hash(here) == sampled
+        except (OSError, ReadError):
+            pass
+    return found / len(rows) if rows else 0.0
+
+
+def find_moved(folder: str | os.PathLike, catalogs_dir=None) -> str | None:
+    """The folder of the library ``folder`` looks like, that is not there now (moved, renamed,
+    or on a drive not plugged in); None when there is none. Never raises: a hint only."""
+    folder = os.path.abspath(os.fspath(folder))
+    best = None
+    try:
+        for base in _catalog_dirs(catalogs_dir):
+            for catalog in base.glob("*/catalog.db"):
+                old_root, rows = _recorded(catalog)
+                if not old_root or os.path.abspath(old_root) == folder or os.path.exists(old_root) or \
+                        len(rows) < MIN_FILES:
+                    continue
+                share = _share_there(folder, old_root, rows)
+                if share >= MATCH and (best is None or share > best[0]):
+                    best = (share, old_root)
+    except (OSError, ValueError, TypeError):
+        return None
+    return None if best is None else best[1]
+
+
+def _has_decisions(catalog: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True                         # unreadable: never set aside
+
+
+def adopt(folder: str | os.PathLike, old_root: str | os.PathLike, catalogs_dir=None) -> MovedLibrary:
+    """The catalog of the library that was at ``old_root`` moves to ``folder``'s place (see the
+    module's docstring). Raises NotMoved, in words, when it cannot or must not."""
+    folder, old_root = os.path.abspath(os.fspath(folder)), os.path.abspath(os.fspath(old_root))
+    source = paths.find_catalog_path(old_root, catalogs_dir)
+    if not source.exists():
+        raise NotMoved(f"no catalog of a library at {paths.display(old_root)}")
+    if os.path.exists(old_root):
+        raise NotMoved(f"{paths.display(old_root)} is still there: {paths.display(folder)} is a copy of it, "
+                       "a library of its own (move or rename the folder itself to keep one library)")
+    target = paths.find_catalog_path(folder, catalogs_dir)
+    set_aside = None
+    if target.exists():
+        if _has_decisions(target):
+            raise NotMoved(f"{paths.display(folder)} already has a catalog with decisions of its own "
+                           f"({paths.display(str(target))}): nothing was moved")
+        set_aside = target.parent.with_name(f"{target.parent.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
+    from .catalog import Catalog
+
+    # its photos are gone from the old folder: marked missing first (in its old place), so the
+    # index finds each at its new path by content; a failure here leaves everything as it was
+    with Catalog(source) as cat:
+        prefix = old_root.rstrip(os.sep) + os.sep
+        gone = [pid for pid, path, _h, status, _t, _r in cat.photos.grid()
+                if status == "ok" and paths.from_db(path).startswith(prefix)]
+        with cat.transaction():
+            cat.photos.mark_missing(gone)
+    try:
+        target.parent.parent.mkdir(parents=True, exist_ok=True)
+        if set_aside is not None:
+            os.rename(target.parent, set_aside)
+        os.rename(source.parent, target.parent)
+    except OSError as exc:
+        if set_aside is not None and not target.parent.exists() and set_aside.exists():
+            os.rename(set_aside, target.parent)
+        raise NotMoved(f"the catalog could not be moved to {paths.display(str(target.parent))}: "
+                       f"{exc.strerror or exc} (it stays at {paths.display(str(source.parent))}; "
+                       f"`--db {paths.display(str(source))}` uses it from there)") from exc
+    return MovedLibrary(old_root, target, set_aside)

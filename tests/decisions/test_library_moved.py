@@ -1,0 +1,63 @@
+"""A library folder moved or renamed as a whole keeps its catalog and decisions when the user
+says so (a trial: `mv lib wedding-2026` then `index wedding-2026` started an empty catalog,
+the decisions stranded in the old one). The index only says what it sees: a folder not there
+now may be a drive that is not plugged in, and the folder indexed a backup copy of it."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from app.core import paths
+from app.core.catalog import Catalog
+from tests.decisions.helpers import library
+from tests.test_cli import cli
+
+
+def _json(*args, code=0):
+    r = cli(*args, "--json")
+    assert r.returncode == code, r.stdout + r.stderr
+    return (json.loads(r.stdout) if r.stdout.strip() else None), r.stderr
+
+
+def _states(folder):
+    """{file name: (pick, rating)} read from the folder's catalog, changing nothing."""
+    with Catalog(paths.find_catalog_path(str(folder)), readonly=True) as cat:
+        return {paths.from_db(p).rsplit("/", 1)[-1]: (cat.decisions.state(pid).pick, cat.decisions.state(pid).rating)
+                for pid, p, *_ in cat.photos.grid() if paths.from_db(p).startswith(str(folder) + "/")}
+
+
+def test_a_moved_library_is_noticed_and_its_catalog_comes_when_asked(tmp_path, isolated_home):
+    files = library(tmp_path, ["day1/a.jpg", "day1/b.jpg", "day2/c.jpg"])
+    lib = tmp_path / "lib"
+    _json("index", str(lib), "--no-features")
+    _json("pick", str(files[0]), "--reject", "--library", str(lib))
+    _json("pick", str(files[2]), "--rating", "4", "--library", str(lib))
+    shutil.copytree(lib, tmp_path / "copy")                       # a copy: the old folder is still there
+    doc, err = _json("index", str(tmp_path / "copy"), "--no-features")
+    assert doc["indexed"] == 3 and "looks_moved_from" not in doc
+    _, err = _json("index", str(tmp_path / "copy"), "--moved-from", str(lib), code=1)
+    assert "is still there" in err and "a library of its own" in err
+
+    archive = tmp_path / "archive" / "wedding-2026"
+    archive.parent.mkdir()
+    lib.rename(archive)                                            # from the ingest drive to the archive
+    doc, err = _json("index", str(archive), "--no-features")      # noticed, nothing moved on a guess
+    assert doc["looks_moved_from"] == str(lib) and doc["indexed"] == 3
+    assert f"--moved-from {lib}` brings its catalog and decisions" in err
+    assert _states(archive) == {"a.jpg": (0, None), "b.jpg": (0, None), "c.jpg": (0, None)}
+    doc, err = _json("index", str(archive), "--no-features", "--moved-from", str(lib))
+    assert doc["library_moved_from"] == str(lib) and "its decisions go on here" in err
+    assert doc["moved"] == 3 and doc["indexed"] == 0 and doc["missing"] == 0, doc
+    assert _states(archive) == {"a.jpg": (-1, None), "b.jpg": (0, None), "c.jpg": (0, 4)}   # they came along
+    again, _ = _json("index", str(archive), "--no-features")
+    assert again["unchanged"] == 3 and "looks_moved_from" not in again
+    assert any(p.name.startswith("wedding-2026-") and ".replaced-" in p.name
+               for p in (paths.data_dir() / "libraries").iterdir())   # the empty catalog was kept aside
+
+
+def test_the_hint_never_stops_an_index(tmp_path, isolated_home, monkeypatch):
+    from app.core import library_moves
+
+    (tmp_path / "x").mkdir()
+    monkeypatch.setattr(library_moves, "_catalog_dirs", lambda _d: (_ for _ in ()).throw(OSError("unreadable")))
+    assert library_moves.find_moved(tmp_path / "x") is None

@@ -10,6 +10,7 @@ duplicates view, ``phototriage pick``):
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from .bursts import find_bursts, settings_from_catalog
@@ -101,13 +102,40 @@ def undo(catalog, redo: bool = False, own: bool = False) -> int | None:
     return pid
 
 
-def keep_one(catalog, keeper: int, others: Sequence[int]) -> int:
-    """Accept ``keeper`` and reject ``others`` (a duplicate group) as one action."""
+@dataclass
+class KeptOne:
+    action: int
+    keeper: int                   # the photo kept (the user's best where the group holds one)
+    rejected: list[int]
+    spared: list[int]             # not rejected: another best of the user's, the keeper's raw + JPEG partner
+
+
+def keep_one(catalog, keeper: int, others: Sequence[int]) -> KeptOne:
+    """Accept ``keeper`` and reject ``others`` (a duplicate group) as one action. The user's own
+    decisions come first: a best frame in the group is the one kept (a trial: the suggested
+    keeper was its burst neighbour and the best was rejected) and another best is never
+    rejected; a raw + JPEG pair sharing name.xmp is kept or rejected together, the keeper's
+    partner never rejected."""
     store = catalog.decisions
+    group = [keeper, *[p for p in others if p != keeper]]
+    bests = [p for p in group if store.state(p).best]
+    if bests and keeper not in bests:
+        keeper = bests[0]
+    kept = {keeper, *pair_partners(catalog, keeper)}
     changes = _with_rules(store, keeper, "pick", 1)
-    for pid in others:
-        changes += _with_rules(store, pid, "pick", -1)
-    return _apply(catalog, changes)
+    changes += [c for partner in pair_partners(catalog, keeper) for c in _with_rules(store, partner, "pick", 1)]
+    rejected, spared = [], []
+    for pid in group:
+        if pid == keeper:
+            continue
+        if pid in kept or pid in bests:
+            spared.append(pid)
+            continue
+        for one in [pid, *pair_partners(catalog, pid)]:
+            if one not in kept and one not in rejected:
+                rejected.append(one)
+                changes += _with_rules(store, one, "pick", -1)
+    return KeptOne(_apply(catalog, changes), keeper, rejected, spared)
 
 
 def decide_set(catalog, photo_ids: Sequence[int], value: int) -> int:

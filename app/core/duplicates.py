@@ -115,6 +115,15 @@ def times_disagree(ra: dict, rb: dict) -> bool:
     return ta is not None and tb is not None and abs(ta - tb) >= DISTINCT_CAPTURE_S
 
 
+def raw_pair(path_a: str, path_b: str) -> bool:
+    """A raw file and its camera JPEG (``IMG_1.CR2`` + ``IMG_1.JPG``): one shot in two files,
+    never duplicates of each other (a trial: every pair of a card was a "duplicate" group, and
+    "keep one" rejected the JPEG of the pair)."""
+    from .formats import is_raw
+
+    return os.path.splitext(path_a)[0] == os.path.splitext(path_b)[0] and is_raw(path_a) != is_raw(path_b)
+
+
 def burst_frames(ra: dict, rb: dict) -> bool:
     """Two frames of one burst, known to be two shots rather than a shot and its copy: their
     camera capture times differ (sub-seconds count here), or their file names are a numbered
@@ -264,6 +273,16 @@ def _verify(catalog, pairs, rows, cancel, workers: int | None = None):
     return sorted(verified)
 
 
+def _closest_first(catalog, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Verified pairs, the most alike by embedding first."""
+    if len(pairs) < 2:
+        return list(pairs)
+    ids, vectors = catalog.features.vectors(embedding_model(catalog), sorted({p for pair in pairs for p in pair}))
+    at = {int(i): v for i, v in zip(ids, vectors)}
+    cos = lambda a, b: float(np.dot(at[a], at[b])) if a in at and b in at else 0.0  # noqa: E731
+    return sorted(pairs, key=lambda pair: -cos(*pair))
+
+
 def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotations: bool = True,
                     cancel: CancelToken | None = None) -> Job[list[DuplicateGroup]]:
     from .bursts import find_bursts
@@ -293,7 +312,7 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
     def worth(a: int, b: int) -> bool:
         """Could this pair be a shot and its near copy (worth verifying)?"""
         ra, rb = rows.get(a), rows.get(b)
-        if ra is None or rb is None or two_captures(ra, rb) or root[a] == root[b]:
+        if ra is None or rb is None or two_captures(ra, rb) or root[a] == root[b] or raw_pair(ra["path"], rb["path"]):
             return False
         burst = burst_of.get(root[a])
         if burst is None or burst != burst_of.get(root[b]):
@@ -309,15 +328,31 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
     verified = yield from _verify(catalog, pairs, rows, cancel)
     if verified is None:
         return []
-    verified = [(root[a], root[b]) for a, b in verified]
+    verified = [(root[a], root[b]) for a, b in _closest_first(catalog, verified)]
     groups = []
     exact_groups = exact.groups()
     members = {root[g[0]]: g for g in exact_groups}
     for g in exact_groups:
         groups.append(DuplicateGroup("exact", g, [rows[i]["path"] for i in g], suggest_keeper(g, rows)))
     pictures = UnionFind()                  # one group per picture: every verified version joins it
+    frames: dict = {}                       # a group's root -> the burst frames in it (exact-group roots)
+
+    def two_shots(x, y) -> bool:
+        """Two frames of one burst the camera timed apart (a burst by file times is a guess)."""
+        tx, ty = (rows.get(frame_of[z], rows[z]).get("captured_ts") for z in (x, y))
+        return burst_of[x] == burst_of[y] and tx is not None and ty is not None and tx != ty
+
     for a, b in verified:
+        ga, gb = pictures.find(a), pictures.find(b)
+        fa = frames.get(ga, {a} if a in burst_of else set())
+        fb = frames.get(gb, {b} if b in burst_of else set())
+        # an export of one burst frame also matches its neighbours (a tripod burst): it joins the
+        # frame it matches best, never two frames of one burst into one picture (a trial: "keep
+        # one" then rejected the user's best frame)
+        if ga == gb or any(two_shots(x, y) for x in fa for y in fb):
+            continue
         pictures.union(a, b)
+        frames[pictures.find(a)] = fa | fb
     near_roots = set()
     for roots in pictures.groups():
         near_roots.update(roots)

@@ -51,12 +51,20 @@ def test_a_new_decision_after_undo_ends_the_redo(catalog, burst):
     assert catalog.decisions.state(burst[0]).rating is None
 
 
-def test_keeping_one_of_a_duplicate_group_is_one_step(catalog, burst):
+def test_keeping_one_of_a_duplicate_group_is_one_step_and_never_rejects_the_best(catalog, burst):
+    """A trial: the suggested keeper was the best frame's neighbour, and "keep one" rejected the
+    user's best: the best is the one kept."""
     decide(catalog, burst[2], "best", 1, burst=burst)
-    keep_one(catalog, burst[0], burst[1:])
-    assert [_state(catalog, p) for p in burst] == [(1, False), (-1, False), (-1, False), (-1, False)]
+    done = keep_one(catalog, burst[0], burst[1:])
+    assert done.keeper == burst[2] and sorted(done.rejected) == sorted([burst[0], burst[1], burst[3]])
+    assert [_state(catalog, p) for p in burst] == [(-1, False), (-1, False), (1, True), (-1, False)]
     catalog.decisions.undo_last()
     assert [_state(catalog, p) for p in burst] == [(0, False), (0, False), (1, True), (0, False)]
+    done = keep_one(catalog, burst[0], burst[1:])           # without a best in the group: the suggested keeper
+    catalog.decisions.undo_last()
+    decide(catalog, burst[2], "pick", 0)
+    done = keep_one(catalog, burst[0], burst[1:])
+    assert done.keeper == burst[0] and [_state(catalog, p)[0] for p in burst] == [1, -1, -1, -1]
 
 
 def test_a_contradictory_log_from_before_reads_coherently(catalog, burst):

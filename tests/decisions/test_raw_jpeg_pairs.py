@@ -40,3 +40,37 @@ def test_with_own_sidecars_each_file_keeps_its_decision(pair):
     decide(cat, raw, "pick", 1)
     decide(cat, jpg, "pick", -1)
     assert _states(cat, [raw, jpg]) == [(1, 0, False), (-1, 0, False)]
+
+
+def test_the_pairs_shared_sidecar_carries_the_best_keyword(pair, tmp_path):
+    """A trial: B on the JPEG of a pair (name.xmp) left the keyword out of the shared sidecar,
+    and every write said the pair's decisions differed."""
+    from app.core.jobs import drive
+    from app.core.xmp.document import DC, XmpDocument
+    from app.core.xmp.sidecars import sidecar_names
+    from app.core.xmp.sync import write_sidecars
+
+    cat, (raw, jpg, other) = pair
+    cat.settings.set({"xmp.naming": "base"})
+    decide(cat, jpg, "best", 1, burst=[raw, jpg, other])
+    report = drive(write_sidecars(cat))
+    side = sidecar_names(cat.photos.get(jpg)["path"])["base"]
+    assert "PhotoTriage best" in XmpDocument(side.read_text()).get_list(DC, "subject")
+    assert not report.conflicts, report.conflicts
+
+
+def test_a_pair_is_not_a_duplicate_and_keep_one_keeps_it_together(pair):
+    from app.core.culling import keep_one
+    from app.core.duplicates import raw_pair
+
+    assert raw_pair("/a/IMG_3.CR2", "/a/IMG_3.JPG") and not raw_pair("/a/IMG_3.jpg", "/a/IMG_3.png")
+    assert not raw_pair("/a/IMG_3.CR2", "/b/IMG_3.JPG")
+    cat, (raw, jpg, other) = pair
+    cat.settings.set({"xmp.naming": "base"})
+    done = keep_one(cat, raw, [jpg, other])                  # a group holding the pair itself
+    assert done.keeper == raw and done.rejected == [other] and done.spared == [jpg]
+    assert _states(cat, [raw, jpg, other]) == [(1, 0, False), (1, 0, False), (-1, 0, False)]
+    undo(cat)
+    done = keep_one(cat, other, [jpg])                       # rejecting the JPEG rejects its raw too
+    assert sorted(done.rejected) == sorted([jpg, raw])
+    assert _states(cat, [raw, jpg, other]) == [(-1, 0, False), (-1, 0, False), (1, 0, False)]

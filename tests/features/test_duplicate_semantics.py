@@ -74,6 +74,28 @@ def test_a_copy_of_a_frame_does_not_pull_the_next_frame_in(tmp_path):
         [("exact", ["f03 (1).jpg", "f03.jpg"])]
 
 
+def test_an_export_of_a_burst_frame_joins_that_frame_only(tmp_path):
+    """A trial: a same-size re-export of frame 5 of a tripod burst also matched frame 4, and the
+    three became one picture (whose "keep one" then rejected the user's best frame)."""
+    from app.core.catalog import Catalog
+    from app.core.duplicates import find_duplicates
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    root = tmp_path / "lib"
+    (root / "card").mkdir(parents=True)
+    for i, src in enumerate(sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg"))):
+        _save(Image.open(src), root / "card" / f"IMG_{i + 1:04d}.jpg", 1.7e9 + 0.4 * i, ("Canon", "EOS R6"))
+    frame = Image.open(root / "card" / "IMG_0005.jpg")
+    (root / "edits").mkdir()
+    frame.save(root / "edits" / "IMG_0005.jpg", quality=95, exif=frame.info["exif"])
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+        groups = drive(find_duplicates(cat))
+    assert [sorted(os.path.relpath(p, root) for p in g.paths) for g in groups] == \
+        [["card/IMG_0005.jpg", "edits/IMG_0005.jpg"]]
+
+
 def test_numbered_frames_are_a_sequence_a_copys_name_is_not():
     from app.core.duplicates import numbered_sequence
 

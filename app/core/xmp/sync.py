@@ -243,7 +243,10 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
         for p, fields in conflicts:
             report.conflicts.append((p, ", ".join(f"{f}: the {w} was newer and wins" for f, w in fields)))
     pid = members[0][0]
-    if len({tuple(catalog_values(s).items()) for s in states.values()}) > 1:
+    # a raw + JPEG pair is one decision, its best mark on one file and the partner picked (the
+    # pair rule, app/core/culling.py): the shared sidecar carries the best keyword when either is
+    best = any(s.best for s in states.values())
+    if len({tuple((k, v) for k, v in catalog_values(s).items() if k != "best") for s in states.values()}) > 1:
         pid = max(states, key=lambda k: (decided.get(k, 0), k))
         names = " and ".join(os.path.basename(display(p)) for _, p in members)
         report.conflicts.append((str(side), f"{names} share this sidecar but their decisions differ; "
@@ -251,8 +254,8 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
     state = states[pid]
     base = catalog.xmp_base.get(pid, SIDECAR)
     ours = Ours.from_json(base.ours) if base is not None else Ours()
-    out = sync_sidecar(dict(members)[pid], state, bool(state.best), conv,
-                       suggested=pid in suggested and not state.best and state.pick != -1,
+    out = sync_sidecar(dict(members)[pid], state, best and state.pick != -1, conv,
+                       suggested=pid in suggested and not best and state.pick != -1,
                        ours=ours, path=side, dry_run=dry_run)
     if out.changed:
         report.written.append(str(side))

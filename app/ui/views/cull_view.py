@@ -376,7 +376,8 @@ class CullView(QWidget):
         if pid is None:
             return
         if kind == "best" and self.burst.kind in SET_WORDS:
-            self.reasons.setText(f"Kept whole: a {SET_WORDS[self.burst.kind].lower()} has no best frame "
+            what = SET_WORDS[self.burst.kind].lower()
+            self.reasons.setText(f"Kept whole: {'an' if what[0] in 'aeiou' else 'a'} {what} has no best frame "
                                  "(Shift+P keeps the whole set)")
             return
         decide(self.session.catalog, pid, kind, value, text, burst=self.burst.photo_ids if self.burst else ())

@@ -89,7 +89,9 @@ class DuplicatesView(QWidget):
         row = self.list.currentRow()
         if 0 <= row < len(self.groups):
             g = self.groups[row]
-            keep_one(self.session.catalog, g.keeper, [pid for pid in g.photo_ids if pid != g.keeper])
+            done = keep_one(self.session.catalog, g.keeper, [pid for pid in g.photo_ids if pid != g.keeper])
             self.decided.emit()
-            self.status.setText(f"kept {os.path.basename(g.paths[g.photo_ids.index(g.keeper)])}, "
-                                f"rejected {len(g.photo_ids) - 1} (one undo step: Ctrl+Z in the grid or the cull view)")
+            name = os.path.basename(self.session.catalog.photos.get(done.keeper)["path"])
+            spared = f"; {len(done.spared)} left as they are (your best, or a raw + JPEG partner)" if done.spared else ""
+            self.status.setText(f"kept {name}{' (your best)' if done.keeper != g.keeper else ''}, rejected "
+                                f"{len(done.rejected)}{spared} (one undo step: Ctrl+Z in the grid or the cull view)")

@@ -187,6 +187,12 @@ def test_bracket_evidence_and_what_is_not_a_bracket():
     assert is_bracket(_facts(seconds=[1 / 60] * 3, bias=[0.0, -1.0, 1.0]))              # bias tags
     assert not is_bracket(_facts(seconds=[1 / 250, 1 / 200, 1 / 250, 1 / 320]))        # auto exposure wobble
     assert not is_bracket(_facts(seconds=[1 / 250] * 4, brightness=[0.5, 0.2, 0.5, 0.8]))   # a dark frame is a defect
+    # a trial: aperture priority following the light (shutter 1/125 -> 1/50, the pictures alike)
+    # was a "bracket": kept whole, no best; a real bracket's pictures get lighter with its settings
+    assert not is_bracket(_facts(seconds=[1 / 125, 1 / 80, 1 / 50, 1 / 50, 1 / 80], brightness=[0.45, 0.46, 0.44, 0.47, 0.45]))
+    assert not is_bracket(_facts(seconds=[1 / 250, 1 / 60, 1 / 250, 1 / 60], brightness=[0.42, 0.5, 0.41, 0.52]))
+    assert is_bracket(_facts(seconds=[1 / 60, 1 / 240, 1 / 15], brightness=[0.45, 0.24, 0.8]))        # +-2 stops
+    assert is_bracket(_facts(seconds=[1 / 60, 1 / 120, 1 / 30], brightness=[0.45, 0.34, 0.6]))        # +-1 stop
     assert visible_ladder(_facts(brightness=[0.45, 0.25, 0.7]))                          # no EXIF: a ladder
     assert not visible_ladder(_facts(brightness=[0.45, 0.2, 0.46, 0.8]))                 # two frames on one level
     assert BRACKET != BURST

@@ -88,11 +88,29 @@ def is_bracket(frames: list[FrameFacts]) -> bool:
     stops = [exposure_stops(f) for f in frames]
     if all(s is not None for s in stops):
         # the settings stepped by half a stop or more, a stop or more in all (a burst's
-        # auto exposure following the light wobbles by a third of a stop)
-        return max(stops) - min(stops) >= 2 * BRACKET_STOPS - 0.1 and _distinct_levels(stops, BRACKET_STOPS - 0.05) >= 2
+        # auto exposure following the light wobbles by a third of a stop), and the pictures
+        # got lighter with them (auto exposure following a change of light steps the settings
+        # too, the pictures staying alike: a processional walking into shade, DJ lights)
+        return max(stops) - min(stops) >= 2 * BRACKET_STOPS - 0.1 and \
+            _distinct_levels(stops, BRACKET_STOPS - 0.05) >= 2 and _light_follows(frames, stops)
     if any(s is not None for s in stops):
         return False
     return visible_ladder(frames)
+
+
+LIGHT_FOLLOWS = 0.25         # log2 of the mean level per stop of settings a bracket's pictures move at least
+#                              (one stop more light: about 0.45 in sRGB, less where the brighter frame clips)
+
+
+def _light_follows(frames: list[FrameFacts], stops: list[float]) -> bool:
+    """Whether the frame set for the most light is, by its pictures' mean level, brighter than
+    the frame set for the least in proportion (True where a level is not known: the settings
+    decide as before)."""
+    lo, hi = min(range(len(stops)), key=stops.__getitem__), max(range(len(stops)), key=stops.__getitem__)
+    a, b = frames[lo].brightness, frames[hi].brightness
+    if not a or not b or a <= 0 or b <= 0:
+        return True
+    return math.log2(b / a) >= LIGHT_FOLLOWS * (stops[hi] - stops[lo])
 
 
 def bracket_period(frames: list[FrameFacts]) -> int | None:

@@ -292,7 +292,7 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
     ids, vecs = catalog.features.vectors("layout16")
     layouts = dict(zip(ids.tolist(), layout_views_all(vecs))) if len(ids) else {}
     from .sets.copies import split_copies
-    from .sets.intent import Pictures, exposure_step, join_panoramas, set_kind, split_brackets
+    from .sets.intent import Pictures, exposure_step, join_panoramas, set_kind, split_at_pause, split_brackets
 
     identical: dict[int, list[int]] = {}
     user_best = {pid for pid, s in catalog.decisions.states().items() if s.best}     # stays a frame, copy or not
@@ -315,10 +315,14 @@ def find_bursts(catalog, settings: BurstSettings = BurstSettings(), model: str |
         copies = {k: v for k, v in copies.items() if v}
         path_of = {f.id: f.path for f in members} | {c: rows[c]["path"] for v in copies.values() for c in v if c in rows}
         kind = set_kind(catalog, members, pictures)
-        for part in split_brackets(catalog, members, pictures) if kind == "bracket" else [members]:
+        parts = [(part, kind) for part in split_brackets(catalog, members, pictures)] if kind == "bracket" \
+            else [(members, kind)]
+        if kind == "bracket" and len(parts) == 1:
+            parts = split_at_pause(catalog, members, pictures) or parts      # a burst, then a bracket
+        for part, part_kind in parts:
             key = hashlib.blake2b(",".join(str(f.id) for f in part).encode(), digest_size=6).hexdigest()
             mine = {k: v for k, v in copies.items() if any(f.id == k for f in part)}
-            bursts.append(Burst(f"b{part[0].id}-{key}", [f.id for f in part], [f.path for f in part], kind, mine,
+            bursts.append(Burst(f"b{part[0].id}-{key}", [f.id for f in part], [f.path for f in part], part_kind, mine,
                                 {path_of[k]: [path_of[c] for c in v if c in path_of] for k, v in mine.items()}))
     return bursts
 

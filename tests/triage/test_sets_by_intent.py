@@ -256,3 +256,21 @@ def test_a_brackets_facts_are_read_once_per_run(library, monkeypatch):
     brackets = [s for s in sets if s.kind == "bracket"]
     assert brackets, "the library holds brackets"
     assert len(reads) == len(set(reads)), f"a set's facts were read twice: {reads}"
+
+
+@pytest.mark.parametrize("pause", [0.3, 2.0])
+def test_a_burst_then_a_bracket_of_the_same_scene_are_two_sets(tmp_path, pause):
+    """A trial: five frames of a burst, then (2 s later, or at once) an auto-bracket 0 / -2 / +2
+    of the same scene became one bracket of eight frames kept whole: no best, and a best frame
+    marked before was stranded."""
+    root = tmp_path / "lib"
+    frames = sorted(sample("bursts/hamilton-burst02_t5s").glob("*.jpg"))
+    for i, f in enumerate(frames):
+        save(Image.open(f), root / f"IMG_{i + 1:04d}.jpg", T + 0.3 * i, (1 / 250, 4.0, 200), 0.0)
+    last, n = Image.open(frames[-1]).convert("RGB"), len(frames)
+    for j, ev in enumerate((0, -2, 2)):
+        save(expose(last, ev), root / f"IMG_{n + j + 1:04d}.jpg", T + 0.3 * (n - 1) + pause + 0.3 * j,
+             (1 / 250 * 2 ** ev, 4.0, 200), float(ev))
+    sets = [(s["kind"], [os.path.basename(p) for p in s["photos"]]) for s in _bursts_json(_index(tmp_path, root))]
+    assert sets == [("burst", [f"IMG_{i + 1:04d}.jpg" for i in range(n)]),
+                    ("bracket", [f"IMG_{n + j + 1:04d}.jpg" for j in range(3)])], sets

@@ -243,3 +243,49 @@ def split_brackets(catalog, frames, pictures: Pictures) -> list[list]:
     if not period:
         return [frames]
     return [frames[i:i + period] for i in range(0, len(frames), period)]
+
+
+PAUSE = 3.0            # a pause this many times the set's usual gap between frames (and 1 s or more)
+
+
+def _one_ladder(facts) -> bool:
+    """Every frame on its own exposure level (one bracket: a frame of the burst before it, at the
+    metered exposure, would repeat a level), where the settings are known."""
+    from .kinds import BRACKET_STOPS, exposure_stops
+
+    levels = [f.bias if f.bias is not None else exposure_stops(f) for f in facts]
+    if any(v is None for v in levels):
+        return True
+    levels = sorted(levels)
+    return all(b - a >= BRACKET_STOPS - 0.2 for a, b in zip(levels, levels[1:]))
+
+
+def split_at_pause(catalog, frames, pictures: Pictures) -> list[tuple[list, str]] | None:
+    """A bracket set that is a burst, then a bracket of the same scene (or the other way round),
+    grouped as one by time and likeness: its two parts with their kinds; None where that is not
+    so (a trial: a burst, then an auto-bracket 2 s later, became one bracket of eight frames kept
+    whole, and its best frame was stranded). Split at its longest pause where it has one; a fast
+    set without a pause where the bracket is longest (a camera's bracket starts at the metered
+    exposure, the burst's own)."""
+    if len(frames) < 4:
+        return None
+    gaps = np.diff([f.ts for f in frames])
+    i = int(np.argmax(gaps))
+    if gaps[i] >= max(1.0, PAUSE * float(np.median(gaps))):
+        cuts = [i + 1]
+    elif float(np.median(gaps)) < SLOW_SEQUENCE_S and len(frames) <= 24:
+        cuts = list(range(2, len(frames) - 1))
+    else:
+        return None
+    best = None
+    for k in cuts:
+        parts = [frames[:k], frames[k:]]
+        if min(len(p) for p in parts) < 2:
+            continue
+        kinds = [set_kind(catalog, part, pictures) for part in parts]
+        if sorted(kinds) == ["bracket", "burst"] and _one_ladder(frame_facts(catalog, parts[kinds.index("bracket")],
+                                                                            pictures)):
+            length = len(parts[kinds.index("bracket")])
+            if best is None or length > best[0]:
+                best = (length, list(zip(parts, kinds)))
+    return None if best is None else best[1]

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -255,8 +255,8 @@ def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None, pref
     """Frames minus exact duplicates (same bytes or same pixels): copies are not burst frames.
     Of identical files the one in ``prefer`` stays (the user's best frame: their decision is
     never folded away as a copy), else the one whose name is not a copy's ("x (1).jpg"), else
-    the first indexed; ``copies_of`` (when given) receives kept frame id -> the identical
-    copies left out."""
+    the one in the folder with more photos, else the first indexed; ``copies_of`` (when given)
+    receives kept frame id -> the identical copies left out."""
     from .duplicates import copy_name
 
     frames = load_frames(catalog)
@@ -271,12 +271,17 @@ def distinct_frames(catalog, copies_of: dict[int, list[int]] | None = None, pref
         if h:
             same.union(first_of_hash.setdefault(h, f.id), f.id)
     by_id = {f.id: f for f in frames}
+    in_folder = Counter(os.path.dirname(f.path) for f in frames)
     dropped = set()
     for group_ids in same.groups():
         present = [i for i in group_ids if i in by_id]
         if len(present) < 2:
             continue
-        keep = min(present, key=lambda i: (i not in prefer, copy_name(by_id[i].path), i))
+        # of identical files: the user's best, a name that is not a copy's, then the one in the
+        # folder with more photos (a card's folder, not a backup of a few of its frames: a trial
+        # saw the backup's files take the frames' places, and decisions land on the backup)
+        keep = min(present, key=lambda i: (i not in prefer, copy_name(by_id[i].path),
+                                           -in_folder[os.path.dirname(by_id[i].path)], i))
         dropped.update(i for i in present if i != keep)
         if copies_of is not None:
             copies_of[keep] = [i for i in present if i != keep]

@@ -97,3 +97,31 @@ def test_a_best_frame_the_user_marked_on_a_copy_stays_a_frame_of_its_burst(tmp_p
         decide(cat, ids["f03 (1).jpg"], "best", 1, burst=b.photo_ids)                  # an exact copy too
         b, = find_bursts(cat)
         assert ids["f03 (1).jpg"] in b.photo_ids and ids["f03.jpg"] not in b.photo_ids
+
+
+def test_of_identical_files_the_one_in_the_cards_folder_is_the_frame(tmp_path):
+    """A trial: exact copies of two frames in backup/ took the frames' places in the burst, so
+    decisions in the cull view landed on the backup's files (then exported or trashed)."""
+    import shutil
+
+    from app.core.bursts import distinct_frames
+    from app.core.catalog import Catalog
+    from app.core.indexer import index_library
+    from app.core.jobs import drive
+    from tests.helpers import sample
+
+    root = tmp_path / "lib"
+    (root / "card").mkdir(parents=True)
+    (root / "a-backup").mkdir()                        # sorts (and is indexed) first
+    for src in sorted(sample("bursts/hamilton-burst01_t1s").glob("*.jpg")):
+        shutil.copy2(src, root / "card" / src.name)
+    for name in ("f03.jpg", "f04.jpg"):
+        shutil.copy2(root / "card" / name, root / "a-backup" / name)
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(root)))
+        copies: dict = {}
+        kept = distinct_frames(cat, copies)
+        folders = {os.path.basename(os.path.dirname(f.path)) for f in kept}
+        assert folders == {"card"} and len(kept) == 5
+        assert sorted(os.path.basename(os.path.dirname(cat.photos.get(c)["path"])) for v in copies.values()
+                      for c in v) == ["a-backup", "a-backup"]

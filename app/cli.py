@@ -105,8 +105,8 @@ def cmd_index(args) -> dict[str, Any]:
             moved = adopt(folder, args.moved_from)
         except NotMoved as exc:
             raise Failure(str(exc)) from exc
-        print(f"phototriage: the catalog of {paths_display(moved.old_root)} moved to {paths_display(folder)}: "
-              "its decisions go on here", file=sys.stderr)
+        print(f"phototriage: the catalog of {paths_display(moved.old_root)} moved to {paths_display(folder)}, with "
+              f"the decisions of {moved.decisions} photo{'s' if moved.decisions != 1 else ''}", file=sys.stderr)
     elif not args.db and not os.path.exists(catalog_path(args)):
         from app.core.library_moves import find_moved
 

@@ -73,13 +73,17 @@ def last_library_file() -> Path:
 def remember_library(catalog_path: str, folder: str) -> None:
     """Record the library just indexed (commands without --db/--library use it next)."""
     path = last_library_file()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(f"{catalog_path}\n{folder}\n", encoding="utf-8")
+        # a folder name that is not UTF-8 keeps its bytes (surrogateescape), as the catalog does
+        tmp.write_bytes(os.fsencode(catalog_path) + b"\n" + os.fsencode(folder) + b"\n")
         os.replace(tmp, path)
-    except OSError:
-        pass                        # a convenience: never a reason to fail an index
+    except (OSError, UnicodeError):              # a convenience: never a reason to fail an index
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _library_of(folder: Path) -> tuple[str, str] | None:
@@ -109,7 +113,7 @@ def catalog_path(args) -> str:
     found = _library_of(Path.cwd())
     if found is None:
         try:
-            catalog, root = last_library_file().read_text(encoding="utf-8").splitlines()[:2]
+            catalog, root = (os.fsdecode(line) for line in last_library_file().read_bytes().splitlines()[:2])
         except (OSError, ValueError):
             catalog = root = None
         if catalog and os.path.exists(catalog):

@@ -148,3 +148,15 @@ def test_a_query_that_is_not_a_picture_is_said_in_words(tmp_path, capsys):
     assert cli.main(["search", str(junk), "--db", db]) == 1
     assert capsys.readouterr().err == (f"phototriage: error: cannot read the query image {junk}: "
                                        "not a recognisable image (wrong extension or corrupt header)\n")
+
+
+def test_a_library_folder_whose_name_is_not_utf8_indexes_and_is_remembered(tmp_path, isolated_home):
+    """A trial: `index` of a folder named with a byte that is not UTF-8 did its work, then failed
+    with UnicodeEncodeError remembering the library (exit 1, no summary)."""
+    root = tmp_path / os.fsdecode(b"caf\xe9-lib")
+    root.mkdir()
+    shutil.copy2(sample("photos/scikit-image_chelsea.jpg"), root / "a.jpg")
+    r = run_cli("index", root, "--no-features", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["indexed"] == 1, r.stderr.decode(errors="replace")
+    r = run_cli("check", "--json")                               # no --db: the library indexed last
+    assert r.returncode == 0 and json.loads(r.stdout)["photos"] == 1, r.stderr.decode(errors="replace")

@@ -306,8 +306,10 @@ def find_duplicates(catalog, *, threshold: float = CANDIDATE_SIMILARITY, rotatio
             named.setdefault(root[pid], pid)
     for b in find_bursts(catalog):
         for pid in b.photo_ids:
-            # (the user's best may be the copy itself: the frame is judged by the file it copies)
-            burst_of[root.get(pid, pid)], frame_of[root.get(pid, pid)] = b.id, named.get(root.get(pid, pid), pid)
+            # the burst's own frame; where that is a copy by its name ("f03 (1).jpg": the user's best
+            # may be the copy), the file it copies
+            r = root.get(pid, pid)
+            burst_of[r], frame_of[r] = b.id, named.get(r, pid) if copy_name(rows.get(pid, {}).get("path", "")) else pid
 
     def worth(a: int, b: int) -> bool:
         """Could this pair be a shot and its near copy (worth verifying)?"""

@@ -10,8 +10,10 @@ catalog and the decisions stay in the old one. Two steps, the second one the use
   that is not plugged in, and the folder opened a backup copy of it;
 - :func:`adopt` (``phototriage index NEW --moved-from OLD``): the old folder's catalog moves
   to the new folder's place (its directory renamed, thumbnails and indexes with it; its photos
-  marked missing first, so the index finds each at its new path by content, decisions kept). A
-  catalog made meanwhile for the new folder, with no decision in it, is kept aside, not deleted.
+  moved to the same place in the new folder, identical copies each keeping their own decisions;
+  refused unless the new folder holds the old one's photos, and while an index or an export of
+  either library runs). A catalog made meanwhile for the new folder, with no decision in it, is
+  kept aside, not deleted.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class MovedLibrary:
     old_root: str
     catalog: Path              # where the catalog is now (the new folder's place)
     set_aside: Path | None     # an empty catalog the new folder had, kept under another name
+    decisions: int = 0         # photos with a decision that came along
 
 
 def _catalog_dirs(catalogs_dir) -> list[Path]:
@@ -94,8 +97,9 @@ def find_moved(folder: str | os.PathLike, catalogs_dir=None) -> str | None:
                         len(rows) < MIN_FILES:
                     continue
                 share = _share_there(folder, old_root, rows)
-                if share >= MATCH and (best is None or share > best[0]):
-                    best = (share, old_root)
+                score = (share, _has_decisions(catalog))        # of equal matches, one with decisions first
+                if share >= MATCH and (best is None or score > best[0]):
+                    best = (score, old_root)
     except (OSError, ValueError, TypeError):
         return None
     return None if best is None else best[1]
@@ -123,6 +127,11 @@ def adopt(folder: str | os.PathLike, old_root: str | os.PathLike, catalogs_dir=N
         raise NotMoved(f"{paths.display(old_root)} is still there: {paths.display(folder)} is a copy of it, "
                        "a library of its own (move or rename the folder itself to keep one library)")
     target = paths.find_catalog_path(folder, catalogs_dir)
+    _, sample = _recorded(source)
+    share = _share_there(folder, old_root, sample)
+    if share < MATCH:
+        raise NotMoved(f"{paths.display(folder)} does not hold the photos of {paths.display(old_root)} "
+                       f"({share:.0%} of those checked are there, with the same sizes and content): nothing was moved")
     set_aside = None
     if target.exists():
         if _has_decisions(target):
@@ -130,16 +139,34 @@ def adopt(folder: str | os.PathLike, old_root: str | os.PathLike, catalogs_dir=N
                            f"({paths.display(str(target))}): nothing was moved")
         set_aside = target.parent.with_name(f"{target.parent.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
     from .catalog import Catalog
+    from .catalog.lock import WriterLock
 
-    # its photos are gone from the old folder: marked missing first (in its old place), so the
-    # index finds each at its new path by content; a failure here leaves everything as it was
-    with Catalog(source) as cat:
-        prefix = old_root.rstrip(os.sep) + os.sep
-        gone = [pid for pid, path, _h, status, _t, _r in cat.photos.grid()
-                if status == "ok" and paths.from_db(path).startswith(prefix)]
-        with cat.transaction():
-            cat.photos.mark_missing(gone)
+    locks = [WriterLock(source, "moving a library's catalog")] + \
+        ([WriterLock(target, "moving a library's catalog")] if target.exists() else [])
     try:
+        for lock in locks:                    # an index or an export of either library: not now
+            if not lock.try_acquire():
+                raise NotMoved(f"another PhotoTriage process (pid {lock.holder()}) is {lock.activity()} in "
+                               "this library: try again when it ends")
+        # each photo to the same place in the new folder (identical copies keep their own
+        # decisions: matched by place, not by content); one not found there is missing
+        with Catalog(source) as cat:
+            prefix = old_root.rstrip(os.sep) + os.sep
+            moved, gone = [], []
+            for pid, path, _h, status, _t, _r in cat.photos.grid():
+                path = paths.from_db(path)
+                if status == "ok" and path.startswith(prefix):
+                    here = os.path.join(folder, os.path.relpath(path, old_root))
+                    try:
+                        st = os.stat(here)
+                        moved.append((pid, here, st.st_size, st.st_mtime_ns))
+                    except OSError:
+                        gone.append(pid)
+            with cat.transaction():
+                for pid, here, size, mtime_ns in moved:
+                    cat.photos.move(pid, here, size, mtime_ns)
+                cat.photos.mark_missing(gone)
+            decisions = cat.decisions.photos_with_decisions()
         target.parent.parent.mkdir(parents=True, exist_ok=True)
         if set_aside is not None:
             os.rename(target.parent, set_aside)
@@ -150,4 +177,7 @@ def adopt(folder: str | os.PathLike, old_root: str | os.PathLike, catalogs_dir=N
         raise NotMoved(f"the catalog could not be moved to {paths.display(str(target.parent))}: "
                        f"{exc.strerror or exc} (it stays at {paths.display(str(source.parent))}; "
                        f"`--db {paths.display(str(source))}` uses it from there)") from exc
-    return MovedLibrary(old_root, target, set_aside)
+    finally:
+        for lock in locks:
+            lock.release()
+    return MovedLibrary(old_root, target, set_aside, decisions)

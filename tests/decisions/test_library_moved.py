@@ -46,8 +46,8 @@ def test_a_moved_library_is_noticed_and_its_catalog_comes_when_asked(tmp_path, i
     assert f"--moved-from {lib}` brings its catalog and decisions" in err
     assert _states(archive) == {"a.jpg": (0, None), "b.jpg": (0, None), "c.jpg": (0, None)}
     doc, err = _json("index", str(archive), "--no-features", "--moved-from", str(lib))
-    assert doc["library_moved_from"] == str(lib) and "its decisions go on here" in err
-    assert doc["moved"] == 3 and doc["indexed"] == 0 and doc["missing"] == 0, doc
+    assert doc["library_moved_from"] == str(lib) and "with the decisions of 2 photos" in err
+    assert doc["unchanged"] == 3 and doc["indexed"] == 0 and doc["missing"] == 0, doc
     assert _states(archive) == {"a.jpg": (-1, None), "b.jpg": (0, None), "c.jpg": (0, 4)}   # they came along
     again, _ = _json("index", str(archive), "--no-features")
     assert again["unchanged"] == 3 and "looks_moved_from" not in again
@@ -61,3 +61,22 @@ def test_the_hint_never_stops_an_index(tmp_path, isolated_home, monkeypatch):
     (tmp_path / "x").mkdir()
     monkeypatch.setattr(library_moves, "_catalog_dirs", lambda _d: (_ for _ in ()).throw(OSError("unreadable")))
     assert library_moves.find_moved(tmp_path / "x") is None
+
+
+def test_identical_copies_keep_their_own_decisions_and_a_wrong_old_folder_is_refused(tmp_path, isolated_home):
+    """A trial: after --moved-from, the decisions of two identical copies were swapped (matched by
+    content); and --moved-from a folder whose photos NEW does not hold stranded its decisions."""
+    a, b, c = library(tmp_path, ["a.jpg", "sub/b.jpg", "c.jpg"])
+    shutil.copy2(a, b)                                             # identical copies in two places
+    lib = tmp_path / "lib"
+    _json("index", str(lib), "--no-features")
+    _json("pick", str(b), "--rating", "4", "--library", str(lib))
+    _json("pick", str(a), "--reject", "--library", str(lib))
+    other = tmp_path / "other"
+    library(other, ["x.jpg"])                                      # photos of its own
+    lib.rename(tmp_path / "away")                                 # a drive unplugged
+    _, err = _json("index", str(other / "lib"), "--no-features", "--moved-from", str(lib), code=1)
+    assert "does not hold the photos of" in err
+    (tmp_path / "away").rename(tmp_path / "new")
+    _json("index", str(tmp_path / "new"), "--no-features", "--moved-from", str(lib))
+    assert _states(tmp_path / "new") == {"a.jpg": (-1, None), "b.jpg": (0, 4), "c.jpg": (0, None)}

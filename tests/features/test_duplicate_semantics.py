@@ -177,3 +177,22 @@ def test_two_captures_needs_both_camera_times_a_second_apart():
     assert not two_captures(row(100.0), row(100.6))     # a copy that lost its sub-seconds
     assert not two_captures(row(100.0), row(None))      # a messenger stripped the time
     assert not two_captures(row(None), row(None))
+
+
+def test_a_copy_under_another_name_in_another_folder_does_not_pull_the_next_frame_in(tmp_path):
+    """A trial: `zcard/` holding a burst (file times only) and `export/f03_edit.jpg`, a byte copy
+    of f03: f04 joined their group, and "keep one" rejected it."""
+    from app.core.catalog import Catalog
+    from app.core.duplicates import find_duplicates
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+
+    root = tmp_path / "lib"
+    shutil.copytree(sample("bursts/hamilton-burst01_t1s"), root / "zcard")
+    (root / "export").mkdir()
+    shutil.copy2(root / "zcard" / "f03.jpg", root / "export" / "f03_edit.jpg")
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=2))
+        groups = drive(find_duplicates(cat))
+    assert [(g.kind, sorted(os.path.relpath(p, root) for p in g.paths)) for g in groups] == \
+        [("exact", ["export/f03_edit.jpg", "zcard/f03.jpg"])]

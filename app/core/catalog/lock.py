@@ -87,8 +87,10 @@ def hold(catalog_path: str | os.PathLike, doing: str, cancel=None) -> Generator:
     lock = WriterLock(catalog_path, doing)
     if lock.try_acquire():
         return lock
-    yield Progress("waiting", 0, None, message=f"another PhotoTriage process (pid {lock.holder()}) is "
-                   f"{lock.activity()} in this library: waiting for it to finish")
+    pid = lock.holder()                 # ("?": read while the holder was writing who it is)
+    who = f"another PhotoTriage process (pid {pid}) is {lock.activity()}" if pid != "?" else \
+        "another PhotoTriage process is working"
+    yield Progress("waiting", 0, None, message=f"{who} in this library: waiting for it to finish")
     while not lock.try_acquire():
         if cancel is not None and cancel.cancelled:
             return None

@@ -153,11 +153,12 @@ def _xmp(r: dict) -> list[str]:
     reasons = [f"  {'skipped' if r['dry_run'] else 'failed'} {f['path']}: {f['reason']}"
                for f in r.get("skipped", []) + r.get("failed", [])]
     notes = [f"  {c['path']}: {c['reason']}" for c in r.get("conflicts", [])]
-    imported = ([f"decisions changed in the sidecars imported first for {plural(len(r['imported']), 'photo')}"]
-                if r.get("imported") else [])
+    imported = ([f"decisions changed in the sidecars {'would be' if r['dry_run'] else 'were'} imported first for "
+                 f"{plural(len(r['imported']), 'photo')}"] if r.get("imported") else [])
     if r["dry_run"]:
         return ([f"would write {plural(r['written'], 'sidecar')}, skip {len(r.get('skipped', []))}, "
-                 f"{r['unchanged']} already up to date"] + [f"  {p}" for p in r["sidecars"]] + reasons + notes)
+                 f"{r['unchanged']} already up to date"] + imported + [f"  {p}" for p in r["sidecars"]] + reasons
+                + notes)
     return ([f"{plural(r['written'], 'sidecar')} written, {r['unchanged']} already up to date, "
              f"{len(r['failed'])} failed"] + imported + [f"  {p}" for p in r["sidecars"]] + reasons + notes)
 

@@ -231,6 +231,10 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
         if not src.is_file():
             report.failed.append((path, "not a file any more"))
             continue
+        if move and pid in imported.unread:  # (a copy leaves it where it is: nothing is taken away)
+            report.failed.append((path, "its sidecar could not be read (it may say the photo is no longer "
+                                  "picked): not moved"))
+            continue
         sidecars, shared = own_sidecars(path, stems) if move else (own_sidecars(path, {})[0], [])
         rel = Path(src.name) if flat else Path(os.path.relpath(src, root))
         verdict, where = _plan_target(src, dest_dir / rel, sidecars + shared, taken)

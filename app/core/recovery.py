@@ -12,7 +12,11 @@ def interrupted(catalog) -> list[str]:
     from .trash import interrupted_undo
 
     trashed = [f"trashing of {paths.display(e['original'])}" for e in catalog.trash.unfinished() if e["owner"] is None]
-    undone = [f"undo of the trashing of {paths.display(g[0]['original'])} (a sidecar still in the trash)"
+    from .trash import UNDOING
+
+    batch = catalog.settings.get(UNDOING)
+    undone = [f"undo of the trashing of {paths.display(g[0]['original'])} (a sidecar still in the trash; where a new "
+              f"file stands at its place, move that away, then `phototriage trash --undo --batch {batch}`)"
               for g in interrupted_undo(catalog)]
     return ops + trashed + undone
 

@@ -421,7 +421,8 @@ def finish_undo(catalog) -> list[str]:
         _undo_group(catalog, group, report)
         photo = paths.display(group[0]["original"])
         said.append(f"{photo}: its interrupted undo was finished (its sidecars are back with it)" if not report.failed
-                    else f"{photo}: its interrupted undo could not be finished: {report.failed[0][1]}")
+                    else f"{photo}: its sidecar could not come back from the trash: {report.failed[0][1]} (move that "
+                         f"file away, then `phototriage trash --undo --batch {catalog.settings.get(UNDOING)}`)")
     if not interrupted_undo(catalog):     # what could not be finished stays listed by check
         catalog.settings.delete(UNDOING)
     return said

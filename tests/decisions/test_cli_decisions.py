@@ -84,6 +84,8 @@ def test_a_dry_run_neither_imports_nor_remembers_its_options(tmp_path):
     assert side.exists() and not sidecar_names(files[0])["base"].exists()
     assert 'Rating="-1"' in side.read_text() and "xmp:Label" not in side.read_text()
     side.write_text(side.read_text().replace('Rating="-1"', 'Rating="3"'))    # un-rejected in darktable
+    r = cli("xmp", "write", "--dry-run", *db)                          # the plan says it imports first
+    assert r.returncode == 0 and "would be imported first for 1 photo" in r.stdout, r.stdout
     r = cli("xmp", "read", "--dry-run", *db)
     assert r.returncode == 0 and "would import ratings and picks from XMP for 1 photo (nothing changed)" in r.stdout
     with Catalog(tmp_path / "c.db", readonly=True) as cat:

@@ -8,6 +8,7 @@ import json
 
 from app.core.catalog import Catalog
 from app.core.culling import decide
+from app.core.jobs import drive
 from app.core.trash import trash_rejected
 from app.core.xmp.sidecars import sidecar_names
 from tests.decisions.edits import edit
@@ -74,4 +75,23 @@ def test_an_unreadable_sidecar_keeps_its_photo_and_a_late_change_of_mind_is_kept
     doc = report.to_json()
     assert [f["path"] for f in doc["failed"]] == [str(files[0])] and "sidecar could not be read" in doc["failed"][0]["reason"]
     assert doc["no_longer_rejected"] == [str(files[2])] and doc["photos"] == 1
+    catalog.close()
+
+
+def test_a_move_keeps_a_photo_whose_sidecar_cannot_be_read(tmp_path):
+    """A trial: `export --move` moved a picked photo whose sidecar could not be read without a
+    word (the sidecar may say it is no longer picked); a copy takes nothing away."""
+    from app.core.export import export_picks
+
+    files = library(tmp_path, ["a.jpg", "b.jpg"])
+    catalog = Catalog(tmp_path / "c.db")
+    ids = [add_photo(catalog, f) for f in files]
+    for pid in ids:
+        decide(catalog, pid, "pick", 1)
+    sidecar_names(files[0])["ext"].write_text("<x:xmpmeta broken")
+    copied = drive(export_picks(catalog, str(tmp_path / "copies")))
+    assert sorted(s for s, _ in copied.done) == sorted(map(str, files))
+    moved = drive(export_picks(catalog, str(tmp_path / "moved"), move=True))
+    assert [s for s, _ in moved.done] == [str(files[1])] and files[0].exists() and not files[1].exists()
+    assert moved.failed[0][0] == str(files[0]) and "sidecar could not be read" in moved.failed[0][1]
     catalog.close()

@@ -219,6 +219,7 @@ def test_an_interrupted_undo_that_cannot_be_finished_stays_reported(tmp_path):
     cat = Catalog(tmp_path / "c.db")
     drive(check_catalog(cat, repair=True))
     assert interrupted(cat), "still said"
+    assert "move that away, then `phototriage trash --undo --batch 1`" in interrupted(cat)[0]     # what to do
     assert any(f.kind == "interrupted file operations" for f in drive(check_catalog(cat)).findings)
     side.unlink()                                             # the user moves the new one away
     drive(check_catalog(cat, repair=True))

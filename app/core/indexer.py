@@ -21,6 +21,7 @@ from .worker_budget import worker_budget
 from .analyze import INDEXED, MOVED, SKIPPED, TOUCHED, VANISHED, FileResult, analyze_file
 from .catalog import MISSING, Catalog, PhotoIdentity
 from .catalog import SKIPPED as UNREADABLE
+from .catalog.jobs import LIBRARY_ROOT
 from .catalog.lock import hold
 from .fileio import ReadError, sample_hash
 from .jobs import CancelToken, Job, Progress, Throttle
@@ -108,9 +109,6 @@ class IndexSummary:
         return "indexed: " + ", ".join(changes)
 
 
-ROOT_KEY = "library.root"          # settings: the folder the latest index ran on
-
-
 def _under(path: str, root: str) -> bool:
     return path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -159,8 +157,8 @@ def index_library(catalog: Catalog, root: str, *, cancel: CancelToken | None = N
 
 def _run(catalog, root, cancel, summary, started, workers, batch_size, features, rehash, ray=None):
     job = _JobRow(catalog, root)
-    if catalog.settings.get(ROOT_KEY) != root:       # exact, for a library moved as a whole (library_moves.py)
-        catalog.settings.set({ROOT_KEY: root})
+    if catalog.settings.get(LIBRARY_ROOT) != root:   # exact, for a library moved as a whole (library_moves.py)
+        catalog.settings.set({LIBRARY_ROOT: root})
     try:
         sweep(catalog.thumbs_dir, recursive=True)
         entries = yield from _scan(root, summary, [catalog.thumbs_dir, *catalog.derived_dirs()])

@@ -49,23 +49,19 @@ def _catalog_dirs(catalogs_dir) -> list[Path]:
     return [d for d in dict.fromkeys(dirs) if d.is_dir()]
 
 
-def _recorded(catalog: Path) -> tuple[str | None, list[tuple[str, int, str | None]]]:
-    """(the folder its latest index ran on, a sample of (path, size, sampled hash) of its photos)."""
+def _recorded(catalog: Path) -> tuple[str | None, list[tuple[str, int, str | None]], bool | None]:
+    """(the library's folder, a sample of (path, size, sampled hash) of its photos, whether it
+    holds decisions) as the catalog says, read only; (None, [], None) when it cannot be read."""
+    from .catalog import Catalog, CatalogError
+    from .catalog.jobs import LIBRARY_ROOT
+
     try:
-        conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=1)
-    except sqlite3.Error:
-        return None, []
-    try:
-        root = conn.execute("SELECT value FROM settings WHERE key = 'library.root'").fetchone()
-        if root is None:
-            root = conn.execute("SELECT root FROM jobs WHERE kind = 'index' ORDER BY id DESC LIMIT 1").fetchone()
-        rows = conn.execute("SELECT path, size, sample_hash FROM photos WHERE status = 'ok' AND size IS NOT NULL "
-                            "ORDER BY id LIMIT ?", (SAMPLE,)).fetchall()
-        return (paths.from_db(root[0]) if root else None), [(paths.from_db(p), s, h) for p, s, h in rows]
-    except sqlite3.Error:
-        return None, []
-    finally:
-        conn.close()
+        with Catalog(catalog, readonly=True) as cat:
+            # the folder as the latest index recorded it, else (a catalog from before) its latest index job's
+            root = cat.settings.get(LIBRARY_ROOT) or cat.jobs.last_root()
+            return root, cat.photos.sample(SAMPLE), cat.decisions.any_recorded()
+    except (CatalogError, sqlite3.Error, OSError):
+        return None, [], None
 
 
 def _share_there(folder: str, old_root: str, rows: list[tuple[str, int, str | None]]) -> float:
@@ -92,28 +88,17 @@ def find_moved(folder: str | os.PathLike, catalogs_dir=None) -> str | None:
     try:
         for base in _catalog_dirs(catalogs_dir):
             for catalog in base.glob("*/catalog.db"):
-                old_root, rows = _recorded(catalog)
+                old_root, rows, decided = _recorded(catalog)
                 if not old_root or os.path.abspath(old_root) == folder or os.path.exists(old_root) or \
                         len(rows) < MIN_FILES:
                     continue
                 share = _share_there(folder, old_root, rows)
-                score = (share, _has_decisions(catalog))        # of equal matches, one with decisions first
+                score = (share, bool(decided))                  # of equal matches, one with decisions first
                 if share >= MATCH and (best is None or score > best[0]):
                     best = (score, old_root)
     except (OSError, ValueError, TypeError):
         return None
     return None if best is None else best[1]
-
-
-def _has_decisions(catalog: Path) -> bool:
-    try:
-        conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] > 0
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return True                         # unreadable: never set aside
 
 
 def adopt(folder: str | os.PathLike, old_root: str | os.PathLike, catalogs_dir=None) -> MovedLibrary:
@@ -127,14 +112,14 @@ def adopt(folder: str | os.PathLike, old_root: str | os.PathLike, catalogs_dir=N
         raise NotMoved(f"{paths.display(old_root)} is still there: {paths.display(folder)} is a copy of it, "
                        "a library of its own (move or rename the folder itself to keep one library)")
     target = paths.find_catalog_path(folder, catalogs_dir)
-    _, sample = _recorded(source)
+    _, sample, _ = _recorded(source)
     share = _share_there(folder, old_root, sample)
     if share < MATCH:
         raise NotMoved(f"{paths.display(folder)} does not hold the photos of {paths.display(old_root)} "
                        f"({share:.0%} of those checked are there, with the same sizes and content): nothing was moved")
     set_aside = None
     if target.exists():
-        if _has_decisions(target):
+        if _recorded(target)[2] is not False:        # (decisions, or it cannot be read: never set aside)
             raise NotMoved(f"{paths.display(folder)} already has a catalog with decisions of its own "
                            f"({paths.display(str(target))}): nothing was moved")
         set_aside = target.parent.with_name(f"{target.parent.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")

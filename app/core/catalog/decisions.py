@@ -168,6 +168,10 @@ class DecisionStore:
         states = self.states()
         return {pid: a for pid, a in out.items() if states.get(pid) is not None and states[pid].best}
 
+    def any_recorded(self) -> bool:
+        """Whether any decision was ever recorded here, undone ones too."""
+        return self.conn.execute("SELECT 1 FROM decisions LIMIT 1").fetchone() is not None
+
     def photos_with_decisions(self) -> int:
         return self.conn.execute(f"SELECT COUNT(DISTINCT d.photo_id) FROM decisions d WHERE {LIVE}").fetchone()[0]
 

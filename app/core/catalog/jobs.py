@@ -7,6 +7,9 @@ from .connection import transaction
 from .photos import now_iso
 
 
+LIBRARY_ROOT = "library.root"      # settings: the exact folder the latest index ran on
+
+
 class JobStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn

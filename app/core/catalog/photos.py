@@ -207,6 +207,12 @@ class PhotoStore:
         rows = self.conn.execute("SELECT path, content_hash, status FROM photos ORDER BY captured_ts, path")
         return [(paths.from_db(p), h, s) for p, h, s in rows]
 
+    def sample(self, limit: int) -> list[tuple[str, int, str | None]]:
+        """(path, size, sampled hash) of the first ``limit`` present photos, by id."""
+        rows = self.conn.execute("SELECT path, size, sample_hash FROM photos WHERE status = 'ok' AND size IS NOT NULL "
+                                 "ORDER BY id LIMIT ?", (limit,))
+        return [(paths.from_db(p), size, h) for p, size, h in rows]
+
     def grid(self) -> list[tuple[int, str, str | None, str, float | None, str | None]]:
         """(id, path, content hash, status, capture time, status reason) of every photo, in
         capture order."""

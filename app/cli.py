@@ -81,16 +81,11 @@ def _version() -> str:
         return "unknown"
 
 
-def paths_display(path: str) -> str:
-    from app.core.paths import display
-
-    return display(path)
-
-
 def cmd_index(args) -> dict[str, Any]:
     from app.core.catalog import Catalog
     from app.core.indexer import index_library
     from app.core.jobs import CancelToken, drive
+    from app.core.paths import display
 
     folder = os.path.abspath(args.folder)
     if not os.path.isdir(folder):
@@ -105,7 +100,7 @@ def cmd_index(args) -> dict[str, Any]:
             moved = adopt(folder, args.moved_from)
         except NotMoved as exc:
             raise Failure(str(exc)) from exc
-        print(f"phototriage: the catalog of {paths_display(moved.old_root)} moved to {paths_display(folder)}, with "
+        print(f"phototriage: the catalog of {display(moved.old_root)} moved to {display(folder)}, with "
               f"the decisions of {moved.decisions} photo{'s' if moved.decisions != 1 else ''}", file=sys.stderr)
     elif not args.db and not os.path.exists(catalog_path(args)):
         from app.core.library_moves import find_moved
@@ -143,9 +138,9 @@ def cmd_index(args) -> dict[str, Any]:
         result["library_moved_from"] = moved.old_root
     if looks_moved is not None:
         result["looks_moved_from"] = looks_moved
-        print(f"phototriage: {paths_display(folder)} looks like the library that was at {paths_display(looks_moved)}, "
+        print(f"phototriage: {display(folder)} looks like the library that was at {display(looks_moved)}, "
               "which is not there now (moved, renamed, or on a drive not plugged in). If it moved here, "
-              f"`phototriage index {paths_display(folder)} --moved-from {paths_display(looks_moved)}` brings its "
+              f"`phototriage index {display(folder)} --moved-from {display(looks_moved)}` brings its "
               "catalog and decisions (before you decide anything in this new one)", file=sys.stderr)
     remember_library(result["catalog"], folder)
     # exit 1: a file or folder could not be read, or a photo got no features (it cannot be

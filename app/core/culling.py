@@ -38,11 +38,7 @@ def decide(catalog, photo_id: int, kind: str, value: int | None = None, text: st
            burst: Sequence[int] = ()) -> int:
     """Record one user action on ``photo_id`` with what the rules imply; ``burst``: the photo
     ids of its burst (for "one best per burst"). Returns the action id."""
-    changes = _with_rules(catalog.decisions, photo_id, kind, value, text, burst)
-    for partner in pair_partners(catalog, photo_id):     # a raw + JPEG pair sharing name.xmp: one decision
-        changes += _with_rules(catalog.decisions, partner, "pick", 1) if kind == "best" else \
-            _with_rules(catalog.decisions, partner, kind, value, text)
-    return _apply(catalog, changes)
+    return decide_many(catalog, [(photo_id, burst)], kind, value, text)
 
 
 def decide_many(catalog, photos: Sequence[tuple[int, Sequence[int]]], kind: str, value: int | None = None,
@@ -141,13 +137,7 @@ def keep_one(catalog, keeper: int, others: Sequence[int]) -> KeptOne:
 def decide_set(catalog, photo_ids: Sequence[int], value: int) -> int:
     """Pick (1), reject (-1) or unflag (0) every frame of a set (a bracket, a panorama, a
     focus stack: frames kept or dropped together) as one action: one undo brings it all back."""
-    store = catalog.decisions
-    changes = []
-    for pid in photo_ids:
-        changes += _with_rules(store, pid, "pick", value)
-        for partner in pair_partners(catalog, pid):
-            changes += _with_rules(store, partner, "pick", value)
-    return _apply(catalog, changes)
+    return decide_many(catalog, [(pid, ()) for pid in photo_ids], "pick", value)
 
 
 def photos_where(catalog, keep, states: dict | None = None) -> list[tuple[int, dict]]:

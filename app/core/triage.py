@@ -39,7 +39,7 @@ def ranked_bursts(catalog, settings: BurstSettings | None = None, rank: bool = T
     ranker = load_current_ranker(catalog) if rank and bursts else None
     content_hash = catalog.photos.content_hashes() if bursts else {}
     states = catalog.decisions.states() if bursts else {}
-    user_best = catalog.decisions.best_since() if any(s.best for s in states.values()) else {}
+    user_best = catalog.decisions.best_since(states) if any(s.best for s in states.values()) else {}
     rejected = {pid for pid, s in states.items() if s.pick == -1}        # never suggested as the best
     out = []
     for start in range(0, len(bursts), RANK_BATCH):

@@ -154,9 +154,10 @@ class DecisionStore:
             out.setdefault(pid, DecisionState()).apply(kind, value, text, source)
         return out
 
-    def best_since(self) -> dict[int, int]:
+    def best_since(self, states: dict[int, DecisionState] | None = None) -> dict[int, int]:
         """Photo id -> the action that made it best, for every photo best now (the latest of two
-        bests in one burst, after bursts merged, is the user's latest choice)."""
+        bests in one burst, after bursts merged, is the user's latest choice). ``states``: the
+        caller's :meth:`states`, when it has them."""
         out: dict[int, int] = {}
         for pid, value, action in self.conn.execute(
                 f"SELECT d.photo_id, d.value, d.action_id FROM decisions d WHERE d.kind = 'best' AND {LIVE} "
@@ -165,7 +166,7 @@ class DecisionStore:
                 out[pid] = action
             else:
                 out.pop(pid, None)
-        states = self.states()
+        states = self.states() if states is None else states
         return {pid: a for pid, a in out.items() if states.get(pid) is not None and states[pid].best}
 
     def any_recorded(self) -> bool:

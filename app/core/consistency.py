@@ -58,11 +58,8 @@ def check_catalog(catalog, repair: bool = False, cancel: CancelToken | None = No
     cancel = cancel or CancelToken()
     if repair:
         catalog.require_writable("--repair (check without it works)")
-    job = _check_catalog(catalog, repair, cancel)
-    if not repair:
-        return (yield from job)
-    return (yield from exclusive(catalog.path, "repairing the catalog", job, cancel,
-                                 lambda: CheckReport(str(catalog.path))))
+    return (yield from exclusive(catalog.path, "repairing the catalog", _check_catalog(catalog, repair, cancel), cancel,
+                                 lambda: CheckReport(str(catalog.path)), needed=repair))
 
 
 def _check_catalog(catalog, repair: bool, cancel: CancelToken) -> Job[CheckReport]:

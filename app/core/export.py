@@ -40,7 +40,7 @@ class ExportReport:
     finished: list[str] = field(default_factory=list)               # what a killed run left, finished now
     gone: list[str] = field(default_factory=list)                   # picks deleted outside PhotoTriage
     bytes: int = 0
-    imported: list[str] = field(default_factory=list)               # photos whose decisions came from their sidecars first
+    imported: list[str] = field(default_factory=list)               # decisions read from their sidecars first
     stale: list[str] = field(default_factory=list)                  # sidecars at DEST that differ from the library's
 
     def to_json(self) -> dict:
@@ -181,11 +181,9 @@ def export_picks(catalog, dest: str, move: bool = False, flat: bool = False, dry
                  cancel: CancelToken | None = None) -> Job[ExportReport]:
     """Copy (or ``move``) the picked photos and their sidecars to ``dest``; one writer at a time
     (app/core/catalog/lock.py): it waits while an index, a trashing or another export runs."""
-    job = _export_picks(catalog, dest, move, flat, dry_run, cancel)
-    if dry_run:
-        return (yield from job)
-    return (yield from exclusive(catalog.path, "moving photos" if move else "exporting", job, cancel,
-                                 lambda: ExportReport(os.path.abspath(dest), move, dry_run)))
+    return (yield from exclusive(catalog.path, "moving photos" if move else "exporting",
+                                 _export_picks(catalog, dest, move, flat, dry_run, cancel), cancel,
+                                 lambda: ExportReport(os.path.abspath(dest), move, dry_run), needed=not dry_run))
 
 
 def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,

@@ -238,11 +238,8 @@ def _trash_group(catalog, batch: int, pid: int, photo: dict, files: list[str]) -
 def trash_rejected(catalog, dry_run: bool = False, cancel: CancelToken | None = None) -> Job[TrashReport]:
     """Send the rejected photos and their own sidecars to the system trash, one batch (one
     undo); one writer at a time (app/core/catalog/lock.py)."""
-    job = _trash_rejected(catalog, dry_run, cancel)
-    if dry_run:
-        return (yield from job)
-    return (yield from exclusive(catalog.path, "trashing rejected photos", job, cancel,
-                                 lambda: TrashReport("trash", dry_run)))
+    return (yield from exclusive(catalog.path, "trashing rejected photos", _trash_rejected(catalog, dry_run, cancel),
+                                 cancel, lambda: TrashReport("trash", dry_run), needed=not dry_run))
 
 
 def _trash_rejected(catalog, dry_run: bool, cancel: CancelToken | None) -> Job[TrashReport]:
@@ -319,11 +316,9 @@ def undo_trash(catalog, dry_run: bool = False, cancel: CancelToken | None = None
                batch: int | None = None) -> Job[TrashReport]:
     """Put the latest trashed batch (or ``batch``) back, byte-identical, at the exact paths; one
     writer at a time (app/core/catalog/lock.py)."""
-    job = _undo_trash(catalog, dry_run, cancel, batch)
-    if dry_run:
-        return (yield from job)
-    return (yield from exclusive(catalog.path, "putting trashed photos back", job, cancel,
-                                 lambda: TrashReport("undo", dry_run)))
+    return (yield from exclusive(catalog.path, "putting trashed photos back",
+                                 _undo_trash(catalog, dry_run, cancel, batch), cancel,
+                                 lambda: TrashReport("undo", dry_run), needed=not dry_run))
 
 
 def _undo_trash(catalog, dry_run: bool, cancel: CancelToken | None, batch: int | None) -> Job[TrashReport]:

@@ -98,9 +98,13 @@ def hold(catalog_path: str | os.PathLike, doing: str, cancel=None) -> Generator:
     return lock
 
 
-def exclusive(catalog_path: str | os.PathLike, doing: str, job: Generator, cancel, cancelled_result) -> Generator:
+def exclusive(catalog_path: str | os.PathLike, doing: str, job: Generator, cancel, cancelled_result,
+              needed: bool = True) -> Generator:
     """Run ``job`` (a job generator, not started yet) holding the library's writer lock
-    (:func:`hold`); ``cancelled_result()`` is its result when cancelled while waiting."""
+    (:func:`hold`); ``cancelled_result()`` is its result when cancelled while waiting.
+    ``needed`` False (a dry run, a check that mends nothing): run without it."""
+    if not needed:
+        return (yield from job)
     lock = yield from hold(catalog_path, doing, cancel)
     if lock is None:
         job.close()

@@ -184,8 +184,10 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
         if not cancel.cancelled:
             from .culling import reconcile_bests
 
-            # bursts that came together (frames filling a gap, a best frame back from away): one best
-            summary.bests_unmarked = [catalog.photos.get(pid)["path"] for pid in reconcile_bests(catalog)]
+            # bursts that came together (frames filling a gap, a best frame back from away): one best;
+            # only where photos came, went or moved (an unchanged library groups no bursts anew)
+            if summary.indexed or summary.updated or summary.moved or summary.missing or summary.decisions_moved:
+                summary.bests_unmarked = [catalog.photos.get(pid)["path"] for pid in reconcile_bests(catalog)]
             _sidecars_of_moved(catalog, summary)
         if features is not None:
             from .vector_index import sync_indexes

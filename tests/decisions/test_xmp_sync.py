@@ -128,3 +128,39 @@ def test_dry_run_writes_nothing(tmp_path):
         report = drive(write_sidecars(cat, dry_run=True))
         assert report.written == [str(sidecar_names(photo)["ext"])]
         assert not sidecar_names(photo)["ext"].exists()
+
+
+def _keyword_sidecar(photo, keyword: str = "PhotoTriage best"):
+    """An editor's sidecar (darktable's naming) whose only decision is ``keyword``."""
+    doc = DARKTABLE.replace('xmp:Rating="2"', 'xmp:Rating="0"').replace("<rdf:li>holiday</rdf:li>",
+                                                                       f"<rdf:li>{keyword}</rdf:li>", 1)
+    sidecar_names(photo)["ext"].write_text(doc)
+
+
+def test_a_best_keyword_on_a_photo_that_has_no_best_is_a_pick(tmp_path):
+    """The best keyword added in an editor to a single photo, or to a frame of a bracket (a set
+    kept whole: `pick --best` and the window refuse it), is imported as "keep it", never as a
+    best frame (a trial: the bracket frame became "best")."""
+    from app.core.culling import set_of
+    from app.core.features.compute import FeaturePipeline
+    from app.core.indexer import index_library
+    from tests.ui.set_library import write_bracket
+
+    root = tmp_path / "lib"
+    write_bracket(root)
+    single, = library(tmp_path, ["single.jpg"])
+    frames = sorted((root / "bracket").glob("*.jpg"))
+    for photo in (frames[1], single):
+        _keyword_sidecar(photo)
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(index_library(cat, str(root), features=FeaturePipeline(), workers=1))
+        ids = {p: cat.photos.id_for_path(str(p)) for p in (frames[1], single)}
+        assert set_of(cat, ids[frames[1]]).kept_whole and set_of(cat, ids[single]) is None
+        for pid in ids.values():
+            state = cat.decisions.state(pid)
+            assert (state.pick, bool(state.best)) == (1, False)
+        assert drive(import_xmp(cat)).imported == []                    # stable: nothing read again
+        drive(write_sidecars(cat))              # the sidecar then says what the catalog does: kept, not best
+        for photo, pid in ids.items():
+            assert not read_sidecar(sidecar_names(photo)["ext"], Convention()).fields.best
+            assert drive(import_xmp(cat)).imported == [] and cat.decisions.state(pid).pick == 1

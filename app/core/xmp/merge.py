@@ -9,7 +9,8 @@ read (app/core/catalog/xmp_base.py):
 - where the embedded XMP and the sidecar both changed a field, the sidecar's value counts.
 
 An imported best keyword goes through the decision rules (app/core/culling.py): the burst's
-other best is unmarked, so a keyword never makes a second best."""
+other best is unmarked, so a keyword never makes a second best; on a single photo or a frame
+of a set kept whole (a bracket, a panorama), which have no best, it is imported as a pick."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def resolve(state, sides: list[Side], decided_ns: int | None, conv: Convention) 
 
 def import_rows(catalog, pid: int, imports: dict) -> list[tuple[int, str, int | None, str | None]]:
     """The decision rows of an import, with what the rules imply (one best per burst)."""
-    from ..culling import _with_rules, burst_of
+    from ..culling import _with_rules, set_of
 
     rows = []
     if imports.get("best") is False:
@@ -77,5 +78,9 @@ def import_rows(catalog, pid: int, imports: dict) -> list[tuple[int, str, int | 
     if "label" in imports:
         rows.append((pid, "label", None, imports["label"]))
     if imports.get("best"):
-        rows += _with_rules(catalog.decisions, pid, "best", 1, burst=burst_of(catalog, pid))
-    return rows
+        found = set_of(catalog, pid)
+        if found is not None and not found.kept_whole:
+            rows += _with_rules(catalog.decisions, pid, "best", 1, burst=list(found.photo_ids))
+        elif "pick" not in imports and catalog.decisions.state(pid).pick != 1:
+            rows.append((pid, "pick", 1, None))     # a single photo or a set kept whole has no best: the
+    return rows                                     # keyword says "keep it", no more (as `pick --best` refuses)

@@ -11,8 +11,8 @@ catalog and the decisions stay in the old one. Two steps, the second one the use
 - :func:`adopt` (``phototriage index NEW --moved-from OLD``): the old folder's catalog moves
   to the new folder's place (its directory renamed, thumbnails and indexes with it; its photos
   moved to the same place in the new folder, identical copies each keeping their own decisions;
-  refused unless the new folder holds the old one's photos, and while an index or an export of
-  either library runs). A catalog made meanwhile for the new folder, with no decision in it, is
+  refused unless the new folder holds the old one's photos, while an index or an export of
+  either library runs, and while a window or a command has either catalog open). A catalog made meanwhile for the new folder, with no decision in it, is
   kept aside, not deleted.
 """
 from __future__ import annotations
@@ -124,7 +124,12 @@ def adopt(folder: str | os.PathLike, old_root: str | os.PathLike, catalogs_dir=N
                            f"({paths.display(str(target))}): nothing was moved")
         set_aside = target.parent.with_name(f"{target.parent.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
     from .catalog import Catalog
-    from .catalog.lock import WriterLock
+    from .catalog.lock import WriterLock, open_elsewhere
+
+    for catalog in (source, target):          # a window left open on either would go on writing there,
+        if catalog.exists() and open_elsewhere(catalog):  # or make a new catalog at the old place
+            raise NotMoved(f"PhotoTriage has the catalog of {paths.display(old_root if catalog == source else folder)} "
+                           "open in another window or command: close it, then run this again; nothing was moved")
 
     locks = [WriterLock(source, "moving a library's catalog")] + \
         ([WriterLock(target, "moving a library's catalog")] if target.exists() else [])

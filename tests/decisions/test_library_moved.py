@@ -80,3 +80,32 @@ def test_identical_copies_keep_their_own_decisions_and_a_wrong_old_folder_is_ref
     (tmp_path / "away").rename(tmp_path / "new")
     _json("index", str(tmp_path / "new"), "--no-features", "--moved-from", str(lib))
     assert _states(tmp_path / "new") == {"a.jpg": (-1, None), "b.jpg": (0, 4), "c.jpg": (0, None)}
+
+
+def test_a_catalog_open_in_a_window_is_not_moved(tmp_path, isolated_home):
+    """A trial: with the window still open on the old library, --moved-from moved its catalog;
+    the window went on with the old place (its next job would make a new catalog there)."""
+    import subprocess
+    import sys
+
+    from tests.decisions.helpers import ROOT
+
+    library(tmp_path, ["a.jpg", "b.jpg"])
+    lib = tmp_path / "lib"
+    _json("index", str(lib), "--no-features")
+    _json("pick", str(lib / "a.jpg"), "--reject", "--library", str(lib))
+    window = subprocess.Popen(                                     # holds the catalog open, as the window does
+        [sys.executable, "-c", "import sys, time; from app.core.catalog import Catalog\n"
+         "cat = Catalog(sys.argv[1]); cat.decisions.states(); print('open', flush=True); time.sleep(120)",
+         str(paths.find_catalog_path(str(lib)))], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert window.stdout.readline().strip() == "open"
+        lib.rename(tmp_path / "new")
+        _, err = _json("index", str(tmp_path / "new"), "--no-features", "--moved-from", str(lib), code=1)
+        assert "open in another window or command" in err and "nothing was moved" in err
+        assert paths.find_catalog_path(str(lib)).exists()
+    finally:
+        window.kill()
+        window.wait()
+    _json("index", str(tmp_path / "new"), "--no-features", "--moved-from", str(lib))   # closed: it moves
+    assert _states(tmp_path / "new") == {"a.jpg": (-1, None), "b.jpg": (0, None)}

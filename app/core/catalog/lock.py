@@ -113,3 +113,29 @@ def exclusive(catalog_path: str | os.PathLike, doing: str, job: Generator, cance
         return (yield from job)
     finally:
         lock.release()
+
+
+SHM_DMS_BYTE = 128       # SQLite's unix VFS: each connection to a WAL catalog holds a shared lock
+#                          on this byte of the "-shm" file for as long as it is open
+
+
+def open_elsewhere(catalog_path: str | os.PathLike) -> bool:
+    """Whether another process has the catalog open now (a window, any command), from SQLite's own
+    per-connection lock; False where that cannot be told. Never call it in a process that has this
+    catalog open itself: closing any descriptor of a file drops all of the process's POSIX locks
+    on it, SQLite's included."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(f"{os.fspath(catalog_path)}-shm", os.O_RDWR)
+    except OSError:                     # no WAL index: nobody has it open (or it cannot be told)
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, SHM_DMS_BYTE)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)

@@ -170,7 +170,9 @@ def _export(r: dict) -> list[str]:
              + (f"; {r['failed_count']} failed" if r.get("failed_count") else "")]
     return lines + [f"  {f['from']} -> {f['to']}" for f in r["files"]] + _gone(r) + [
         f"  already there, but its sidecar there differs from the library's (left as it is): {p}"
-        for p in r.get("sidecars_differ", [])] + _failures(r)
+        for p in r.get("sidecars_differ", [])] + [
+        f"  outside the library (moved out by an earlier export): left where it is: {p}"
+        for p in r.get("outside_library", [])] + _failures(r)
 
 
 def _trash(r: dict) -> list[str]:

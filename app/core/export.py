@@ -7,7 +7,8 @@ file moves, its photo and sidecars placed together or not at all (app/core/file_
 move's catalog row following in the same transaction that marks the files placed, the
 originals removed last. Every run first finishes or rolls back what a kill left
 (``finish_pending``). A re-run never duplicates: a picture already at its place in DEST (same
-bytes) counts as exported. DEST inside the library, or a sidecar in DEST that belongs to
+bytes) counts as exported. Picks outside the library folder (moved out by an earlier export)
+are listed and left where they are. DEST inside the library, or a sidecar in DEST that belongs to
 another picture, is refused with a reason. Nothing is overwritten."""
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class ExportReport:
     bytes: int = 0
     imported: list[str] = field(default_factory=list)               # decisions read from their sidecars first
     stale: list[str] = field(default_factory=list)                  # sidecars at DEST that differ from the library's
+    outside: list[str] = field(default_factory=list)                # picks outside the library (moved out before)
 
     def to_json(self) -> dict:
         return {"dest": self.dest, "move": self.move, "dry_run": self.dry_run,
@@ -49,6 +51,7 @@ class ExportReport:
                 "bytes": self.bytes, "finished_from_before": self.finished, "already_gone": list(self.gone),
                 "imported_from_xmp": [paths.display(p) for p in self.imported],
                 "sidecars_differ": [paths.display(p) for p in self.stale],
+                "outside_library": [paths.display(p) for p in self.outside],
                 "files": [{"from": s, "to": d} for s, d in self.done],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
@@ -204,6 +207,12 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
     already_in_dest = [(pid, p) for pid, p in photos if _under(p["path"], str(dest_dir))]
     report.already += [p["path"] for _, p in already_in_dest]
     photos = [(pid, p) for pid, p in photos if not _under(p["path"], str(dest_dir))]
+    # a pick an earlier `export --move` took out of the library stays in that export: not taken
+    # again (a move would take it out of the earlier destination), nor nesting this one's layout
+    roots = catalog.jobs.roots()
+    outside = {pid for pid, p in photos if roots and not any(_under(p["path"], r) for r in roots)}
+    report.outside += [p["path"] for pid, p in photos if pid in outside]
+    photos = [(pid, p) for pid, p in photos if pid not in outside]
     root = library_root(catalog, [p["path"] for _, p in photos])
     stems = library_stems(catalog) if move else {}
     if photos and not dry_run:

@@ -44,8 +44,11 @@ def _done_text(kind: str, r: dict) -> str:
         differ = r.get("sidecars_differ") or []
         differ = (f"; {plural(len(differ), 'sidecar')} already there differ from the library's (left as they are)"
                   if differ else "")
+        outside = r.get("outside_library") or []
+        outside = (f"; {plural(len(outside), 'pick')} moved out of the library by an earlier export left there"
+                   if outside else "")
         return (f"{'moved' if r['move'] else 'copied'} {plural(r['exported'], 'photo')} to {r['dest']}" + read + differ
-                + failed)
+                + outside + failed)
     if kind == "trash":
         return (f"{plural(r['photos'], 'rejected photo')} sent to the trash (Decisions ▸ Undo trash)" + read + kept
                 + failed)

@@ -171,3 +171,27 @@ def test_exporting_again_says_which_sidecars_there_are_out_of_date(tmp_path):
         assert sorted(report.already) == [str(a), str(b)]
         assert report.stale == [str(out / "a.jpg.xmp")] and digest(out / "a.jpg.xmp") == before   # said, not replaced
         assert digest(out / "b.jpg.xmp") == digest(sidecar_names(b)["ext"])                       # new there: copied
+
+
+def test_picks_moved_out_by_an_earlier_export_stay_there(tmp_path, isolated_home):
+    """A trial: after `export --move` to an archive, the next `export --picks` took the archive's
+    photos too, nesting its layout (DEST/lib/..., DEST/archive/...); with --move it took them
+    out of the archive."""
+    import json
+
+    from tests.test_cli import cli
+
+    files = library(tmp_path, ["day1/a.jpg", "day1/b.jpg", "day2/c.jpg"])
+    lib = tmp_path / "lib"
+    assert cli("index", str(lib), "--no-features").returncode == 0
+    assert cli("pick", str(files[0]), "--accept", "--library", str(lib)).returncode == 0
+    assert cli("export", "--picks", str(tmp_path / "archive"), "--move", "--library", str(lib)).returncode == 0
+    assert (tmp_path / "archive/day1/a.jpg").exists() and not files[0].exists()
+    assert cli("pick", str(files[2]), "--accept", "--library", str(lib)).returncode == 0
+    r = cli("export", "--picks", str(tmp_path / "second"), "--move", "--library", str(lib), "--json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 0 and doc["exported"] == 1 and doc["outside_library"] == [str(tmp_path / "archive/day1/a.jpg")]
+    assert sorted(str(p.relative_to(tmp_path / "second")) for p in (tmp_path / "second").rglob("*.jpg")) == ["day2/c.jpg"]
+    assert (tmp_path / "archive/day1/a.jpg").exists()                            # the first export keeps its photo
+    r = cli("export", "--picks", str(tmp_path / "third"), "--library", str(lib))
+    assert "outside the library (moved out by an earlier export): left where it is" in r.stdout

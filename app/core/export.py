@@ -111,10 +111,23 @@ def _foreign_sidecar(candidate: Path, sidecars: list[Path], photo: Path) -> Path
     return None
 
 
-def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: set[Path]) -> tuple[str, Path | str]:
-    """("already", path) | ("to", path) | ("refused", reason)."""
+def _free_for(src: Path, candidate: Path, taken: dict[Path, Path]) -> bool:
+    """Whether ``candidate`` can be ``src``'s place: not another photo's in this run, and free or
+    holding ``src``'s bytes already."""
+    if candidate in taken:
+        return taken[candidate] == src            # (where a move put it already)
+    return not os.path.lexists(candidate) or same_content(src, candidate)
+
+
+def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: dict[Path, Path],
+                 partners: list[Path] = ()) -> tuple[str, Path | str]:
+    """("already", path) | ("to", path) | ("refused", reason). ``partners``: the other files of its
+    raw + JPEG pair in this export: a name is taken only where theirs is free too, so the pair
+    keeps one name (and one ``name.xmp``) when a name clashes."""
     for candidate in _candidates(base):
-        if candidate in taken:
+        if taken.get(candidate, src) != src:
+            continue
+        if not all(_free_for(p, candidate.with_name(candidate.stem + p.suffix), taken) for p in partners):
             continue
         if os.path.lexists(candidate):
             if same_content(src, candidate):
@@ -221,7 +234,11 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
             raise PermissionError(13, "permission denied", str(dest_dir))
         sweep(dest_dir, recursive=True)        # partial copies of an export a kill interrupted
     batch = catalog.file_ops.new_batch() if photos and not dry_run else 0
-    taken: set[Path] = set()
+    taken: dict[Path, Path] = {}                 # a place in DEST -> the photo planned there
+    pairs: dict[tuple[Path, str], list[Path]] = {}
+    for _, photo in photos:
+        src = Path(photo["path"])
+        pairs.setdefault((src.parent, src.stem), []).append(src)
     for i, (pid, photo) in enumerate(photos):
         if cancel is not None and cancel.cancelled:
             break
@@ -244,7 +261,8 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
             continue
         sidecars, shared = own_sidecars(path, stems) if move else (own_sidecars(path, {})[0], [])
         rel = Path(src.name) if flat else Path(os.path.relpath(src, root))
-        verdict, where = _plan_target(src, dest_dir / rel, sidecars + shared, taken)
+        partners = [p for p in pairs[src.parent, src.stem] if p != src]
+        verdict, where = _plan_target(src, dest_dir / rel, sidecars + shared, taken, partners)
         if verdict == "already" and not move:
             report.already.append(path)
             report.stale += _sidecars_there(src, where, sidecars, dry_run)
@@ -252,7 +270,7 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
         if verdict == "refused":
             report.failed.append((path, where))
             continue
-        taken.add(where)
+        taken[where] = src
         report.done.append((path, str(where)))
         report.bytes += photo.get("size") or 0
         if dry_run:

@@ -195,3 +195,24 @@ def test_picks_moved_out_by_an_earlier_export_stay_there(tmp_path, isolated_home
     assert (tmp_path / "archive/day1/a.jpg").exists()                            # the first export keeps its photo
     r = cli("export", "--picks", str(tmp_path / "third"), "--library", str(lib))
     assert "outside the library (moved out by an earlier export): left where it is" in r.stdout
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_a_raw_and_jpeg_pair_keeps_one_name_when_a_name_clashes(tmp_path, flat):
+    """A trial: `export --flat` gave the JPEG of a pair "IMG_1 (2).jpg" (DEST already had another
+    IMG_1.jpg) and its raw file "IMG_1.cr2": the pair split in two, each with its own name.xmp."""
+    jpg, = library(tmp_path, ["IMG_1.jpg"])
+    raw = jpg.with_suffix(".cr2")
+    raw.write_bytes(b"raw bytes of the same shot")
+    sidecar_names(jpg)["base"].write_text(DARKTABLE)              # the pair's one name.xmp
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "IMG_1.jpg").write_bytes(b"another picture already there")
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.naming": "base"})
+        ids = [add_photo(cat, p) for p in (jpg, raw)]
+        decide(cat, ids[0], "pick", 1)
+        report = drive(export_picks(cat, str(out), flat=flat))
+    assert not report.failed
+    assert sorted(p.name for p in out.iterdir()) == ["IMG_1 (2).cr2", "IMG_1 (2).jpg", "IMG_1 (2).xmp", "IMG_1.jpg"]
+    assert (out / "IMG_1 (2).xmp").read_text() == DARKTABLE

@@ -272,6 +272,12 @@ EXPOSURE_REASONS = {"better exposed", "fewer blown highlights"}
 # a frame the comparison found worse kept is not "sharper", and "fewer compression artefacts"
 # needs the comparison to find the others worse kept as well as more blocky per frame.
 NEEDS_SUPPORT = {"fewer compression artefacts": 1, "sharper": 0, "sharper face": 0}
+# Reasons on measures an exposure moves (brighter shadows give more detail and less measured
+# noise and motion): not given against frames of another exposure level that the comparison at
+# native pixels found alike (within EVIDENCE_DEAD_ZONE) even where the stored native measures
+# are too far apart for :func:`exposure_only` (issue 30: a brighter copy, 17 % of it blown, was
+# "less motion blur, sharper" than the frame it was made from).
+EXPOSURE_MOVES = {"sharper", "sharper face", "less noise", "less motion blur"}
 
 
 def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float]], limit: int = 3,
@@ -289,6 +295,10 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
     :func:`app.core.eye_state.eyes_open_reason` allows."""
     technical = [o for o in others if o not in exposure_only]
     lost = highlights or {}
+    # against each technical frame, whether it is the same detail at another exposure level
+    tone_apart = support is not None and technical and all(
+        o in support and np.isfinite(support[o]) and abs(support[o]) <= EVIDENCE_DEAD_ZONE
+        and exposure_levels(explain[best], explain[o], support[o]) for o in technical)
     measured = [support[o] for o in technical if support is not None and o in support and np.isfinite(support[o])]
     backing = statistics.median(measured) if measured else None
 
@@ -303,6 +313,8 @@ def reasons_for(best: int, others: list[int], explain: dict[int, dict[str, float
         z = margin(name, direction, spread)
         if z is None:
             continue
+        if tone_apart and text in EXPOSURE_MOVES:
+            continue                     # alike at native pixels: the measure moved with the exposure
         guard = REQUIRES.get(text)
         if guard is not None and (margin(guard[0], guard[1]) or 0.0) < -guard[2]:
             continue                     # the measurement contradicts the reason

@@ -115,3 +115,25 @@ def test_a_best_frame_that_lost_more_place_by_place_is_not_said_to_use_the_range
     assert "uses the full tonal range" in exposure_reasons(brighter, dimmer)
     assert exposure_reasons(brighter, dimmer, blown=-0.02) == []
     assert exposure_reasons(dimmer, brighter, blown=0.02)[0] == "fewer blown highlights"
+
+
+def test_a_brighter_copy_alike_at_native_pixels_is_not_called_sharper():
+    """Issue 30: a frame whose only difference is exposure is never credited with sharpness,
+    noise or motion. A held-out source: its brighter copy (half of it blown) lifted the stored
+    native detail and motion measures past exposure_only's tolerances, and was called "less
+    motion blur, sharper", though the two compared at native pixels alike."""
+    base = {"noise_rel": 0.011, "blockiness_native": 1.46, "edge_alignment": 0.5, "border_fill": 0.0,
+            "brightness_mean": 0.35, "black_level": 0.0, "white_level": 1.0, "highlights_clipped": 0.1,
+            "shadows_clipped": 0.0, "channels_clipped": 0.1, "highlights_flat": 0.17, "highlights_spike": 0.22}
+    clean = _explain_values({**base, "detail_native": -1.24, "anisotropy_native": 0.51, "brightness_median": 0.34}, None)
+    bright = _explain_values({**base, "detail_native": -1.03, "anisotropy_native": 0.35, "brightness_median": 0.40,
+                              "noise_rel": 0.010}, None)
+    said = reasons_for(2, [1], {1: clean, 2: bright})
+    assert "sharper" in said and "less motion blur" in said            # the stored measures alone
+    alike = reasons_for(2, [1], {1: clean, 2: bright}, support={1: -0.037})
+    assert not {"sharper", "less motion blur", "less noise"} & {r.replace("slightly ", "") for r in alike}
+    # where the comparison found the brighter frame better kept, it is sharper
+    assert "sharper" in reasons_for(2, [1], {1: clean, 2: bright}, support={1: 0.2})
+    # and of one exposure level, alike at native pixels, the stored measures still speak
+    same = _explain_values({**base, "detail_native": -1.03, "anisotropy_native": 0.35, "brightness_median": 0.34}, None)
+    assert "sharper" in reasons_for(2, [1], {1: clean, 2: same}, support={1: -0.037})

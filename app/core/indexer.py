@@ -49,6 +49,7 @@ class IndexSummary:
     finished: list[str] = field(default_factory=list)   # interrupted file operations it finished first
     bests_unmarked: list[str] = field(default_factory=list)   # older bests of bursts that came together
     moved_ids: list[int] = field(default_factory=list, repr=False)   # photos found under a new name (not in JSON)
+    arrived_ids: list[int] = field(default_factory=list, repr=False)  # rows that got their content now (not in JSON)
 
     def to_json(self) -> dict[str, Any]:
         """Paths as they are (a name that is not UTF-8 keeps its surrogates: the CLI's JSON writer
@@ -176,7 +177,7 @@ def _run(catalog, root, cancel, summary, started, workers, batch_size, features,
                 catalog.frame_steps.prune()
                 catalog.highlight_pairs.prune()
                 catalog.local_features.prune()
-        summary.decisions_moved = catalog.decisions.reconcile()
+        summary.decisions_moved = catalog.decisions.reconcile(summary.arrived_ids)
         if not cancel.cancelled:
             from .xmp.sync import import_xmp
 
@@ -371,7 +372,7 @@ def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size, fe
                     submit(entry, ident, frozenset())  # its twin claimed the old row: index it afresh
                     continue
                 if result.outcome == MOVED:
-                    old = plan.movable[result.content_hash].pop()
+                    old = _closest(plan.movable[result.content_hash], entry.path)
                     plan.vanished.pop(old.path, None)
                     batch.append((result, old))
                 else:
@@ -387,6 +388,19 @@ def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size, fe
         _commit(catalog, batch, summary, job, done, total, features and features.id)
 
 
+def _closest(rows: list[PhotoIdentity], path: str) -> PhotoIdentity:
+    """Takes from ``rows`` (vanished rows of one content) the one whose old path is most like
+    ``path``: the same file name, then the most folders in common from the end, then the oldest.
+    Identical copies moved together (their folder renamed) each keep their own row, and with it
+    their own decisions (a review: four copies rated 2-5 came back shuffled, as the workers
+    finished)."""
+    from .catalog.decisions import _likeness
+
+    best = max(rows, key=lambda r: (_likeness(r.path, path), -r.id))
+    rows.remove(best)
+    return best
+
+
 def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: int, total: int,
             features_id: str | None = None) -> None:
     photos = catalog.photos
@@ -396,7 +410,10 @@ def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: 
             if result.outcome == INDEXED:
                 if ident is not None and ident.content_hash and ident.content_hash != result.content_hash:
                     _keep_decisions(catalog, ident, result)
+                held = photos.content_at(e.path)
                 photo_id = photos.upsert(e.path, result.columns)
+                if held != result.content_hash:         # a new file, or new content: a picture may turn up here
+                    summary.arrived_ids.append(photo_id)
                 if result.features is not None:
                     catalog.features.save(photo_id, result.features, features_id)
                     summary.featured += 1

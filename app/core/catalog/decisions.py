@@ -17,14 +17,27 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
 
-from .connection import transaction
+from .. import paths
+from .connection import chunks, transaction
 from .photos import now_iso
 
 KINDS = {"pick", "rating", "label", "best"}
 # a decision in effect: not undone, and its photo still holds the picture it was made on
 LIVE = ("d.undone = 0 AND (d.content_hash IS NULL OR d.content_hash = "
         "(SELECT p.content_hash FROM photos p WHERE p.id = d.photo_id))")
+
+
+def _likeness(a: str, b: str) -> int:
+    """How many trailing path parts (the file name, then its folders) two paths share."""
+    n = 0
+    for x, y in zip(reversed(Path(a).parts), reversed(Path(b).parts)):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _check(kind: str, value: int | None) -> None:
@@ -190,20 +203,58 @@ class DecisionStore:
         self.conn.execute(f"UPDATE decisions SET origin_hash = {origin}, content_hash = ? "
                           "WHERE photo_id = ? AND content_hash = ?", (new_hash, photo_id, old_hash))
 
-    def reconcile(self) -> int:
+    def reconcile(self, arrived: Iterable[int] = ()) -> int:
         """Hand decisions to the row that holds their picture now; returns how many moved.
         A decision carried over to an edit goes back to its original picture where that
-        turned up under another name (the edit was in fact a different photo)."""
+        turned up under another name (the edit was in fact a different photo).
+
+        A picture turns up only in ``arrived``: the rows that got their content in this index
+        (new files, files with new content). A copy that was in the library all along is
+        another photo with decisions of its own: a waiting decision never jumps to it (a
+        review: the reject of a renumbered copy landed on the identical copy the user had
+        picked, and the pick of an edited photo went back to an untouched copy of its
+        original). Of several such rows, one with no decisions of its own comes first, then
+        the one whose path is most like the photo's, then the oldest."""
+        arrived = set(arrived)
+        if not arrived:
+            return 0
+        holding: dict[str, list[tuple[int, str]]] = {}
+        for chunk in chunks(sorted(arrived)):
+            marks = ",".join("?" * len(chunk))
+            for pid, path, h in self.conn.execute(
+                    f"SELECT id, path, content_hash FROM photos WHERE id IN ({marks}) AND status = 'ok' "
+                    "AND content_hash IS NOT NULL", chunk):
+                holding.setdefault(h, []).append((pid, paths.from_db(path)))
+        if not holding:
+            return 0
+        count = 0
         with transaction(self.conn):
-            back = self.conn.execute(
-                "UPDATE decisions AS d SET content_hash = d.origin_hash, origin_hash = NULL, photo_id = "
-                "(SELECT MIN(p.id) FROM photos p WHERE p.content_hash = d.origin_hash AND p.status = 'ok') "
-                "WHERE d.origin_hash IS NOT NULL AND EXISTS (SELECT 1 FROM photos p WHERE "
-                "p.content_hash = d.origin_hash AND p.status = 'ok' AND p.id != d.photo_id)").rowcount
-            moved = self.conn.execute(
-                "UPDATE decisions AS d SET photo_id = "
-                "(SELECT MIN(p.id) FROM photos p WHERE p.content_hash = d.content_hash AND p.status = 'ok') "
-                "WHERE d.content_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM photos p WHERE "
-                "p.id = d.photo_id AND p.content_hash = d.content_hash) AND EXISTS (SELECT 1 FROM photos p "
-                "WHERE p.content_hash = d.content_hash AND p.status = 'ok')").rowcount
-        return back + moved
+            decided = {pid for (pid,) in self.conn.execute(f"SELECT DISTINCT d.photo_id FROM decisions d WHERE {LIVE}")}
+            taken: set[int] = set()
+
+            def target(photo_id: int, h: str) -> int | None:
+                rows = [r for r in holding.get(h, ()) if r[0] != photo_id]
+                if not rows:
+                    return None
+                row = self.conn.execute("SELECT path FROM photos WHERE id = ?", (photo_id,)).fetchone()
+                was = paths.from_db(row[0]) if row else ""
+                pid = min(rows, key=lambda r: (r[0] in taken, r[0] in decided, -_likeness(was, r[1]), r[0]))[0]
+                taken.add(pid)
+                return pid
+
+            for photo_id, origin in self.conn.execute(
+                    "SELECT DISTINCT photo_id, origin_hash FROM decisions WHERE origin_hash IS NOT NULL").fetchall():
+                to = target(photo_id, origin)
+                if to is not None:
+                    count += self.conn.execute(
+                        "UPDATE decisions SET content_hash = origin_hash, origin_hash = NULL, photo_id = ? "
+                        "WHERE photo_id = ? AND origin_hash = ?", (to, photo_id, origin)).rowcount
+            for photo_id, h in self.conn.execute(
+                    "SELECT DISTINCT d.photo_id, d.content_hash FROM decisions d WHERE d.content_hash IS NOT NULL "
+                    "AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = d.photo_id AND p.content_hash = d.content_hash)"
+                    ).fetchall():
+                to = target(photo_id, h)
+                if to is not None:
+                    count += self.conn.execute("UPDATE decisions SET photo_id = ? WHERE photo_id = ? AND content_hash = ?",
+                                               (to, photo_id, h)).rowcount
+        return count

@@ -190,6 +190,11 @@ class PhotoStore:
         out["path"] = paths.from_db(out["path"])
         return out
 
+    def content_at(self, path: str) -> str | None:
+        """The content hash the row at ``path`` holds (None: no row there, or none known)."""
+        row = self.conn.execute("SELECT content_hash FROM photos WHERE path = ?", (paths.to_db(path),)).fetchone()
+        return row[0] if row else None
+
     def id_for_path(self, path: str) -> int | None:
         row = self.conn.execute("SELECT id FROM photos WHERE path = ?", (paths.to_db(path),)).fetchone()
         return row[0] if row else None

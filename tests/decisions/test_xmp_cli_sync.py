@@ -133,3 +133,33 @@ def test_xmp_write_refuses_a_read_only_catalog_before_any_sidecar(tmp_path):
         assert planned.returncode == 0 and "would write 2 sidecars" in planned.stdout, planned.stdout + planned.stderr
     finally:
         undo()
+
+
+def test_a_photo_renamed_onto_a_deleted_ones_name_keeps_its_own_decision(tmp_path):
+    """A trial: b.jpg rejected, sidecars written; in a file manager b.jpg deleted and a.jpg
+    (accepted, 1 star) renamed b.jpg, the sidecars left where they were. The index took the
+    deleted photo's unchanged b.jpg.xmp as an edit: the kept photo became rejected (and
+    `trash --rejected` listed it). A new photo given an old name does not take its reject either."""
+    a, b, c = library(tmp_path, ["a.jpg", "b.jpg", "c.jpg"])
+    lib, db = tmp_path / "lib", ["--db", str(tmp_path / "c.db")]
+    _json("index", str(lib), "--no-features", *db)
+    _json("pick", str(a), "--rating", "1", *db)
+    _json("pick", str(a), "--accept", *db)
+    _json("pick", str(b), "--reject", *db)
+    _json("pick", str(c), "--reject", *db)
+    _json("xmp", "write", *db)
+    b.unlink()
+    a.rename(b)                                            # the sidecars stay where they were
+    c.unlink()
+    shutil.copy2(DEMO / "tree-burst" / sorted(os.listdir(DEMO / "tree-burst"))[0], c)   # a new photo, an old name
+    doc = _json("index", str(lib), "--no-features", *db)
+    assert doc["moved"] == 1 and doc["indexed"] == 1, doc
+    from app.core.catalog import Catalog
+
+    with Catalog(tmp_path / "c.db", readonly=True) as cat:
+        now_b = cat.decisions.state(cat.photos.id_for_path(str(b)))
+        now_c = cat.decisions.state(cat.photos.id_for_path(str(c)))
+    assert (now_b.pick, now_b.rating) == (1, 1) and now_c.pick == 0
+    assert _json("trash", "--rejected", "--dry-run", *db)["photos"] == 0
+    _json("xmp", "write", *db)                            # the sidecar at b.jpg now says what b.jpg is
+    assert XmpDocument(sidecar_names(b)["ext"].read_text()).get(XMP, "Rating") == "1"

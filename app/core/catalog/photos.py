@@ -160,6 +160,11 @@ class PhotoStore:
         stale, digest = row
         self.conn.execute("UPDATE decisions SET photo_id = ?, content_hash = COALESCE(content_hash, ?) "
                           "WHERE photo_id = ?", (heir, digest, stale))
+        # the bases of its sidecars stay, under no photo (-id), to tell its sidecar left behind,
+        # unchanged, from an editor's (app/core/catalog/xmp_base.py left_behind)
+        self.conn.execute("INSERT OR REPLACE INTO xmp_base (photo_id, source, path, file_hash, fields, decision, ours, "
+                          "synced_at) SELECT -photo_id, source, path, file_hash, fields, decision, ours, synced_at "
+                          "FROM xmp_base WHERE photo_id = ? AND source != 'embedded'", (stale,))
         for table in DERIVED_TABLES:
             self.conn.execute(f"DELETE FROM {table} WHERE photo_id = ?", (stale,))
         self.conn.execute("DELETE FROM photos WHERE id = ?", (stale,))

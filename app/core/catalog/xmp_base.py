@@ -1,6 +1,8 @@
 """The base of the three-way XMP merge (app/core/xmp/merge.py): for each photo and source
 ("sidecar" or "embedded"), what PhotoTriage last wrote or read there and what the catalog
-held at that moment. A field that differs from the base changed on that side since."""
+held at that moment. A field that differs from the base changed on that side since. The
+sidecar bases of a photo row given up to another file (photos.py ``_vacate``) stay under the
+negative of its id: its sidecar left behind is still known as PhotoTriage's, not an editor's."""
 from __future__ import annotations
 
 import json
@@ -40,6 +42,17 @@ class XmpBaseStore:
         """photo id -> the file hash of its base (which photos need no new look)."""
         return {r[0]: r[1] for r in self.conn.execute("SELECT photo_id, file_hash FROM xmp_base WHERE source = ?",
                                                       (source,))}
+
+    def left_behind(self, path: str, file_hash: str) -> Base | None:
+        """The base of a photo row given up to another file (kept under its negative id) whose
+        sidecar ``path`` was, with these very bytes, when PhotoTriage last wrote or read it:
+        no editor changed it since (None: none)."""
+        from ..paths import from_db, to_db
+
+        row = self.conn.execute("SELECT path, file_hash, fields, decision, ours FROM xmp_base WHERE path = ? "
+                                "AND file_hash = ? AND photo_id < 0 AND source IN (?, ?) LIMIT 1",
+                                (to_db(path), file_hash, SIDECAR, OTHER_SIDECAR)).fetchone()
+        return None if row is None else Base(from_db(row[0]), row[1], *(json.loads(t or "{}") for t in row[2:]))
 
     def put(self, photo_id: int, source: str, base: Base) -> None:
         """Call inside a transaction."""

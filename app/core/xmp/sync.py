@@ -141,19 +141,29 @@ def _sidecar_side(catalog, pid: int, photo: str, side: Path, conv: Convention):
         return None, None
     if not side.is_file():
         raise SidecarError(errno.EISDIR, "not a file (a folder has the sidecar's name), skipped")
-    return _side_against(catalog.xmp_base.get(pid, SIDECAR), photo, side, read_sidecar(side, conv))
+    return _side_against(catalog.xmp_base.get(pid, SIDECAR), photo, side, read_sidecar(side, conv), catalog, pid)
 
 
-def _side_against(base: Base | None, photo: str, side: Path, res):
+def _side_against(base: Base | None, photo: str, side: Path, res, catalog=None, pid: int | None = None):
     """(Side, ReadResult) of sidecar ``side`` as read (``res``) against ``base``; (None, res)
     when its bytes are the base's (unchanged, also when it moved with its photo). The base is
     the photo's wherever the sidecar moved with it, but not for another file: the photo's
     sidecar in the other naming (darktable's ``name.ext.xmp`` gone, Lightroom's ``name.xmp``
     new), or one without the rating and the pick label its base held (no editor takes both
     away: Lightroom keeps digiKam's label, a cleared rating is written 0; a file of develop
-    settings only was made anew): seen for the first time, what it lacks was never cleared."""
+    settings only was made anew): seen for the first time, what it lacks was never cleared.
+
+    A sidecar left, unchanged, by a photo that gave up its file name (its bytes as PhotoTriage
+    last wrote or read them for that photo: a photo renamed onto a deleted one's name) holds no
+    editor's change: nothing is imported from it (a trial: the kept photo took
+    the deleted reject's "rejected"); it is taken as in step with the catalog now, and the
+    next write makes it this photo's."""
     if base is not None and base.file_hash == res.file_hash:
         return None, res
+    left = catalog.xmp_base.left_behind(str(side), res.file_hash) if catalog is not None else None
+    if left is not None:
+        now = catalog_values(catalog.decisions.state(pid))
+        return Side(Base(str(side), res.file_hash, res.fields.to_json(), now, left.ours), res.fields, res.mtime_ns), res
     held = Fields.from_json(base.fields) if base is not None else None
     if base is not None and ((base.path is not None and Path(base.path) != side
                               and Path(base.path) in sidecar_names(photo).values())
@@ -175,7 +185,8 @@ def _other_side(catalog, pid: int, photo: str, side: Path, conv: Convention, fai
                 catalog.xmp_base.drop(pid, OTHER_SIDECAR)
         return None
     try:
-        return (other, *_side_against(catalog.xmp_base.get(pid, OTHER_SIDECAR), photo, other, read_sidecar(other, conv)))
+        return (other, *_side_against(catalog.xmp_base.get(pid, OTHER_SIDECAR), photo, other, read_sidecar(other, conv),
+                                      catalog, pid))
     except (XmpError, OSError, UnicodeError) as exc:
         failed.append((str(other), f"sidecar not read: {plain(exc)}"))
         return None

@@ -68,13 +68,20 @@ def decide_many(catalog, photos: Sequence[tuple[int, Sequence[int]]], kind: str,
 def pair_partners(catalog, photo_id: int) -> list[int]:
     """The other files of the photo where they share one ``name.xmp`` (sidecars named
     ``name.xmp``, as Lightroom and Capture One treat a raw + JPEG pair); none with
-    ``name.ext.xmp``, where each file keeps its own decision."""
+    ``name.ext.xmp``, where each file keeps its own decision. Only a raw file and its JPEG
+    (or other rendering) are a pair: two files of one name that are not raw, or two raws, are
+    two photos (a review: rejecting IMG_1.jpg rejected another picture, IMG_1.tif)."""
+    from .formats import is_raw
     from .xmp.convention import Convention
 
     if Convention.from_settings(catalog.settings).naming != "base":
         return []
     photo = catalog.photos.get(photo_id)
-    return catalog.photos.same_stem(photo["path"]) if photo else []
+    if photo is None:
+        return []
+    raw = is_raw(photo["path"])
+    return [pid for pid in catalog.photos.same_stem(photo["path"])
+            if (other := catalog.photos.get(pid)) is not None and is_raw(other["path"]) != raw]
 
 
 def _apply(catalog, changes) -> int:

@@ -74,3 +74,48 @@ def test_a_pair_is_not_a_duplicate_and_keep_one_keeps_it_together(pair):
     done = keep_one(cat, other, [jpg])                       # rejecting the JPEG rejects its raw too
     assert sorted(done.rejected) == sorted([jpg, raw])
     assert _states(cat, [raw, jpg, other]) == [(-1, 0, False), (-1, 0, False), (1, 0, False)]
+
+
+def test_two_files_of_one_name_that_are_not_a_raw_and_its_jpeg_are_two_photos(tmp_path):
+    """A review: with Lightroom naming, rejecting IMG_0001.jpg rejected another picture,
+    IMG_0001.tif (and trash took it): no editor pairs two files that are not raw."""
+    from app.core.jobs import drive
+    from app.core.trash import trash_rejected
+
+    jpg, other = library(tmp_path, ["s/IMG_0001.jpg", "s/other.jpg"])
+    tif = other.rename(jpg.with_suffix(".tif"))
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.naming": "base"})
+        jpg_id, tif_id = add_photo(cat, jpg), add_photo(cat, tif)
+        decide(cat, tif_id, "pick", 1)
+        decide(cat, jpg_id, "pick", -1)
+        assert cat.decisions.state(tif_id).pick == 1
+        drive(trash_rejected(cat))
+    assert tif.exists() and not jpg.exists()
+
+
+def test_with_own_sidecars_the_jpeg_never_takes_the_raws_name_xmp(tmp_path):
+    """A trial (default naming name.ext.xmp): the JPEG of a raw + JPEG pair read the raw's
+    Lightroom sidecar IMG.xmp (its rating and label) and wrote its reject into it, so the kept
+    raw was "rejected" in Lightroom and in the export."""
+    from app.core.jobs import drive
+    from app.core.xmp.document import XMP, XmpDocument
+    from app.core.xmp.sidecars import sidecar_names
+    from app.core.xmp.sync import import_xmp, write_sidecars
+    from tests.decisions.fixtures import LIGHTROOM
+
+    jpg, = library(tmp_path, ["IMG_5.jpg"])
+    raw = jpg.with_suffix(".dng")
+    raw.write_bytes(b"raw bytes")
+    lr = sidecar_names(raw)["base"]
+    lr.write_text(LIGHTROOM)                                     # Lightroom's, for the raw: Yellow
+    with Catalog(tmp_path / "c.db") as cat:
+        ir, ij = add_photo(cat, raw), add_photo(cat, jpg)
+        drive(import_xmp(cat))
+        assert cat.decisions.state(ir).label == "Yellow" and cat.decisions.state(ij).label is None
+        decide(cat, ir, "pick", 1)
+        decide(cat, ij, "pick", -1)
+        report = drive(write_sidecars(cat))
+        assert not report.conflicts and sorted(p.rsplit("/", 1)[1] for p in report.written) == ["IMG_5.jpg.xmp", "IMG_5.xmp"]
+        assert XmpDocument(lr.read_text()).get(XMP, "Rating") != "-1"
+        assert XmpDocument(sidecar_names(jpg)["ext"].read_text()).get(XMP, "Rating") == "-1"

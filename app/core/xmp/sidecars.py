@@ -33,29 +33,43 @@ def sidecar_names(photo: str | Path) -> dict[str, Path]:
 
 def sidecar_for(photo: str | Path, conv: Convention) -> Path:
     """The sidecar to read and write: an existing one in the chosen naming, else an existing
-    one in the other naming (merged, not duplicated), else a new one in the chosen naming."""
+    one in the other naming (merged, not duplicated) where it is this photo's (a ``name.xmp``
+    beside a raw file of that name is the raw's: :func:`owns_base_name`), else a new one in the
+    chosen naming."""
     names = sidecar_names(photo)
     other = "base" if conv.naming == "ext" else "ext"
-    for key in (conv.naming, other):
-        if names[key].is_file():
-            return names[key]
+    if names[conv.naming].is_file():
+        return names[conv.naming]
+    if names[other].is_file() and (other == "ext" or owns_base_name(photo)):
+        return names[other]
     return names[conv.naming]
+
+
+def _twins(p: Path) -> list[Path]:
+    """Other files of the same name beside ``p`` (sidecars aside)."""
+    return [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
+            if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
+
+
+def owns_base_name(photo: str | Path) -> bool:
+    """Whether ``name.xmp`` is this photo's: no other file of that name beside it, or it is the
+    raw file beside its JPEG (Lightroom writes sidecars for raw files); nobody's between two
+    files that are not raw."""
+    p = Path(photo)
+    twins = _twins(p)
+    return not twins or (is_raw(str(p)) and not any(is_raw(str(q)) for q in twins))
 
 
 def other_sidecar(photo: str | Path, side: Path) -> Path | None:
     """The photo's sidecar in the other naming than ``side``, when both are there (darktable's
-    ``name.ext.xmp`` and Lightroom's ``name.xmp``): kept in step with it. A ``name.xmp`` beside
-    another file of that name is the raw's (Lightroom writes sidecars for raw files): not a
-    JPEG's, and nobody's between two files that are not raw."""
+    ``name.ext.xmp`` and Lightroom's ``name.xmp``): kept in step with it, where the ``name.xmp``
+    is this photo's (:func:`owns_base_name`)."""
     p = Path(photo)
     for key, path in sidecar_names(p).items():
         if path == side or not path.is_file():
             continue
-        if key == "base":
-            twins = [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
-                     if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
-            if twins and not (is_raw(str(p)) and not any(is_raw(str(q)) for q in twins)):
-                continue
+        if key == "base" and not owns_base_name(p):
+            continue
         return path
     return None
 

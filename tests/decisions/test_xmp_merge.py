@@ -220,3 +220,28 @@ def test_the_migration_keeps_embedded_xmp_read_before_from_being_read_again():
     db.execute("INSERT INTO xmp_embedded VALUES ('h1', '2026-01-01T00:00:00')")
     mine(db)
     assert list(db.execute("SELECT photo_id, source, file_hash, fields FROM xmp_base")) == [(1, "embedded", "h1", "{}")]
+
+
+def test_a_rating_given_in_digikam_to_a_rejected_photo_keeps_it_rejected(tmp_path):
+    """A trial: digiKam ignores xmp:Rating -1 and shows its own reject, the pick label; a rating
+    given there (Rating -1 -> 4, PickLabel still 1) was read as darktable's un-reject, and the
+    next write cleared digiKam's reject too. darktable's and Lightroom's un-reject (the pick
+    label PhotoTriage wrote left as it was) stay un-rejects: test_darktable_unreject_...."""
+    a, = library(tmp_path, ["a.jpg"])
+    side = sidecar_names(a)["ext"]
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, a)
+        decide(cat, pid, "pick", -1)
+        drive(write_sidecars(cat))
+        doc = _doc(side)
+        assert (doc.get(XMP, "Rating"), doc.get(DIGIKAM, "PickLabel")) == ("-1", "1")
+        text = side.read_text().replace('xmp:Rating="-1"', 'xmp:Rating="4" digiKam:ColorLabel="5" '
+                                        'MicrosoftPhoto:Rating="75" xmlns:MicrosoftPhoto="http://ns.microsoft.com/photo/1.0/"')
+        side.write_text(text)                                   # digiKam's write: its rating, label, Windows rating
+        st = os.stat(side)
+        os.utime(side, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        drive(import_xmp(cat))
+        s = cat.decisions.state(pid)
+        assert (s.pick, s.rating) == (-1, 4)
+        drive(write_sidecars(cat))
+        assert _doc(side).get(DIGIKAM, "PickLabel") == "1"

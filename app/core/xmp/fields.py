@@ -3,7 +3,8 @@ read them, tell what an editor changed since a base (``external_changes``) and w
 ones whose value has to change (``write_fields``). See docs/xmp-sync.md.
 
 - ``xmp:Rating``: 0-5, -1 rejected. A rating is a rating, never a pick: an editor's default
-  1 star is "rated 1". A rating that goes from -1 to 0-5 is an un-reject (darktable).
+  1 star is "rated 1". A rating that goes from -1 to 0-5 is an un-reject (darktable), unless
+  digiKam keeps the sidecar and its pick label still says rejected.
 - ``digiKam:PickLabel``: 1 rejected, 3 accepted, 0 none.
 - ``xmp:Label`` and ``darktable:colorlabels``: the user's own unless the label setting is on;
   even then only a label PhotoTriage wrote itself is ever replaced or removed. A colour label
@@ -29,6 +30,7 @@ class Fields:
     colours: tuple[str, ...] = ()        # darktable:colorlabels, sorted
     best: bool = False                   # the best keyword in dc:subject
     suggested: bool = False              # the suggestion keyword in dc:subject
+    digikam: bool = False                # digiKam keeps this sidecar (its colour label, tags, Windows rating)
 
     def to_json(self) -> dict:
         return {**asdict(self), "colours": list(self.colours)}
@@ -38,7 +40,7 @@ class Fields:
         if doc is None:
             return None
         return cls(doc.get("rating"), doc.get("pick_label"), doc.get("label"), tuple(doc.get("colours") or ()),
-                   bool(doc.get("best")), bool(doc.get("suggested")))
+                   bool(doc.get("best")), bool(doc.get("suggested")), bool(doc.get("digikam")))
 
 
 @dataclass
@@ -61,6 +63,12 @@ class Ours:
         return cls(**{k: v for k, v in (doc or {}).items() if k in known})
 
 
+# properties only digiKam writes (PhotoTriage writes digiKam:PickLabel itself): their presence in
+# a sidecar darktable does not keep says digiKam writes it
+MICROSOFT_PHOTO = "http://ns.microsoft.com/photo/1.0/"
+DIGIKAM_OWN = ((DIGIKAM, "ColorLabel"), (DIGIKAM, "TagsList"), (MICROSOFT_PHOTO, "Rating"))
+
+
 def _rating(text: str | None) -> int | None:
     if text in (None, ""):
         return None
@@ -75,7 +83,9 @@ def read_fields(doc: XmpDocument, conv: Convention) -> Fields:
     keywords = doc.get_list(DC, "subject")
     return Fields(_rating(doc.get(XMP, "Rating")), doc.get(DIGIKAM, "PickLabel"), doc.get(XMP, "Label"),
                   tuple(sorted(c.strip() for c in doc.get_list(DARKTABLE, "colorlabels"))),
-                  conv.best_keyword in keywords, bool(conv.suggested_keyword) and conv.suggested_keyword in keywords)
+                  conv.best_keyword in keywords, bool(conv.suggested_keyword) and conv.suggested_keyword in keywords,
+                  doc.get(DARKTABLE, "xmp_version") is None and any(
+                      doc.get(ns, name) is not None or doc.get_list(ns, name) for ns, name in DIGIKAM_OWN))
 
 
 def _label_pick(label: str | None, conv: Convention) -> int | None:
@@ -105,8 +115,12 @@ def external_changes(base: Fields | None, cur: Fields, conv: Convention, user_la
         if cur.rating is not None and cur.rating < 0:
             out["pick"] = -1
         else:
-            if b.rating is not None and b.rating < 0:
-                out["pick"] = 0                          # un-rejected (darktable)
+            # un-rejected (darktable, Lightroom, Bridge: each leaves the pick label PhotoTriage
+            # wrote as it was); digiKam ignores a rating of -1 and keeps its reject in the pick
+            # label: a rating given there while that still says rejected is a rating (a trial:
+            # it un-rejected)
+            if b.rating is not None and b.rating < 0 and not (cur.digikam and (cur.pick_label or "").strip() == "1"):
+                out["pick"] = 0
             out["rating"] = max(cur.rating or 0, 0)
     if cur.pick_label != b.pick_label:
         value = {"3": 1, "1": -1}.get((cur.pick_label or "").strip(), 0)

@@ -11,12 +11,13 @@ from app.core.catalog import Catalog
 from app.core.culling import decide, photos_where
 from app.core.jobs import drive
 from app.core.xmp.convention import LABELS
-from app.core.xmp.document import DARKTABLE, DIGIKAM, XMP, XmpDocument
+from app.core.xmp.document import DARKTABLE, DC, DIGIKAM, LIGHTROOM, XMP, XmpDocument
 from app.core.xmp.sidecars import sidecar_names
 from app.core.xmp.sync import import_xmp, write_sidecars
 from tests.decisions.edits import edit
 from tests.decisions.fixtures import DARKTABLE as DT_SIDECAR, LIGHTROOM as LR_SIDECAR
 from tests.decisions.helpers import add_photo, library
+from tests.decisions.real_tools import darktable_view, needs_darktable
 
 
 def _doc(side) -> XmpDocument:
@@ -245,3 +246,36 @@ def test_a_rating_given_in_digikam_to_a_rejected_photo_keeps_it_rejected(tmp_pat
         assert (s.pick, s.rating) == (-1, 4)
         drive(write_sidecars(cat))
         assert _doc(side).get(DIGIKAM, "PickLabel") == "1"
+
+
+@needs_darktable
+def test_the_best_keyword_goes_where_darktable_reads_tags(tmp_path):
+    """A trial: a darktable sidecar with tags (dc:subject and lr:hierarchicalSubject); the best
+    keyword went into dc:subject only, which darktable does not read where the hierarchical list
+    is, so darktable never saw it and its next write (dc:subject rebuilt from its own tags) took
+    it away: the best frame was unmarked. It now goes into both, and darktable shows it."""
+    a, = library(tmp_path, ["a.jpg"])
+    side = sidecar_names(a)["ext"]
+    side.write_text(DT_SIDECAR)                                  # tags "holiday", "places|coast|holiday"
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, a)
+        drive(import_xmp(cat))
+        decide(cat, pid, "best", 1)
+        drive(write_sidecars(cat))
+        doc = _doc(side)
+        assert "PhotoTriage best" in doc.get_list(LIGHTROOM, "hierarchicalSubject")
+        assert "PhotoTriage best" in doc.get_list(DC, "subject")
+        assert "PhotoTriage best" in darktable_view(tmp_path / "lib", tmp_path / "dt")["a.jpg"]["tags"]
+        # darktable's next write: dc:subject rebuilt from its tags, the keyword among them
+        hierarchy = doc.get_list(LIGHTROOM, "hierarchicalSubject")
+        doc.set_list(DC, "subject", sorted({t.rsplit("|", 1)[-1] for t in hierarchy}))
+        side.write_text(doc.serialize())
+        st = os.stat(side)
+        os.utime(side, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).best
+        decide(cat, pid, "best", 0)                                 # unmarked in PhotoTriage: off both lists
+        drive(write_sidecars(cat))
+        doc = _doc(side)
+        assert "PhotoTriage best" not in doc.get_list(LIGHTROOM, "hierarchicalSubject") + doc.get_list(DC, "subject")
+        assert "places|coast|holiday" in doc.get_list(LIGHTROOM, "hierarchicalSubject")

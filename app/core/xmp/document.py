@@ -14,7 +14,8 @@ XMP = "http://ns.adobe.com/xap/1.0/"
 DC = "http://purl.org/dc/elements/1.1/"
 DARKTABLE = "http://darktable.sf.net/"
 DIGIKAM = "http://www.digikam.org/ns/1.0/"
-PREFIXES = {"x": X, "rdf": RDF, "xmp": XMP, "dc": DC, "darktable": DARKTABLE, "digiKam": DIGIKAM}
+LIGHTROOM = "http://ns.adobe.com/lightroom/1.0/"
+PREFIXES = {"x": X, "rdf": RDF, "xmp": XMP, "dc": DC, "darktable": DARKTABLE, "digiKam": DIGIKAM, "lr": LIGHTROOM}
 _CONTAINERS = ("Bag", "Seq", "Alt")
 
 EMPTY = ("<?xpacket begin=\"\ufeff\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"

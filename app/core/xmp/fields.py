@@ -12,14 +12,16 @@ ones whose value has to change (``write_fields``). See docs/xmp-sync.md.
   as ``xmp:Label`` and wins over the pick/reject label; taken off in PhotoTriage, it is removed
   only while the sidecar still holds the one PhotoTriage wrote.
 - ``dc:subject``: the best keyword marks the user's best frame only; a distinct keyword marks
-  an unconfirmed suggestion when the user turns that on.
+  an unconfirmed suggestion when the user turns that on. Both also go into the tag lists
+  darktable and digiKam read first (``lr:hierarchicalSubject``, ``digiKam:TagsList``) where a
+  sidecar holds them.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
 from .convention import COLOURS, SUGGESTED_KEYWORD, Convention
-from .document import DARKTABLE, DC, DIGIKAM, XMP, XmpDocument
+from .document import DARKTABLE, DC, DIGIKAM, LIGHTROOM, XMP, XmpDocument
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,16 @@ def _rating(text: str | None) -> int | None:
     return max(-1, min(5, value))
 
 
+# The tag lists editors read before dc:subject: darktable reads lr:hierarchicalSubject where a
+# sidecar has it, digiKam digiKam:TagsList first; each rebuilds dc:subject from its own tags on
+# its next write. PhotoTriage's keywords go into those of them a sidecar holds, so the editor
+# sees them and keeps them (a trial: darktable never saw the best keyword and its next write
+# took it away, unmarking the best frame).
+TAG_LISTS = ((LIGHTROOM, "hierarchicalSubject"), (DIGIKAM, "TagsList"))
+
+
 def read_fields(doc: XmpDocument, conv: Convention) -> Fields:
-    keywords = doc.get_list(DC, "subject")
+    keywords = doc.get_list(DC, "subject") + [k for ns, name in TAG_LISTS for k in doc.get_list(ns, name)]
     return Fields(_rating(doc.get(XMP, "Rating")), doc.get(DIGIKAM, "PickLabel"), doc.get(XMP, "Label"),
                   tuple(sorted(c.strip() for c in doc.get_list(DARKTABLE, "colorlabels"))),
                   conv.best_keyword in keywords, bool(conv.suggested_keyword) and conv.suggested_keyword in keywords,
@@ -202,15 +212,15 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
         colours = doc.get_list(DARKTABLE, "colorlabels")
         if ours.colour is not None and ours.colour in colours:
             doc.set_list(DARKTABLE, "colorlabels", [c for c in colours if c != ours.colour], kind="Seq")
-    keywords = doc.get_list(DC, "subject")
     # the suggestion keyword goes also when its setting was turned off (it is PhotoTriage's)
     # and so does the best keyword it wrote before that keyword was renamed
-    wanted = [k for k in keywords if k not in (conv.best_keyword, SUGGESTED_KEYWORD, ours.keyword)]
-    if best:
-        wanted.append(conv.best_keyword)
-    elif suggested and conv.suggested_keyword:
-        wanted.append(conv.suggested_keyword)
-    if sorted(wanted) != sorted(keywords):
-        doc.set_list(DC, "subject", wanted, kind="Bag")
+    mine = [conv.best_keyword] if best else [conv.suggested_keyword] if suggested and conv.suggested_keyword else []
+    for ns, name in ((DC, "subject"), *TAG_LISTS):
+        keywords = doc.get_list(ns, name)
+        if ns != DC and not keywords:
+            continue                                     # a tag list the sidecar does not keep
+        wanted = [k for k in keywords if k not in (conv.best_keyword, SUGGESTED_KEYWORD, ours.keyword)] + mine
+        if sorted(wanted) != sorted(keywords):
+            doc.set_list(ns, name, wanted, kind="Bag" if ns != DIGIKAM else "Seq")
     return new_ours
 

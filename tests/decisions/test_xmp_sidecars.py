@@ -220,3 +220,27 @@ def test_exiv2_as_darktable_and_digikam_read_it(tmp_path):
     assert len(history) >= 18 and all(after[k] == v for k, v in history.items())    # the whole stack, entry by entry
     untouched = set(before) - {"Xmp.xmp.Rating", "Xmp.darktable.colorlabels"}
     assert all(after.get(k) == before[k] for k in untouched), [k for k in untouched if after.get(k) != before[k]]
+
+
+def test_a_rating_with_qualifiers_is_read_and_set_in_place(tmp_path):
+    """A trial: xmp:Rating written as a value with qualifiers (rdf:value inside the element, valid
+    RDF) was not read, and the write added an xmp:Rating attribute beside it: a duplicate
+    property that exiv2 (darktable, digiKam) refuses to read at all. An array where a value
+    belongs is refused, the sidecar left as it is."""
+    photo, = library(tmp_path, ["a.jpg"])
+    side = sidecar_names(photo)["ext"]
+    side.write_text(DT_SIDECAR.replace('   xmp:Rating="2"\n', "").replace(
+        "<darktable:colorlabels>", '<xmp:Rating rdf:parseType="Resource"><rdf:value>2</rdf:value></xmp:Rating>\n'
+                                   "   <darktable:colorlabels>"))
+    assert read_sidecar(side, CONV).fields.rating == 2
+    write_sidecar(photo, DecisionState(pick=-1), False, CONV)
+    text = side.read_text()
+    assert text.count("<xmp:Rating") == 1 and "xmp:Rating=" not in text and read_sidecar(side, CONV).fields.rating == -1
+    if shutil.which("exiv2"):
+        assert exiv2_props(side)["Xmp.xmp.Rating"] == "-1"
+    odd = DT_SIDECAR.replace('   xmp:Rating="2"\n', "").replace(
+        "<darktable:colorlabels>", "<xmp:Rating><rdf:Bag><rdf:li>2</rdf:li></rdf:Bag></xmp:Rating>\n   <darktable:colorlabels>")
+    side.write_text(odd)
+    with pytest.raises((SidecarError, XmpError)):
+        write_sidecar(photo, DecisionState(pick=-1), False, CONV)
+    assert side.read_text() == odd

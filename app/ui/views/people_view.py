@@ -113,7 +113,7 @@ class PeopleView(QWidget):
                 faces.append(f)
                 hashes.append(photo["content_hash"])
         names = display_names([paths.display(f["path"]) for f in faces])     # the folder where names repeat
-        items = [(name, h, f["path"]) for f, name, h in zip(faces, names, hashes)]
+        items = [(name, h, f["path"], f["photo_id"]) for f, name, h in zip(faces, names, hashes)]
         self.photos.set_items(items)
 
     def _selected_clusters(self):

@@ -14,6 +14,8 @@ from app.core.library_grid import decision_marks
 from ..shortcuts import decision_key, undo_request
 
 CaptionRole = Qt.UserRole + 10
+IdRole = Qt.UserRole + 11          # the photo's id and picture (content hash) when the grid was filled
+HashRole = Qt.UserRole + 12
 
 
 class PhotoGrid(QListWidget):
@@ -44,15 +46,17 @@ class PhotoGrid(QListWidget):
         self.catalog = catalog
         self.refresh_marks()
 
-    def set_items(self, items: list[tuple[str, str | None, str]]) -> None:
-        """(caption, content hash, tooltip/path) per photo."""
+    def set_items(self, items: list[tuple]) -> None:
+        """(caption, content hash, path[, photo id]) per photo."""
         self.clear()
         self._hashes = {}
-        for caption, h, tip in items:
+        for caption, h, tip, *pid in items:
             item = QListWidgetItem(caption)
             item.setToolTip(tip)
             item.setData(Qt.UserRole, tip)
             item.setData(CaptionRole, caption)
+            item.setData(IdRole, pid[0] if pid else None)
+            item.setData(HashRole, h)
             pix = self.thumbs.get(h)
             if pix is not None:
                 item.setIcon(QIcon(pix))
@@ -62,7 +66,29 @@ class PhotoGrid(QListWidget):
         self.refresh_marks()
 
     def _photo_id(self, item) -> int | None:
-        return self.catalog.photos.id_for_path(item.data(Qt.UserRole)) if self.catalog is not None else None
+        """The photo the cell shows: the picture it was filled with, wherever it is now (a trial:
+        after a rename the cells decided whichever photo then had their file's name, and keys
+        on a photo moved to another folder were dropped). None when the picture is gone."""
+        if self.catalog is None:
+            return None
+        pid, h = item.data(IdRole), item.data(HashRole)
+        if pid is None:
+            return self.catalog.photos.id_for_path(item.data(Qt.UserRole))
+        row = self.catalog.photos.get(pid)
+        if row is not None and row.get("status") == "ok" and (not h or row.get("content_hash") == h):
+            self._follow(item, row["path"])
+            return pid
+        for other in self.catalog.photos.holding(h) if h else []:     # its picture under another row's name
+            self._follow(item, self.catalog.photos.get(other)["path"])
+            return other
+        return None
+
+    @staticmethod
+    def _follow(item, path: str) -> None:
+        """The cell's path (opened by Enter, shown as its tooltip) as the photo's now."""
+        if item.data(Qt.UserRole) != path:
+            item.setData(Qt.UserRole, path)
+            item.setToolTip(path)
 
     def refresh_marks(self) -> None:
         """Each caption with the photo's marks under it (decisions made anywhere)."""

@@ -108,7 +108,7 @@ class SearchView(QWidget):
         for r, name in zip(results, names):
             row = cat.photos.get(r.photo_id)
             mark = "  ✔ copy" if r.verified else ""
-            items.append((f"{r.similarity:.2f}  {name}{mark}", row and row["content_hash"], r.path))
+            items.append((f"{r.similarity:.2f}  {name}{mark}", row and row["content_hash"], r.path, r.photo_id))
         self.results.set_items(items)
         copies = sum(1 for r in results if r.verified)
         self.status.setText(f"{len(results)} results for {self.query_label}: "

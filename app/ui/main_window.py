@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
             grid.decided.connect(lambda g=grid: self.decisions_changed(g))
             grid.open_photo.connect(self.show_in_loupe)
         self.people.named.connect(self.library.model_.reload)
+        self.training.ranker_changed.connect(self._files_changed)      # the cull view ranks with the ranker now in use
         self.decisions = DecisionsMenu(self, s, self.workers,
                                        suggested=lambda: {b.best for b in self.cull.bursts if b.best is not None})
         self.decisions.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -339,6 +340,8 @@ class MainWindow(QMainWindow):
             self.cull.reload()
             for grid in self.photo_grids:       # people, search, duplicates: each cell follows its picture
                 grid.refresh_marks()
+            if self.tabs.currentWidget() is self.training:    # a ranker trained or rolled back elsewhere
+                self.training.refresh()
             self._status()
 
     def show_in_loupe(self, path: str) -> None:

@@ -97,3 +97,21 @@ def test_a_new_ranker_or_burst_setting_elsewhere_reloads_the_views(qtbot, tmp_pa
         watch.check()
         assert seen == ["photos", "photos"]
         watch.stop()
+
+
+def test_a_rollback_in_the_training_tab_reloads_the_cull_view(qtbot, isolated_settings, tmp_path, monkeypatch):
+    """A trial: Roll back in the Training tab said "now using default" while the cull view kept
+    the rolled-back ranker's suggestions (the window's own write: no watch sees it)."""
+    from app.core import learning
+    from tests.ui.demo_window import index_demo, open_window
+
+    _, db = index_demo(tmp_path, copy=False)
+    window = open_window(qtbot, db, library_tab=False)
+    reloads = []
+    real = window.cull.reload
+    monkeypatch.setattr(window.cull, "reload", lambda *a, **k: (reloads.append(1), real(*a, **k)))
+    monkeypatch.setattr(learning, "rollback", lambda cat: "default")
+    window.tabs.setCurrentWidget(window.training)
+    window.training.rollback()
+    assert reloads and "now using default" in window.training.result.text()
+    window.close()

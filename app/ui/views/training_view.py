@@ -3,7 +3,7 @@ live plot of the loss and of the held-out agreement per fold, the comparison of 
 ranker with the current one, rollback, and the version history."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
@@ -108,6 +108,8 @@ def outcome_text(o) -> str:
 
 
 class TrainingView(QWidget):
+    ranker_changed = Signal()       # a rollback here (on the window's own connection: no watch sees it)
+
     def __init__(self, session, workers, parent=None) -> None:
         super().__init__(parent)
         self.session, self.workers = session, workers
@@ -196,6 +198,7 @@ class TrainingView(QWidget):
         try:
             version = learning.rollback(self.session.catalog)
             self.result.setText(f"now using {version}")
+            self.ranker_changed.emit()
         except ValueError as exc:
             self.result.setText(str(exc))
         self.refresh()

@@ -294,6 +294,17 @@ class MainWindow(QMainWindow):
         if source is not None:
             self._xmp_feedback()
             self._trashed_but_kept()
+            self._undo_feedback()
+
+    def _undo_feedback(self) -> None:
+        """Ctrl+Z takes back this window's own latest action only: when a decision made since
+        elsewhere is in the way, it says so instead of doing nothing without a word (a trial)."""
+        store = self.session.catalog.decisions
+        if store.blocked_by_other:
+            store.blocked_by_other = False
+            self.statusBar().showMessage(
+                "Nothing undone: a decision was made since in another program (the command line, another "
+                "window or an editor's sidecar), and undo here takes back only this window's latest", 15000)
 
     def _trashed_but_kept(self) -> None:
         """A photo in the system trash (sent there as rejected) that is no longer rejected (an

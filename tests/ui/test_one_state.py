@@ -120,3 +120,19 @@ def test_one_key_on_a_selection_is_one_undo_step(window, qtbot):
     assert [cat.decisions.state(p).pick for p in ids] == [-1] * 4 and not any(cat.decisions.state(p).rating for p in ids)
     qtbot.keyClick(grid, Qt.Key_Z, Qt.ControlModifier)     # the reject of all four: one step
     assert [cat.decisions.state(p).pick for p in ids] == [0] * 4
+
+
+def test_an_undo_held_up_by_a_decision_made_elsewhere_says_so(window, qtbot):
+    """A trial: P in the grid, a `pick` from the command line on another photo, then Ctrl+Z in
+    the window: nothing was undone and nothing said so."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    model, grid = window.library.model_, window.library.grid
+    i = next(i for i in range(model.rowCount()) if model.row_at(i).name == "f01.jpg")
+    grid.selectionModel().select(model.index(i, 0), QItemSelectionModel.ClearAndSelect)
+    grid.apply("pick", 1)
+    with Catalog(window.db) as other:
+        decide(other, _row(model, "tuxpaint-data_sheep.jpg").photo_id, "rating", 2)
+    qtbot.keyClick(grid, Qt.Key_Z, Qt.ControlModifier)
+    assert window.session.catalog.decisions.state(_row(model, "f01.jpg").photo_id).pick == 1
+    assert "Nothing undone" in window.statusBar().currentMessage()

@@ -81,6 +81,7 @@ class DecisionStore:
         self.conn = conn
         self.last_undo_photos: list[int] = []      # the photos the latest undo or redo changed
         self.mine: set[int] = set()                # the user's actions made through this connection (a window's)
+        self.blocked_by_other = False              # the latest own undo/redo found another's action in the way
         self.merged_here: set[int] = set()         # imports this connection made after them (auto-write's merge)
 
     def record(self, photo_id: int, kind: str, value: int | None = None,
@@ -128,6 +129,7 @@ class DecisionStore:
         line, another window or an editor's sidecar; then nothing is undone, None)."""
         with transaction(self.conn):
             action = self._latest(own)
+            self.blocked_by_other = bool(own and action is not None and action not in self.mine)
             if action is None or (own and action not in self.mine):
                 return None
             return self._set_undone(action, 1)
@@ -138,6 +140,7 @@ class DecisionStore:
         with transaction(self.conn):
             row = self.conn.execute("SELECT MIN(action_id) FROM decisions WHERE undone = 1 AND action_id > ?",
                                     (self._latest(own) or 0,)).fetchone()
+            self.blocked_by_other = bool(own and row[0] is not None and row[0] not in self.mine)
             if row[0] is None or (own and row[0] not in self.mine):
                 return None
             return self._set_undone(row[0], 0)

@@ -161,7 +161,7 @@ def carry_out(catalog, op: dict) -> None:
     (then raise the OSError)."""
     move, files = op["kind"] == "move", op["files"]
     if op["state"] == "planned":
-        ours = catalog.file_ops.placed_for(op["photo_id"]) if op["photo_id"] is not None else set()
+        ours = catalog.file_ops.placed_for(op["photo_id"]) if op["photo_id"] is not None else {}
         try:
             place(files, move, ours)
         except OSError as exc:

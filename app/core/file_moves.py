@@ -80,12 +80,15 @@ def _refresh(src: str, dst: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def place(files: list[tuple[str, str]], move: bool, ours: set[str] = frozenset()) -> None:
+def place(files: list[tuple[str, str]], move: bool, ours: dict[str, float] | None = None) -> None:
     """Put every (source, destination) in place, or none: a failure (no space, a file in the
     way, a source gone) removes what this call placed and raises. Destinations that already
-    hold their source's bytes count as placed; one in ``ours`` (an older copy an earlier export
-    of the same photo made: a sidecar written since) gets the current bytes."""
+    hold their source's bytes count as placed; one in ``ours`` (destination -> when an earlier
+    export of the same photo put it there: a sidecar written since in the library) gets the
+    current bytes, unless it was changed there after (a review: a move after a copy wrote the
+    library's sidecar over the one the user developed at the destination)."""
     created: list[tuple[str, str]] = []
+    ours = ours or {}
     try:
         for src, dst in files:
             if os.path.lexists(dst):
@@ -93,6 +96,11 @@ def place(files: list[tuple[str, str]], move: bool, ours: set[str] = frozenset()
                     continue
                 if dst not in ours:
                     raise FileExistsError(errno.EEXIST, "another file is there", dst)
+                # unchanged there since: it keeps the time of the bytes copied, from before the
+                # second that export finished in (where that cannot be told, it is left alone)
+                if os.lstat(dst).st_mtime >= ours[dst]:
+                    raise FileExistsError(errno.EEXIST, "changed there since PhotoTriage put it there (edited at the "
+                                          "destination?): left as it is, and the photo not moved", dst)
                 _refresh(src, Path(dst))
                 continue
             _place_one(src, Path(dst), move)

@@ -216,3 +216,35 @@ def test_a_raw_and_jpeg_pair_keeps_one_name_when_a_name_clashes(tmp_path, flat):
     assert not report.failed
     assert sorted(p.name for p in out.iterdir()) == ["IMG_1 (2).cr2", "IMG_1 (2).jpg", "IMG_1 (2).xmp", "IMG_1.jpg"]
     assert (out / "IMG_1 (2).xmp").read_text() == DARKTABLE
+
+
+def test_a_move_after_a_copy_updates_its_sidecar_there_but_never_one_edited_there(tmp_path):
+    """A copy exported, the decisions changed since in the library: the move takes the newer
+    sidecar there. A review: a copy exported, then developed at DEST in darktable (its sidecar
+    edited there), then `export --move`: the library's sidecar was written over the edits. That
+    photo now stays in the library, and the report says why."""
+    import time
+
+    from app.core.xmp.sync import write_sidecars
+
+    kept, edited = library(tmp_path, ["2024/kept.jpg", "2024/edited.jpg"])
+    with Catalog(tmp_path / "c.db") as cat:
+        ids = [add_photo(cat, p) for p in (kept, edited)]
+        for pid in ids:
+            decide(cat, pid, "pick", 1)
+        drive(write_sidecars(cat))
+        time.sleep(1.1)                                      # sidecars written before the export's second
+        out = tmp_path / "out"
+        drive(export_picks(cat, str(out)))
+        there = {p: out / (p.name + ".xmp") for p in (kept, edited)}     # (their common folder is the root)
+        developed = there[edited].read_text().replace("<rdf:Description", "<!-- developed here -->\n<rdf:Description", 1)
+        there[edited].write_text(developed)                 # the user develops the copy at DEST
+        for pid in ids:
+            decide(cat, pid, "rating", 4)                    # decisions changed in the library since
+        drive(write_sidecars(cat))
+        report = drive(export_picks(cat, str(out), move=True))
+        assert not kept.exists() and (out / "kept.jpg").exists()
+        assert 'xmp:Rating="4"' in there[kept].read_text()                          # the newer sidecar went there
+        assert there[edited].read_text() == developed and edited.exists()          # never written over
+        assert [os.path.basename(p) for p, _r in report.failed] == ["edited.jpg"]
+        assert "changed there since" in report.failed[0][1]

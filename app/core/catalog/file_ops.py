@@ -58,7 +58,11 @@ class FileOpJournal:
                                  "AND content_hash IS NOT NULL ORDER BY id", (paths.to_db(dest_root),))
         return {h: json.loads(files)[0][1] for h, files in rows}
 
-    def placed_for(self, photo_id: int) -> set[str]:
-        """Every destination a finished export of this photo put a file at (its own copies)."""
-        rows = self.conn.execute("SELECT files FROM file_ops WHERE photo_id = ? AND state = 'done'", (photo_id,))
-        return {dst for (files,) in rows for _src, dst in json.loads(files)}
+    def placed_for(self, photo_id: int) -> dict[str, float]:
+        """Every destination a finished export of this photo put a file at (its own copies), with
+        the time (epoch seconds) it was put there."""
+        from .photos import iso_seconds
+
+        rows = self.conn.execute("SELECT files, updated_at FROM file_ops WHERE photo_id = ? AND state = 'done' "
+                                 "ORDER BY id", (photo_id,))
+        return {dst: iso_seconds(at) for files, at in rows for _src, dst in json.loads(files)}

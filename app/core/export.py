@@ -12,6 +12,7 @@ are listed and left where they are. DEST inside the library, or a sidecar in DES
 another picture, is refused with a reason. Nothing is overwritten."""
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,22 @@ def _free_for(src: Path, candidate: Path, taken: dict[Path, Path]) -> bool:
     return not os.path.lexists(candidate) or same_content(src, candidate)
 
 
+def _foreign_twin(src: Path, candidate: Path, partners: list[Path], taken: dict[Path, Path]) -> bool:
+    """Whether another picture of the same name (another extension) is at DEST or planned there:
+    beside it this photo would look like its raw + JPEG pair, and a ``name.xmp`` would be read as
+    both's (a review: a camera's IMG_0001.CR2 with its Lightroom sidecar beside a phone's
+    IMG_0001.jpg in a flat export). Its own pair partners are not foreign."""
+    mine = {candidate.with_name(candidate.stem + p.suffix): p for p in partners}
+    for there in candidate.parent.glob(glob.escape(candidate.stem) + ".*"):
+        if there.stem != candidate.stem or there == candidate or there.suffix.lower() == ".xmp":
+            continue
+        partner = mine.get(there)
+        if partner is None or not (taken.get(there) == partner or _free_for(partner, there, taken)):
+            return True
+    return any(t.parent == candidate.parent and t.stem == candidate.stem and t != candidate
+               and owner != src and owner not in partners for t, owner in taken.items())
+
+
 def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: dict[Path, Path],
                  partners: list[Path] = ()) -> tuple[str, Path | str]:
     """("already", path) | ("to", path) | ("refused", reason). ``partners``: the other files of its
@@ -132,6 +149,8 @@ def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: dict[Path, 
         if os.path.lexists(candidate):
             if same_content(src, candidate):
                 return "already", candidate
+            continue
+        if _foreign_twin(src, candidate, partners, taken):
             continue
         foreign = _foreign_sidecar(candidate, sidecars, src)
         if foreign is not None:

@@ -248,3 +248,20 @@ def test_a_move_after_a_copy_updates_its_sidecar_there_but_never_one_edited_ther
         assert there[edited].read_text() == developed and edited.exists()          # never written over
         assert [os.path.basename(p) for p, _r in report.failed] == ["edited.jpg"]
         assert "changed there since" in report.failed[0][1]
+
+
+def test_a_flat_export_never_makes_two_pictures_look_like_a_raw_and_its_jpeg(tmp_path):
+    """A review: a phone's a/IMG_0001.jpg and a camera's b/IMG_0001.CR2 with its Lightroom
+    sidecar IMG_0001.xmp, both picked, exported flat: side by side in DEST they looked like one
+    raw + JPEG pair, the raw's name.xmp read as the phone picture's too."""
+    phone, other = library(tmp_path, ["a/IMG_0001.jpg", "b/IMG_0001.jpg"])
+    raw = other.rename(other.with_suffix(".CR2"))
+    sidecar_names(raw)["base"].write_text(DARKTABLE)
+    with Catalog(tmp_path / "c.db") as cat:
+        for f in (phone, raw):
+            decide(cat, add_photo(cat, f), "pick", 1)
+        report = drive(export_picks(cat, str(tmp_path / "flat"), flat=True))
+    assert not report.failed
+    names = sorted(p.name for p in (tmp_path / "flat").iterdir())
+    assert names in (["IMG_0001 (2).CR2", "IMG_0001 (2).xmp", "IMG_0001.jpg"],
+                     ["IMG_0001 (2).jpg", "IMG_0001.CR2", "IMG_0001.xmp"]), names

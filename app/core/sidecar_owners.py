@@ -1,18 +1,27 @@
 """Which sidecars go with a photo when it leaves its folder: its own ``name.ext.xmp``, and a
 ``name.xmp`` unless another photo of the library shares that base name (a raw + JPEG pair):
-that one stays for the other photo, and goes with the last of them to leave (``left``)."""
+that one stays for the other photo, and goes with the last of them to leave (``left``). Another
+file of that name on disk that the catalog does not hold as a photo (a raw it could not read, a
+format it does not know, one not indexed yet) keeps it too (a review: trashing the JPEG took the
+raw's Lightroom develop settings)."""
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
-from .xmp.sidecars import sidecar_names
+from .xmp.sidecars import same_name_files, sidecar_names
 
 
-def library_stems(catalog) -> Counter:
-    """How many present photos share each path without its extension."""
-    return Counter(str(Path(path).with_suffix("")) for _i, path, _h, status, _t, _r in catalog.photos.grid()
-                   if status == "ok")
+class Stems(Counter):
+    """How many present photos share each path without its extension (``photos``: their paths)."""
+    photos: set[str]
+
+
+def library_stems(catalog) -> Stems:
+    present = [path for _i, path, _h, status, _t, _r in catalog.photos.grid() if status == "ok"]
+    stems = Stems(str(Path(path).with_suffix("")) for path in present)
+    stems.photos = set(present)
+    return stems
 
 
 def own_sidecars(photo: str, stems: Counter | dict) -> tuple[list[Path], list[Path]]:
@@ -21,7 +30,10 @@ def own_sidecars(photo: str, stems: Counter | dict) -> tuple[list[Path], list[Pa
     own = [names["ext"]] if names["ext"].is_file() else []
     shared = []
     if names["base"].is_file() and names["base"] != names["ext"]:
-        (shared if stems.get(str(Path(photo).with_suffix("")), 0) > 1 else own).append(names["base"])
+        known = getattr(stems, "photos", None)          # (a copy takes nothing away: not asked)
+        others = stems.get(str(Path(photo).with_suffix("")), 0) > 1 or (
+            known is not None and any(str(t) not in known for t in same_name_files(Path(photo))))
+        (shared if others else own).append(names["base"])
     return own, shared
 
 

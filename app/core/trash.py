@@ -166,7 +166,7 @@ def finish_pending(catalog) -> list[str]:
     for entries in groups.values():
         since = iso_seconds(entries[0]["trashed_at"])
         photo = paths.display(entries[0]["original"])
-        if os.path.exists(entries[0]["original"]):
+        if _still_there(entries[0]):
             for e in entries:
                 drop_orphan_infos(e["original"], since)
             _put_back_group(catalog, entries, since)
@@ -174,7 +174,7 @@ def finish_pending(catalog) -> list[str]:
             continue
         found: dict[int, tuple[str, str] | None] = {}
         for e in entries:                   # the photo went: its sidecars go after it
-            if os.path.exists(e["original"]):
+            if _still_there(e):
                 drop_orphan_infos(e["original"], since)
                 try:
                     found[e["id"]] = send_to_trash(e["original"])
@@ -195,6 +195,20 @@ def finish_pending(catalog) -> list[str]:
                 catalog.photos.mark_missing([entries[0]["photo_id"]])
         said.append(f"{photo}: its interrupted trashing was finished (it is in the trash)")
     return said
+
+
+def _still_there(entry: dict) -> bool:
+    """Whether the journal entry's file is at its place with its own bytes (another file that
+    took its name since is not it: a review found a new photo from the card, given the name
+    after a kill, taken for the trashed one; the trashed photo lost its way back and its
+    sidecar came back beside the new picture)."""
+    original = entry["original"]
+    if not os.path.exists(original):
+        return False
+    try:
+        return not entry["content_hash"] or _file_hash(original) == entry["content_hash"]
+    except OSError:
+        return True                         # there, but not readable now: never taken for gone
 
 
 def _put_back_group(catalog, entries: list[dict], since: float) -> None:

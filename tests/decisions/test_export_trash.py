@@ -265,3 +265,51 @@ def test_a_flat_export_never_makes_two_pictures_look_like_a_raw_and_its_jpeg(tmp
     names = sorted(p.name for p in (tmp_path / "flat").iterdir())
     assert names in (["IMG_0001 (2).CR2", "IMG_0001 (2).xmp", "IMG_0001.jpg"],
                      ["IMG_0001 (2).jpg", "IMG_0001.CR2", "IMG_0001.xmp"]), names
+
+
+def test_a_new_file_given_a_trashed_photos_name_after_a_kill_is_not_taken_for_it(tmp_path, monkeypatch):
+    """A review: both files of a rejected photo reached the trash, the process was killed before
+    the journal said so, then a new photo from the card took the name. The next run took the new
+    file for the trashed one: "rolled back (it is still in the library)", the journal forgotten
+    (no way back), and the rejected photo's darktable sidecar put back beside the new picture."""
+    from app.core.recovery import finish_interrupted
+
+    class Killed(BaseException):
+        pass
+
+    photo, other = library(tmp_path, ["card/IMG_0001.jpg", "card/other.jpg"])
+    side = sidecar_names(photo)["ext"]
+    side.write_text(DARKTABLE)
+    with Catalog(tmp_path / "c.db") as cat:
+        decide(cat, add_photo(cat, photo), "pick", -1)
+        real = cat.trash.trashed
+        monkeypatch.setattr(cat.trash, "trashed", lambda *a: (_ for _ in ()).throw(Killed()))
+        with pytest.raises(Killed):                     # killed after both files reached the trash
+            drive(trash_rejected(cat))
+        monkeypatch.setattr(cat.trash, "trashed", real)
+        other.replace(photo)                            # a new photo under the same name
+        new = digest(photo)
+        said = finish_interrupted(cat)
+        assert any("finished" in line for line in said) and not any("rolled back" in line for line in said)
+        assert not side.exists() and digest(photo) == new        # the sidecar stays in the trash with its photo
+        back = drive(undo_trash(cat))                   # the way back is kept: refused only while the name is taken
+        assert back.photos == 0 and "another file is at its place" in back.failed[0][1]
+        photo.rename(photo.with_name("new.jpg"))
+        back = drive(undo_trash(cat, batch=1))
+        assert back.photos == 1 and side.read_text() == DARKTABLE and digest(photo) != new
+
+
+def test_trashing_a_jpeg_leaves_the_name_xmp_of_a_raw_the_catalog_could_not_read(tmp_path):
+    """A review: IMG_0002.CR2 could not be decoded (a new camera: status skipped) and its
+    Lightroom develop settings are in IMG_0002.xmp; trashing the rejected IMG_0002.jpg took them."""
+    jpg, raw = library(tmp_path, ["s/IMG_0002.jpg", "s/IMG_0002.CR2"])
+    shared = sidecar_names(jpg)["base"]
+    shared.write_text(DARKTABLE)
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, jpg)
+        cat.photos.upsert(str(raw), {"status": "skipped", "status_reason": "cannot decode", "size": raw.stat().st_size,
+                                     "mtime_ns": raw.stat().st_mtime_ns, "content_hash": digest(raw)})
+        cat.conn.commit()
+        decide(cat, pid, "pick", -1)
+        report = drive(trash_rejected(cat))
+    assert report.files == [str(jpg)] and shared.read_text() == DARKTABLE

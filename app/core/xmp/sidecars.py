@@ -53,7 +53,7 @@ def sidecar_for(photo: str | Path, conv: Convention) -> Path:
     return names[conv.naming]
 
 
-def _twins(p: Path) -> list[Path]:
+def same_name_files(p: Path) -> list[Path]:
     """Other files of the same name beside ``p`` (sidecars aside)."""
     return [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
             if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
@@ -64,8 +64,8 @@ def owns_base_name(photo: str | Path) -> bool:
     raw file beside its JPEG (Lightroom writes sidecars for raw files); nobody's between two
     files that are not raw."""
     p = Path(photo)
-    twins = _twins(p)
-    return not twins or (is_raw(str(p)) and not any(is_raw(str(q)) for q in twins))
+    others = same_name_files(p)
+    return not others or (is_raw(str(p)) and not any(is_raw(str(q)) for q in others))
 
 
 def other_sidecar(photo: str | Path, side: Path) -> Path | None:

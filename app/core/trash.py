@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +141,11 @@ def restore(trashed: str, info: str | None, original: str, content_hash: str | N
         except OSError as exc:
             if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
                 raise
-            shutil.copy2(trashed, original)
+            # another file system: a verified copy beside it first, linked into place (a kill
+            # mid-copy leaves a temp file the next run sweeps, never half a photo at its place)
+            from .file_moves import _copy
+
+            _copy(trashed, Path(original), verify=True)
             os.unlink(trashed)
     if info:
         Path(info).unlink(missing_ok=True)

@@ -313,3 +313,39 @@ def test_trashing_a_jpeg_leaves_the_name_xmp_of_a_raw_the_catalog_could_not_read
         decide(cat, pid, "pick", -1)
         report = drive(trash_rejected(cat))
     assert report.files == [str(jpg)] and shared.read_text() == DARKTABLE
+
+
+def test_an_undo_across_file_systems_killed_mid_copy_leaves_no_half_photo(lib, monkeypatch):
+    """A review: putting a photo back from a trash on another file system copied straight to its
+    place; a kill mid-copy left half a photo there, and every later undo refused ("another file
+    is at its place")."""
+    import errno
+    import shutil
+
+    from app.core import file_moves, trash
+
+    cat, files, _ids = lib
+    reject = files[3]
+    before = digest(reject)
+    drive(trash_rejected(cat))
+
+    class Killed(BaseException):
+        pass
+
+    def no_link(*a, **k):
+        raise OSError(errno.EXDEV, "cross-device link")
+
+    def half_copy(src, dst, *a, **k):
+        Path(dst).write_bytes(Path(src).read_bytes()[:100])
+        raise Killed()
+
+    real_copy = shutil.copy2
+    monkeypatch.setattr(trash.os, "link", no_link)             # (one os module: both modules' links)
+    monkeypatch.setattr(file_moves.shutil, "copy2", half_copy)
+    with pytest.raises(Killed):
+        drive(undo_trash(cat))
+    assert not reject.exists()                                   # nothing half there
+    monkeypatch.setattr(file_moves.shutil, "copy2", real_copy)
+    back = drive(undo_trash(cat, batch=1))
+    assert back.photos == 1 and digest(reject) == before
+    assert not [p for p in reject.parent.iterdir() if p.name.startswith(".")]   # the temp file swept

@@ -172,7 +172,8 @@ def _export(r: dict) -> list[str]:
         f"  already there, but its sidecar there differs from the library's (left as it is): {p}"
         for p in r.get("sidecars_differ", [])] + [
         f"  outside the library (moved out by an earlier export): left where it is: {p}"
-        for p in r.get("outside_library", [])] + _failures(r)
+        for p in r.get("outside_library", [])] + [
+        f"  kept: no longer picked when its turn came: {p}" for p in r.get("no_longer_picked", [])] + _failures(r)
 
 
 def _trash(r: dict) -> list[str]:

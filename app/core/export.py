@@ -45,6 +45,7 @@ class ExportReport:
     imported: list[str] = field(default_factory=list)               # decisions read from their sidecars first
     stale: list[str] = field(default_factory=list)                  # sidecars at DEST that differ from the library's
     outside: list[str] = field(default_factory=list)                # picks outside the library (moved out before)
+    kept: list[str] = field(default_factory=list)                   # a move: no longer picked when its turn came
 
     def to_json(self) -> dict:
         return {"dest": self.dest, "move": self.move, "dry_run": self.dry_run,
@@ -53,9 +54,14 @@ class ExportReport:
                 "imported_from_xmp": [paths.display(p) for p in self.imported],
                 "sidecars_differ": [paths.display(p) for p in self.stale],
                 "outside_library": [paths.display(p) for p in self.outside],
+                "no_longer_picked": [paths.display(p) for p in self.kept],
                 "files": [{"from": s, "to": d} for s, d in self.done],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "exit_code": 1 if self.failed else 0}
+
+
+def _picked(state) -> bool:
+    return state.pick == 1 or bool(state.best)
 
 
 def picked_photos(catalog, states: dict | None = None) -> list[tuple[int, dict]]:
@@ -63,7 +69,7 @@ def picked_photos(catalog, states: dict | None = None) -> list[tuple[int, dict]]
     ``states``: as photos_where."""
     from .culling import photos_where
 
-    return photos_where(catalog, lambda s: s.pick == 1 or s.best, states)
+    return photos_where(catalog, _picked, states)
 
 
 def _under(path: str, folder: str) -> bool:
@@ -273,6 +279,9 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
             continue
         if not src.is_file():
             report.failed.append((path, "not a file any more"))
+            continue
+        if move and not dry_run and not _picked(catalog.decisions.state(pid)):
+            report.kept.append(path)            # un-picked in the window while the move ran: it stays
             continue
         if move and pid in imported.unread:  # (a copy leaves it where it is: nothing is taken away)
             report.failed.append((path, "its sidecar could not be read (it may say the photo is no longer "

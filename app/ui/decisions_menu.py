@@ -47,8 +47,10 @@ def _done_text(kind: str, r: dict) -> str:
         outside = r.get("outside_library") or []
         outside = (f"; {plural(len(outside), 'pick')} moved out of the library by an earlier export left there"
                    if outside else "")
+        unpicked = r.get("no_longer_picked") or []
+        unpicked = f"; {plural(len(unpicked), 'photo')} no longer picked stayed" if unpicked else ""
         return (f"{'moved' if r['move'] else 'copied'} {plural(r['exported'], 'photo')} to {r['dest']}" + read + differ
-                + outside + failed)
+                + outside + unpicked + failed)
     if kind == "trash":
         return (f"{plural(r['photos'], 'rejected photo')} sent to the trash (Decisions ▸ Undo trash)" + read + kept
                 + failed)

@@ -95,3 +95,29 @@ def test_a_move_keeps_a_photo_whose_sidecar_cannot_be_read(tmp_path):
     assert [s for s, _ in moved.done] == [str(files[1])] and files[0].exists() and not files[1].exists()
     assert moved.failed[0][0] == str(files[0]) and "sidecar could not be read" in moved.failed[0][1]
     catalog.close()
+
+
+def test_a_photo_unpicked_while_a_move_runs_stays(tmp_path):
+    """A review: trash checks each photo's decision when its turn comes, export --move did not:
+    a photo un-picked in the window while the move ran was moved all the same."""
+    from app.core.export import export_picks
+
+    files = library(tmp_path, ["a.jpg", "b.jpg"])
+    catalog = Catalog(tmp_path / "c.db")
+    ids = [add_photo(catalog, f) for f in files]
+    for pid in ids:
+        decide(catalog, pid, "pick", 1)
+    job = export_picks(catalog, str(tmp_path / "out"), move=True)
+    event = next(job)
+    while event.phase != "export":
+        event = next(job)
+    with Catalog(tmp_path / "c.db") as window:
+        decide(window, ids[1], "pick", 0)
+    try:
+        while True:
+            next(job)
+    except StopIteration as stop:
+        report = stop.value
+    assert not files[0].exists() and files[1].exists()
+    assert report.to_json()["no_longer_picked"] == [str(files[1])] and len(report.done) == 1
+    catalog.close()

@@ -3,6 +3,8 @@ writes them: given in PhotoTriage they are written; changed or removed in an edi
 back; the pick/reject label setting keeps its meaning."""
 from __future__ import annotations
 
+import os
+
 from app.core.catalog import Catalog
 from app.core.culling import decide
 from app.core.jobs import drive
@@ -185,3 +187,50 @@ def test_no_empty_sidecar_is_made_for_a_photo_without_a_decision(tmp_path):
         cat.settings.set({"xmp.suggested_keyword": "1"})
         drive(write_sidecars(cat, suggested={pid}))
         assert "PhotoTriage suggested best" in sidecar_names(photo)["ext"].read_text()
+
+
+DIGIKAM_SIDECAR = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:digiKam="http://www.digikam.org/ns/1.0/"
+    xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
+   xmp:Rating="3" xmp:Label="Blue" digiKam:ColorLabel="5" photoshop:Urgency="5"/>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>
+"""
+
+
+def test_digikams_colour_label_is_read_and_kept_in_step(tmp_path):
+    """A trial: digiKam reads digiKam:ColorLabel before xmp:Label, and its own changes (Orange,
+    none) touch only that: they never came back, and a label given in PhotoTriage (xmp:Label)
+    did not show in digiKam, which went on showing its own."""
+    from app.core.xmp.document import DIGIKAM
+
+    photo, = library(tmp_path, ["a.jpg"])
+    side = sidecar_names(photo)["ext"]
+    side.write_text(DIGIKAM_SIDECAR)
+
+    def digikam(code: str) -> None:                    # digiKam's own change: ColorLabel and Urgency only
+        side.write_text(side.read_text().replace(f'digiKam:ColorLabel="{now[0]}"', f'digiKam:ColorLabel="{code}"')
+                        .replace(f'photoshop:Urgency="{now[0]}"', f'photoshop:Urgency="{code}"'))
+        now[0] = code
+        st = side.stat()
+        os.utime(side, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+    now = ["5"]
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).label == "Blue"
+        digikam("2")                                     # Orange in digiKam
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).label == "Orange"
+        decide(cat, pid, "label", None, "Yellow")          # key 7 in PhotoTriage
+        drive(write_sidecars(cat))
+        doc = XmpDocument(side.read_text())
+        assert (doc.get(XMP, "Label"), doc.get(DIGIKAM, "ColorLabel")) == ("Yellow", "3") and 'Urgency="3"' in side.read_text()
+        now[0] = "3"
+        digikam("0")                                     # taken off in digiKam
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).label is None

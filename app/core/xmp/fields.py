@@ -7,6 +7,8 @@ ones whose value has to change (``write_fields``). See docs/xmp-sync.md.
   digiKam keeps the sidecar and its pick label still says rejected.
 - ``digiKam:PickLabel``: 1 rejected, 3 accepted, 0 none.
 - ``xmp:Label`` and ``darktable:colorlabels``: the user's own unless the label setting is on;
+  ``digiKam:ColorLabel`` (where a sidecar has it: digiKam reads it before xmp:Label) is read as
+  the colour label and kept in step with xmp:Label;
   even then only a label PhotoTriage wrote itself is ever replaced or removed. A colour label
   the user gives in PhotoTriage (keys 6-9: Red, Yellow, Green, Blue, as in Lightroom) is written
   as ``xmp:Label`` and wins over the pick/reject label; taken off in PhotoTriage, it is removed
@@ -89,9 +91,40 @@ def _rating(text: str | None) -> int | None:
 TAG_LISTS = ((LIGHTROOM, "hierarchicalSubject"), (DIGIKAM, "TagsList"))
 
 
+# digiKam keeps its colour label in digiKam:ColorLabel (photoshop:Urgency beside it) and reads
+# xmp:Label only where that is absent; its own changes (to Orange, Gray or none too) touch only
+# those. Where a sidecar has it, the colour label is read from it, and written to it with xmp:Label.
+DIGIKAM_COLOURS = {1: "Red", 2: "Orange", 3: "Yellow", 4: "Green", 5: "Blue", 6: "Purple", 7: "Gray", 8: "Black",
+                   9: "White"}
+PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
+
+
+def _digikam_label(doc: XmpDocument) -> tuple[bool, str | None]:
+    """(whether the sidecar holds a digiKam colour label, that label: None for none)."""
+    code = (doc.get(DIGIKAM, "ColorLabel") or "").strip()
+    if not code.isdigit() or int(code) > 9:
+        return False, None
+    return True, DIGIKAM_COLOURS.get(int(code))
+
+
+def _label(doc: XmpDocument) -> str | None:
+    held, label = _digikam_label(doc)
+    return label if held else doc.get(XMP, "Label")
+
+
+def _follow_digikam(doc: XmpDocument, label: str | None) -> None:
+    """digiKam's colour label (and photoshop:Urgency where it is) says ``label`` too."""
+    if not _digikam_label(doc)[0]:
+        return
+    code = next((str(k) for k, v in DIGIKAM_COLOURS.items() if label and v.lower() == label.strip().lower()), "0")
+    doc.set(DIGIKAM, "ColorLabel", code)
+    if doc.get(PHOTOSHOP, "Urgency") is not None:
+        doc.set(PHOTOSHOP, "Urgency", code)
+
+
 def read_fields(doc: XmpDocument, conv: Convention) -> Fields:
     keywords = doc.get_list(DC, "subject") + [k for ns, name in TAG_LISTS for k in doc.get_list(ns, name)]
-    return Fields(_rating(doc.get(XMP, "Rating")), doc.get(DIGIKAM, "PickLabel"), doc.get(XMP, "Label"),
+    return Fields(_rating(doc.get(XMP, "Rating")), doc.get(DIGIKAM, "PickLabel"), _label(doc),
                   tuple(sorted(c.strip() for c in doc.get_list(DARKTABLE, "colorlabels"))),
                   conv.best_keyword in keywords, bool(conv.suggested_keyword) and conv.suggested_keyword in keywords,
                   doc.get(DARKTABLE, "xmp_version") is None and any(
@@ -158,6 +191,14 @@ def external_changes(base: Fields | None, cur: Fields, conv: Convention, user_la
 def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Convention, ours: Ours) -> Ours:
     """Set in ``doc`` the managed properties whose value differs from the decision state;
     nothing else is touched. Returns what PhotoTriage now owns of the labels."""
+    label_before = doc.get(XMP, "Label")
+    new_ours = _write_fields(doc, state, best, suggested, conv, ours)
+    if doc.get(XMP, "Label") != label_before or (state.label and _label(doc) != state.label):
+        _follow_digikam(doc, doc.get(XMP, "Label"))
+    return new_ours
+
+
+def _write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Convention, ours: Ours) -> Ours:
     current = _rating(doc.get(XMP, "Rating"))
     if state.pick == -1:
         rating = -1
@@ -180,7 +221,7 @@ def write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Con
                     keyword=conv.best_keyword if best else None)
     label = doc.get(XMP, "Label")
     if state.label:                                      # the user's own colour label (keys 6-9)
-        if label != state.label:
+        if label != state.label or _label(doc) != state.label:
             doc.set(XMP, "Label", state.label)
         new_ours.user_label = state.label
     elif ours.user_label is not None and label == ours.user_label:

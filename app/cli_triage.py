@@ -85,6 +85,21 @@ def cmd_bursts(args) -> Any:
         return out
 
 
+def _where_indexed(path: str) -> str:
+    """Advice for a photo this catalog does not hold: the library of a folder above it that has
+    its own catalog (a trial: the advice to index a folder indexed already), else to index it."""
+    from app.core.paths import display, find_catalog_path
+
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        if find_catalog_path(folder).exists():
+            return f"it is in the library {display(folder)}: add `--library {display(folder)}`"
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return "index its folder first"
+        folder = parent
+
+
 def cmd_pick(args) -> Any:
     import sqlite3
 
@@ -94,7 +109,7 @@ def cmd_pick(args) -> Any:
     with open_catalog(args) as catalog:
         pid = catalog.photos.id_for_path(os.path.abspath(args.path))
         if pid is None:
-            raise Failure(f"not in this catalog: {args.path} (index its folder first)")
+            raise Failure(f"not in this catalog: {args.path} ({_where_indexed(args.path)})")
         if not os.path.lexists(args.path):
             print(f"phototriage: {args.path} is gone since the last index; the decision is kept for its picture "
                   "(it follows it when the next index finds it moved or back)", file=sys.stderr)

@@ -109,3 +109,15 @@ def test_a_catalog_open_in_a_window_is_not_moved(tmp_path, isolated_home):
         window.wait()
     _json("index", str(tmp_path / "new"), "--no-features", "--moved-from", str(lib))   # closed: it moves
     assert _states(tmp_path / "new") == {"a.jpg": (-1, None), "b.jpg": (0, None)}
+
+
+def test_pick_on_a_photo_of_another_library_says_which(tmp_path, isolated_home):
+    """A trial: `pick` on a photo of another indexed library said "index its folder first"."""
+    one, = library(tmp_path / "a", ["x.jpg"])
+    two, = library(tmp_path / "b", ["y.jpg"])
+    _json("index", str(tmp_path / "a" / "lib"), "--no-features")
+    _json("index", str(tmp_path / "b" / "lib"), "--no-features")
+    r = cli("pick", str(two), "--accept", "--library", str(tmp_path / "a" / "lib"))
+    assert r.returncode == 1 and f"--library {tmp_path / 'b' / 'lib'}" in r.stderr
+    r = cli("pick", str(tmp_path / "nowhere.jpg"), "--accept", "--library", str(tmp_path / "a" / "lib"))
+    assert r.returncode == 1 and "index its folder first" in r.stderr

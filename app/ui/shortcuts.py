@@ -46,7 +46,8 @@ CULL_KEYS: list[tuple[str, str]] = [
     ("C", "compare: the frame beside the suggested best and the next contenders, zoom and pan in step"),
     ("+ / -", "compare more or fewer frames (2 to 4)"),
     ("Ctrl+click", "choose the frames to compare in the filmstrip"),
-    ("Ctrl+Z", "undo your last decision in this window (a whole action; not one made since elsewhere)"),
+    ("Ctrl+Z", "undo your last decision in this window (a whole action); when a decision was made since in "
+               "another program, nothing is undone and the status bar says so"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
 ]
 GRID_KEYS: list[tuple[str, str]] = [

@@ -53,6 +53,21 @@ def test_trash_and_export_read_what_the_editor_changed_first(tmp_path):
     assert not (out / "c.jpg").exists() and _state(db, files[2])[0] == 0
 
 
+def _meanwhile(job, phase: str, db, decide_there):
+    """Run ``job`` to its first ``phase`` event, let a window (another connection to ``db``)
+    decide there, run it to its end; returns its report."""
+    event = next(job)
+    while event.phase != phase:
+        event = next(job)
+    with Catalog(db) as window:
+        decide_there(window)
+    try:
+        while True:
+            next(job)
+    except StopIteration as stop:
+        return stop.value
+
+
 def test_an_unreadable_sidecar_keeps_its_photo_and_a_late_change_of_mind_is_kept(tmp_path):
     files = library(tmp_path, ["a.jpg", "b.jpg", "c.jpg"])
     catalog = Catalog(tmp_path / "c.db")
@@ -60,17 +75,8 @@ def test_an_unreadable_sidecar_keeps_its_photo_and_a_late_change_of_mind_is_kept
     for pid in ids:
         decide(catalog, pid, "pick", -1)
     sidecar_names(files[0])["ext"].write_text("<x:xmpmeta broken")       # not XMP any more
-    job = trash_rejected(catalog)
-    event = next(job)
-    while event.phase != "trash":
-        event = next(job)
-    with Catalog(tmp_path / "c.db") as window:                         # un-rejected in the window meanwhile
-        decide(window, ids[2], "pick", 0)
-    try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        report = stop.value
+    report = _meanwhile(trash_rejected(catalog), "trash", tmp_path / "c.db",
+                        lambda window: decide(window, ids[2], "pick", 0))    # un-rejected in the window meanwhile
     assert files[0].exists() and not files[1].exists() and files[2].exists()
     doc = report.to_json()
     assert [f["path"] for f in doc["failed"]] == [str(files[0])] and "sidecar could not be read" in doc["failed"][0]["reason"]
@@ -107,17 +113,8 @@ def test_a_photo_unpicked_while_a_move_runs_stays(tmp_path):
     ids = [add_photo(catalog, f) for f in files]
     for pid in ids:
         decide(catalog, pid, "pick", 1)
-    job = export_picks(catalog, str(tmp_path / "out"), move=True)
-    event = next(job)
-    while event.phase != "export":
-        event = next(job)
-    with Catalog(tmp_path / "c.db") as window:
-        decide(window, ids[1], "pick", 0)
-    try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        report = stop.value
+    report = _meanwhile(export_picks(catalog, str(tmp_path / "out"), move=True), "export", tmp_path / "c.db",
+                        lambda window: decide(window, ids[1], "pick", 0))
     assert not files[0].exists() and files[1].exists()
     assert report.to_json()["no_longer_picked"] == [str(files[1])] and len(report.done) == 1
     catalog.close()

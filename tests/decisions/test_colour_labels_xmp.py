@@ -13,6 +13,7 @@ from app.core.xmp.document import XMP, XmpDocument
 from app.core.xmp.sidecars import sidecar_for, sidecar_names
 from app.core.xmp.sync import import_xmp, write_sidecars
 from tests.decisions.helpers import add_photo, library
+from tests.decisions.real_tools import darktable_view, needs_darktable
 
 
 def _label(side):
@@ -234,3 +235,49 @@ def test_digikams_colour_label_is_read_and_kept_in_step(tmp_path):
         digikam("0")                                     # taken off in digiKam
         drive(import_xmp(cat))
         assert cat.decisions.state(pid).label is None
+
+
+@needs_darktable
+def test_in_a_sidecar_darktable_keeps_the_users_label_is_a_darktable_colour(tmp_path):
+    """A trial: a colour label given in PhotoTriage was written as xmp:Label into darktable's own
+    sidecar; darktable shows xmp:Label instead of its colour labels and never writes it, so the
+    user's darktable colours (blue here) were hidden, lost on darktable's next write, and its own
+    colour changes never took. It now goes among darktable's colours, and comes back from there."""
+    from app.core.xmp.document import DARKTABLE
+    from tests.decisions.fixtures import DARKTABLE as DT_SIDECAR
+
+    photo, = library(tmp_path, ["a.jpg"])
+    side = sidecar_names(photo)["ext"]
+    side.write_text(DT_SIDECAR)                                  # darktable's: blue (3)
+
+    def colours():
+        return XmpDocument(side.read_text()).get_list(DARKTABLE, "colorlabels")
+
+    def darktable(new):                                          # darktable's write: its colours, xmp:Label left
+        doc = XmpDocument(side.read_text())
+        doc.set_list(DARKTABLE, "colorlabels", new, kind="Seq")
+        side.write_text(doc.serialize())
+        st = side.stat()
+        os.utime(side, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+    with Catalog(tmp_path / "c.db") as cat:
+        pid = add_photo(cat, photo)
+        drive(import_xmp(cat))
+        decide(cat, pid, "label", None, "Yellow")
+        drive(write_sidecars(cat))
+        assert _label(side) is None and colours() == ["3", "1"]
+        assert darktable_view(tmp_path / "lib", tmp_path / "dt1")["a.jpg"]["colours"] == {"blue", "yellow"}
+        darktable(["3", "4"])                                    # yellow changed to purple in darktable
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).label == "Purple"
+        drive(write_sidecars(cat))
+        assert colours() == ["3", "4"] and _label(side) is None
+        darktable(["3"])                                         # taken off in darktable
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).label is None
+        decide(cat, pid, "label", None, "Red")                    # given, then taken off, in PhotoTriage
+        drive(write_sidecars(cat))
+        assert colours() == ["3", "0"]
+        decide(cat, pid, "label", None, None)
+        drive(write_sidecars(cat))
+        assert colours() == ["3"]                                # the user's blue stays throughout

@@ -35,6 +35,7 @@ class Fields:
     best: bool = False                   # the best keyword in dc:subject
     suggested: bool = False              # the suggestion keyword in dc:subject
     digikam: bool = False                # digiKam keeps this sidecar (its colour label, tags, Windows rating)
+    darktable: bool = False              # darktable keeps this sidecar (darktable:xmp_version)
 
     def to_json(self) -> dict:
         return {**asdict(self), "colours": list(self.colours)}
@@ -44,7 +45,8 @@ class Fields:
         if doc is None:
             return None
         return cls(doc.get("rating"), doc.get("pick_label"), doc.get("label"), tuple(doc.get("colours") or ()),
-                   bool(doc.get("best")), bool(doc.get("suggested")), bool(doc.get("digikam")))
+                   bool(doc.get("best")), bool(doc.get("suggested")), bool(doc.get("digikam")),
+                   bool(doc.get("darktable")))
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Ours:
     label: str | None = None
     colour: str | None = None
     user_label: str | None = None        # the colour label the user gave in PhotoTriage, as written
+    user_colour: str | None = None       # that label as a darktable colour (index), where written so
     rating: int | None = None            # 1-5 as written from the catalog
     keyword: str | None = None           # the best keyword as written
 
@@ -128,7 +131,27 @@ def read_fields(doc: XmpDocument, conv: Convention) -> Fields:
                   tuple(sorted(c.strip() for c in doc.get_list(DARKTABLE, "colorlabels"))),
                   conv.best_keyword in keywords, bool(conv.suggested_keyword) and conv.suggested_keyword in keywords,
                   doc.get(DARKTABLE, "xmp_version") is None and any(
-                      doc.get(ns, name) is not None or doc.get_list(ns, name) for ns, name in DIGIKAM_OWN))
+                      doc.get(ns, name) is not None or doc.get_list(ns, name) for ns, name in DIGIKAM_OWN),
+                  doc.get(DARKTABLE, "xmp_version") is not None)
+
+
+# darktable shows xmp:Label, where a sidecar has one, instead of its own colour labels, and never
+# writes or removes it: a colour label given in PhotoTriage and written there hid the user's
+# darktable colours, and darktable's own colour changes never took (a trial). In a sidecar
+# darktable keeps, the user's label therefore goes into darktable:colorlabels, beside theirs, and
+# a change of it there comes back.
+DARKTABLE_NAMES = {str(v): k.capitalize() for k, v in COLOURS.items()}
+
+
+def _darktable_colour(label: str | None, conv: Convention) -> str | None:
+    """The darktable colour (index) a user's colour label is written as in a sidecar darktable
+    keeps; None where it has none, or where the label setting reads that colour as a pick."""
+    if not label:
+        return None
+    if conv.labels and label.strip().lower() in (conv.pick_label.lower(), conv.reject_label.lower()):
+        return None
+    idx = COLOURS.get(label.strip().lower())
+    return None if idx is None else str(idx)
 
 
 def _label_pick(label: str | None, conv: Convention) -> int | None:
@@ -175,6 +198,10 @@ def external_changes(base: Fields | None, cur: Fields, conv: Convention, user_la
                    or (_label_pick(b.label, conv) is None and _label_pick(cur.label, conv) is None))
     if label_changed and users_label:
         out["label"] = (cur.label or "").strip() or None          # Lightroom's colour label, edited there
+    mine = _darktable_colour(user_label, conv) if cur.darktable and not cur.label else None
+    if "label" not in out and mine is not None and mine in b.colours and mine not in cur.colours:
+        added = [c for c in cur.colours if c not in b.colours]    # changed in darktable (to one other), or off
+        out["label"] = DARKTABLE_NAMES.get(added[0]) if len(added) == 1 else None
     if conv.labels and "pick" not in out:
         for changed, before, after in ((label_changed and not users_label, _label_pick(b.label, conv),
                                         _label_pick(cur.label, conv)),
@@ -220,7 +247,21 @@ def _write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Co
     new_ours = Ours(rating=rating if state.rating and rating and rating > 0 else None,
                     keyword=conv.best_keyword if best else None)
     label = doc.get(XMP, "Label")
-    if state.label:                                      # the user's own colour label (keys 6-9)
+    colour = _darktable_colour(state.label, conv) if doc.get(DARKTABLE, "xmp_version") is not None else None
+    dt_colours = doc.get_list(DARKTABLE, "colorlabels")
+    if ours.user_colour is not None and ours.user_colour != colour and ours.user_colour in dt_colours:
+        dt_colours = [c for c in dt_colours if c != ours.user_colour]    # the colour it wrote for a label since changed
+        doc.set_list(DARKTABLE, "colorlabels", dt_colours, kind="Seq")
+    if colour is not None:                               # darktable keeps it: among darktable's own colours
+        if ours.user_label is not None and label == ours.user_label:
+            doc.set(XMP, "Label", None)                  # (written there before: it hid darktable's colours)
+            ours = replace(ours, label=None)
+        owned = ours.user_colour == colour               # (one the user had there already stays theirs)
+        if colour not in dt_colours:
+            doc.set_list(DARKTABLE, "colorlabels", dt_colours + [colour], kind="Seq")
+            owned = True
+        new_ours.user_label, new_ours.user_colour = state.label, colour if owned else None
+    elif state.label:                                    # the user's own colour label (keys 6-9)
         if label != state.label or _label(doc) != state.label:
             doc.set(XMP, "Label", state.label)
         new_ours.user_label = state.label

@@ -281,3 +281,30 @@ def test_in_a_sidecar_darktable_keeps_the_users_label_is_a_darktable_colour(tmp_
         decide(cat, pid, "label", None, None)
         drive(write_sidecars(cat))
         assert colours() == ["3"]                                # the user's blue stays throughout
+
+
+def test_with_the_label_setting_on_darktables_sidecar_gets_the_pick_as_its_colour_only(tmp_path):
+    """The same trap for the pick/reject label: written as xmp:Label into darktable's sidecar, it
+    would hide darktable's colours and outlive darktable's own changes. There it is the darktable
+    colour alone, and darktable's change of it comes back as a reject."""
+    from app.core.xmp.document import DARKTABLE
+    from tests.decisions.fixtures import DARKTABLE as DT_SIDECAR
+
+    photo, = library(tmp_path, ["a.jpg"])
+    side = sidecar_names(photo)["ext"]
+    side.write_text(DT_SIDECAR.replace("<rdf:li>3</rdf:li>", "").replace("<darktable:colorlabels>\n    <rdf:Seq>\n"
+                                                                          "     \n    </rdf:Seq>\n   </darktable:colorlabels>", ""))
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.labels": "1"})
+        pid = add_photo(cat, photo)
+        drive(import_xmp(cat))
+        decide(cat, pid, "pick", 1)
+        drive(write_sidecars(cat))
+        doc = XmpDocument(side.read_text())
+        assert doc.get(XMP, "Label") is None and doc.get_list(DARKTABLE, "colorlabels") == ["2"]
+        doc.set_list(DARKTABLE, "colorlabels", ["0"], kind="Seq")         # red in darktable: rejected
+        side.write_text(doc.serialize())
+        st = side.stat()
+        os.utime(side, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        drive(import_xmp(cat))
+        assert cat.decisions.state(pid).pick == -1

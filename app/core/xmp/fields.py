@@ -275,9 +275,10 @@ def _write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Co
         # darktable shows xmp:Label instead of its own colour labels: none is added over the user's;
         # under the user's own colour label only the darktable colour follows the pick
         if not state.label and ((label is None and not users_colours) or (ours.label is not None and label == ours.label)):
-            if label != want:
-                doc.set(XMP, "Label", want)
-            new_ours.label = want
+            shown = None if doc.get(DARKTABLE, "xmp_version") is not None else want   # darktable: its colour says it
+            if label != shown:
+                doc.set(XMP, "Label", shown)
+            new_ours.label = shown
         colours = doc.get_list(DARKTABLE, "colorlabels")
         kept = [c for c in colours if c != ours.colour]
         colour = COLOURS.get(want.lower()) if want else None

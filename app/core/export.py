@@ -12,7 +12,6 @@ are listed and left where they are. DEST inside the library, or a sidecar in DES
 another picture, is refused with a reason. Nothing is overwritten."""
 from __future__ import annotations
 
-import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +117,37 @@ def _foreign_sidecar(candidate: Path, sidecars: list[Path], photo: Path) -> Path
     return None
 
 
+class _Taken(dict):
+    """A place in DEST -> the photo planned there, with the photos planned under each (folder,
+    name without extension), so a flat export of thousands stays linear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_stem: dict[tuple[Path, str], set[Path]] = {}
+
+        self._there: dict[Path, dict[str, list[Path]]] = {}
+
+    def __setitem__(self, place: Path, photo: Path) -> None:
+        super().__setitem__(place, photo)
+        self.by_stem.setdefault((place.parent, place.stem), set()).add(photo)
+
+    def there(self, folder: Path, stem: str) -> list[Path]:
+        """The files (sidecars aside) of that name in ``folder`` before this export, one listing
+        a folder (not one per photo: it grows as the export fills it)."""
+        if folder not in self._there:
+            found: dict[str, list[Path]] = {}
+            try:
+                with os.scandir(folder) as entries:
+                    for e in entries:
+                        q = folder / e.name
+                        if q.suffix.lower() != ".xmp":
+                            found.setdefault(q.stem, []).append(q)
+            except OSError:
+                pass
+            self._there[folder] = found
+        return self._there[folder].get(stem, [])
+
+
 def _free_for(src: Path, candidate: Path, taken: dict[Path, Path]) -> bool:
     """Whether ``candidate`` can be ``src``'s place: not another photo's in this run, and free or
     holding ``src``'s bytes already."""
@@ -126,23 +156,23 @@ def _free_for(src: Path, candidate: Path, taken: dict[Path, Path]) -> bool:
     return not os.path.lexists(candidate) or same_content(src, candidate)
 
 
-def _foreign_twin(src: Path, candidate: Path, partners: list[Path], taken: dict[Path, Path]) -> bool:
+def _foreign_twin(src: Path, candidate: Path, partners: list[Path], taken: _Taken) -> bool:
     """Whether another picture of the same name (another extension) is at DEST or planned there:
     beside it this photo would look like its raw + JPEG pair, and a ``name.xmp`` would be read as
     both's (a review: a camera's IMG_0001.CR2 with its Lightroom sidecar beside a phone's
     IMG_0001.jpg in a flat export). Its own pair partners are not foreign."""
     mine = {candidate.with_name(candidate.stem + p.suffix): p for p in partners}
-    for there in candidate.parent.glob(glob.escape(candidate.stem) + ".*"):
-        if there.stem != candidate.stem or there == candidate or there.suffix.lower() == ".xmp":
+    for there in taken.there(candidate.parent, candidate.stem):
+        if there == candidate:
             continue
         partner = mine.get(there)
         if partner is None or not (taken.get(there) == partner or _free_for(partner, there, taken)):
             return True
-    return any(t.parent == candidate.parent and t.stem == candidate.stem and t != candidate
-               and owner != src and owner not in partners for t, owner in taken.items())
+    owners = taken.by_stem.get((candidate.parent, candidate.stem), set()) - {taken.get(candidate)}
+    return any(owner != src and owner not in partners for owner in owners)
 
 
-def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: dict[Path, Path],
+def _plan_target(src: Path, base: Path, sidecars: list[Path], taken: _Taken,
                  partners: list[Path] = ()) -> tuple[str, Path | str]:
     """("already", path) | ("to", path) | ("refused", reason). ``partners``: the other files of its
     raw + JPEG pair in this export: a name is taken only where theirs is free too, so the pair
@@ -259,7 +289,7 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
             raise PermissionError(13, "permission denied", str(dest_dir))
         sweep(dest_dir, recursive=True)        # partial copies of an export a kill interrupted
     batch = catalog.file_ops.new_batch() if photos and not dry_run else 0
-    taken: dict[Path, Path] = {}                 # a place in DEST -> the photo planned there
+    taken = _Taken()                             # a place in DEST -> the photo planned there
     pairs: dict[tuple[Path, str], list[Path]] = {}
     for _, photo in photos:
         src = Path(photo["path"])

@@ -10,8 +10,11 @@ import fcntl
 import glob
 import hashlib
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from ..formats import is_raw
 from ..tempfiles import temp_path
@@ -53,10 +56,40 @@ def sidecar_for(photo: str | Path, conv: Convention) -> Path:
     return names[conv.naming]
 
 
+_scope = threading.local()
+
+
+@contextmanager
+def folder_listings() -> Iterator[None]:
+    """Within it, :func:`same_name_files` lists each folder once (a pass over a whole library:
+    one listing per photo of a folder of Lightroom sidecars was quadratic). For passes that do
+    not move files meanwhile."""
+    before = getattr(_scope, "folders", None)
+    _scope.folders = {}
+    try:
+        yield
+    finally:
+        _scope.folders = before
+
+
 def same_name_files(p: Path) -> list[Path]:
     """Other files of the same name beside ``p`` (sidecars aside)."""
-    return [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
-            if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
+    folders = getattr(_scope, "folders", None)
+    if folders is None:
+        return [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
+                if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
+    if p.parent not in folders:
+        stems: dict[str, list[Path]] = {}
+        try:
+            with os.scandir(p.parent) as entries:
+                for e in entries:
+                    q = p.parent / e.name
+                    if q.suffix.lower() != ".xmp":
+                        stems.setdefault(q.stem, []).append(q)
+        except OSError:
+            pass
+        folders[p.parent] = stems
+    return [q for q in folders[p.parent].get(p.stem, []) if q != p]
 
 
 def owns_base_name(photo: str | Path) -> bool:

@@ -20,8 +20,8 @@ from .convention import Convention
 from .document import XmpError
 from .fields import Fields, Ours
 from .merge import Side, catalog_values, import_rows, resolve
-from .sidecars import (SidecarChanged, SidecarError, other_sidecar, read_embedded_fields, read_sidecar, sidecar_for,
-                       sidecar_names, sync_sidecar)
+from .sidecars import (SidecarChanged, SidecarError, folder_listings, other_sidecar, read_embedded_fields, read_sidecar,
+                       sidecar_for, sidecar_names, sync_sidecar)
 
 AUTO_WRITE = "xmp.auto_write"
 MERGE_TRIES = 3          # reads and merges of one sidecar an editor keeps saving meanwhile
@@ -212,8 +212,9 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
     report = WriteReport(dry_run=dry_run)
     suggested = set(suggested) if conv.suggested_keyword else set()     # off: nothing to say of them
     groups: dict[Path, list[tuple[int, str]]] = {}
-    for pid, path in _decided_photos(catalog, photo_ids, suggested):
-        groups.setdefault(sidecar_for(path, conv), []).append((pid, path))
+    with folder_listings():                       # (each folder listed once: sidecar_for's owners)
+        for pid, path in _decided_photos(catalog, photo_ids, suggested):
+            groups.setdefault(sidecar_for(path, conv), []).append((pid, path))
     if not dry_run:
         for folder in {side.parent for side in groups}:
             sweep(folder)                     # temp files of a write a kill interrupted
@@ -341,62 +342,63 @@ def import_xmp(catalog, cancel: CancelToken | None = None, dry_run: bool = False
     decided = _decided_ns(catalog)
     rows = [(pid, path, h) for pid, path, h, status, _t, _r in catalog.photos.grid() if status == "ok"]
     throttle = Throttle()
-    for i, (pid, path, content_hash) in enumerate(rows):
-        if cancel is not None and cancel.cancelled:
-            break
-        if throttle.ready():
-            yield Progress("xmp import", i, len(rows), current=display(path))
-        sides, embedded, read = [], None, None
-        failed_before = len(report.failed)
-        if content_hash and embedded_hash.get(pid, "") != content_hash:
+    with folder_listings():                  # (each folder listed once: sidecar_for's owners)
+        for i, (pid, path, content_hash) in enumerate(rows):
+            if cancel is not None and cancel.cancelled:
+                break
+            if throttle.ready():
+                yield Progress("xmp import", i, len(rows), current=display(path))
+            sides, embedded, read = [], None, None
+            failed_before = len(report.failed)
+            if content_hash and embedded_hash.get(pid, "") != content_hash:
+                try:
+                    embedded = read_embedded_fields(path, conv) or Fields()
+                    sides.append(Side(catalog.xmp_base.get(pid, EMBEDDED), embedded, os.stat(path).st_mtime_ns))
+                except OSError:
+                    embedded = None
+            side = sidecar_for(path, conv)
             try:
-                embedded = read_embedded_fields(path, conv) or Fields()
-                sides.append(Side(catalog.xmp_base.get(pid, EMBEDDED), embedded, os.stat(path).st_mtime_ns))
+                st = side.stat()
             except OSError:
-                embedded = None
-        side = sidecar_for(path, conv)
-        try:
-            st = side.stat()
-        except OSError:
-            st = None
-        new_side = other = None
-        if st is not None and known.get(pid) != (str(side), st.st_mtime_ns, st.st_size):
-            try:
-                new_side, read = _sidecar_side(catalog, pid, path, side, conv)
-            except (XmpError, OSError) as exc:
-                report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
-        other = _other_side(catalog, pid, path, side, conv, report.failed, forget=not dry_run)
-        other_side = other[1] if other is not None else None
-        sides += [s for s in (other_side, new_side) if s is not None]    # the sidecar's value counts last
-        if len(report.failed) > failed_before:
-            report.unread.add(pid)
-        if embedded is None and read is None and other_side is None:
-            continue
-        conflicts: list = []
-        before = len(report.imported)
-        state = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=not dry_run)
-        if len(report.imported) > before:
-            report.states[pid] = state
-        for p, fields in conflicts:
-            report.conflicts.append((p, "sidecar" if any(w == "sidecar" for _f, w in fields) else "catalog"))
-            report.conflict_fields[p] = [f for f, _w in fields]
-        if dry_run:
-            continue
-        values = catalog_values(state)
-        with catalog.transaction():
-            if embedded is not None:
-                old = catalog.xmp_base.get(pid, EMBEDDED)
-                catalog.xmp_base.put(pid, EMBEDDED, Base(path, content_hash, embedded.to_json(), values,
-                                                         old.ours if old else {}))
-            if read is not None and any(s.fields is read.fields for s in sides):
-                old = catalog.xmp_base.get(pid, SIDECAR)
-                catalog.xmp_base.put(pid, SIDECAR, Base(str(side), read.file_hash, read.fields.to_json(), values,
-                                                        old.ours if old else {}))
-            if read is not None:
-                catalog.sidecars.remember(pid, str(side), st.st_mtime_ns, st.st_size)
-            if other_side is not None:
-                old = catalog.xmp_base.get(pid, OTHER_SIDECAR)
-                _put_base(catalog, pid, OTHER_SIDECAR, other[0], other[2].file_hash, other[2].fields, values,
-                          old.ours if old else {})
+                st = None
+            new_side = other = None
+            if st is not None and known.get(pid) != (str(side), st.st_mtime_ns, st.st_size):
+                try:
+                    new_side, read = _sidecar_side(catalog, pid, path, side, conv)
+                except (XmpError, OSError) as exc:
+                    report.failed.append((str(side), f"sidecar not read: {plain(exc)}"))
+            other = _other_side(catalog, pid, path, side, conv, report.failed, forget=not dry_run)
+            other_side = other[1] if other is not None else None
+            sides += [s for s in (other_side, new_side) if s is not None]    # the sidecar's value counts last
+            if len(report.failed) > failed_before:
+                report.unread.add(pid)
+            if embedded is None and read is None and other_side is None:
+                continue
+            conflicts: list = []
+            before = len(report.imported)
+            state = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=not dry_run)
+            if len(report.imported) > before:
+                report.states[pid] = state
+            for p, fields in conflicts:
+                report.conflicts.append((p, "sidecar" if any(w == "sidecar" for _f, w in fields) else "catalog"))
+                report.conflict_fields[p] = [f for f, _w in fields]
+            if dry_run:
+                continue
+            values = catalog_values(state)
+            with catalog.transaction():
+                if embedded is not None:
+                    old = catalog.xmp_base.get(pid, EMBEDDED)
+                    catalog.xmp_base.put(pid, EMBEDDED, Base(path, content_hash, embedded.to_json(), values,
+                                                             old.ours if old else {}))
+                if read is not None and any(s.fields is read.fields for s in sides):
+                    old = catalog.xmp_base.get(pid, SIDECAR)
+                    catalog.xmp_base.put(pid, SIDECAR, Base(str(side), read.file_hash, read.fields.to_json(), values,
+                                                            old.ours if old else {}))
+                if read is not None:
+                    catalog.sidecars.remember(pid, str(side), st.st_mtime_ns, st.st_size)
+                if other_side is not None:
+                    old = catalog.xmp_base.get(pid, OTHER_SIDECAR)
+                    _put_base(catalog, pid, OTHER_SIDECAR, other[0], other[2].file_hash, other[2].fields, values,
+                              old.ours if old else {})
     yield Progress("xmp import", len(rows), len(rows))
     return report

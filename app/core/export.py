@@ -23,7 +23,7 @@ from .jobs import CancelToken, Job, Progress
 from .sidecar_owners import left, library_stems, own_sidecars
 from .tempfiles import sweep
 from .text import reason
-from .xmp.sidecars import sidecar_names
+from .xmp.sidecars import files_by_name, sidecar_names
 
 
 class ExportRefused(Exception):
@@ -135,16 +135,7 @@ class _Taken(dict):
         """The files (sidecars aside) of that name in ``folder`` before this export, one listing
         a folder (not one per photo: it grows as the export fills it)."""
         if folder not in self._there:
-            found: dict[str, list[Path]] = {}
-            try:
-                with os.scandir(folder) as entries:
-                    for e in entries:
-                        q = folder / e.name
-                        if q.suffix.lower() != ".xmp":
-                            found.setdefault(q.stem, []).append(q)
-            except OSError:
-                pass
-            self._there[folder] = found
+            self._there[folder] = files_by_name(folder)
         return self._there[folder].get(stem, [])
 
 

@@ -9,18 +9,28 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .xmp.sidecars import same_name_files, sidecar_names
+from .xmp.sidecars import files_by_name, sidecar_names
 
 
 class Stems(Counter):
     """How many present photos share each path without its extension (``photos``: their paths)."""
     photos: set[str]
+    folders: dict                         # folder -> its files by name, listed once a job
+
+    def foreign_twin(self, photo: str) -> bool:
+        """Whether a file of the photo's name that the catalog does not hold as a present photo
+        is beside it (a raw it could not read, a format it does not know); each folder listed
+        once a job (files the job moves meanwhile are photos, which count apart)."""
+        p = Path(photo)
+        if p.parent not in self.folders:
+            self.folders[p.parent] = files_by_name(p.parent)
+        return any(q != p and str(q) not in self.photos for q in self.folders[p.parent].get(p.stem, []))
 
 
 def library_stems(catalog) -> Stems:
     present = [path for _i, path, _h, status, _t, _r in catalog.photos.grid() if status == "ok"]
     stems = Stems(str(Path(path).with_suffix("")) for path in present)
-    stems.photos = set(present)
+    stems.photos, stems.folders = set(present), {}
     return stems
 
 
@@ -30,9 +40,8 @@ def own_sidecars(photo: str, stems: Counter | dict) -> tuple[list[Path], list[Pa
     own = [names["ext"]] if names["ext"].is_file() else []
     shared = []
     if names["base"].is_file() and names["base"] != names["ext"]:
-        known = getattr(stems, "photos", None)          # (a copy takes nothing away: not asked)
         others = stems.get(str(Path(photo).with_suffix("")), 0) > 1 or (
-            known is not None and any(str(t) not in known for t in same_name_files(Path(photo))))
+            isinstance(stems, Stems) and stems.foreign_twin(photo))      # (a copy takes nothing away: not asked)
         (shared if others else own).append(names["base"])
     return own, shared
 

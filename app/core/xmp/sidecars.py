@@ -79,17 +79,22 @@ def same_name_files(p: Path) -> list[Path]:
         return [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
                 if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
     if p.parent not in folders:
-        stems: dict[str, list[Path]] = {}
-        try:
-            with os.scandir(p.parent) as entries:
-                for e in entries:
-                    q = p.parent / e.name
-                    if q.suffix.lower() != ".xmp":
-                        stems.setdefault(q.stem, []).append(q)
-        except OSError:
-            pass
-        folders[p.parent] = stems
+        folders[p.parent] = files_by_name(p.parent)
     return [q for q in folders[p.parent].get(p.stem, []) if q != p]
+
+
+def files_by_name(folder: Path) -> dict[str, list[Path]]:
+    """The files of ``folder`` (sidecars aside) by their name without extension, in one listing."""
+    found: dict[str, list[Path]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for e in entries:
+                q = folder / e.name
+                if q.suffix.lower() != ".xmp":
+                    found.setdefault(q.stem, []).append(q)
+    except OSError:
+        pass
+    return found
 
 
 def owns_base_name(photo: str | Path) -> bool:

@@ -404,6 +404,7 @@ def _closest(rows: list[PhotoIdentity], path: str) -> PhotoIdentity:
 def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: int, total: int,
             features_id: str | None = None) -> None:
     photos = catalog.photos
+    arrived_before = len(summary.arrived_ids)
     with catalog.transaction():
         for result, ident in batch:
             e = result.entry
@@ -441,6 +442,7 @@ def _commit(catalog: Catalog, batch, summary: IndexSummary, job: _JobRow, done: 
                     summary.missing.append(e.path)
                 else:
                     summary.skipped.append((e.path, result.reason))
+        catalog.decisions.arrived(summary.arrived_ids[arrived_before:])   # (kept for a kill before reconcile)
         job.update(done, total)
 
 

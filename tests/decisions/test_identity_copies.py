@@ -84,3 +84,32 @@ def test_an_edited_photo_keeps_its_pick_when_the_library_also_holds_a_copy_of_th
         "the untouched original took the edited photo's pick"
     st = _state(cat, lib / "work" / "a.jpg")
     assert (st.pick, st.rating) == (1, 5)
+
+
+def test_an_edit_keeps_its_pick_when_a_copy_of_its_original_arrives_later(tmp_path):
+    """A review: the original copied in again by a later index (the card once more, a backup
+    restored) took every decision of the photo edited from it."""
+    from PIL import Image
+
+    lib = tmp_path / "lib"
+    (lib / "work").mkdir(parents=True)
+    src = sample("photos/scikit-image_chelsea.jpg")
+    shutil.copy2(src, lib / "work" / "a.jpg")
+    cat = Catalog(tmp_path / "c.db")
+    _index(cat, lib)
+    work = cat.photos.id_for_path(str(lib / "work" / "a.jpg"))
+    decide(cat, work, "pick", 1)
+    decide(cat, work, "rating", 5)
+    img = Image.open(lib / "work" / "a.jpg")
+    img.crop((4, 4, img.width - 4, img.height - 4)).save(lib / "work" / "a.jpg", quality=85)   # the edit
+    _index(cat, lib)
+    st = cat.decisions.state(work)
+    assert (st.pick, st.rating) == (1, 5)          # carried over to the edit
+    (lib / "card-again").mkdir()
+    shutil.copy2(src, lib / "card-again" / "a.jpg")  # the original copied in again, later
+    s = _index(cat, lib)
+    st = cat.decisions.state(work)
+    other = cat.decisions.state(cat.photos.id_for_path(str(lib / "card-again" / "a.jpg")))
+    assert (st.pick, st.rating) == (1, 5) and s.decisions_moved == 0     # the edit keeps them
+    assert (other.pick, other.rating) == (0, None)
+    cat.close()

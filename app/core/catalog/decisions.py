@@ -15,6 +15,7 @@ the decisions over (:meth:`carry`), remembering the original content in ``origin
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from .connection import chunks, transaction
 from .photos import now_iso
 
 KINDS = {"pick", "rating", "label", "best"}
+ARRIVED = "decisions.arrived"       # settings key: rows an index gave new content, not reconciled yet
 # a decision in effect: not undone, and its photo still holds the picture it was made on
 LIVE = ("d.undone = 0 AND (d.content_hash IS NULL OR d.content_hash = "
         "(SELECT p.content_hash FROM photos p WHERE p.id = d.photo_id))")
@@ -206,10 +208,25 @@ class DecisionStore:
         self.conn.execute(f"UPDATE decisions SET origin_hash = {origin}, content_hash = ? "
                           "WHERE photo_id = ? AND content_hash = ?", (new_hash, photo_id, old_hash))
 
+    def arrived(self, photo_ids: Iterable[int]) -> None:
+        """Rows that got their content now (new files, new content), kept until the next
+        :meth:`reconcile` hands waiting decisions to them: an index killed between its last
+        commit and its reconcile leaves them for the next one (a review: the decisions of two
+        swapped names waited for good). Call inside the writer's transaction."""
+        ids = set(photo_ids)
+        if ids:
+            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                              (ARRIVED, json.dumps(sorted(ids | self._arrived()))))
+
+    def _arrived(self) -> set[int]:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (ARRIVED,)).fetchone()
+        return set(json.loads(row[0])) if row else set()
+
     def reconcile(self, arrived: Iterable[int] = ()) -> int:
         """Hand decisions to the row that holds their picture now; returns how many moved.
         A decision carried over to an edit goes back to its original picture where that
-        turned up under another name (the edit was in fact a different photo).
+        turned up under another name in the same index (the edit was in fact a different photo:
+        two names swapped); an original copied in again by a later index is another photo.
 
         A picture turns up only in ``arrived``: the rows that got their content in this index
         (new files, files with new content). A copy that was in the library all along is
@@ -218,7 +235,7 @@ class DecisionStore:
         picked, and the pick of an edited photo went back to an untouched copy of its
         original). Of several such rows, one with no decisions of its own comes first, then
         the one whose path is most like the photo's, then the oldest."""
-        arrived = set(arrived)
+        arrived = set(arrived) | self._arrived()
         if not arrived:
             return 0
         holding: dict[str, list[tuple[int, str]]] = {}
@@ -228,10 +245,9 @@ class DecisionStore:
                     f"SELECT id, path, content_hash FROM photos WHERE id IN ({marks}) AND status = 'ok' "
                     "AND content_hash IS NOT NULL", chunk):
                 holding.setdefault(h, []).append((pid, paths.from_db(path)))
-        if not holding:
-            return 0
         count = 0
         with transaction(self.conn):
+            self.conn.execute("DELETE FROM settings WHERE key = ?", (ARRIVED,))
             decided = {pid for (pid,) in self.conn.execute(f"SELECT DISTINCT d.photo_id FROM decisions d WHERE {LIVE}")}
             taken: set[int] = set()
 
@@ -247,6 +263,8 @@ class DecisionStore:
 
             for photo_id, origin in self.conn.execute(
                     "SELECT DISTINCT photo_id, origin_hash FROM decisions WHERE origin_hash IS NOT NULL").fetchall():
+                if photo_id not in arrived:
+                    continue    # the edit is older: its original copied in again later is another photo
                 to = target(photo_id, origin)
                 if to is not None:
                     count += self.conn.execute(

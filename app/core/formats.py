@@ -11,6 +11,10 @@ RAW = frozenset({
     ".orf", ".rw2", ".pef", ".srw", ".x3f", ".3fr", ".iiq", ".rwl", ".erf", ".kdc", ".mrw",
 })
 PHOTO_EXTENSIONS = JPEG | RASTER | HEIF | RAW
+# raw formats PhotoTriage does not index but a name.xmp beside them may belong to (Lightroom
+# writes sidecars for raw files): never taken for a JPEG's
+OTHER_RAW = frozenset({".mos", ".dcr", ".mef", ".gpr", ".k25", ".raw", ".rwz", ".ari", ".bay", ".cap", ".eip",
+                       ".fff", ".mdc", ".mfw", ".obm", ".ptx", ".pxn", ".cs1", ".dcs", ".drf"})
 
 
 def extension(path: str) -> str:
@@ -23,6 +27,11 @@ def is_photo(path: str) -> bool:
 
 def is_raw(path: str) -> bool:
     return extension(path) in RAW
+
+
+def looks_raw(path: str) -> bool:
+    """A raw file, whether PhotoTriage reads its format or not."""
+    return extension(path) in RAW or extension(path) in OTHER_RAW
 
 
 def is_jpeg(path: str) -> bool:

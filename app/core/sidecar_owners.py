@@ -1,14 +1,15 @@
 """Which sidecars go with a photo when it leaves its folder: its own ``name.ext.xmp``, and a
 ``name.xmp`` unless another photo of the library shares that base name (a raw + JPEG pair):
-that one stays for the other photo, and goes with the last of them to leave (``left``). Another
-file of that name on disk that the catalog does not hold as a photo (a raw it could not read, a
-format it does not know, one not indexed yet) keeps it too (a review: trashing the JPEG took the
+that one stays for the other photo, and goes with the last of them to leave (``left``). A raw
+file of that name on disk that the catalog does not hold as a photo (one it could not read, a
+raw format it does not know) keeps it too (a review: trashing the JPEG took the
 raw's Lightroom develop settings)."""
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
+from .formats import looks_raw
 from .xmp.sidecars import files_by_name, sidecar_names
 
 
@@ -18,13 +19,16 @@ class Stems(Counter):
     folders: dict                         # folder -> its files by name, listed once a job
 
     def foreign_twin(self, photo: str) -> bool:
-        """Whether a file of the photo's name that the catalog does not hold as a present photo
-        is beside it (a raw it could not read, a format it does not know); each folder listed
-        once a job (files the job moves meanwhile are photos, which count apart)."""
+        """Whether a raw file of the photo's name that the catalog does not hold as a present
+        photo is beside it (one it could not read, a raw format it does not know): the name.xmp
+        is that raw's. Other files of the name (a Live Photo's .MOV, an .AAE) own no sidecar.
+        Each folder listed once a job (files the job moves meanwhile are photos, which count
+        apart)."""
         p = Path(photo)
         if p.parent not in self.folders:
             self.folders[p.parent] = files_by_name(p.parent)
-        return any(q != p and str(q) not in self.photos for q in self.folders[p.parent].get(p.stem, []))
+        return any(q != p and str(q) not in self.photos and looks_raw(str(q))
+                   for q in self.folders[p.parent].get(p.stem, []))
 
 
 def library_stems(catalog) -> Stems:

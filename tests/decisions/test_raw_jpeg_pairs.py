@@ -119,3 +119,52 @@ def test_with_own_sidecars_the_jpeg_never_takes_the_raws_name_xmp(tmp_path):
         assert not report.conflicts and sorted(p.rsplit("/", 1)[1] for p in report.written) == ["IMG_5.jpg.xmp", "IMG_5.xmp"]
         assert XmpDocument(lr.read_text()).get(XMP, "Rating") != "-1"
         assert XmpDocument(sidecar_names(jpg)["ext"].read_text()).get(XMP, "Rating") == "-1"
+
+
+def test_with_lightroom_naming_two_pictures_of_one_name_keep_their_own_sidecars(tmp_path):
+    """A review: IMG_1.jpg and IMG_1.tif (neither raw: two photos) were both given IMG_1.xmp; the
+    write put the JPEG's reject in it, and an editor's later rating there took the TIFF's pick."""
+    from app.core.jobs import drive
+    from app.core.xmp.sidecars import sidecar_names
+    from app.core.xmp.sync import import_xmp, write_sidecars
+
+    jpg, other = library(tmp_path, ["d/IMG_1.jpg", "d/other.jpg"])
+    tif = other.rename(jpg.with_suffix(".tif"))
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.naming": "base"})
+        t, j = add_photo(cat, tif), add_photo(cat, jpg)
+        decide(cat, t, "pick", 1)
+        decide(cat, j, "pick", -1)
+        report = drive(write_sidecars(cat))
+        assert not report.conflicts and not sidecar_names(jpg)["base"].exists()
+        assert sidecar_names(jpg)["ext"].exists() and sidecar_names(tif)["ext"].exists()
+        drive(import_xmp(cat))
+        assert (cat.decisions.state(t).pick, cat.decisions.state(j).pick) == (1, -1)
+
+
+@pytest.mark.parametrize("how", ["trash", "move"])
+def test_a_live_photos_video_beside_it_takes_no_sidecar(tmp_path, how):
+    """A review: with Lightroom naming, the photo's own IMG_1.xmp stayed behind when an IMG_1.MOV
+    (a Live Photo's video) or an IMG_1.AAE was beside it: only a raw file owns a name.xmp."""
+    from app.core.export import export_picks
+    from app.core.jobs import drive
+    from app.core.trash import trash_rejected
+    from app.core.xmp.sidecars import sidecar_names
+    from app.core.xmp.sync import write_sidecars
+
+    jpg, = library(tmp_path, ["d/IMG_1.jpg"])
+    jpg.with_suffix(".MOV").write_bytes(b"live photo video")
+    jpg.with_suffix(".AAE").write_bytes(b"<plist/>")
+    with Catalog(tmp_path / "c.db") as cat:
+        cat.settings.set({"xmp.naming": "base"})
+        pid = add_photo(cat, jpg)
+        decide(cat, pid, "pick", -1 if how == "trash" else 1)
+        drive(write_sidecars(cat))
+        side = sidecar_names(jpg)["base"]
+        assert side.exists()
+        if how == "trash":
+            assert str(side) in drive(trash_rejected(cat)).files
+        else:
+            drive(export_picks(cat, str(tmp_path / "out"), move=True))
+            assert (tmp_path / "out" / "IMG_1.xmp").exists()
+        assert not side.exists() and jpg.with_suffix(".MOV").exists()

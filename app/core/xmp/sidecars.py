@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..formats import is_raw
+from ..formats import PHOTO_EXTENSIONS, extension, looks_raw
 from ..tempfiles import temp_path
 from .convention import Convention, XmpDecision, read_decision
 from .document import XmpDocument, XmpError, find_packet
@@ -46,14 +46,17 @@ def sidecar_for(photo: str | Path, conv: Convention) -> Path:
     """The sidecar to read and write: an existing one in the chosen naming, else an existing
     one in the other naming (merged, not duplicated) where it is this photo's (a ``name.xmp``
     beside a raw file of that name is the raw's: :func:`owns_base_name`), else a new one in the
-    chosen naming."""
+    chosen naming. With ``name.xmp`` chosen, two pictures of one name that are not a raw file
+    and its rendering (IMG_1.jpg and IMG_1.tif) each keep a ``name.ext.xmp`` of their own (a
+    review: one's decision was written over the other's)."""
     names = sidecar_names(photo)
-    other = "base" if conv.naming == "ext" else "ext"
-    if names[conv.naming].is_file():
-        return names[conv.naming]
+    naming = conv.naming if conv.naming == "ext" or may_share_base_name(photo) else "ext"
+    other = "base" if naming == "ext" else "ext"
+    if names[naming].is_file():
+        return names[naming]
     if names[other].is_file() and (other == "ext" or owns_base_name(photo)):
         return names[other]
-    return names[conv.naming]
+    return names[naming]
 
 
 _scope = threading.local()
@@ -97,13 +100,25 @@ def files_by_name(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
+def _photo_twins(p: Path) -> list[Path]:
+    """Other pictures of the same name beside ``p`` (a Live Photo's .MOV or an .AAE is none)."""
+    return [q for q in same_name_files(p) if looks_raw(str(q)) or extension(str(q)) in PHOTO_EXTENSIONS]
+
+
 def owns_base_name(photo: str | Path) -> bool:
-    """Whether ``name.xmp`` is this photo's: no other file of that name beside it, or it is the
-    raw file beside its JPEG (Lightroom writes sidecars for raw files); nobody's between two
-    files that are not raw."""
+    """Whether ``name.xmp`` is this photo's: no other picture of that name beside it, or it is
+    the raw file beside its JPEG (Lightroom writes sidecars for raw files); nobody's between two
+    pictures that are not raw."""
     p = Path(photo)
-    others = same_name_files(p)
-    return not others or (is_raw(str(p)) and not any(is_raw(str(q)) for q in others))
+    others = _photo_twins(p)
+    return not others or (looks_raw(str(p)) and not any(looks_raw(str(q)) for q in others))
+
+
+def may_share_base_name(photo: str | Path) -> bool:
+    """Whether the photo may use ``name.xmp`` in Lightroom's naming: its own, or the one it shares
+    with its raw file (a raw + JPEG pair, one decision)."""
+    p = Path(photo)
+    return owns_base_name(p) or (not looks_raw(str(p)) and any(looks_raw(str(q)) for q in _photo_twins(p)))
 
 
 def other_sidecar(photo: str | Path, side: Path) -> Path | None:

@@ -268,7 +268,7 @@ def _export_picks(catalog, dest: str, move: bool, flat: bool, dry_run: bool,
     photos = [(pid, p) for pid, p in photos if not _under(p["path"], str(dest_dir))]
     # a pick an earlier `export --move` took out of the library stays in that export: not taken
     # again (a move would take it out of the earlier destination), nor nesting this one's layout
-    roots = catalog.jobs.roots()
+    roots = [r for r in catalog.jobs.roots() if os.path.isdir(r)]    # (a name not UTF-8 is kept as shown: not a path)
     outside = {pid for pid, p in photos if roots and not any(_under(p["path"], r) for r in roots)}
     report.outside += [p["path"] for pid, p in photos if pid in outside]
     photos = [(pid, p) for pid, p in photos if pid not in outside]

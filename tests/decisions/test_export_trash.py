@@ -349,3 +349,18 @@ def test_an_undo_across_file_systems_killed_mid_copy_leaves_no_half_photo(lib, m
     back = drive(undo_trash(cat, batch=1))
     assert back.photos == 1 and digest(reject) == before
     assert not [p for p in reject.parent.iterdir() if p.name.startswith(".")]   # the temp file swept
+
+
+def test_an_export_from_a_library_whose_folder_name_is_not_utf8(tmp_path):
+    """A review: the folder an index ran on is kept as shown (\\xe9) where its name is not UTF-8,
+    so every pick looked outside the library (moved out by an earlier export): nothing exported."""
+    from app.core import indexer
+
+    a, = library(tmp_path, ["x/a.jpg"])
+    odd = os.fsdecode(bytes(tmp_path / "lib") + b"/f\xe9te")
+    os.rename(tmp_path / "lib" / "x", odd)
+    with Catalog(tmp_path / "c.db") as cat:
+        drive(indexer.index_library(cat, odd, workers=1))
+        decide(cat, cat.photos.id_for_path(os.path.join(odd, "a.jpg")), "pick", 1)
+        report = drive(export_picks(cat, str(tmp_path / "out")))
+    assert len(report.done) == 1 and not report.outside

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
             grid.enable_decisions(s.catalog)
             grid.decided.connect(lambda g=grid: self.decisions_changed(g))
             grid.open_photo.connect(self.show_in_loupe)
+            grid.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.people.named.connect(self.library.model_.reload)
         self.training.ranker_changed.connect(self._files_changed)      # the cull view ranks with the ranker now in use
         self.decisions = DecisionsMenu(self, s, self.workers,

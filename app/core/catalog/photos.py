@@ -200,11 +200,6 @@ class PhotoStore:
         row = self.conn.execute("SELECT content_hash FROM photos WHERE path = ?", (paths.to_db(path),)).fetchone()
         return row[0] if row else None
 
-    def holding(self, content_hash: str) -> list[int]:
-        """Present photos that hold this picture now, oldest first."""
-        return [r[0] for r in self.conn.execute("SELECT id FROM photos WHERE content_hash = ? AND status = 'ok' "
-                                                "ORDER BY id", (content_hash,))]
-
     def id_for_path(self, path: str) -> int | None:
         row = self.conn.execute("SELECT id FROM photos WHERE path = ?", (paths.to_db(path),)).fetchone()
         return row[0] if row else None

@@ -21,6 +21,7 @@ HashRole = Qt.UserRole + 12
 class PhotoGrid(QListWidget):
     decided = Signal()
     open_photo = Signal(str)
+    message = Signal(str)             # for the status bar
 
     def __init__(self, thumbs, icon=QSize(150, 110), parent=None) -> None:
         super().__init__(parent)
@@ -66,9 +67,10 @@ class PhotoGrid(QListWidget):
         self.refresh_marks()
 
     def _photo_id(self, item) -> int | None:
-        """The photo the cell shows: the picture it was filled with, wherever it is now (a trial:
-        after a rename the cells decided whichever photo then had their file's name, and keys
-        on a photo moved to another folder were dropped). None when the picture is gone."""
+        """The photo the cell shows: the one it was filled with, wherever its file is now (a
+        trial: after a rename the cells decided whichever photo then had their file's name, and
+        keys on a photo moved to another folder were dropped). None when that photo is gone or
+        its file holds another picture now: never an identical copy in its place (a review)."""
         if self.catalog is None:
             return None
         pid, h = item.data(IdRole), item.data(HashRole)
@@ -78,9 +80,6 @@ class PhotoGrid(QListWidget):
         if row is not None and row.get("status") == "ok" and (not h or row.get("content_hash") == h):
             self._follow(item, row["path"])
             return pid
-        for other in self.catalog.photos.holding(h) if h else []:     # its picture under another row's name
-            self._follow(item, self.catalog.photos.get(other)["path"])
-            return other
         return None
 
     @staticmethod
@@ -111,7 +110,11 @@ class PhotoGrid(QListWidget):
         if self.catalog is None:
             return super().keyPressEvent(event)
         redo = undo_request(event)
-        pids = [pid for pid in (self._photo_id(item) for item in self.selectedItems()) if pid is not None]
+        found = [self._photo_id(item) for item in self.selectedItems()]
+        pids = [pid for pid in found if pid is not None]
+        if len(pids) < len(found) and redo is None:
+            self.message.emit(f"{len(found) - len(pids)} of the selected photos went, or their files hold another "
+                              "picture, since this list was made: not decided (search or show the person again)")
         # one label for the whole selection, as in the grid; no best here (these lists are not bursts)
         decision = decision_key(text, lambda: [self.catalog.decisions.state(pid).label for pid in pids], best=False)
         if redo is not None:

@@ -212,36 +212,37 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
     report = WriteReport(dry_run=dry_run)
     suggested = set(suggested) if conv.suggested_keyword else set()     # off: nothing to say of them
     groups: dict[Path, list[tuple[int, str]]] = {}
-    with folder_listings():                       # (each folder listed once: sidecar_for's owners)
+    with folder_listings():                       # (each folder listed once: whose a name.xmp is)
         for pid, path in _decided_photos(catalog, photo_ids, suggested):
             groups.setdefault(sidecar_for(path, conv), []).append((pid, path))
-    if not dry_run:
-        for folder in {side.parent for side in groups}:
-            sweep(folder)                     # temp files of a write a kill interrupted
-    decided = _decided_ns(catalog)
-    throttle = Throttle()
-    for i, (side, members) in enumerate(groups.items()):
-        if cancel is not None and cancel.cancelled:
-            break
-        if throttle.ready():
-            yield Progress("xmp", i, len(groups), current=display(str(side)))
-        members = [(pid, path) for pid, path in members if os.path.lexists(path)]
-        if not members:                       # deleted outside PhotoTriage: nothing to describe
-            report.skipped.append((str(side), "the photo is not where the catalog has it (moved, renamed or deleted outside "
-                                                "PhotoTriage): index to update"))
-            continue
-        try:
-            for attempt in range(MERGE_TRIES):          # an editor saving it meanwhile: read and merge again
-                try:
-                    _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)
-                    break
-                except SidecarChanged:
-                    if attempt == MERGE_TRIES - 1:
-                        raise
-        except SidecarError as exc:
-            (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
-        except (OSError, XmpError, UnicodeError) as exc:
-            (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
+        if not dry_run:
+            for folder in {side.parent for side in groups}:
+                sweep(folder)                     # temp files of a write a kill interrupted
+        decided = _decided_ns(catalog)
+        throttle = Throttle()
+        for i, (side, members) in enumerate(groups.items()):
+            if cancel is not None and cancel.cancelled:
+                break
+            if throttle.ready():
+                yield Progress("xmp", i, len(groups), current=display(str(side)))
+            members = [(pid, path) for pid, path in members if os.path.lexists(path)]
+            if not members:                       # deleted outside PhotoTriage: nothing to describe
+                report.skipped.append((str(side), "the photo is not where the catalog has it (moved, renamed or "
+                                                    "deleted outside PhotoTriage): index to update"))
+                continue
+            try:
+                for attempt in range(MERGE_TRIES):          # an editor saving it meanwhile: read and merge again
+                    try:
+                        _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)
+                        break
+                    except SidecarChanged:
+                        if attempt == MERGE_TRIES - 1:
+                            raise
+            except SidecarError as exc:
+                (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
+            except (OSError, XmpError, UnicodeError) as exc:
+                (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
+    report.imported = list(dict.fromkeys(report.imported))     # (a sidecar merged again after an editor's save)
     yield Progress("xmp", len(groups), len(groups))
     return report
 
@@ -255,7 +256,7 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
         other = _other_side(catalog, pid, path, side, conv, report.skipped if dry_run else report.failed,
                             forget=not dry_run)
         if other is not None:
-            others[pid] = other[0]
+            others[pid] = (other[0], other[2].file_hash)
         conflicts: list = []
         sides = [s for s in (other[1] if other else None, new_side) if s is not None]    # ``side``'s value counts
         states[pid] = _merge(catalog, pid, path, sides, decided, conv, report.imported, conflicts, apply=not dry_run)
@@ -287,19 +288,22 @@ def _write_group(catalog, side: Path, members, suggested, decided, conv, report:
                 _put_base(catalog, member, SIDECAR, side, out.file_hash, out.fields,
                           catalog_values(catalog.decisions.state(member)), out.ours.to_json())
                 catalog.sidecars.remember(member, str(side), st.st_mtime_ns, st.st_size)
-    for member, other in others.items():             # the other naming's sidecar says the same (each file's own)
+    for member, (other, merged_from) in others.items():   # the other naming's sidecar says the same (each file's own)
         try:
             _write_other(catalog, member, dict(members)[member], other, states[member], member in suggested, conv,
-                         report, dry_run)
+                         report, dry_run, merged_from)
+        except SidecarChanged:
+            raise                                    # (read and merged again, the sidecar with it)
         except (OSError, XmpError, UnicodeError) as exc:
             (report.skipped if dry_run else report.failed).append((str(other), plain(exc)))
 
 
 def _write_other(catalog, pid: int, photo: str, other: Path, state, suggested: bool, conv, report: WriteReport,
-                 dry_run: bool) -> None:
+                 dry_run: bool, merged_from: str | None) -> None:
     base = catalog.xmp_base.get(pid, OTHER_SIDECAR)
     out = sync_sidecar(photo, state, bool(state.best), conv, suggested=suggested and not state.best and state.pick != -1,
-                       ours=Ours.from_json(base.ours) if base is not None else Ours(), path=other, dry_run=dry_run)
+                       ours=Ours.from_json(base.ours) if base is not None else Ours(), path=other, dry_run=dry_run,
+                       expect=merged_from)
     if out.changed:
         report.written.append(str(other))
     else:

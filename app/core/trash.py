@@ -129,7 +129,11 @@ def restore(trashed: str, info: str | None, original: str, content_hash: str | N
     if os.path.lexists(original):
         if os.path.exists(trashed) and os.path.samefile(trashed, original):
             os.unlink(trashed)                       # killed between the link and the unlink
-        elif os.path.exists(trashed) or not content_hash or _file_hash(original) != content_hash:
+        elif content_hash and _file_hash(original) == content_hash and (
+                not os.path.exists(trashed) or _file_hash(trashed) == content_hash):
+            if os.path.exists(trashed):
+                os.unlink(trashed)                   # killed after a checked copy back, before the trash's went
+        else:
             raise OSError(errno.EEXIST, "another file is at its place now: this one stays in the trash", original)
     elif not os.path.exists(trashed):
         raise OSError(errno.ENOENT, "no longer in the trash (emptied?)", original)

@@ -390,13 +390,17 @@ def _process(catalog, plan: _Plan, summary, cancel, job, workers, batch_size, fe
 
 def _closest(rows: list[PhotoIdentity], path: str) -> PhotoIdentity:
     """Takes from ``rows`` (vanished rows of one content) the one whose old path is most like
-    ``path``: the same file name, then the most folders in common from the end, then the oldest.
-    Identical copies moved together (their folder renamed) each keep their own row, and with it
-    their own decisions (a review: four copies rated 2-5 came back shuffled, as the workers
-    finished)."""
+    ``path``: the same file name, then the most folders in common from the end; then one whose
+    old folder is gone too (moved with its folder: a file gone from a folder still there was
+    deleted), then one as deep as ``path``, then the oldest. Identical copies moved together
+    (their folder renamed) each keep their own row, and with it their own decisions (a review:
+    four copies rated 2-5 came back shuffled, as the workers finished; a trial: the original
+    deleted and its backup copy's folder renamed, the copy took the original's pick)."""
     from .catalog.decisions import _likeness
 
-    best = max(rows, key=lambda r: (_likeness(r.path, path), -r.id))
+    depth = len(os.path.normpath(path).split(os.sep))
+    best = max(rows, key=lambda r: (_likeness(r.path, path), not os.path.isdir(os.path.dirname(r.path)),
+                                    len(os.path.normpath(r.path).split(os.sep)) == depth, -r.id))
     rows.remove(best)
     return best
 

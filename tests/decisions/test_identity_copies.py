@@ -113,3 +113,28 @@ def test_an_edit_keeps_its_pick_when_a_copy_of_its_original_arrives_later(tmp_pa
     assert (st.pick, st.rating) == (1, 5) and s.decisions_moved == 0     # the edit keeps them
     assert (other.pick, other.rating) == (0, None)
     cat.close()
+
+
+def test_a_backup_copy_moved_with_its_folder_keeps_its_own_decision_when_the_original_goes(tmp_path):
+    """A trial: the original picked (5 stars) and its byte copy in backup/ rejected; the original
+    deleted and backup/ renamed bak2/: the copy took the original's pick and stars, and the index
+    said the backup copy was missing."""
+    lib = tmp_path / "lib"
+    (lib / "backup").mkdir(parents=True)
+    src = sample("photos/scikit-image_chelsea.jpg")
+    shutil.copy2(src, lib / "a.jpg")
+    shutil.copy2(src, lib / "backup" / "a.jpg")
+    shutil.copy2(sample("photos/opencv-doc_fruits.jpg"), lib / "other.jpg")
+    cat = Catalog(tmp_path / "c.db")
+    _index(cat, lib)
+    original, copy = (cat.photos.id_for_path(str(p)) for p in (lib / "a.jpg", lib / "backup" / "a.jpg"))
+    decide(cat, original, "pick", 1)
+    decide(cat, original, "rating", 5)
+    decide(cat, copy, "pick", -1)
+    (lib / "a.jpg").unlink()
+    os.rename(lib / "backup", lib / "bak2")
+    summary = _index(cat, lib)
+    moved = cat.decisions.state(cat.photos.id_for_path(str(lib / "bak2" / "a.jpg")))
+    assert (moved.pick, moved.rating) == (-1, None)
+    assert summary.missing == [str(lib / "a.jpg")]
+    cat.close()

@@ -85,14 +85,18 @@ def cmd_bursts(args) -> Any:
         return out
 
 
-def _where_indexed(path: str) -> str:
-    """Advice for a photo this catalog does not hold: the library of a folder above it that has
-    its own catalog (a trial: the advice to index a folder indexed already), else to index it."""
+def _where_indexed(path: str, catalog_path) -> str:
+    """Advice for a photo this catalog does not hold: no such file; the library of a folder above
+    it that has a catalog of its own (a trial: the advice to index a folder indexed already);
+    else to index it."""
     from app.core.paths import display, find_catalog_path
 
+    if not os.path.lexists(path):
+        return "no such file"
     folder = os.path.dirname(os.path.abspath(path))
     while True:
-        if find_catalog_path(folder).exists():
+        found = find_catalog_path(folder)
+        if found.exists() and os.path.abspath(found) != os.path.abspath(catalog_path):
             return f"it is in the library {display(folder)}: add `--library {display(folder)}`"
         parent = os.path.dirname(folder)
         if parent == folder:
@@ -109,7 +113,7 @@ def cmd_pick(args) -> Any:
     with open_catalog(args) as catalog:
         pid = catalog.photos.id_for_path(os.path.abspath(args.path))
         if pid is None:
-            raise Failure(f"not in this catalog: {args.path} ({_where_indexed(args.path)})")
+            raise Failure(f"not in this catalog: {args.path} ({_where_indexed(args.path, catalog.path)})")
         if not os.path.lexists(args.path):
             print(f"phototriage: {args.path} is gone since the last index; the decision is kept for its picture "
                   "(it follows it when the next index finds it moved or back)", file=sys.stderr)

@@ -120,4 +120,7 @@ def test_pick_on_a_photo_of_another_library_says_which(tmp_path, isolated_home):
     r = cli("pick", str(two), "--accept", "--library", str(tmp_path / "a" / "lib"))
     assert r.returncode == 1 and f"--library {tmp_path / 'b' / 'lib'}" in r.stderr
     r = cli("pick", str(tmp_path / "nowhere.jpg"), "--accept", "--library", str(tmp_path / "a" / "lib"))
-    assert r.returncode == 1 and "index its folder first" in r.stderr
+    assert r.returncode == 1 and "no such file" in r.stderr
+    (tmp_path / "a" / "lib" / "new.jpg").write_bytes(one.read_bytes())       # in this library, not indexed yet
+    r = cli("pick", str(tmp_path / "a" / "lib" / "new.jpg"), "--accept", "--library", str(tmp_path / "a" / "lib"))
+    assert r.returncode == 1 and "index its folder first" in r.stderr      # (a trial: it said to add --library)

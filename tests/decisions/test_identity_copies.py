@@ -17,6 +17,21 @@ def _state(cat, path):
     return cat.decisions.state(cat.photos.id_for_path(str(path)))
 
 
+def _picked_then_edited(cat, lib) -> int:
+    """work/a.jpg indexed, picked and rated 5, then cropped in place and
+    indexed again (an edit of the same picture: its decisions carried over); returns its id."""
+    from PIL import Image
+
+    _index(cat, lib)
+    work = cat.photos.id_for_path(str(lib / "work" / "a.jpg"))
+    decide(cat, work, "pick", 1)
+    decide(cat, work, "rating", 5)
+    img = Image.open(lib / "work" / "a.jpg")
+    img.crop((4, 4, img.width - 4, img.height - 4)).save(lib / "work" / "a.jpg", quality=85)   # the edit
+    _index(cat, lib)
+    return work
+
+
 def test_identical_copies_keep_their_own_decisions_when_their_folder_is_renamed(tmp_path):
     """Four identical copies in one folder, each rated differently; the folder is renamed.
     Each copy must keep its own rating (the catalog matches moved rows by content only, and
@@ -62,8 +77,6 @@ def test_an_edited_photo_keeps_its_pick_when_the_library_also_holds_a_copy_of_th
     """work/a.jpg and originals/a.jpg: the same bytes (the photographer keeps the untouched
     original). work/a.jpg is picked and rated 5, then edited in place (re-saved: an edit of the
     same picture, whose decisions are carried over). The pick must stay on work/a.jpg."""
-    from PIL import Image
-
     lib = tmp_path / "lib"
     (lib / "work").mkdir(parents=True)
     (lib / "originals").mkdir()
@@ -71,17 +84,9 @@ def test_an_edited_photo_keeps_its_pick_when_the_library_also_holds_a_copy_of_th
     shutil.copy2(src, lib / "work" / "a.jpg")
     shutil.copy2(src, lib / "originals" / "a.jpg")
     cat = Catalog(tmp_path / "c.db")
-    _index(cat, lib)
-    work = cat.photos.id_for_path(str(lib / "work" / "a.jpg"))
-    decide(cat, work, "pick", 1)
-    decide(cat, work, "rating", 5)
-    img = Image.open(lib / "work" / "a.jpg")
-    img.crop((4, 4, img.width - 4, img.height - 4)).save(lib / "work" / "a.jpg", quality=85)   # the edit
-    _index(cat, lib)
+    _picked_then_edited(cat, lib)
     orig = cat.decisions.state(cat.photos.id_for_path(str(lib / "originals" / "a.jpg")))
-    print("work:", _state(cat, lib / "work" / "a.jpg"), "originals:", orig)
-    assert orig.pick == 0, \
-        "the untouched original took the edited photo's pick"
+    assert orig.pick == 0, "the untouched original took the edited photo's pick"
     st = _state(cat, lib / "work" / "a.jpg")
     assert (st.pick, st.rating) == (1, 5)
 
@@ -89,20 +94,12 @@ def test_an_edited_photo_keeps_its_pick_when_the_library_also_holds_a_copy_of_th
 def test_an_edit_keeps_its_pick_when_a_copy_of_its_original_arrives_later(tmp_path):
     """A review: the original copied in again by a later index (the card once more, a backup
     restored) took every decision of the photo edited from it."""
-    from PIL import Image
-
     lib = tmp_path / "lib"
     (lib / "work").mkdir(parents=True)
     src = sample("photos/scikit-image_chelsea.jpg")
     shutil.copy2(src, lib / "work" / "a.jpg")
     cat = Catalog(tmp_path / "c.db")
-    _index(cat, lib)
-    work = cat.photos.id_for_path(str(lib / "work" / "a.jpg"))
-    decide(cat, work, "pick", 1)
-    decide(cat, work, "rating", 5)
-    img = Image.open(lib / "work" / "a.jpg")
-    img.crop((4, 4, img.width - 4, img.height - 4)).save(lib / "work" / "a.jpg", quality=85)   # the edit
-    _index(cat, lib)
+    work = _picked_then_edited(cat, lib)
     st = cat.decisions.state(work)
     assert (st.pick, st.rating) == (1, 5)          # carried over to the edit
     (lib / "card-again").mkdir()

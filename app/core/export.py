@@ -23,7 +23,7 @@ from .jobs import CancelToken, Job, Progress
 from .sidecar_owners import left, library_stems, own_sidecars
 from .tempfiles import sweep
 from .text import reason
-from .xmp.sidecars import files_by_name, sidecar_names
+from .xmp.sidecars import FolderListings, sidecar_names
 
 
 class ExportRefused(Exception):
@@ -124,19 +124,11 @@ class _Taken(dict):
     def __init__(self) -> None:
         super().__init__()
         self.by_stem: dict[tuple[Path, str], set[Path]] = {}
-
-        self._there: dict[Path, dict[str, list[Path]]] = {}
+        self.there = FolderListings()            # DEST's files before this export (it fills them)
 
     def __setitem__(self, place: Path, photo: Path) -> None:
         super().__setitem__(place, photo)
         self.by_stem.setdefault((place.parent, place.stem), set()).add(photo)
-
-    def there(self, folder: Path, stem: str) -> list[Path]:
-        """The files (sidecars aside) of that name in ``folder`` before this export, one listing
-        a folder (not one per photo: it grows as the export fills it)."""
-        if folder not in self._there:
-            self._there[folder] = files_by_name(folder)
-        return self._there[folder].get(stem, [])
 
 
 def _free_for(src: Path, candidate: Path, taken: dict[Path, Path]) -> bool:
@@ -153,11 +145,11 @@ def _foreign_twin(src: Path, candidate: Path, partners: list[Path], taken: _Take
     both's (a review: a camera's IMG_0001.CR2 with its Lightroom sidecar beside a phone's
     IMG_0001.jpg in a flat export). Its own pair partners are not foreign."""
     mine = {candidate.with_name(candidate.stem + p.suffix): p for p in partners}
-    for there in taken.there(candidate.parent, candidate.stem):
+    for there in taken.there.named(candidate.parent, candidate.stem):
         if there == candidate:
             continue
         partner = mine.get(there)
-        if partner is None or not (taken.get(there) == partner or _free_for(partner, there, taken)):
+        if partner is None or not _free_for(partner, there, taken):
             return True
     owners = taken.by_stem.get((candidate.parent, candidate.stem), set()) - {taken.get(candidate)}
     return any(owner != src and owner not in partners for owner in owners)

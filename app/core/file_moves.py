@@ -38,7 +38,9 @@ def _link_into_place(tmp: Path, dst: Path) -> None:
         os.rename(tmp, dst)
 
 
-def _copy(src: str, dst: Path, verify: bool) -> None:
+def copy_into_place(src: str, dst: Path, verify: bool) -> None:
+    """A copy of ``src`` written beside ``dst`` (checked whole with ``verify``), then linked into
+    place, never over a file: a kill leaves a temp file the next run sweeps, never half a file."""
     tmp = temp_path(dst, "part")
     try:
         shutil.copy2(src, tmp)
@@ -58,7 +60,7 @@ def _place_one(src: str, dst: Path, move: bool) -> None:
         except OSError as exc:
             if exc.errno not in _NO_LINK:
                 raise
-    _copy(src, dst, verify=move)                # a move's original is removed only after a full compare
+    copy_into_place(src, dst, verify=move)                # a move's original is removed only after a full compare
 
 
 def rollback(files: list[tuple[str, str]]) -> None:

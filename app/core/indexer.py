@@ -396,10 +396,8 @@ def _closest(rows: list[PhotoIdentity], path: str) -> PhotoIdentity:
     (their folder renamed) each keep their own row, and with it their own decisions (a review:
     four copies rated 2-5 came back shuffled, as the workers finished; a trial: the original
     deleted and its backup copy's folder renamed, the copy took the original's pick)."""
-    from .catalog.decisions import _likeness
-
     depth = len(os.path.normpath(path).split(os.sep))
-    best = max(rows, key=lambda r: (_likeness(r.path, path), not os.path.isdir(os.path.dirname(r.path)),
+    best = max(rows, key=lambda r: (paths.shared_tail(r.path, path), not os.path.isdir(os.path.dirname(r.path)),
                                     len(os.path.normpath(r.path).split(os.sep)) == depth, -r.id))
     rows.remove(best)
     return best

@@ -12,8 +12,8 @@ catalog and the decisions stay in the old one. Two steps, the second one the use
   to the new folder's place (its directory renamed, thumbnails and indexes with it; its photos
   moved to the same place in the new folder, identical copies each keeping their own decisions;
   refused unless the new folder holds the old one's photos, while an index or an export of
-  either library runs, and while a window or a command has either catalog open). A catalog made meanwhile for the new folder, with no decision in it, is
-  kept aside, not deleted.
+  either library runs, and while a window or a command has either catalog open). A catalog
+  made meanwhile for the new folder, with no decision in it, is kept aside, not deleted.
 """
 from __future__ import annotations
 

@@ -38,6 +38,16 @@ def display(path: str) -> str:
     return readable(path)
 
 
+def shared_tail(a: str, b: str) -> int:
+    """How many trailing path parts (the file name, then its folders) two paths share."""
+    n = 0
+    for x, y in zip(reversed(Path(a).parts), reversed(Path(b).parts)):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 

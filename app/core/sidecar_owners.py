@@ -10,13 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 from .formats import looks_raw
-from .xmp.sidecars import files_by_name, sidecar_names
+from .xmp.sidecars import FolderListings, sidecar_names
 
 
 class Stems(Counter):
     """How many present photos share each path without its extension (``photos``: their paths)."""
     photos: set[str]
-    folders: dict                         # folder -> its files by name, listed once a job
+    folders: FolderListings               # each folder listed once a job
 
     def foreign_twin(self, photo: str) -> bool:
         """Whether a raw file of the photo's name that the catalog does not hold as a present
@@ -25,16 +25,14 @@ class Stems(Counter):
         Each folder listed once a job (files the job moves meanwhile are photos, which count
         apart)."""
         p = Path(photo)
-        if p.parent not in self.folders:
-            self.folders[p.parent] = files_by_name(p.parent)
         return any(q != p and str(q) not in self.photos and looks_raw(str(q))
-                   for q in self.folders[p.parent].get(p.stem, []))
+                   for q in self.folders.named(p.parent, p.stem))
 
 
 def library_stems(catalog) -> Stems:
     present = [path for _i, path, _h, status, _t, _r in catalog.photos.grid() if status == "ok"]
     stems = Stems(str(Path(path).with_suffix("")) for path in present)
-    stems.photos, stems.folders = set(present), {}
+    stems.photos, stems.folders = set(present), FolderListings()
     return stems
 
 

@@ -147,9 +147,9 @@ def restore(trashed: str, info: str | None, original: str, content_hash: str | N
                 raise
             # another file system: a verified copy beside it first, linked into place (a kill
             # mid-copy leaves a temp file the next run sweeps, never half a photo at its place)
-            from .file_moves import _copy
+            from .file_moves import copy_into_place
 
-            _copy(trashed, Path(original), verify=True)
+            copy_into_place(trashed, Path(original), verify=True)
             os.unlink(trashed)
     if info:
         Path(info).unlink(missing_ok=True)

@@ -168,3 +168,17 @@ def test_a_live_photos_video_beside_it_takes_no_sidecar(tmp_path, how):
             drive(export_picks(cat, str(tmp_path / "out"), move=True))
             assert (tmp_path / "out" / "IMG_1.xmp").exists()
         assert not side.exists() and jpg.with_suffix(".MOV").exists()
+
+
+def test_within_a_pass_each_folder_is_listed_once(tmp_path, monkeypatch):
+    """One listing per photo of a folder made XMP import and write quadratic."""
+    from app.core.xmp import sidecars
+
+    files = library(tmp_path, [f"IMG_{i}.jpg" for i in range(5)])
+    calls = []
+    real = sidecars.files_by_name
+    monkeypatch.setattr(sidecars, "files_by_name", lambda folder: (calls.append(folder), real(folder))[1])
+    with sidecars.folder_listings():
+        assert all(sidecars.owns_base_name(f) for f in files)
+    assert len(calls) == 1
+    assert sidecars.owns_base_name(files[0]) and len(calls) == 2          # outside a pass: listed afresh

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 from .. import paths
@@ -30,16 +29,6 @@ ARRIVED = "decisions.arrived"       # settings key: rows an index gave new conte
 # a decision in effect: not undone, and its photo still holds the picture it was made on
 LIVE = ("d.undone = 0 AND (d.content_hash IS NULL OR d.content_hash = "
         "(SELECT p.content_hash FROM photos p WHERE p.id = d.photo_id))")
-
-
-def _likeness(a: str, b: str) -> int:
-    """How many trailing path parts (the file name, then its folders) two paths share."""
-    n = 0
-    for x, y in zip(reversed(Path(a).parts), reversed(Path(b).parts)):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _check(kind: str, value: int | None) -> None:
@@ -257,7 +246,7 @@ class DecisionStore:
                     return None
                 row = self.conn.execute("SELECT path FROM photos WHERE id = ?", (photo_id,)).fetchone()
                 was = paths.from_db(row[0]) if row else ""
-                pid = min(rows, key=lambda r: (r[0] in taken, r[0] in decided, -_likeness(was, r[1]), r[0]))[0]
+                pid = min(rows, key=lambda r: (r[0] in taken, r[0] in decided, -paths.shared_tail(was, r[1]), r[0]))[0]
                 taken.add(pid)
                 return pid
 
@@ -272,10 +261,10 @@ class DecisionStore:
                         "WHERE photo_id = ? AND origin_hash = ?", (to, photo_id, origin)).rowcount
             for photo_id, h in self.conn.execute(
                     "SELECT DISTINCT d.photo_id, d.content_hash FROM decisions d WHERE d.content_hash IS NOT NULL "
-                    "AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = d.photo_id AND p.content_hash = d.content_hash)"
-                    ).fetchall():
+                    "AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = d.photo_id "
+                    "AND p.content_hash = d.content_hash)").fetchall():
                 to = target(photo_id, h)
                 if to is not None:
-                    count += self.conn.execute("UPDATE decisions SET photo_id = ? WHERE photo_id = ? AND content_hash = ?",
-                                               (to, photo_id, h)).rowcount
+                    count += self.conn.execute("UPDATE decisions SET photo_id = ? WHERE photo_id = ? "
+                                               "AND content_hash = ?", (to, photo_id, h)).rowcount
         return count

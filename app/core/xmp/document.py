@@ -94,9 +94,10 @@ class XmpDocument:
             el = d.find(_q(ns, name))
             if el is not None:
                 holder = _value_holder(el)
+                if holder is el and _q(RDF, "value") in el.attrib:
+                    return el.attrib[_q(RDF, "value")].strip()
                 if holder is not None:
-                    return (holder.attrib[_q(RDF, "value")] if holder is el and len(el) == 0
-                            and _q(RDF, "value") in el.attrib else (holder.text or "")).strip()
+                    return (holder.text or "").strip()
         return None
 
     def get_list(self, ns: str, name: str) -> list[str]:
@@ -143,7 +144,7 @@ class XmpDocument:
                 if value is None:
                     d.remove(el)
                     return True
-                if len(el) == 0 and _q(RDF, "value") in el.attrib:
+                if holder is el and _q(RDF, "value") in el.attrib:
                     changed = el.attrib[_q(RDF, "value")] != value
                     el.attrib[_q(RDF, "value")] = value
                     return changed

@@ -7,12 +7,12 @@ ones whose value has to change (``write_fields``). See docs/xmp-sync.md.
   digiKam keeps the sidecar and its pick label still says rejected.
 - ``digiKam:PickLabel``: 1 rejected, 3 accepted, 0 none.
 - ``xmp:Label`` and ``darktable:colorlabels``: the user's own unless the label setting is on;
-  ``digiKam:ColorLabel`` (where a sidecar has it: digiKam reads it before xmp:Label) is read as
-  the colour label and kept in step with xmp:Label;
   even then only a label PhotoTriage wrote itself is ever replaced or removed. A colour label
   the user gives in PhotoTriage (keys 6-9: Red, Yellow, Green, Blue, as in Lightroom) is written
-  as ``xmp:Label`` and wins over the pick/reject label; taken off in PhotoTriage, it is removed
-  only while the sidecar still holds the one PhotoTriage wrote.
+  as ``xmp:Label`` (in a sidecar darktable keeps: among ``darktable:colorlabels``) and wins over
+  the pick/reject label; taken off in PhotoTriage, it is removed only while the sidecar still
+  holds the one PhotoTriage wrote. ``digiKam:ColorLabel`` (where a sidecar has it: digiKam reads
+  it before xmp:Label) is read as the colour label and kept in step with xmp:Label.
 - ``dc:subject``: the best keyword marks the user's best frame only; a distinct keyword marks
   an unconfirmed suggestion when the user turns that on. Both also go into the tag lists
   darktable and digiKam read first (``lr:hierarchicalSubject``, ``digiKam:TagsList``) where a
@@ -125,14 +125,20 @@ def _follow_digikam(doc: XmpDocument, label: str | None) -> None:
         doc.set(PHOTOSHOP, "Urgency", code)
 
 
+def _darktable_keeps(doc: XmpDocument) -> bool:
+    """Whether darktable keeps this sidecar (it writes darktable:xmp_version every time)."""
+    return doc.get(DARKTABLE, "xmp_version") is not None
+
+
 def read_fields(doc: XmpDocument, conv: Convention) -> Fields:
     keywords = doc.get_list(DC, "subject") + [k for ns, name in TAG_LISTS for k in doc.get_list(ns, name)]
+    darktable = _darktable_keeps(doc)
     return Fields(_rating(doc.get(XMP, "Rating")), doc.get(DIGIKAM, "PickLabel"), _label(doc),
                   tuple(sorted(c.strip() for c in doc.get_list(DARKTABLE, "colorlabels"))),
                   conv.best_keyword in keywords, bool(conv.suggested_keyword) and conv.suggested_keyword in keywords,
-                  doc.get(DARKTABLE, "xmp_version") is None and any(
-                      doc.get(ns, name) is not None or doc.get_list(ns, name) for ns, name in DIGIKAM_OWN),
-                  doc.get(DARKTABLE, "xmp_version") is not None)
+                  not darktable and any(doc.get(ns, name) is not None or doc.get_list(ns, name)
+                                        for ns, name in DIGIKAM_OWN),
+                  darktable)
 
 
 # darktable shows xmp:Label, where a sidecar has one, instead of its own colour labels, and never
@@ -247,7 +253,7 @@ def _write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Co
     new_ours = Ours(rating=rating if state.rating and rating and rating > 0 else None,
                     keyword=conv.best_keyword if best else None)
     label = doc.get(XMP, "Label")
-    colour = _darktable_colour(state.label, conv) if doc.get(DARKTABLE, "xmp_version") is not None else None
+    colour = _darktable_colour(state.label, conv) if _darktable_keeps(doc) else None
     dt_colours = doc.get_list(DARKTABLE, "colorlabels")
     if ours.user_colour is not None and ours.user_colour != colour and ours.user_colour in dt_colours:
         dt_colours = [c for c in dt_colours if c != ours.user_colour]    # the colour it wrote for a label since changed
@@ -275,7 +281,7 @@ def _write_fields(doc: XmpDocument, state, best: bool, suggested: bool, conv: Co
         # darktable shows xmp:Label instead of its own colour labels: none is added over the user's;
         # under the user's own colour label only the darktable colour follows the pick
         if not state.label and ((label is None and not users_colours) or (ours.label is not None and label == ours.label)):
-            shown = None if doc.get(DARKTABLE, "xmp_version") is not None else want   # darktable: its colour says it
+            shown = None if _darktable_keeps(doc) else want   # darktable: its colour says it
             if label != shown:
                 doc.set(XMP, "Label", shown)
             new_ours.label = shown

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import glob
 import hashlib
 import os
 import threading
@@ -59,31 +58,14 @@ def sidecar_for(photo: str | Path, conv: Convention) -> Path:
     return names[naming]
 
 
-_scope = threading.local()
+class FolderListings(dict):
+    """Folder -> its files (sidecars aside) by name without extension, each folder listed once
+    (a pass over many photos of a folder: one listing per photo was quadratic)."""
 
-
-@contextmanager
-def folder_listings() -> Iterator[None]:
-    """Within it, :func:`same_name_files` lists each folder once (a pass over a whole library:
-    one listing per photo of a folder of Lightroom sidecars was quadratic). For passes that do
-    not move files meanwhile."""
-    before = getattr(_scope, "folders", None)
-    _scope.folders = {}
-    try:
-        yield
-    finally:
-        _scope.folders = before
-
-
-def same_name_files(p: Path) -> list[Path]:
-    """Other files of the same name beside ``p`` (sidecars aside)."""
-    folders = getattr(_scope, "folders", None)
-    if folders is None:
-        return [q for q in p.parent.glob(glob.escape(p.stem) + ".*")
-                if q.stem == p.stem and q != p and q.suffix.lower() != ".xmp"]
-    if p.parent not in folders:
-        folders[p.parent] = files_by_name(p.parent)
-    return [q for q in folders[p.parent].get(p.stem, []) if q != p]
+    def named(self, folder: Path, stem: str) -> list[Path]:
+        if folder not in self:
+            self[folder] = files_by_name(folder)
+        return self[folder].get(stem, [])
 
 
 def files_by_name(folder: Path) -> dict[str, list[Path]]:
@@ -98,6 +80,29 @@ def files_by_name(folder: Path) -> dict[str, list[Path]]:
     except OSError:
         pass
     return found
+
+
+_scope = threading.local()
+
+
+@contextmanager
+def folder_listings() -> Iterator[None]:
+    """Within it, :func:`same_name_files` lists each folder once (a pass over a whole library).
+    For passes that do not move files meanwhile."""
+    before = getattr(_scope, "listings", None)
+    _scope.listings = FolderListings()
+    try:
+        yield
+    finally:
+        _scope.listings = before
+
+
+def same_name_files(p: Path) -> list[Path]:
+    """Other files of the same name beside ``p`` (sidecars aside)."""
+    listings = getattr(_scope, "listings", None)
+    if listings is None:                    # (outside a pass: this one listing)
+        listings = FolderListings()
+    return [q for q in listings.named(p.parent, p.stem) if q != p]
 
 
 def _photo_twins(p: Path) -> list[Path]:

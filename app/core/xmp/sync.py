@@ -145,7 +145,7 @@ def _sidecar_side(catalog, pid: int, photo: str, side: Path, conv: Convention):
     return _side_against(catalog.xmp_base.get(pid, SIDECAR), photo, side, read_sidecar(side, conv), catalog, pid)
 
 
-def _side_against(base: Base | None, photo: str, side: Path, res, catalog=None, pid: int | None = None):
+def _side_against(base: Base | None, photo: str, side: Path, res, catalog, pid: int):
     """(Side, ReadResult) of sidecar ``side`` as read (``res``) against ``base``; (None, res)
     when its bytes are the base's (unchanged, also when it moved with its photo). The base is
     the photo's wherever the sidecar moved with it, but not for another file: the photo's
@@ -161,7 +161,7 @@ def _side_against(base: Base | None, photo: str, side: Path, res, catalog=None, 
     next write makes it this photo's."""
     if base is not None and base.file_hash == res.file_hash:
         return None, res
-    left = catalog.xmp_base.left_behind(str(side), res.file_hash) if catalog is not None else None
+    left = catalog.xmp_base.left_behind(str(side), res.file_hash)
     if left is not None:
         now = catalog_values(catalog.decisions.state(pid))
         return Side(Base(str(side), res.file_hash, res.fields.to_json(), now, left.ours), res.fields, res.mtime_ns), res
@@ -231,13 +231,7 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
                                                     "deleted outside PhotoTriage): index to update"))
                 continue
             try:
-                for attempt in range(MERGE_TRIES):          # an editor saving it meanwhile: read and merge again
-                    try:
-                        _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)
-                        break
-                    except SidecarChanged:
-                        if attempt == MERGE_TRIES - 1:
-                            raise
+                _write_merging_again(catalog, side, members, suggested, decided, conv, report, dry_run)
             except SidecarError as exc:
                 (report.skipped if dry_run else report.failed).append((str(side), plain(exc)))
             except (OSError, XmpError, UnicodeError) as exc:
@@ -245,6 +239,18 @@ def write_sidecars(catalog, photo_ids: Iterable[int] | None = None, suggested: I
     report.imported = list(dict.fromkeys(report.imported))     # (a sidecar merged again after an editor's save)
     yield Progress("xmp", len(groups), len(groups))
     return report
+
+
+def _write_merging_again(catalog, side: Path, members, suggested, decided, conv, report: WriteReport,
+                         dry_run: bool) -> None:
+    """:func:`_write_group`, read and merged again (up to MERGE_TRIES times) where an editor saved
+    the sidecar meanwhile."""
+    for attempt in range(MERGE_TRIES):
+        try:
+            return _write_group(catalog, side, members, suggested, decided, conv, report, dry_run)
+        except SidecarChanged:
+            if attempt == MERGE_TRIES - 1:
+                raise
 
 
 def _write_group(catalog, side: Path, members, suggested, decided, conv, report: WriteReport, dry_run: bool) -> None:
